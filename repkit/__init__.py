@@ -1,0 +1,95 @@
+"""repkit: half-year work plans and growth forecasts for pharmaceutical sales teams.
+
+``import repkit as rk`` does no work: submodules and functions load on first use.
+
+Examples
+--------
+>>> import repkit as rk
+>>> rk.plan.allocate(10, [1, 1, 1]).tolist()
+[4, 3, 3]
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    # functions
+    "load_dataset",
+    "read_sales",
+    "read_table",
+    # classes
+    "Dataset",
+    "Half",
+    # errors
+    "DataError",
+    # submodules
+    "activity",
+    "batch",
+    "calendar",
+    "forecast",
+    "io",
+    "plan",
+    "privacy",
+    "report",
+    "sample",
+    "schema",
+    "tiering",
+]
+
+_SUBMODULES = {
+    "activity",
+    "batch",
+    "calendar",
+    "forecast",
+    "io",
+    "plan",
+    "privacy",
+    "report",
+    "sample",
+    "schema",
+    "tiering",
+}
+_ATTRS = {
+    "load_dataset": ("repkit.io", "load_dataset"),
+    "read_sales": ("repkit.io", "read_sales"),
+    "read_table": ("repkit.io", "read_table"),
+    "DataError": ("repkit.io.errors", "DataError"),
+    "Dataset": ("repkit.dataset", "Dataset"),
+    "Half": ("repkit.calendar", "Half"),
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from repkit import (  # noqa: F401
+        activity,
+        batch,
+        calendar,
+        forecast,
+        io,
+        plan,
+        privacy,
+        report,
+        sample,
+        schema,
+        tiering,
+    )
+    from repkit.calendar import Half  # noqa: F401
+    from repkit.dataset import Dataset  # noqa: F401
+    from repkit.io import load_dataset, read_sales, read_table  # noqa: F401
+    from repkit.io.errors import DataError  # noqa: F401
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"repkit.{name}")
+    if name in _ATTRS:
+        module, attr = _ATTRS[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'repkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

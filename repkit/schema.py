@@ -1,0 +1,487 @@
+"""Canonical tables, header aliases (Chinese and English), code lists.
+
+This is the one place where the header variants of company files live. Readers map
+every header they meet through :data:`ALIASES` to a canonical snake_case column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "ALIASES",
+    "CALL_PURPOSES",
+    "HOSPITAL_LEVELS",
+    "KINDS",
+    "PRODUCT_CATEGORIES",
+    "RATING_LABELS",
+    "REP_ROLES",
+    "SHEET_NAMES",
+    "TABLES",
+    "TITLES",
+    "Table",
+    "canonical_column",
+]
+
+HOSPITAL_LEVELS: tuple[str, ...] = ("3A", "3", "2", "1", "community")
+"""Hospital levels, highest first (三甲, 三级, 二级, 一级, 社区)."""
+
+LEVEL_LABELS: dict[str, str] = {
+    "3A": "三甲",
+    "3": "三级",
+    "2": "二级",
+    "1": "一级",
+    "community": "社区",
+}
+
+LEVEL_ALIASES: dict[str, str] = {
+    **{v: k for k, v in LEVEL_LABELS.items()},
+    "三级甲等": "3A",
+    "三甲医院": "3A",
+    "3甲": "3A",
+    "3a": "3A",
+    "iii-a": "3A",
+    "三级医院": "3",
+    "二级医院": "2",
+    "二甲": "2",
+    "二级甲等": "2",
+    "一级医院": "1",
+    "社区医院": "community",
+    "社区卫生服务中心": "community",
+    "社区卫生院": "community",
+}
+
+PRODUCT_CATEGORIES: tuple[str, ...] = ("mature", "new", "support")
+CATEGORY_LABELS: dict[str, str] = {"mature": "成熟品种", "new": "新品", "support": "辅助品种"}
+
+TITLES: tuple[str, ...] = ("chief", "deputy_chief", "attending", "resident")
+TITLE_LABELS: dict[str, str] = {
+    "chief": "主任医师",
+    "deputy_chief": "副主任医师",
+    "attending": "主治医师",
+    "resident": "住院医师",
+}
+
+REP_ROLES: tuple[str, ...] = ("sales_staff", "medical_rep")
+ROLE_LABELS: dict[str, str] = {"sales_staff": "销售人员", "medical_rep": "备案医药代表"}
+
+RATING_LABELS: dict[int, str] = {
+    7: "全面使用",
+    6: "优先使用",
+    5: "常用",
+    4: "少用、接受",
+    3: "试用",
+    2: "不用、不支持",
+    1: "不用、反对",
+}
+"""The seeds' adoption ladder: 7 uses fully … 1 opposes."""
+
+CALL_PURPOSES: dict[str, str] = {
+    "support_listing": "支持进药",
+    "increase_use": "增加用量",
+    "keep_use": "保持用量",
+    "introduce_product": "介绍新药",
+    "hospital_meeting": "开院内会议",
+    "check_stock": "查库存/用量/取定单",
+    "solve_problem": "解决问题",
+    "other": "其它",
+}
+"""Call purposes of seed 000 table H (code → Chinese label)."""
+
+# Code lists accept the Chinese label as well as the code.
+CODE_ALIASES: dict[str, dict[str, str]] = {
+    "level": LEVEL_ALIASES,
+    "category": {v: k for k, v in CATEGORY_LABELS.items()}
+    | {"成熟": "mature", "新产品": "new", "辅助": "support", "辅助用药": "support"},
+    "title": {v: k for k, v in TITLE_LABELS.items()}
+    | {"主任": "chief", "副主任": "deputy_chief", "主治": "attending", "住院": "resident"},
+    "role": {v: k for k, v in ROLE_LABELS.items()}
+    | {"医药代表": "medical_rep", "销售": "sales_staff", "销售员": "sales_staff"},
+    "purpose": {v: k for k, v in CALL_PURPOSES.items()}
+    | {"其他": "other", "查库存": "check_stock", "院内会议": "hospital_meeting"},
+}
+
+CODE_LISTS: dict[str, tuple[str, ...]] = {
+    "level": HOSPITAL_LEVELS,
+    "category": PRODUCT_CATEGORIES,
+    "title": TITLES,
+    "role": REP_ROLES,
+    "purpose": tuple(CALL_PURPOSES),
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """Description of one canonical table.
+
+    Parameters
+    ----------
+    name
+        Table kind, e.g. ``"sales"``.
+    key
+        Columns that identify a row.
+    columns
+        Column name → logical type (``str``, ``code``, ``int``, ``float``, ``month``,
+        ``date``, ``period``, ``bool``, ``rating``, ``list``).
+    required
+        Columns a file must have (after alias mapping).
+    any_of
+        Groups of which at least one column must be present.
+    """
+
+    name: str
+    key: tuple[str, ...]
+    columns: dict[str, str]
+    required: tuple[str, ...]
+    any_of: tuple[tuple[str, ...], ...] = field(default=())
+
+
+TABLES: dict[str, Table] = {
+    "sales": Table(
+        "sales",
+        key=("month", "hospital_id", "product"),
+        columns={
+            "month": "month",
+            "region": "str",
+            "hospital_id": "code",
+            "hospital": "str",
+            "department": "str",
+            "product": "str",
+            "rep_id": "code",
+            "distributor": "str",
+            "units": "float",
+            "amount": "float",
+        },
+        required=("month", "product", "units"),
+        any_of=(("hospital_id", "hospital"),),
+    ),
+    "products": Table(
+        "products",
+        key=("product",),
+        columns={
+            "product": "str",
+            "category": "category",
+            "unit": "str",
+            "price_supply": "float",
+            "price_retail": "float",
+            "launch": "month",
+        },
+        required=("product",),
+    ),
+    "hospitals": Table(
+        "hospitals",
+        key=("hospital_id",),
+        columns={
+            "hospital_id": "code",
+            "name": "str",
+            "region": "str",
+            "city": "str",
+            "level": "level",
+            "beds": "float",
+            "departments": "list",
+        },
+        required=("hospital_id", "name", "region", "level"),
+    ),
+    "doctors": Table(
+        "doctors",
+        key=("doctor_id",),
+        columns={
+            "doctor_id": "code",
+            "name": "str",
+            "hospital_id": "code",
+            "department": "str",
+            "title": "title",
+            "is_expert": "bool",
+            "rating": "rating",
+            "potential": "float",
+            "tier": "str",
+        },
+        required=("doctor_id", "hospital_id", "department"),
+    ),
+    "reps": Table(
+        "reps",
+        key=("rep_id",),
+        columns={
+            "rep_id": "code",
+            "name": "str",
+            "region": "str",
+            "products": "list",
+            "hospitals": "list",
+            "role": "role",
+        },
+        required=("rep_id", "region"),
+    ),
+    "calls": Table(
+        "calls",
+        key=("date", "rep_id", "doctor_id"),
+        columns={
+            "date": "date",
+            "rep_id": "code",
+            "doctor_id": "code",
+            "hospital_id": "code",
+            "department": "str",
+            "purpose": "purpose",
+            "result": "str",
+            "rating_after": "rating",
+            "follow_up": "str",
+        },
+        required=("date", "rep_id", "doctor_id"),
+    ),
+    "targets": Table(
+        "targets",
+        key=("period", "region", "product"),
+        columns={
+            "period": "period",
+            "region": "str",
+            "product": "str",
+            "units": "float",
+            "amount": "float",
+        },
+        required=("period", "region", "product"),
+        any_of=(("units", "amount"),),
+    ),
+    "collections": Table(
+        "collections",
+        key=("month", "region", "distributor"),
+        columns={
+            "month": "month",
+            "region": "str",
+            "distributor": "str",
+            "shipped": "float",
+            "collected": "float",
+            "stock": "float",
+        },
+        required=("month", "region", "distributor"),
+    ),
+}
+
+KINDS: tuple[str, ...] = tuple(TABLES)
+
+SHEET_NAMES: dict[str, str] = {
+    "sales": "销售明细",
+    "products": "产品",
+    "hospitals": "医院",
+    "doctors": "医生",
+    "reps": "代表",
+    "calls": "拜访记录",
+    "targets": "指标",
+    "collections": "回款库存",
+}
+"""Chinese file/sheet name for each table (used by the sample data and entry templates)."""
+
+# Chinese headers written by repkit (sample data, entry templates); each is also an alias.
+HEADERS_ZH: dict[str, dict[str, str]] = {
+    "sales": {
+        "month": "月份",
+        "region": "区域",
+        "hospital_id": "医院编码",
+        "hospital": "医院名称",
+        "department": "科室",
+        "product": "品种",
+        "rep_id": "代表编码",
+        "distributor": "商业公司",
+        "units": "数量",
+        "amount": "金额",
+    },
+    "products": {
+        "product": "品种",
+        "category": "类别",
+        "unit": "单位",
+        "price_supply": "供货价",
+        "price_retail": "零售价",
+        "launch": "上市月份",
+    },
+    "hospitals": {
+        "hospital_id": "医院编码",
+        "name": "医院名称",
+        "region": "区域",
+        "city": "城市",
+        "level": "医院等级",
+        "beds": "床位数",
+        "departments": "科室",
+    },
+    "doctors": {
+        "doctor_id": "医生编码",
+        "name": "医生姓名",
+        "hospital_id": "医院编码",
+        "department": "科室",
+        "title": "职称",
+        "is_expert": "专家",
+        "rating": "用药评级",
+        "potential": "潜力",
+        "tier": "分级",
+    },
+    "reps": {
+        "rep_id": "代表编码",
+        "name": "姓名",
+        "region": "区域",
+        "products": "负责品种",
+        "hospitals": "负责医院",
+        "role": "岗位",
+    },
+    "calls": {
+        "date": "拜访日期",
+        "rep_id": "代表编码",
+        "doctor_id": "医生编码",
+        "hospital_id": "医院编码",
+        "department": "科室",
+        "purpose": "目的",
+        "result": "结果",
+        "rating_after": "用药评级",
+        "follow_up": "总结跟进",
+    },
+    "targets": {
+        "period": "期间",
+        "region": "区域",
+        "product": "品种",
+        "units": "指标数量",
+        "amount": "指标金额",
+    },
+    "collections": {
+        "month": "月份",
+        "region": "区域",
+        "distributor": "商业公司",
+        "shipped": "发货金额",
+        "collected": "回款金额",
+        "stock": "渠道库存",
+    },
+}
+
+# Header text (lower-cased, spaces removed) → canonical column. Table-specific entries
+# win over the shared ones (e.g. 医院名称 is ``hospital`` in sales but ``name`` in hospitals).
+_SHARED_ALIASES: dict[str, tuple[str, ...]] = {
+    "month": ("月份", "年月", "月", "销售月份", "期间月份", "month", "period_month", "ym"),
+    "region": ("区域", "地区", "大区", "片区", "region", "area"),
+    "hospital_id": (
+        "医院编码",
+        "医院代码",
+        "医院id",
+        "终端编码",
+        "客户编码",
+        "hospital_id",
+        "hospitalcode",
+        "hospital_code",
+    ),
+    "hospital": ("医院", "医院名称", "终端名称", "客户名称", "hospital", "hospital_name"),
+    "department": ("科室", "科室名称", "department", "dept"),
+    "product": ("品种", "产品", "产品名称", "品名", "药品名称", "product", "product_name", "sku"),
+    "rep_id": (
+        "代表",
+        "业务员",
+        "代表编码",
+        "业务员编码",
+        "代表工号",
+        "工号",
+        "销售代表",
+        "rep",
+        "rep_id",
+    ),
+    "distributor": ("商业公司", "经销商", "配送商", "商业", "distributor"),
+    "units": ("数量", "盒数", "支数", "销量", "销售数量", "units", "qty", "quantity"),
+    "amount": ("金额", "销售额", "销售金额", "amount", "sales_amount", "value"),
+    "doctor_id": ("医生", "医生姓名", "医生编码", "医生代码", "doctor", "doctor_id"),
+    "date": ("日期", "拜访日期", "拜访时间", "date", "visit_date"),
+    "period": ("期间", "考核期间", "半年", "period", "half"),
+}
+
+_TABLE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "products": {
+        "category": ("类别", "品种类别", "产品类别", "category"),
+        "unit": ("单位", "包装单位", "unit"),
+        "price_supply": ("供货价", "开票价", "出厂价", "price_supply", "supply_price"),
+        "price_retail": ("零售价", "中标价", "price_retail", "retail_price"),
+        "launch": ("上市月份", "上市时间", "launch"),
+    },
+    "hospitals": {
+        "name": ("医院", "医院名称", "名称", "name", "hospital_name"),
+        "city": ("城市", "市", "city"),
+        "level": ("医院等级", "等级", "级别", "level"),
+        "beds": ("床位数", "床位", "beds"),
+        "departments": ("科室", "科室列表", "departments"),
+    },
+    "doctors": {
+        "doctor_id": ("医生编码", "医生代码", "医生", "doctor_id"),
+        "name": ("医生姓名", "姓名", "name"),
+        "title": ("职称", "title"),
+        "is_expert": ("专家", "是否专家", "专家标志", "is_expert", "expert"),
+        "rating": ("用药评级", "评级", "rating"),
+        "potential": ("潜力", "潜力值", "potential"),
+        "tier": ("分级", "客户分级", "tier"),
+    },
+    "reps": {
+        "rep_id": ("代表编码", "工号", "代表", "业务员", "rep_id"),
+        "name": ("姓名", "代表姓名", "name"),
+        "products": ("负责品种", "品种", "products"),
+        "hospitals": ("负责医院", "医院", "hospitals"),
+        "role": ("岗位", "角色", "role"),
+    },
+    "calls": {
+        "purpose": ("目的", "拜访目的", "purpose"),
+        "result": ("结果", "拜访结果", "result"),
+        "rating_after": ("用药评级", "评级", "拜访后评级", "rating_after", "rating"),
+        "follow_up": ("总结跟进", "总结/跟进", "跟进", "follow_up"),
+    },
+    "targets": {
+        "units": ("指标数量", "指标", "目标数量", "任务数量", "units"),
+        "amount": ("指标金额", "目标金额", "任务金额", "amount"),
+    },
+    "collections": {
+        "shipped": ("发货金额", "发货", "shipped"),
+        "collected": ("回款金额", "回款", "collected"),
+        "stock": ("渠道库存", "库存", "stock"),
+    },
+}
+
+
+def _norm(header: str) -> str:
+    return "".join(str(header).split()).lower().replace("（", "(").replace("）", ")")
+
+
+def _build_aliases() -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for kind, table in TABLES.items():
+        mapping: dict[str, str] = {}
+        for col, names in _SHARED_ALIASES.items():
+            if col in table.columns:
+                mapping.update({_norm(n): col for n in names})
+        for col, names in _TABLE_ALIASES.get(kind, {}).items():
+            mapping.update({_norm(n): col for n in names})
+        for col, zh in HEADERS_ZH[kind].items():
+            mapping[_norm(zh)] = col
+        for col in table.columns:
+            mapping[_norm(col)] = col
+        out[kind] = mapping
+    return out
+
+
+ALIASES: dict[str, dict[str, str]] = _build_aliases()
+"""Per table kind: normalised header text → canonical column."""
+
+
+def canonical_column(header: str, kind: str) -> str | None:
+    """Map a header as written in a file to its canonical column.
+
+    Parameters
+    ----------
+    header
+        Header text from the file (Chinese or English; spaces and case ignored).
+    kind
+        Table kind, one of :data:`KINDS`.
+
+    Returns
+    -------
+    str or None
+        The canonical column, or None when the header is unknown.
+
+    Examples
+    --------
+    >>> canonical_column("医院编码", "sales")
+    'hospital_id'
+    >>> canonical_column("盒数", "sales")
+    'units'
+    >>> canonical_column("医院名称", "hospitals")
+    'name'
+    """
+    if kind not in ALIASES:
+        raise ValueError(f"unknown table kind {kind!r}; valid kinds: {', '.join(KINDS)}")
+    return ALIASES[kind].get(_norm(header))
