@@ -63,7 +63,7 @@ _ATTRS = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from repkit import (  # noqa: F401
+    from repkit import (
         activity,
         batch,
         calendar,
@@ -76,10 +76,10 @@ if TYPE_CHECKING:  # pragma: no cover
         schema,
         tiering,
     )
-    from repkit.calendar import Half  # noqa: F401
-    from repkit.dataset import Dataset  # noqa: F401
-    from repkit.io import load_dataset, read_sales, read_table  # noqa: F401
-    from repkit.io.errors import DataError  # noqa: F401
+    from repkit.calendar import Half
+    from repkit.dataset import Dataset
+    from repkit.io import load_dataset, read_sales, read_table
+    from repkit.io.errors import DataError
 
 
 def __getattr__(name: str) -> Any:

@@ -70,8 +70,11 @@ class DataError(ValueError):
     ...                   "message": "'12,3' could be 12.3 or 123"}])
     >>> err.problems["rule"].tolist()
     ['ambiguous_number']
-    >>> print(str(err).splitlines()[1])
-      1. a.xlsx › 销售 › row 14, column 数量: '12,3' could be 12.3 or 123. Fix: Write the number without ambiguity, e.g. 12.3 or 123 (not 12,3).
+    >>> line = str(err).splitlines()[1]
+    >>> line.startswith("  1. a.xlsx › 销售 › row 14, column 数量:")
+    True
+    >>> line.split("Fix: ")[1][:40]
+    'Write the number without ambiguity, e.g.'
     """
 
     def __init__(self, problems: Iterable[Mapping[str, Any]] | pd.DataFrame, summary: str = ""):
