@@ -1,0 +1,90 @@
+# repkit — two commands on a fresh machine: `make demo`, `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+WORKERS ?= 2
+DATA ?= sample_data
+OUT ?= reports
+
+.DEFAULT_GOAL := help
+
+## help: list the targets
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@touch $(STAMP)
+
+## install: create .venv and install repkit with its test tools
+install: $(STAMP)
+
+## fonts: install CJK fonts for charts (Debian: fonts-noto-cjk, fonts-wqy-microhei); warns if it cannot
+fonts:
+	@if fc-list :lang=zh family 2>/dev/null | grep -q .; then \
+		echo "fonts: CJK fonts present"; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		(apt-get install -y -q fonts-noto-cjk fonts-wqy-microhei >/dev/null 2>&1 || \
+		 (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q fonts-noto-cjk fonts-wqy-microhei >/dev/null 2>&1)) \
+		&& echo "fonts: installed fonts-noto-cjk fonts-wqy-microhei" \
+		|| echo "fonts: WARNING could not install CJK fonts; Chinese chart labels will show as boxes"; \
+	else \
+		echo "fonts: WARNING no CJK font and no root apt-get; run 'sudo apt-get install fonts-noto-cjk' for Chinese chart labels"; \
+	fi
+
+## chromium: install headless chromium for PDF export and browser tests (Debian); warns if it cannot
+chromium:
+	@if command -v chromium >/dev/null; then echo "chromium: present"; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		(apt-get install -y -q chromium >/dev/null 2>&1 || \
+		 (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1)) \
+		&& echo "chromium: installed" || echo "chromium: WARNING could not install; browser tests will be skipped"; \
+	else echo "chromium: WARNING not installed; browser tests will be skipped"; fi
+
+## sample: regenerate sample_data/ from the seeded generator
+sample: $(STAMP)
+	$(BIN)/repkit sample $(DATA)
+
+## demo: install, then make every region's half-year plan from sample_data into reports/
+demo: $(STAMP) fonts
+	$(BIN)/repkit batch --data $(DATA) --out $(OUT) --workers $(WORKERS)
+	@echo "Open $(OUT)/index.html"
+
+## test: install if needed, run the whole test suite (unit, doctests, notebooks)
+test: $(STAMP) fonts
+	$(BIN)/python -m pytest -n 2 --dist loadgroup tests repkit --doctest-modules
+	$(BIN)/python -m pytest --nbval-lax -p no:xdist notebooks/training -q
+
+## lint: ruff check and format check
+lint: $(STAMP)
+	$(BIN)/ruff check repkit tests benchmarks
+	$(BIN)/ruff format --check repkit tests benchmarks
+
+## format: ruff format and autofix
+format: $(STAMP)
+	$(BIN)/ruff format repkit tests benchmarks
+	$(BIN)/ruff check --fix repkit tests benchmarks
+
+## strip: remove outputs from every committed notebook
+strip: $(STAMP)
+	$(BIN)/python -m repkit.report.strip templates notebooks
+
+## typecheck: light mypy on repkit/
+typecheck: $(STAMP)
+	$(BIN)/python -m pip install -q mypy && $(BIN)/mypy repkit
+
+## bench: performance budgets of design.md, measured side by side
+bench: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+## clean: remove reports and caches (keeps .venv)
+clean:
+	rm -rf $(OUT) .pytest_cache .ruff_cache .hypothesis .bench
+
+.PHONY: help install fonts chromium sample demo test lint format strip typecheck bench clean

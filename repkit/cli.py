@@ -1,0 +1,164 @@
+"""The ``repkit`` command: thin typer wrappers, one library call each."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="repkit: half-year plans and growth forecasts for pharmaceutical sales teams.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "half_year_plan.ipynb"
+
+
+def _fail_on_data_error(err: Exception) -> None:
+    """Print a DataError's problems and exit 1."""
+    import pandas as pd
+
+    problems = getattr(err, "problems", None)
+    typer.echo(str(err).splitlines()[0], err=True)
+    if isinstance(problems, pd.DataFrame) and not problems.empty:
+        with pd.option_context("display.max_rows", 50, "display.width", 200):
+            typer.echo(problems.to_string(index=False), err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def sample(
+    folder: Annotated[Path, typer.Argument(help="Folder to write the sample files into.")],
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    regions: Annotated[int, typer.Option(help="Number of regions.")] = 6,
+) -> None:
+    """Write the seeded synthetic data set as Excel/CSV files with Chinese headers."""
+    from repkit import sample as sample_mod
+
+    paths = sample_mod.write(sample_mod.generate(seed=seed, regions=regions), folder)
+    for p in paths:
+        typer.echo(f"wrote {p}")
+
+
+@app.command()
+def check(
+    path: Annotated[Path, typer.Argument(help="A data file or a folder of data files.")],
+) -> None:
+    """Check data files; print every problem found; exit 1 when anything was refused."""
+    import pandas as pd
+
+    from repkit import io
+
+    problems = io.check(path)
+    if problems.empty:
+        typer.echo(f"{path}: no problems found")
+        return
+    with pd.option_context("display.max_rows", 200, "display.width", 200):
+        typer.echo(problems.to_string(index=False))
+    typer.echo(f"{len(problems)} problem(s); fix them and run `repkit check` again.", err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def plan(
+    data: Annotated[Path, typer.Option(help="Input data folder.")],
+    region: Annotated[str, typer.Option(help="Region to plan.")],
+    half: Annotated[str, typer.Option(help="Half-year to plan, e.g. 2026H2.")],
+    out: Annotated[Path, typer.Option(help="Output folder for plan.xlsx and summary.json.")],
+    growth: Annotated[float, typer.Option(help="Target growth over the last half.")] = 0.5,
+) -> None:
+    """Make one region's plan workbook without a notebook."""
+    from repkit import plan as plan_mod
+    from repkit.io.errors import DataError
+
+    try:
+        summary = plan_mod.run_region(data, region, half, out, growth=growth)
+    except DataError as err:
+        _fail_on_data_error(err)
+    typer.echo(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+
+
+@app.command()
+def forecast(
+    data: Annotated[Path, typer.Option(help="Input data folder.")],
+    out: Annotated[Path, typer.Option(help="CSV file to write the forecasts to.")],
+    horizon: Annotated[int, typer.Option(help="Months to forecast.")] = 6,
+    by: Annotated[str, typer.Option(help="Comma-separated grouping columns.")] = "region,product",
+    method: Annotated[str, typer.Option(help="Forecast method.")] = "auto",
+) -> None:
+    """Forecast monthly units per group (default region × product) with intervals."""
+    from repkit import forecast as fc
+    from repkit import io
+    from repkit.io.errors import DataError
+
+    try:
+        ds = io.load_dataset(data)
+    except DataError as err:
+        _fail_on_data_error(err)
+    keys = [k.strip() for k in by.split(",") if k.strip()]
+    result = fc.forecast_sales(ds, horizon=horizon, by=keys, method=method)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    result.to_csv(tmp, index=False, encoding="utf-8-sig")
+    tmp.replace(out)
+    typer.echo(f"wrote {out} ({len(result)} rows)")
+
+
+@app.command()
+def batch(
+    data: Annotated[Path, typer.Option(help="Input data folder.")],
+    out: Annotated[Path, typer.Option(help="Output folder (one sub-folder per region).")],
+    half: Annotated[str, typer.Option(help="Half-year to plan, e.g. 2026H2.")] = "2026H2",
+    template: Annotated[Path, typer.Option(help="Notebook template.")] = _TEMPLATE,
+    region: Annotated[
+        list[str] | None, typer.Option("--region", help="Only these regions (repeatable).")
+    ] = None,
+    workers: Annotated[int | None, typer.Option(help="Parallel workers (default: cores).")] = None,
+    timeout: Annotated[int, typer.Option(help="Seconds per region before it is killed.")] = 600,
+    resume: Annotated[bool, typer.Option(help="Re-run only failed or missing regions.")] = False,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")
+    ] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="Template parameter NAME=JSON.")
+    ] = None,
+) -> None:
+    """Run the plan template for every region; write reports, index.html, manifest.json."""
+    from repkit import batch as batch_mod
+
+    params: dict[str, object] = {"half": half}
+    for item in param or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"--param {item!r}: write NAME=VALUE")
+        try:
+            params[name] = json.loads(value)
+        except json.JSONDecodeError:
+            params[name] = value
+    manifest = batch_mod.run(
+        template,
+        data=data,
+        out_dir=out,
+        regions=region or None,
+        params=params,
+        workers=workers,
+        timeout=timeout,
+        resume=resume,
+        scheduler=scheduler,
+    )
+    failed = [r for r, e in manifest["regions"].items() if e["status"] not in ("ok", "skipped")]
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("reports"),
+    workers: Annotated[int | None, typer.Option(help="Parallel workers.")] = None,
+) -> None:
+    """Plan every region of the bundled sample data into reports/."""
+    data = Path(__file__).resolve().parent.parent / "sample_data"
+    batch(data=data, out=out, workers=workers)

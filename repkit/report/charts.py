@@ -1,0 +1,219 @@
+"""Charts with Chinese labels: the CJK font fallback chain and the plan's standard charts.
+
+Fonts are registered on first use, not at import. The chain prefers Noto Sans CJK, then
+WenQuanYi, then the fonts Windows and macOS ship (Microsoft YaHei, SimHei, PingFang);
+``make fonts`` installs the Debian packages. Without any of them a warning says so and
+charts still render (Chinese glyphs would show as boxes).
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "CJK_FONTS",
+    "completion_bars",
+    "cjk_font",
+    "monthly_history",
+    "use_cjk_fonts",
+]
+
+CJK_FONTS: tuple[str, ...] = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Arial Unicode MS",
+)
+"""Font families tried in order for Chinese text."""
+
+COLORS = {
+    "actual": "#1f4e79",
+    "target": "#c55a11",
+    "forecast": "#2e75b6",
+    "band": "#9dc3e6",
+    "good": "#548235",
+    "bad": "#c00000",
+}
+
+
+@functools.cache
+def cjk_font() -> str | None:
+    """Name of the first installed CJK font family of :data:`CJK_FONTS`, or None.
+
+    Examples
+    --------
+    >>> cjk_font() in (None, *CJK_FONTS)
+    True
+    """
+    from matplotlib import font_manager
+
+    for attempt in range(2):
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        for name in CJK_FONTS:
+            if name in installed:
+                return name
+        if attempt == 0:  # fonts installed after matplotlib built its cache
+            font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+    return None
+
+
+@functools.cache
+def use_cjk_fonts() -> str | None:
+    """Configure matplotlib (and seaborn) to draw Chinese text.
+
+    Sets the sans-serif family to the CJK chain followed by DejaVu Sans (for Latin and
+    digits) and turns off the Unicode minus that CJK fonts lack. Safe to call many times.
+
+    Returns
+    -------
+    str or None
+        The CJK font in use, or None (after a warning) when none is installed.
+
+    Examples
+    --------
+    >>> use_cjk_fonts() in (None, *CJK_FONTS)
+    True
+    """
+    from matplotlib import rcParams
+
+    found = cjk_font()
+    rcParams["font.family"] = "sans-serif"
+    rcParams["font.sans-serif"] = [*CJK_FONTS, "DejaVu Sans"]
+    rcParams["axes.unicode_minus"] = False
+    rcParams["figure.dpi"] = 100
+    rcParams["savefig.dpi"] = 120
+    rcParams["savefig.bbox"] = "tight"
+    if found is None:
+        warnings.warn(
+            "No CJK font found: Chinese labels will show as boxes. Install one with "
+            "`make fonts` (Debian packages fonts-noto-cjk, fonts-wqy-microhei).",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return found
+
+
+def _wan(x: float, _pos: int | None = None) -> str:
+    """Axis label in 万 (10,000) when large."""
+    return f"{x / 1e4:,.0f}万" if abs(x) >= 1e5 else f"{x:,.0f}"
+
+
+def monthly_history(
+    actual: pd.Series,
+    *,
+    target: pd.Series | None = None,
+    forecast: pd.DataFrame | None = None,
+    title: str = "月度销售",
+    ylabel: str = "数量",
+) -> Figure:
+    """Line chart of monthly actuals, optional monthly targets and a forecast band.
+
+    Parameters
+    ----------
+    actual
+        Monthly values indexed by ``Period[M]``.
+    target
+        Monthly targets indexed by ``Period[M]`` (drawn as a dashed step line).
+    forecast
+        Frame indexed by ``Period[M]`` with ``mean`` and optionally ``lo_80``/``hi_80``,
+        ``lo_95``/``hi_95`` (as returned by ``rk.forecast.forecast``).
+    title, ylabel
+        Chart title and y-axis label.
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    use_cjk_fonts()
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    x = actual.index.to_timestamp()
+    ax.plot(x, actual.to_numpy(), color=COLORS["actual"], marker="o", ms=3, label="实际")
+    if target is not None and len(target):
+        ax.step(
+            target.index.to_timestamp(),
+            target.to_numpy(),
+            where="post",
+            color=COLORS["target"],
+            ls="--",
+            label="指标",
+        )
+    if forecast is not None and len(forecast):
+        fx = forecast.index.to_timestamp()
+        for lo, hi, alpha, name in (
+            ("lo_95", "hi_95", 0.25, "95%区间"),
+            ("lo_80", "hi_80", 0.45, "80%区间"),
+        ):
+            if lo in forecast and hi in forecast:
+                ax.fill_between(
+                    fx, forecast[lo], forecast[hi], color=COLORS["band"], alpha=alpha, label=name
+                )
+        ax.plot(fx, forecast["mean"], color=COLORS["forecast"], ls="-.", label="预测")
+    ax.yaxis.set_major_formatter(FuncFormatter(_wan))
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", ncols=5, fontsize=8, frameon=False)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
+
+
+def completion_bars(
+    frame: pd.DataFrame,
+    *,
+    label: str,
+    rate: str = "completion_rate",
+    title: str = "完成率",
+    norm: float = 1.0,
+) -> Figure:
+    """Horizontal bars of completion rates (0–1) with the 100 % line.
+
+    Parameters
+    ----------
+    frame
+        One row per item with a label column and a rate column (a fraction).
+    label
+        Column with the item names (e.g. ``"product"``).
+    rate
+        Column with the fraction to draw.
+    title
+        Chart title.
+    norm
+        Reference line (1.0 = 100 %).
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    use_cjk_fonts()
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    data = frame[[label, rate]].dropna().sort_values(rate)
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(data) + 1.2))
+    colors = [COLORS["good"] if v >= norm else COLORS["bad"] for v in data[rate]]
+    ax.barh(data[label].astype(str), data[rate], color=colors)
+    ax.axvline(norm, color="black", lw=1, ls="--")
+    for y, v in enumerate(data[rate]):
+        ax.text(v, y, f" {v:.0%}", va="center", fontsize=8)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_title(title)
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    return fig
