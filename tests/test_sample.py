@@ -53,7 +53,8 @@ def test_sales_owners_are_sales_staff_with_the_product(sample_ds):
     for row in sample_ds.sales.drop_duplicates(["hospital_id", "product"]).itertuples():
         rep = reps.loc[row.rep_id]
         assert rep.role == "sales_staff"
-        assert row.product in rep.products and row.hospital_id in rep.hospitals
+        assert row.product in rep.products
+        assert row.hospital_id in rep.hospitals
 
 
 def test_spring_festival_dip_moves_with_the_lunar_calendar(sample_ds):
