@@ -1,0 +1,151 @@
+"""Tables for plan documents: Chinese column labels, percentages, thousands separators."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+__all__ = ["COLUMN_LABELS", "display_table", "key_figures", "label_columns"]
+
+COLUMN_LABELS: dict[str, str] = {
+    "region": "区域",
+    "hospital_id": "医院编码",
+    "hospital": "医院",
+    "name": "名称",
+    "level": "等级",
+    "department": "科室",
+    "product": "品种",
+    "category": "类别",
+    "rep_id": "代表编码",
+    "rep": "代表",
+    "role": "岗位",
+    "month": "月份",
+    "quarter": "季度",
+    "week": "周",
+    "half": "半年",
+    "period": "期间",
+    "units": "数量",
+    "amount": "金额(元)",
+    "actual_units": "实际数量",
+    "actual_amount": "实际金额(元)",
+    "target_units": "指标数量",
+    "target_amount": "指标金额(元)",
+    "completion_rate": "完成率",
+    "gap_units": "差距数量",
+    "gap_amount": "差距金额(元)",
+    "growth_rate": "增长率",
+    "share": "占比",
+    "run_rate_units": "按当前进度全期数量",
+    "last_year_units": "去年同期数量",
+    "scenario": "情景",
+    "mean": "预测",
+    "lo_80": "80%下限",
+    "hi_80": "80%上限",
+    "lo_95": "95%下限",
+    "hi_95": "95%上限",
+    "doctor": "医生",
+    "doctor_id": "医生编码",
+    "tier": "分级",
+    "rating": "用药评级",
+    "title": "职称",
+    "visits": "拜访次数",
+    "date": "日期",
+    "purpose": "目的",
+    "next_step": "下一步",
+    "status": "状态",
+}
+"""Canonical column → Chinese heading used in documents."""
+
+_RATE_SUFFIXES = ("_rate", "_share", "share")
+_MONEY = ("amount",)
+
+
+def label_columns(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Rename canonical columns to their Chinese headings (unknown columns kept).
+
+    Examples
+    --------
+    >>> label_columns(pd.DataFrame({"product": ["A"], "completion_rate": [0.5]})).columns.tolist()
+    ['品种', '完成率']
+    """
+    names = {**COLUMN_LABELS, **(labels or {})}
+    return frame.rename(columns=lambda c: names.get(c, c))
+
+
+def _format_for(column: str, series: pd.Series) -> str | None:
+    if str(column).endswith(_RATE_SUFFIXES):
+        return "{:.1%}"
+    if pd.api.types.is_float_dtype(series):
+        return "{:,.2f}" if any(m in str(column) for m in _MONEY) else "{:,.0f}"
+    if pd.api.types.is_integer_dtype(series):
+        return "{:,}"
+    return None
+
+
+def display_table(
+    frame: pd.DataFrame,
+    *,
+    labels: Mapping[str, str] | None = None,
+    max_rows: int = 30,
+    highlight: str | None = "completion_rate",
+    caption: str | None = None,
+):
+    """Style a table for a plan document (HTML): Chinese headings, %, separators.
+
+    Parameters
+    ----------
+    frame
+        Table with canonical column names; rates are fractions (0–1).
+    labels
+        Extra column labels.
+    max_rows
+        Rows shown; a note says how many more exist (the workbook has all).
+    highlight
+        A rate column to colour red below 100 % and green at or above.
+    caption
+        Caption above the table.
+
+    Returns
+    -------
+    pandas Styler
+
+    Examples
+    --------
+    >>> s = display_table(pd.DataFrame({"product": ["A"], "completion_rate": [0.5]}))
+    >>> "50.0%" in s.to_html()
+    True
+    """
+    shown = frame.head(max_rows)
+    formats = {}
+    for col in shown.columns:
+        fmt = _format_for(col, shown[col])
+        if fmt:
+            formats[col] = fmt
+    styler = shown.style.format(formats, na_rep="–").hide(axis="index")
+    if highlight and highlight in shown.columns:
+        styler = styler.map(
+            lambda v: "" if pd.isna(v) else ("color:#c00000" if v < 1 else "color:#548235"),
+            subset=[highlight],
+        )
+    names = {**COLUMN_LABELS, **(labels or {})}
+    styler = styler.relabel_index([names.get(c, c) for c in shown.columns], axis="columns")
+    more = len(frame) - len(shown)
+    text = caption or ""
+    if more > 0:
+        text = f"{text}（另有 {more} 行，见 Excel 工作簿）".strip()
+    if text:
+        styler = styler.set_caption(text)
+    return styler.set_table_attributes('class="rk-table"')
+
+
+def key_figures(figures: Mapping[str, object]) -> str:
+    """Render key figures as a Markdown bullet list (label: value).
+
+    Examples
+    --------
+    >>> print(key_figures({"完成率": "58%", "差距": "1.2万盒"}))
+    - **完成率**：58%
+    - **差距**：1.2万盒
+    """
+    return "\n".join(f"- **{k}**：{v}" for k, v in figures.items())
