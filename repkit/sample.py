@@ -239,7 +239,9 @@ def _sales(
     owner = _owner_table(reps)
     regions = hospitals["region"].unique().tolist()
     growth = {(r, p[0]): rng.normal(0.09, 0.06) for r in regions for p in _PRODUCTS}
-    frames, expected = [], []
+    slump = np.where(history >= pd.Period("2026-01", "M"), 0.62, 1.0)
+    cols: dict[str, list] = {k: [] for k in ("pos", "meta", "units", "price")}
+    expected: dict[tuple[str, str], np.ndarray] = {}
     for h in hospitals.itertuples():
         for p in _PRODUCTS:
             prod, cat, _unit, price, _retail, dept, base, amp, peak, launch = p
@@ -253,41 +255,52 @@ def _sales(
             season = 1 + amp * np.cos(2 * np.pi * (cal_month - peak) / 12)
             lam = base * scale * np.exp(g * t) * season * (1 - 0.35 * fest)
             if launch is not None:
-                listed = pd.Period(launch, "M") + int(rng.integers(0, 10))
-                k = np.asarray([(m - listed).n if m >= listed else -1 for m in months])
+                listed = (pd.Period(launch, "M") - months[0]).n + int(rng.integers(0, 10))
+                k = np.arange(n_m) - listed
                 lam = np.where(k < 0, 0.0, lam * np.minimum(1.0, (k + 1) / 6.0))
-            expected.append(
-                pd.DataFrame(
-                    {"month": months, "region": h.region, "product": prod, "expected": lam}
-                )
-            )
-            lam = lam[:n_h]
-            if h.region == "兰州":
-                lam = lam * np.where(history >= pd.Period("2026-01", "M"), 0.62, 1.0)
+            key = (h.region, prod)
+            expected[key] = expected.get(key, 0.0) + lam
+            lam = lam[:n_h] * (slump if h.region == "兰州" else 1.0)
             units = rng.poisson(lam * rng.lognormal(0, 0.12, n_h)).astype(float)
             returns = (rng.random(n_h) < 0.004) & (lam > 0)
             units[returns] = -np.ceil(rng.random(returns.sum()) * 0.3 * lam[returns] + 1)
-            live = lam > 0
-            if not live.any():
+            live = np.flatnonzero(lam > 0)
+            if not len(live):
                 continue
             department = dept if dept in h.departments else h.departments[0]
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "month": history[live],
-                        "region": h.region,
-                        "hospital_id": h.hospital_id,
-                        "hospital": h.name,
-                        "department": department,
-                        "product": prod,
-                        "rep_id": owner.get((h.hospital_id, prod), ""),
-                        "units": units[live],
-                        "amount": np.round(units[live] * price, 2),
-                    }
+            owner_id = owner.get((h.hospital_id, prod), "")
+            cols["pos"].append(live)
+            cols["meta"].append((h.region, h.hospital_id, h.name, department, prod, owner_id))
+            cols["units"].append(units[live])
+            cols["price"].append(price)
+    counts = [len(x) for x in cols["pos"]]
+    meta = list(zip(*cols["meta"], strict=True))
+    units = np.concatenate(cols["units"])
+    sales = pd.DataFrame(
+        {
+            "month": history[np.concatenate(cols["pos"])],
+            **{
+                name: np.repeat(np.asarray(values, dtype=object), counts)
+                for name, values in zip(
+                    ("region", "hospital_id", "hospital", "department", "product", "rep_id"),
+                    meta,
+                    strict=True,
                 )
-            )
-    sales = pd.concat(frames, ignore_index=True)
-    return sales, pd.concat(expected, ignore_index=True)
+            },
+            "units": units,
+            "amount": np.round(units * np.repeat(cols["price"], counts), 2),
+        }
+    )
+    for col in ("region", "hospital_id", "hospital", "department", "product", "rep_id"):
+        sales[col] = sales[col].astype("str")
+    exp = pd.DataFrame(
+        [
+            {"month": m, "region": r, "product": p, "expected": v}
+            for (r, p), arr in expected.items()
+            for m, v in zip(months, arr, strict=True)
+        ]
+    )
+    return sales, exp
 
 
 def _distributors(region: str) -> list[str]:
@@ -313,7 +326,10 @@ def _targets(
     halves: list[Half],
 ) -> pd.DataFrame:
     exp = expected.copy()
-    exp["half"] = [str(Half.of(m)) for m in exp["month"]]
+    months = pd.PeriodIndex(exp["month"], freq="M")
+    exp["half"] = [
+        f"{y}H{1 if m <= 6 else 2}" for y, m in zip(months.year, months.month, strict=True)
+    ]
     by = exp.groupby(["half", "region", "product"], sort=False)["expected"].sum()
     price = products.set_index("product")["price_supply"]
     rows = []
