@@ -11,9 +11,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["charts", "write_excel"]
+__all__ = ["charts", "display_table", "document", "tables", "write_excel"]
 
-_ATTRS = {"write_excel": ("repkit.report.excel", "write_excel")}
+_ATTRS = {
+    "write_excel": ("repkit.report.excel", "write_excel"),
+    "display_table": ("repkit.report.tables", "display_table"),
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,230 @@
+"""Building blocks of the plan document: headline, charts and tables from a Plan.
+
+The half-year template calls these so that each notebook cell stays one line; every
+function takes a :class:`repkit.plan.Plan` and returns Markdown text, a matplotlib
+Figure or a styled table.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from repkit.report.charts import COLORS, use_cjk_fonts
+from repkit.report.tables import display_table, key_figures
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+    from repkit.plan import Plan
+
+__all__ = [
+    "headline",
+    "history_chart",
+    "month_product_table",
+    "owner_table",
+    "provenance",
+    "scenario_chart",
+    "scenario_table",
+    "write_summary",
+]
+
+SCENARIO_LABELS = {
+    "last": "上半年实际",
+    "base": "基准（预测）",
+    "target": "目标（增长）",
+    "stretch": "挑战",
+    "company": "公司下达",
+    "procurement": "带量采购后",
+}
+
+
+def _wan(value: float) -> str:
+    """Format a number in 万 when large (Chinese convention)."""
+    return f"{value / 1e4:,.1f}万" if abs(value) >= 1e5 else f"{value:,.0f}"
+
+
+def headline(plan: Plan) -> str:
+    """Key figures of the plan as Markdown: review, targets, scenarios, feasibility.
+
+    Examples
+    --------
+    >>> ds = rk.sample.generate(seed=0, regions=1)
+    >>> plan = rk.plan.build(ds, "2026H2", forecast="simple")
+    >>> print(headline(plan).splitlines()[0])
+    ### 兰州 · 2026年下半年 工作计划
+    """
+    s = plan.summary
+    review = plan.review_half
+    lines = [f"### {plan.region} · {plan.half.label} 工作计划", ""]
+    figures: dict[str, Any] = {
+        f"{review.label}完成率": f"{s['completion_rate']:.0%}"
+        f"（实际 ¥{_wan(s['review_actual_amount'])} / 指标 ¥{_wan(s['review_target_amount'])}）",
+        f"{review.label}同比": _rate(s.get("review_growth_rate")),
+        f"{plan.half.label}计划指标（情景：{SCENARIO_LABELS.get(plan.scenario, plan.scenario)}）": (
+            f"{s['target_units']:,} 盒/支，¥{_wan(s['target_amount'])}，"
+            f"较上半年 {_rate(s.get('target_growth_rate'))}"
+        ),
+        "基准预测": f"{s['base_units']:,} 盒/支，¥{_wan(s['base_amount'])}",
+    }
+    if s.get("company_units"):
+        figures["公司下达"] = f"{s['company_units']:,} 盒/支，¥{_wan(s['company_amount'])}"
+    figures["挑战目标"] = f"{s['stretch_units']:,} 盒/支，¥{_wan(s['stretch_amount'])}"
+    over = s.get("reps_over_capacity", 0)
+    figures["拜访能力"] = (
+        f"{over} / {s.get('reps_with_targets', 0)} 名销售人员所需拜访超出能力，见第4节"
+        if over
+        else "所有销售人员的拜访需求都在能力范围内"
+    )
+    if s.get("collection_rate_60d") is not None:
+        figures["60天回款率"] = f"{s['collection_rate_60d']:.0%}（目标 ≥ 90%）" + (
+            "" if s.get("collection_ok") else " ⚠"
+        )
+    lines.append(key_figures(figures))
+    lines += [
+        "",
+        "> 销售指标只分解到医院、科室和销售人员；医生层面只设拜访与用药评级目标，不设处方量"
+        "（合规：禁止统方，医药代表不承担销售指标）。",
+    ]
+    return "\n".join(lines)
+
+
+def _rate(value: float | None) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{value:+.0%}"
+
+
+def _monthly_actual(plan: Plan, months: int = 24) -> pd.Series:
+    sales = plan.data.sales
+    series = sales.groupby("month")["units"].sum().sort_index()
+    return series.iloc[-months:]
+
+
+def history_chart(plan: Plan, *, months: int = 24, forecast: bool = True) -> Figure:
+    """Monthly units: actuals, monthly targets (reviewed and planned half), forecast.
+
+    The forecast band is the region total forecast of ``rk.forecast.forecast`` with its
+    80 % and 95 % intervals (not a sum of product intervals, which would be too wide).
+    """
+    from repkit.report.charts import monthly_history
+
+    actual = _monthly_actual(plan, months)
+    planned = plan.targets.groupby("month")["units"].sum()
+    past = plan.history_targets
+    target = planned
+    if len(past) and "month" in past:
+        target = pd.concat([past.groupby("month")["units"].sum(), planned]).sort_index()
+    band = None
+    if forecast and len(actual) >= 12:
+        from repkit.forecast import forecast as run_forecast
+
+        history = plan.data.sales.groupby("month")["units"].sum().sort_index()
+        history = history[history.index < plan.half.start]
+        band = run_forecast(history, len(plan.half.months), method="auto")
+    return monthly_history(
+        actual,
+        target=target,
+        forecast=band,
+        title=f"{plan.region} 月度销量：实际、指标与预测",
+        ylabel="盒/支",
+    )
+
+
+def scenario_chart(plan: Plan) -> Figure:
+    """Bar chart of total units per scenario, the selected one highlighted."""
+    use_cjk_fonts()
+    import matplotlib.pyplot as plt
+
+    totals = plan.scenarios.groupby("scenario", sort=False)["units"].sum()
+    fig, ax = plt.subplots(figsize=(8, 3))
+    labels = [SCENARIO_LABELS.get(k, k) for k in totals.index]
+    colors = [COLORS["target"] if k == plan.scenario else COLORS["band"] for k in totals.index]
+    ax.bar(labels, totals.to_numpy(), color=colors)
+    for i, v in enumerate(totals.to_numpy()):
+        ax.text(i, v, f"{v:,.0f}", ha="center", va="bottom", fontsize=9)
+    ax.set_ylabel("盒/支")
+    ax.set_title(f"{plan.half.label} 各情景总量（橙色为采用的情景）")
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def scenario_table(plan: Plan):
+    """Scenarios side by side per product (units), with the region total."""
+    wide = plan.scenarios.pivot_table(
+        index="product", columns="scenario", values="units", aggfunc="sum", sort=False
+    )
+    wide.loc["合计"] = wide.sum()
+    wide = wide.rename(columns=SCENARIO_LABELS).reset_index()
+    return display_table(wide.round(0), max_rows=20, caption="各情景数量（盒/支）")
+
+
+def month_product_table(plan: Plan):
+    """Targets per product × month (units), totals in the last row and column."""
+    t = plan.targets.assign(month=plan.targets["month"].astype(str))
+    wide = t.pivot_table(
+        index="product",
+        columns="month",
+        values="units",
+        aggfunc="sum",
+        margins=True,
+        margins_name="合计",
+    )
+    return display_table(wide.reset_index(), max_rows=20, caption="月度品种指标（盒/支）")
+
+
+def owner_table(plan: Plan):
+    """Targets per sales owner × quarter (amount and units)."""
+    t = plan.targets.assign(quarter=plan.targets["quarter"].astype(str))
+    wide = t.pivot_table(
+        index=["rep_id", "rep"],
+        columns="quarter",
+        values="amount",
+        aggfunc="sum",
+        margins=True,
+        margins_name="合计",
+    )
+    return display_table(
+        wide.reset_index(),
+        max_rows=20,
+        caption="销售人员季度指标金额（元）；医药代表不承担销售指标",
+    )
+
+
+def write_summary(plan: Plan, out: str | Path, **extra: Any) -> Path:
+    """Write ``summary.json`` (key figures for the batch index) atomically.
+
+    Parameters
+    ----------
+    plan
+        The plan.
+    out
+        Folder to write into.
+    extra
+        More JSON-ready figures to include (e.g. the privacy mode).
+    """
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "summary.json"
+    tmp = path.with_name(path.name + ".tmp")
+    data = {**plan.summary, **extra}
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def provenance(plan: Plan) -> pd.DataFrame:
+    """Where the numbers come from: rows per input table and rows left out on purpose."""
+    rows = []
+    for kind, frame in plan.data.tables().items():
+        dropped = frame.attrs.get("dropped")
+        n_dropped = len(dropped) if isinstance(dropped, pd.DataFrame) else 0
+        source = frame.attrs.get("source", "")
+        rows.append(
+            {"table": kind, "source": str(source), "rows": len(frame), "dropped": n_dropped}
+        )
+    return pd.DataFrame(rows)
