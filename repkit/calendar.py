@@ -21,8 +21,11 @@ __all__ = [
     "festival_days",
     "half_months",
     "is_working_day",
+    "month_working_days",
     "spring_festival",
+    "week_label",
     "weeks_of",
+    "weeks_of_half",
     "working_days",
 ]
 
@@ -270,3 +273,78 @@ def weeks_of(month: pd.Period) -> pd.DataFrame:
     out = out.reset_index()
     out["working_days"] = out["working_days"].astype("int64")
     return out
+
+
+@functools.cache
+def _month_working_days(month: pd.Period) -> int:
+    start = month.start_time.date()
+    return len(working_days(start, month.end_time.date()))
+
+
+def month_working_days(months: pd.PeriodIndex | pd.Series) -> pd.Series:
+    """Working days in each month (Chinese public holidays and 调休 weekends applied).
+
+    Parameters
+    ----------
+    months
+        Monthly periods.
+
+    Returns
+    -------
+    Series
+        Number of working days, indexed by the months.
+
+    Examples
+    --------
+    >>> m = pd.period_range("2024-09", "2024-10", freq="M")
+    >>> month_working_days(m).tolist()   # National Day week in October
+    [21, 19]
+    """
+    idx = pd.PeriodIndex(months, freq="M")
+    values = [_month_working_days(p) for p in idx]
+    return pd.Series(values, index=idx, dtype="int64", name="working_days")
+
+
+def weeks_of_half(half: str | Half) -> pd.DataFrame:
+    """ISO weeks of each month of a half-year, with their working days in that month.
+
+    A week that straddles two months appears once per month, with the working days of
+    each part, so monthly targets can be split into weeks and still add up per month.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``month`` (``Period[M]``), ``week`` (``Period[W-SUN]``), ``start``,
+        ``end`` (dates clipped to the month) and ``working_days``.
+
+    Examples
+    --------
+    >>> w = weeks_of_half("2026H2")
+    >>> int(w["working_days"].sum())
+    128
+    >>> w.groupby("month")["working_days"].sum().tolist()
+    [23, 21, 22, 18, 21, 23]
+    """
+    months = Half.parse(half).months
+    frames = []
+    for m in months:
+        part = weeks_of(m)
+        part.insert(0, "month", m)
+        frames.append(part)
+    out = pd.concat(frames, ignore_index=True)
+    out["month"] = out["month"].astype("period[M]")
+    return out
+
+
+def week_label(week: pd.Period) -> str:
+    """ISO week label with its Monday–Sunday dates, e.g. ``2026-W27 (06-29~07-05)``.
+
+    Examples
+    --------
+    >>> week_label(pd.Period("2026-07-01", "W-SUN"))
+    '2026-W27 (06-29~07-05)'
+    """
+    start = week.start_time
+    end = week.end_time
+    iso = start.isocalendar()
+    return f"{iso.year}-W{iso.week:02d} ({start:%m-%d}~{end:%m-%d})"

@@ -1,0 +1,539 @@
+"""Half-year plans: review, scenarios, target decomposition, explanation, workbook.
+
+The method of seed 000 from data: review the half that ended (completion, gaps), set
+the next half's targets (forecast, growth over last half, stretch, company targets,
+带量采购), decompose them into integers that add up exactly — half → quarter → month →
+ISO week and region → hospital → department → sales owner — explain every number,
+check the visits it needs, and write the management workbook (sheets 概览, A–H).
+
+Sales targets stop at department and sales staff (reps with role ``sales_staff``):
+Chinese rules forbid sales quotas for registered medical representatives and
+compiling doctors' prescription figures, so doctors never receive units.
+
+Examples
+--------
+>>> ds = rk.sample.generate(seed=0, regions=1)
+>>> plan = rk.plan.build(ds, "2026H2", growth=0.5, forecast="simple")
+>>> plan
+Plan(兰州 2026H2, scenario=target, 96,884 units, ¥5,505,034.50)
+>>> int(plan.targets["units"].sum()) == plan.summary["target_units"]
+True
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from repkit._decompose import (
+    UNASSIGNED,
+    allocate,
+    decompose,
+    month_weights,
+    seasonality,
+    split_owners,
+    split_weeks,
+)
+from repkit._explain import build_waterfall, diff, feasibility, replan, waterfall
+from repkit._review import (
+    REVIEW_LEVELS,
+    attach_amount,
+    company_targets,
+    money,
+    prices,
+    review,
+    review_targets,
+)
+from repkit._scenario import (
+    SCENARIOS,
+    apply_procurement,
+    base_forecast,
+    procurement_events,
+    resolve_forecaster,
+    round_half_up,
+    scenario_totals,
+)
+from repkit.calendar import Half
+from repkit.dataset import Dataset
+
+__all__ = [
+    "Plan",
+    "SCENARIOS",
+    "allocate",
+    "build",
+    "diff",
+    "feasibility",
+    "money",
+    "prices",
+    "replan",
+    "review",
+    "run_region",
+    "split_weeks",
+    "waterfall",
+]
+
+_COLLECTION_TARGET = 0.9
+
+
+@dataclass(repr=False)
+class Plan:
+    """A region's half-year plan: every table of the method, as DataFrames.
+
+    Attributes
+    ----------
+    region, half, review_half, scenario
+        What was planned: the region, the half planned, the half reviewed (the one
+        before) and the scenario used for the targets.
+    params
+        The options :func:`build` was called with (for :func:`diff`).
+    summary
+        Key figures (plain Python values, JSON-ready): review completion, targets,
+        scenario totals, collections, feasibility.
+    review
+        Review of ``review_half`` by level: ``"region"``, ``"product"``,
+        ``"hospital"``, ``"department"``, ``"rep"`` (see :func:`review`).
+    scenarios
+        Units and amount per scenario × product: ``last`` (review half actual),
+        ``base`` (forecast), ``target``, ``stretch``, ``company`` and, with
+        带量采购, ``procurement``; ``selected`` marks the plan's scenario.
+    forecast
+        Monthly forecast per product (mean and 80/95 % intervals).
+    targets
+        Long table: month, quarter, product, hospital_id, hospital, department, rep_id,
+        rep, units, price, amount. Integers add up exactly at every level.
+    weekly
+        The same split into ISO weeks (column ``week``) by working days.
+    waterfall
+        How each target was built (see :func:`waterfall`).
+    feasibility
+        Visits needed against capacity per sales owner (see :func:`feasibility`).
+    money
+        Shipments, collections within 60 days and channel stock (see :func:`money`).
+    prices
+        Price structure per product (see :func:`prices`).
+    data
+        The region's Dataset the plan was built from.
+    """
+
+    region: str
+    half: Half
+    review_half: Half
+    scenario: str
+    params: dict[str, Any]
+    summary: dict[str, Any]
+    review: dict[str, pd.DataFrame]
+    scenarios: pd.DataFrame
+    forecast: pd.DataFrame
+    targets: pd.DataFrame
+    weekly: pd.DataFrame
+    waterfall: pd.DataFrame
+    feasibility: pd.DataFrame
+    money: pd.DataFrame
+    prices: pd.DataFrame
+    data: Dataset = field(repr=False)
+    history_targets: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return (
+            f"Plan({self.region} {self.half}, scenario={self.scenario}, "
+            f"{s['target_units']:,} units, ¥{s['target_amount']:,.2f})"
+        )
+
+    def workbook(
+        self, *, doctors: pd.DataFrame | None = None, schedule: pd.DataFrame | None = None
+    ) -> dict[str, pd.DataFrame | list[pd.DataFrame]]:
+        """The management workbook of seed 000 as sheet name → table(s).
+
+        Sheets: ``概览`` (a list of two tables: key figures, then scenarios by product),
+        ``A 医院档案``, ``B 医生档案``, ``D 月度品种任务分解``, ``E 季度目标与差距``,
+        ``F 完成率图`` (with native line and bar charts), ``G 周上量分析``,
+        ``H 代表日程``. Write it with :func:`repkit.report.write_excel`.
+
+        Parameters
+        ----------
+        doctors
+            Doctor cards for sheet B (canonical doctors columns), already
+            pseudonymised by the caller if the file leaves the analyst's machine. None
+            gives a correctly headed empty sheet.
+        schedule
+            Rep call schedule for sheet H (canonical calls columns: date, rep_id,
+            doctor_id, hospital_id, department, purpose, result, rating_after,
+            follow_up). None gives a correctly headed empty sheet.
+
+        Examples
+        --------
+        >>> ds = rk.sample.generate(seed=0, regions=1)
+        >>> plan = rk.plan.build(ds, "2026H2", forecast="simple")
+        >>> list(plan.workbook())[:3]
+        ['概览', 'A 医院档案', 'B 医生档案']
+        """
+        from repkit._workbook import workbook
+
+        return workbook(self, doctors=doctors, schedule=schedule)
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+def _region_of(ds: Dataset) -> str:
+    regions = ds.regions
+    if len(regions) != 1:
+        raise ValueError(
+            f"build plans one region; call ds.for_region(r) first (regions: {', '.join(regions)})"
+        )
+    return regions[0]
+
+
+def build(
+    ds: Dataset,
+    half: str | Half,
+    *,
+    growth: float | Mapping[str, float] = 0.5,
+    scenario: str = "target",
+    forecast: str | Callable[[pd.Series, int], pd.DataFrame] | None = None,
+    stretch: float = 0.4,
+    procurement: Mapping[str, Any] | list[Mapping[str, Any]] | None = None,
+    cap: float | None = None,
+    potential_weight: float = 0.2,
+    visits_per_day: float = 8.0,
+    within_days: int = 60,
+) -> Plan:
+    """Build a region's plan for a half-year from its data.
+
+    Parameters
+    ----------
+    ds
+        The Dataset of one region (``dataset.for_region(region)``).
+    half
+        The half-year to plan, e.g. ``"2026H2"``; the half before it is reviewed.
+    growth
+        Growth of the ``target`` scenario over the reviewed half's actual units:
+        one rate for all products (0.5 = +50 %; seed 000 plans +40 % to +60 %) or a
+        dict product → rate.
+    scenario
+        Which scenario becomes the targets: ``"base"`` (the forecast),
+        ``"target"`` (last half × (1 + growth)), ``"stretch"`` (target ×
+        (1 + stretch)) or ``"company"`` (the company's targets of the half, top-down).
+    forecast
+        ``None``/``"auto"``: ``repkit.forecast.forecast(y, h, method="auto")`` when
+        available, else a seasonal-naive × trend forecast; ``"simple"``: always the
+        latter; or a function ``f(y, horizon) -> DataFrame`` with a ``mean`` column
+        indexed by month.
+    stretch
+        Extra growth of the stretch scenario over the target (seed 001: 70万 → 100万
+        boxes ≈ +40 %). Default 0.4.
+    procurement
+        带量采购 events, a dict or a list of dicts with ``product``, ``start`` (first
+        month, e.g. ``"2026-09"``), ``volume_change`` (e.g. 1.0 = volume doubles after
+        winning the tender, -0.8 = loses 80 %), optional ``price_change`` (e.g. -0.5)
+        and ``hospitals`` (ids; default all). Applied to the chosen scenario.
+    cap
+        At most this many times a hospital's best month (last 12 months) per month of
+        the half; the excess goes to the other hospitals. None (default): no cap.
+    potential_weight
+        Weight of potential (doctors' potential in the product's departments, else
+        hospital level) against history when splitting over hospitals. Default 0.2.
+    visits_per_day
+        Effective visits a sales owner can make per working day (seed 000: 8).
+    within_days
+        Payment window for the collection rate (seed 001: 60 days, target ≥ 90 %).
+
+    Returns
+    -------
+    Plan
+        All tables of the plan; ``plan.workbook()`` gives the management workbook.
+
+    Raises
+    ------
+    ValueError
+        More than one region, an unknown scenario, no company targets for the
+        ``company`` scenario, caps that cannot hold the target, products without a
+        price.
+
+    Examples
+    --------
+    >>> ds = rk.sample.generate(seed=0, regions=1)
+    >>> plan = rk.plan.build(ds, "2026H2", scenario="company", forecast="simple")
+    >>> company = ds.targets.query("period == '2026H2'")["units"].sum()
+    >>> plan.summary["target_units"] == int(company)
+    True
+    """
+    h = Half.parse(half)
+    region = _region_of(ds)
+    if scenario not in SCENARIOS:
+        raise ValueError(f"scenario must be one of {', '.join(SCENARIOS)}; got {scenario!r}")
+    if not 0 <= potential_weight <= 1:
+        raise ValueError(f"potential_weight must be within 0–1, got {potential_weight}")
+    if cap is not None and cap <= 0:
+        raise ValueError(f"cap must be positive, got {cap}")
+    forecaster, method = resolve_forecaster(forecast)
+    sales = ds.sales
+    if sales.empty:
+        raise ValueError(f"region {region} has no sales rows; a plan needs sales history")
+    as_of = min(sales["month"].max(), h.start - 1)
+    p = h.previous
+    price_table = prices(ds, as_of=as_of)
+    price = price_table["price"]
+    fc = base_forecast(sales, h, as_of=as_of, forecaster=forecaster)
+    base = fc.groupby("product")["mean"].sum()
+    last = sales[sales["month"].isin(p.months)].groupby("product")["units"].sum()
+    company = company_targets(ds, h, price)
+    totals = scenario_totals(
+        last, base, company if len(company) else None, growth=growth, stretch=stretch
+    )
+    if scenario == "company" and not len(company):
+        raise ValueError(
+            f"no company targets for {h} in the targets table; valid scenarios here: "
+            "base, target, stretch"
+        )
+    chosen = totals.set_index("product")[scenario].fillna(0.0)
+    units = pd.Series(round_half_up(chosen.to_numpy()), index=chosen.index)
+    units = units[units > 0]
+    if units.empty:
+        raise ValueError(f"the {scenario} scenario leaves nothing to plan for {h}")
+    events = procurement_events(procurement, list(units.index))
+    season = seasonality(sales, as_of=as_of)
+    mw = month_weights(list(units.index), h, season)
+    if scenario == "base" and len(fc):
+        shape = fc.set_index(["product", "month"])["mean"]
+        key = pd.MultiIndex.from_frame(mw[["product", "month"]])
+        fc_w = shape.reindex(key).to_numpy()
+        mw["weight"] = np.where(np.isnan(fc_w), mw["weight"], fc_w)
+    monthly, hosp = decompose(
+        units, ds, h, as_of=as_of, month_weight=mw, cap=cap, potential_weight=potential_weight
+    )
+    monthly["price"] = monthly["product"].map(price).astype("float64")
+    monthly, delta = apply_procurement(monthly, events)
+    proc_delta = monthly[["product", "hospital_id"]].assign(delta=delta.to_numpy())
+    long = split_owners(
+        monthly[["product", "hospital_id", "quarter", "month", "units"]], ds, as_of=as_of
+    )
+    cell_price = monthly.set_index(["product", "hospital_id", "month"])["price"]
+    key = pd.MultiIndex.from_frame(long[["product", "hospital_id", "month"]])
+    long["price"] = cell_price.reindex(key).to_numpy()
+    targets = _label_targets(attach_amount(long, price), ds)
+    weekly = split_weeks(
+        targets[["month", "product", "hospital_id", "department", "rep_id", "units", "price"]]
+    )
+    weekly["amount"] = (weekly["units"] * weekly["price"]).round(2)
+    weekly = weekly.drop(columns="price")
+
+    past_targets = review_targets(ds, p, prices(ds, as_of=p.end)["price"])
+    reviews = {lvl: review(ds, p, by=lvl, targets=past_targets) for lvl in REVIEW_LEVELS}
+    last_cells = (
+        sales[sales["month"].isin(p.months)].groupby(["product", "hospital_id"])["units"].sum()
+    )
+    wf = build_waterfall(totals, scenario, hosp, targets, proc_delta, last_cells)
+    feas = feasibility(targets, ds, h, p, visits_per_day=visits_per_day)
+    cash = money(ds, p, within_days=within_days)
+    scen = _scenario_table(totals, price, scenario, targets, bool(events))
+    params = {
+        "growth": dict(growth) if isinstance(growth, Mapping) else growth,
+        "scenario": scenario,
+        "forecast": method,
+        "stretch": stretch,
+        "procurement": procurement,
+        "cap": cap,
+        "potential_weight": potential_weight,
+        "visits_per_day": visits_per_day,
+        "within_days": within_days,
+    }
+    summary = _summary(
+        region, h, p, scenario, params, reviews["region"], targets, scen, feas, cash, ds
+    )
+    return Plan(
+        region=region,
+        half=h,
+        review_half=p,
+        scenario=scenario,
+        params=params,
+        summary=summary,
+        review=reviews,
+        scenarios=scen,
+        forecast=fc,
+        targets=targets,
+        weekly=weekly,
+        waterfall=wf,
+        feasibility=feas,
+        money=cash,
+        prices=price_table.reset_index(),
+        data=ds,
+        history_targets=past_targets,
+    )
+
+
+def _label_targets(targets: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    hosp = ds.hospitals.set_index("hospital_id")["name"] if "name" in ds.hospitals else {}
+    names = ds.reps.set_index("rep_id")["name"] if "name" in ds.reps else {}
+    out = targets.copy()
+    out.insert(4, "hospital", out["hospital_id"].map(hosp))
+    if "hospital" in ds.sales:
+        fallback = ds.sales.drop_duplicates("hospital_id").set_index("hospital_id")["hospital"]
+        out["hospital"] = out["hospital"].fillna(out["hospital_id"].map(fallback))
+    out["hospital"] = out["hospital"].fillna(out["hospital_id"])
+    rep = out["rep_id"].map(names)
+    out.insert(
+        7, "rep", rep.where(out["rep_id"] != UNASSIGNED, "未分配（科室）").fillna(out["rep_id"])
+    )
+    out["units"] = out["units"].astype("int64")
+    order = ["month", "product", "hospital_id", "department", "rep_id"]
+    return out.sort_values(order, kind="stable").reset_index(drop=True)
+
+
+def _scenario_table(
+    totals: pd.DataFrame, price: pd.Series, scenario: str, targets: pd.DataFrame, vbp: bool
+) -> pd.DataFrame:
+    names = ["last", "base", "target", "stretch", "company"]
+    rows = []
+    for name in names:
+        for rec in totals.itertuples(index=False):
+            value = getattr(rec, name)
+            if value is None or not np.isfinite(value):
+                continue
+            units = int(round_half_up(value))
+            rows.append((name, rec.product, units, round(units * float(price[rec.product]), 2)))
+    if vbp:
+        got = targets.groupby("product")[["units", "amount"]].sum()
+        for product, rec in got.iterrows():
+            rows.append(("procurement", product, int(rec["units"]), round(float(rec["amount"]), 2)))
+    out = pd.DataFrame(rows, columns=["scenario", "product", "units", "amount"])
+    last = out[out["scenario"] == "last"].set_index("product")["units"]
+    base = out["product"].map(last)
+    out["growth_rate"] = out["units"] / base.where(base > 0) - 1
+    out["selected"] = out["scenario"] == ("procurement" if vbp else scenario)
+    return out
+
+
+def _summary(
+    region: str,
+    h: Half,
+    p: Half,
+    scenario: str,
+    params: dict[str, Any],
+    region_review: pd.DataFrame,
+    targets: pd.DataFrame,
+    scen: pd.DataFrame,
+    feas: pd.DataFrame,
+    cash: pd.DataFrame,
+    ds: Dataset,
+) -> dict[str, Any]:
+    r = region_review.iloc[0] if len(region_review) else None
+    totals = scen.groupby("scenario")[["units", "amount"]].sum()
+    target_amount = round(float(targets["amount"].sum()), 2)
+    actual_amount = float(r["actual_amount"]) if r is not None else 0.0
+    due = cash["due"].sum()
+    collection = float(cash["collected"].sum() / due) if due > 0 else None
+    last_month = cash["month"].max() if len(cash) else None
+    stock_months = None
+    if last_month is not None:
+        latest = cash[cash["month"] == last_month]
+        sell = (latest["stock"] / latest["stock_months"]).sum()
+        stock_months = float(latest["stock"].sum() / sell) if sell > 0 else None
+    out = {
+        "region": region,
+        "half": str(h),
+        "review_half": str(p),
+        "scenario": scenario,
+        "growth": params["growth"],
+        "forecast": params["forecast"],
+        "review_target_amount": None if r is None else _json_value(r["target_amount"]),
+        "review_actual_amount": round(actual_amount, 2),
+        "completion_rate": None if r is None else _json_value(r["completion_rate"]),
+        "review_growth_rate": None if r is None else _json_value(r["growth_rate"]),
+        "target_units": int(targets["units"].sum()),
+        "target_amount": target_amount,
+        "target_growth_rate": _json_value(target_amount / actual_amount - 1)
+        if actual_amount > 0
+        else None,
+        "unassigned_units": int(targets.loc[targets["rep_id"] == UNASSIGNED, "units"].sum()),
+        "reps_with_targets": int((feas["rep_id"] != UNASSIGNED).sum()),
+        "reps_over_capacity": int((~feas["feasible"] & (feas["rep_id"] != UNASSIGNED)).sum()),
+        "collection_rate_60d": collection,
+        "collection_ok": None if collection is None else bool(collection >= _COLLECTION_TARGET),
+        "stock_months": stock_months,
+    }
+    for name in ("base", "target", "stretch", "company", "procurement"):
+        if name in totals.index:
+            out[f"scenario_{name}_units"] = int(totals.loc[name, "units"])
+            out[f"scenario_{name}_amount"] = round(float(totals.loc[name, "amount"]), 2)
+    return {k: _json_value(v) for k, v in out.items()}
+
+
+def run_region(
+    data: str | Path | Dataset,
+    region: str,
+    half: str | Half,
+    out: str | Path,
+    **params: Any,
+) -> dict[str, Any]:
+    """Make one region's plan without a notebook: ``plan.xlsx`` and ``summary.json``.
+
+    What the half-year template does, as one call: load the data folder, build the
+    region's plan, write the workbook (doctor cards without names) and the key figures.
+
+    Parameters
+    ----------
+    data
+        Data folder (read with ``repkit.load_dataset``) or a Dataset.
+    region
+        Region to plan; must be in the data.
+    half
+        The half-year to plan, e.g. ``"2026H2"``.
+    out
+        Output folder; created if missing.
+    **params
+        Options of :func:`build` (growth, scenario, forecast, stretch, procurement,
+        cap, …).
+
+    Returns
+    -------
+    dict
+        The summary written to ``summary.json``: region, half, review_half,
+        completion_rate (of the reviewed half), target_units, target_amount, scenario,
+        and the other key figures of ``Plan.summary``; plus ``files``.
+
+    Raises
+    ------
+    ValueError
+        An unknown region (the message lists the valid ones) or bad options.
+
+    Examples
+    --------
+    >>> ds = rk.sample.generate(seed=0, regions=1)
+    >>> s = rk.plan.run_region(ds, "兰州", "2026H2", "out", forecast="simple")
+    >>> s["region"], s["half"], sorted(s["files"])
+    ('兰州', '2026H2', ['plan.xlsx', 'summary.json'])
+    """
+    from repkit.report.excel import write_excel
+
+    if isinstance(data, Dataset):
+        ds = data
+    else:
+        from repkit.io import load_dataset
+
+        ds = load_dataset(data)
+    sub = ds.for_region(region)
+    plan = build(sub, half, **params)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    doctors = sub.doctors.drop(columns=["name"], errors="ignore")
+    write_excel(plan.workbook(doctors=doctors), folder / "plan.xlsx")
+    summary = dict(plan.summary)
+    summary["files"] = ["plan.xlsx", "summary.json"]
+    tmp = folder / ".summary.json.tmp"
+    tmp.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    tmp.replace(folder / "summary.json")
+    return summary

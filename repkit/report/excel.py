@@ -1,0 +1,569 @@
+"""Excel management tables: one formatted, filterable Excel Table per DataFrame.
+
+:func:`write_excel` is the only writer of ``.xlsx`` reports in repkit. It checks every
+value before the target file is touched, builds the whole workbook in memory, writes it
+to a temporary file next to the target and moves it into place, so a failed write never
+destroys the previous file. Text that starts with ``=``, ``+``, ``-`` or ``@`` is stored
+as text, never as a formula (no formula injection from data).
+
+Presentation hints travel with the frames in ``DataFrame.attrs`` (all optional):
+
+``excel_formats``
+    ``{column: number format}``, e.g. ``{"完成率": "0.0%"}``; overrides the guess.
+``excel_charts``
+    list of native Excel charts drawn from the table, each a dict with ``type``
+    (``"bar"`` or ``"line"``), ``x`` (category column), ``y`` (list of value columns),
+    and optionally ``title``, ``y_title``, ``percent`` (bool), ``y_format`` (number
+    format of the value axis) and ``anchor`` (cell).
+``title``
+    a caption written above a table that is stacked under another one on the same sheet.
+``beside``
+    True to place a table to the right of the previous one (same header row) instead
+    of below it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import math
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["write_excel"]
+
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_ILLEGAL_XML = re.compile(r"[\000-\010\013\014\016-\037]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_MAX_CELL_TEXT = 32767
+_MAX_WIDTH = 60
+_MIN_WIDTH = 6
+_RATE_WORDS = ("率", "占比", "_rate", "_share", "rate", "share")
+_COMPLETION_WORDS = ("完成率", "completion")
+_GAP_ROWS = 2
+_CHART_W, _CHART_H = 16.0, 7.5  # cm
+
+_FILL_BAD = "FFC7CE"
+_FILL_MID = "FFEB9C"
+_FILL_GOOD = "C6EFCE"
+_HEADER_FILL = "1F4E79"
+
+
+@dataclass
+class _Block:
+    """One DataFrame converted to cell values, ready to be placed on a sheet."""
+
+    header: list[str]
+    rows: list[list[Any]]
+    formats: list[str | None]
+    text_cols: list[bool]
+    widths: list[float]
+    charts: list[dict[str, Any]] = field(default_factory=list)
+    title: str | None = None
+    beside: bool = False
+
+
+def _display_width(text: str) -> float:
+    """Width of text in Excel character units (East Asian wide characters count 2)."""
+    width = 0.0
+    for ch in text:
+        width += 2.1 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
+    return width
+
+
+def _where(sheet: str, row: int, column: str) -> str:
+    return f"sheet {sheet!r}, row {row}, column {column!r}"
+
+
+def _scalar(value: Any, sheet: str, row: int, column: str) -> Any:
+    """Convert one value to something openpyxl writes faithfully, or raise."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if abs(value) > 2**53:
+            return str(value)
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if math.isinf(value):
+            raise ValueError(
+                f"cannot write infinity to Excel ({_where(sheet, row, column)}); "
+                "replace it with a number or leave the cell empty (NaN)"
+            )
+        return value
+    if isinstance(value, decimal.Decimal):
+        return _scalar(float(value), sheet, row, column)
+    if isinstance(value, str):
+        if _ILLEGAL_XML.search(value):
+            raise ValueError(
+                f"text with control characters cannot be stored in Excel "
+                f"({_where(sheet, row, column)}): {value[:40]!r}"
+            )
+        if len(value) > _MAX_CELL_TEXT:
+            raise ValueError(
+                f"text longer than Excel's {_MAX_CELL_TEXT} characters "
+                f"({_where(sheet, row, column)})"
+            )
+        return value
+    if isinstance(value, pd.Timestamp):
+        if value.tzinfo is not None:
+            raise TypeError(
+                f"Excel has no time zones ({_where(sheet, row, column)}): convert with "
+                ".dt.tz_localize(None) first"
+            )
+        return value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            raise TypeError(
+                f"Excel has no time zones ({_where(sheet, row, column)}): convert with "
+                ".replace(tzinfo=None) first"
+            )
+        return value
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        return value
+    if isinstance(value, pd.Timedelta):
+        return value.to_pytimedelta()
+    if isinstance(value, pd.Period):
+        return str(value)
+    if isinstance(value, list | tuple):
+        items = [_scalar(v, sheet, row, column) for v in value]
+        if any(isinstance(v, list | tuple | dict) for v in value):
+            raise TypeError(f"nested lists cannot be written ({_where(sheet, row, column)})")
+        return "、".join("" if v is None else str(v) for v in items)
+    raise TypeError(
+        f"cannot write a {type(value).__name__} to Excel ({_where(sheet, row, column)}); "
+        "convert the column to text, numbers or dates first"
+    )
+
+
+def _is_rate(name: str) -> bool:
+    low = name.lower()
+    return any(w in low for w in _RATE_WORDS)
+
+
+def _guess_format(name: str, values: list[Any]) -> str | None:
+    present = [v for v in values if v is not None]
+    if not present:
+        return "0.0%" if _is_rate(name) else None
+    if all(isinstance(v, bool) for v in present):
+        return None
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+        if _is_rate(name):
+            return "0.0%"
+        if all(float(v).is_integer() for v in present):
+            return "#,##0"
+        return "#,##0.00"
+    if all(isinstance(v, dt.datetime) for v in present):
+        has_time = any(v.time() != dt.time(0) for v in present)
+        return "yyyy-mm-dd hh:mm" if has_time else "yyyy-mm-dd"
+    if all(isinstance(v, dt.date) for v in present):
+        return "yyyy-mm-dd"
+    return None
+
+
+def _shown(value: Any, fmt: str | None) -> str:
+    """Text Excel would show for a value in a format (for column widths)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "FALSE" if not value else "TRUE"
+    if isinstance(value, int | float):
+        if fmt == "0.0%":
+            return f"{value:.1%}"
+        if fmt == "#,##0":
+            return f"{value:,.0f}"
+        if fmt and "0.00" in fmt:
+            return f"{value:,.2f}"
+        return f"{value}"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if fmt and "hh" in fmt else "0000-00-00"
+    if isinstance(value, dt.date):
+        return "0000-00-00"
+    return str(value)
+
+
+def _header_names(frame: pd.DataFrame, sheet: str) -> list[str]:
+    names = []
+    for col in frame.columns:
+        if isinstance(col, tuple):
+            col = " ".join(str(c) for c in col if str(c))
+        text = str(col).strip()
+        if not text:
+            raise ValueError(f"sheet {sheet!r} has a column without a header")
+        if _ILLEGAL_XML.search(text):
+            raise ValueError(f"sheet {sheet!r}: header {text!r} has control characters")
+        names.append(text)
+    seen: set[str] = set()
+    for name in names:
+        if name.lower() in seen:
+            raise ValueError(
+                f"sheet {sheet!r} has the header {name!r} twice; Excel Tables need distinct "
+                "headers (rename one column)"
+            )
+        seen.add(name.lower())
+    return names
+
+
+def _column_values(series: pd.Series, sheet: str, column: str) -> list[Any]:
+    """All values of a column converted; first-row number is the Excel row (header = 1)."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype) and not isinstance(dtype, pd.BooleanDtype):
+        return [bool(v) for v in series.to_numpy()]
+    if pd.api.types.is_integer_dtype(dtype) and not isinstance(
+        dtype, pd.api.extensions.ExtensionDtype
+    ):
+        arr = series.to_numpy()
+        if arr.size and np.abs(arr).max() > 2**53:
+            return [str(int(v)) for v in arr]
+        return arr.tolist()
+    if pd.api.types.is_float_dtype(dtype) and not isinstance(
+        dtype, pd.api.extensions.ExtensionDtype
+    ):
+        arr = series.to_numpy(dtype="float64")
+        bad = np.isinf(arr)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0]) + 2
+            raise ValueError(
+                f"cannot write infinity to Excel ({_where(sheet, row, column)}); "
+                "replace it with a number or leave the cell empty (NaN)"
+            )
+        out = arr.tolist()
+        return [None if v != v else v for v in out]
+    if isinstance(dtype, pd.PeriodDtype):
+        return [None if pd.isna(v) else str(v) for v in series]
+    return [_scalar(v, sheet, i + 2, column) for i, v in enumerate(series.tolist())]
+
+
+def _block(frame: Any, sheet: str) -> _Block:
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(
+            f"sheet {sheet!r}: expected a DataFrame (or a list of DataFrames), "
+            f"got {type(frame).__name__}"
+        )
+    if frame.columns.empty:
+        raise ValueError(f"sheet {sheet!r}: the table has no columns")
+    header = _header_names(frame, sheet)
+    overrides = dict(frame.attrs.get("excel_formats", {}))
+    unknown = set(overrides) - set(header)
+    if unknown:
+        raise ValueError(
+            f"sheet {sheet!r}: excel_formats names unknown columns {sorted(unknown)}; "
+            f"valid: {', '.join(header)}"
+        )
+    columns, formats, text_cols, widths = [], [], [], []
+    for j, name in enumerate(header):
+        values = _column_values(frame.iloc[:, j], sheet, name)
+        fmt = overrides.get(name) or _guess_format(name, values)
+        columns.append(values)
+        formats.append(fmt)
+        text_cols.append(any(isinstance(v, str) for v in values))
+        longest = max((_display_width(_shown(v, fmt)) for v in values), default=0.0)
+        head = _display_width(name) + 3  # room for the filter button
+        widths.append(min(_MAX_WIDTH, max(_MIN_WIDTH, head, longest + 2)))
+    rows = [list(r) for r in zip(*columns, strict=True)] if len(frame) else []
+    charts = list(frame.attrs.get("excel_charts", []))
+    for spec in charts:
+        _check_chart(spec, header, sheet)
+    title = frame.attrs.get("title")
+    return _Block(
+        header,
+        rows,
+        formats,
+        text_cols,
+        widths,
+        charts,
+        None if title is None else str(title),
+        bool(frame.attrs.get("beside", False)),
+    )
+
+
+def _check_chart(spec: Mapping[str, Any], header: list[str], sheet: str) -> None:
+    kind = spec.get("type")
+    if kind not in ("bar", "line"):
+        raise ValueError(f"sheet {sheet!r}: chart type {kind!r}; valid: 'bar', 'line'")
+    cols = [spec.get("x"), *spec.get("y", [])]
+    if not spec.get("y"):
+        raise ValueError(f"sheet {sheet!r}: a chart needs at least one 'y' column")
+    missing = [c for c in cols if c not in header]
+    if missing:
+        raise ValueError(
+            f"sheet {sheet!r}: chart columns {missing} are not in the table; "
+            f"valid: {', '.join(header)}"
+        )
+
+
+def _check_sheet_name(name: Any, seen: set[str]) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"sheet names must be non-empty text, got {name!r}")
+    if len(name) > 31:
+        raise ValueError(f"sheet name {name!r} is longer than Excel's 31 characters")
+    if _BAD_SHEET_CHARS.search(name) or name.startswith("'") or name.endswith("'"):
+        raise ValueError(f"sheet name {name!r} contains one of [ ] : * ? / \\ or a quote")
+    if name.lower() in seen:
+        raise ValueError(f"sheet name {name!r} is used twice (Excel ignores case)")
+    seen.add(name.lower())
+    return name
+
+
+def _place(ws: Any, block: _Block, top: int, left: int, table_no: int) -> int:
+    """Write one block with its header at row ``top``, column ``left``; returns last row."""
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    header_font = Font(name="Calibri", size=11, bold=True, color="FFFFFF")
+    header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
+    center = Alignment(horizontal="center", vertical="center")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    ncol = len(block.header)
+    for j, name in enumerate(block.header, left):
+        cell = ws.cell(row=top, column=j, value=name)
+        cell.data_type = "s"
+        cell.font = header_font
+        cell.fill = header_fill
+        cell.alignment = center
+    top_align = Alignment(vertical="top")
+    for i, values in enumerate(block.rows, top + 1):
+        wrapped = False
+        for j, value in enumerate(values, left):
+            if value is None:
+                continue
+            cell = ws.cell(row=i, column=j)
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"
+                if value.startswith(_FORMULA_START):
+                    cell.quotePrefix = True
+                shown = _display_width(value)
+                if shown > block.widths[j - left]:
+                    cell.alignment = wrap
+                    lines = math.ceil(shown / max(block.widths[j - left] - 1, 1))
+                    height = ws.row_dimensions[i].height or 15.0
+                    ws.row_dimensions[i].height = max(height, 15.0 * lines)
+                    wrapped = True
+            fmt = block.formats[j - left]
+            if fmt and not isinstance(value, str | bool):
+                cell.number_format = fmt
+        if wrapped:
+            for j in range(left, left + ncol):
+                cell = ws.cell(row=i, column=j)
+                if not cell.alignment.wrap_text:
+                    cell.alignment = top_align
+    last = top + max(len(block.rows), 1)
+    for j, width in enumerate(block.widths, left):
+        letter = get_column_letter(j)
+        current = ws.column_dimensions[letter].width or 0
+        ws.column_dimensions[letter].width = max(current, width)
+    ref = f"{get_column_letter(left)}{top}:{get_column_letter(left + ncol - 1)}{last}"
+    table = Table(displayName=f"Table{table_no}", ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    ws.add_table(table)
+    for j, name in enumerate(block.header, left):
+        low = name.lower()
+        if block.formats[j - left] == "0.0%" and any(w in low for w in _COMPLETION_WORDS):
+            if not block.rows:
+                continue
+            letter = get_column_letter(j)
+            rng = f"{letter}{top + 1}:{letter}{last}"
+            rules = [
+                ("lessThan", ["0.8"], _FILL_BAD, "9C0006"),
+                ("between", ["0.8", "0.99999"], _FILL_MID, "9C5700"),
+                ("greaterThanOrEqual", ["1"], _FILL_GOOD, "006100"),
+            ]
+            for op, formula, fill, color in rules:
+                ws.conditional_formatting.add(
+                    rng,
+                    CellIsRule(
+                        operator=op,
+                        formula=formula,
+                        fill=PatternFill("solid", fgColor=fill, bgColor=fill),
+                        font=Font(color=color),
+                    ),
+                )
+    return last
+
+
+def _chart(
+    ws: Any, block: _Block, top: int, left: int, spec: Mapping[str, Any], anchor: str
+) -> None:
+    from openpyxl.chart import BarChart, LineChart, Reference
+
+    header = block.header
+    n = len(block.rows)
+    if n == 0:
+        return
+    chart = BarChart() if spec["type"] == "bar" else LineChart()
+    if spec["type"] == "bar":
+        chart.type = "col"
+        chart.grouping = "clustered"
+    chart.title = spec.get("title")
+    chart.y_axis.title = spec.get("y_title")
+    chart.width, chart.height = _CHART_W, _CHART_H
+    chart.legend.position = "b"
+    for col in spec["y"]:
+        j = header.index(col) + left
+        data = Reference(ws, min_col=j, min_row=top, max_row=top + n)
+        chart.add_data(data, titles_from_data=True)
+    x = header.index(spec["x"]) + left
+    chart.set_categories(Reference(ws, min_col=x, min_row=top + 1, max_row=top + n))
+    if spec.get("percent"):
+        chart.y_axis.number_format = "0%"
+    elif spec.get("y_format"):
+        chart.y_axis.number_format = spec["y_format"]
+    if spec["type"] == "line":
+        for series in chart.series:
+            series.marker.symbol = "circle"
+            series.smooth = False
+    # openpyxl >= 3.1 hides axes unless told otherwise; LibreOffice and Excel then
+    # draw the chart without tick labels
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    ws.add_chart(chart, anchor)
+
+
+def _build(tables: Mapping[str, Any]) -> Any:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    if not isinstance(tables, Mapping):
+        raise TypeError(
+            f"tables must be a dict of sheet name → DataFrame, got {type(tables).__name__}"
+        )
+    if not tables:
+        raise ValueError("tables is empty; give at least one sheet")
+    seen: set[str] = set()
+    sheets: list[tuple[str, list[_Block]]] = []
+    for name, value in tables.items():
+        sheet = _check_sheet_name(name, seen)
+        frames = (
+            list(value) if isinstance(value, Sequence) and not isinstance(value, str) else [value]
+        )
+        if not frames:
+            raise ValueError(f"sheet {sheet!r} has no tables")
+        sheets.append((sheet, [_block(f, sheet) for f in frames]))
+    wb = Workbook()
+    wb.remove(wb.active)
+    table_no = 0
+    for sheet, blocks in sheets:
+        ws = wb.create_sheet(sheet)
+        ws.freeze_panes = "A2"
+        # printing / PDF: landscape, one page wide, header row repeated on every page
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = "1:1"
+        top, left, bottom, right = 1, 1, 1, 1
+        placed = []
+        for k, block in enumerate(blocks):
+            if k and block.beside:
+                left = right + 1
+            else:
+                top, left = (bottom + 1 + _GAP_ROWS if k else 1), 1
+                if k and block.title:
+                    cell = ws.cell(row=top, column=1, value=block.title)
+                    cell.data_type = "s"
+                    cell.font = Font(name="Calibri", bold=True, size=12)
+                    top += 1
+            table_no += 1
+            last = _place(ws, block, top, left, table_no)
+            placed.append((block, top, left))
+            bottom = max(bottom, last) if block.beside else last
+            right = max(right, left + len(block.header)) if k else left + len(block.header)
+        anchor_col = get_column_letter(right + 1)
+        row = 2
+        for block, block_top, block_left in placed:
+            for spec in block.charts:
+                anchor = spec.get("anchor") or f"{anchor_col}{row}"
+                _chart(ws, block, block_top, block_left, spec, anchor)
+                row += 17
+    return wb
+
+
+def write_excel(
+    tables: Mapping[str, pd.DataFrame | Sequence[pd.DataFrame]], path: str | Path
+) -> Path:
+    """Write DataFrames as formatted Excel Tables, one sheet each, atomically.
+
+    Every sheet gets its header in row 1 (bold, frozen), an Excel Table (filterable,
+    striped), column widths that fit Chinese text, number formats guessed from the data
+    (``#,##0`` for whole numbers, ``#,##0.00`` for money, ``0.0%`` for columns named
+    like a rate: ``…率``, ``占比``, ``…_rate``, ``…_share``) and red/yellow/green
+    colours on completion-rate columns (< 80 %, 80–100 %, ≥ 100 %). A sheet may hold a
+    list of frames, stacked with two blank rows between them (each its own Table).
+    Native Excel charts are drawn from ``frame.attrs["excel_charts"]`` (see the module
+    docstring).
+
+    Parameters
+    ----------
+    tables
+        Sheet name → DataFrame (or list of DataFrames), in sheet order. Sheet names
+        follow Excel's rules: at most 31 characters, none of ``[]:*?/`` or backslash.
+        The index is not written: reset it first if it carries data.
+    path
+        Target ``.xlsx`` file. Its folder is created if missing. An existing file is
+        replaced only once the new one is completely written.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    TypeError
+        A value Excel cannot hold (dicts, objects, time zones); raised before the file
+        is touched.
+    ValueError
+        Bad sheet names, duplicate or empty headers, infinities, text with control
+        characters or over 32,767 characters, unknown chart columns, a target that is
+        not ``.xlsx``; raised before the file is touched.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"品种": ["瑞心安片", "=1+1"], "完成率": [0.85, 1.1]})
+    >>> p = rk.report.write_excel({"概览": df}, "plan.xlsx")
+    >>> p.name
+    'plan.xlsx'
+    >>> pd.read_excel(p, engine="calamine")["品种"].tolist()   # text, not a formula
+    ['瑞心安片', '=1+1']
+
+    Notes
+    -----
+    In Excel you would paste the values, "Format as Table", freeze the top row and
+    add conditional formatting by hand; this does the same in one call.
+    """
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise ValueError(f"write_excel writes .xlsx files; got {target.name!r}")
+    wb = _build(tables)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            wb.save(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
