@@ -38,6 +38,7 @@ __all__ = [
     "sample",
     "schema",
     "tiering",
+    "training",
 ]
 
 _SUBMODULES = {
@@ -52,6 +53,7 @@ _SUBMODULES = {
     "sample",
     "schema",
     "tiering",
+    "training",
 }
 _ATTRS = {
     "load_dataset": ("repkit.io", "load_dataset"),
@@ -75,6 +77,7 @@ if TYPE_CHECKING:  # pragma: no cover
         sample,
         schema,
         tiering,
+        training,
     )
     from repkit.calendar import Half
     from repkit.dataset import Dataset

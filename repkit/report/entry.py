@@ -1,0 +1,414 @@
+"""Excel entry templates for teams without an ERP export (``templates/*.xlsx``).
+
+One workbook per canonical table, named like the sample files (``医院.xlsx``,
+``销售明细.xlsx`` …) so a folder of filled-in templates loads with
+``rk.load_dataset``. Each has the Chinese headers of ``repkit.schema.HEADERS_ZH`` in
+row 1 with a comment explaining the column, drop-down lists for the code columns
+(hospital level, title, role, category, call purpose, expert yes/no), whole-number
+validation 1–7 for adoption ratings, text format for IDs and months (leading zeros
+survive), and a few consistent example rows (the same hospitals, doctors and reps in
+every file) that ``repkit check`` accepts. Same call, same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from repkit.schema import (
+    CALL_PURPOSES,
+    CATEGORY_LABELS,
+    HEADERS_ZH,
+    LEVEL_LABELS,
+    RATING_LABELS,
+    ROLE_LABELS,
+    SHEET_NAMES,
+    TITLE_LABELS,
+)
+
+__all__ = ["ENTRY_NOTES", "EXAMPLES", "entry_template_bytes", "write_entry_templates"]
+
+_FIXED_TIME = (2026, 1, 1, 0, 0, 0)
+_CORE_TIME = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+_ROWS = 5000  # rows covered by drop-down lists and validation
+_HEADER_FILL = "1F4E79"
+_EXAMPLE_FILL = "F2F2F2"
+
+_RATING_NOTE = "；".join(f"{k}={v}" for k, v in RATING_LABELS.items())
+
+ENTRY_NOTES: dict[str, dict[str, str]] = {
+    "sales": {
+        "month": "销售月份，写成 2026-01 或 202601。",
+        "region": "区域名称，与医院表一致。",
+        "hospital_id": "医院编码（文本，保留前导 0），与医院表一致。",
+        "hospital": "医院名称（可选，便于阅读）。",
+        "department": "科室（可选）。只到科室，不要填医生：按医生统计处方量（统方）是违规的。",
+        "product": "品种名称，与产品表一致。",
+        "rep_id": "负责的销售人员编码（可选）。",
+        "distributor": "配送的商业公司（可选）。",
+        "units": "数量（盒/支）。退货写负数。",
+        "amount": "金额（元，可选）。不要写公式。",
+    },
+    "products": {
+        "product": "品种名称，全公司唯一。",
+        "category": "下拉选择：成熟品种 / 新品 / 辅助品种。",
+        "unit": "包装单位，例如 盒、支。",
+        "price_supply": "供货价（元）。",
+        "price_retail": "零售价/中标价（元）。",
+        "launch": "上市月份，例如 2025-03；老品种留空。",
+    },
+    "hospitals": {
+        "hospital_id": "医院编码（文本，保留前导 0），全公司唯一。",
+        "name": "医院名称。",
+        "region": "所属区域。",
+        "city": "城市。",
+        "level": "下拉选择：三甲 / 三级 / 二级 / 一级 / 社区。",
+        "beds": "床位数（整数）。",
+        "departments": "开发的科室，用顿号分隔，例如 心内科、呼吸内科。",
+    },
+    "doctors": {
+        "doctor_id": "医生编码，全公司唯一。",
+        "name": "医生姓名（报告默认匿名显示）。",
+        "hospital_id": "所在医院编码，与医院表一致。",
+        "department": "科室。",
+        "title": "下拉选择：主任医师 / 副主任医师 / 主治医师 / 住院医师。",
+        "is_expert": "下拉选择：是 / 否（专家、返聘权威）。",
+        "rating": f"用药评级 1–7：{_RATING_NOTE}。",
+        "potential": "潜力（例如 门诊量 × 适应症占比），不是处方量。",
+        "tier": "下拉选择：A / B / C（可选，手工分级优先于自动分级）。",
+    },
+    "reps": {
+        "rep_id": "代表编码，全公司唯一。",
+        "name": "姓名。",
+        "region": "所属区域。",
+        "products": "负责品种，用顿号分隔。",
+        "hospitals": "负责医院编码，用顿号分隔。",
+        "role": "下拉选择：销售人员 / 备案医药代表。销售指标只下达到销售人员。",
+    },
+    "calls": {
+        "date": "拜访日期，例如 2026/1/5。",
+        "rep_id": "代表编码。",
+        "doctor_id": "医生编码。",
+        "hospital_id": "医院编码。",
+        "department": "科室。",
+        "purpose": "下拉选择拜访目的。",
+        "result": "结果：是否达到拜访目标。",
+        "rating_after": f"拜访后的用药评级 1–7：{_RATING_NOTE}。",
+        "follow_up": "总结和下一步行动。",
+    },
+    "targets": {
+        "period": "考核期间，例如 2026H1（上半年）、2026H2（下半年）。",
+        "region": "区域。",
+        "product": "品种。",
+        "units": "指标数量。",
+        "amount": "指标金额（元，可选）。",
+    },
+    "collections": {
+        "month": "月份，例如 2026-01。",
+        "region": "区域。",
+        "distributor": "商业公司。",
+        "shipped": "发货金额（元）。",
+        "collected": "回款金额（元）。",
+        "stock": "月末渠道库存金额（元）。",
+    },
+}
+"""Per table and column: the comment shown on the header cell."""
+
+_LISTS: dict[str, tuple[str, ...]] = {
+    "level": tuple(LEVEL_LABELS.values()),
+    "title": tuple(TITLE_LABELS.values()),
+    "role": tuple(ROLE_LABELS.values()),
+    "category": tuple(CATEGORY_LABELS.values()),
+    "purpose": tuple(CALL_PURPOSES.values()),
+    "is_expert": ("是", "否"),
+    "tier": ("A", "B", "C"),
+}
+_RATINGS = ("rating", "rating_after")
+_TEXT = ("hospital_id", "doctor_id", "rep_id", "month", "period", "launch", "date")
+_NUMBERS = {
+    "units": None,
+    "amount": None,
+    "price_supply": 0,
+    "price_retail": 0,
+    "beds": 0,
+    "potential": 0,
+    "shipped": 0,
+    "collected": 0,
+    "stock": 0,
+}
+
+_H1, _H2 = "001001", "001002"
+_DIST = "国药控股兰州有限公司"
+
+EXAMPLES: dict[str, list[tuple[Any, ...]]] = {
+    "sales": [
+        (
+            "2026-01",
+            "兰州",
+            _H1,
+            "兰州示例第一医院",
+            "心内科",
+            "瑞心安片",
+            "R0001",
+            _DIST,
+            420,
+            16170,
+        ),
+        (
+            "2026-01",
+            "兰州",
+            _H1,
+            "兰州示例第一医院",
+            "心内科",
+            "新活宁注射液",
+            "R0001",
+            _DIST,
+            60,
+            15600,
+        ),
+        (
+            "2026-01",
+            "兰州",
+            _H2,
+            "兰州示例社区卫生服务中心",
+            "内一科",
+            "瑞心安片",
+            "R0001",
+            _DIST,
+            35,
+            1347.5,
+        ),
+        (
+            "2026-02",
+            "兰州",
+            _H1,
+            "兰州示例第一医院",
+            "心内科",
+            "瑞心安片",
+            "R0001",
+            _DIST,
+            380,
+            14630,
+        ),
+        (
+            "2026-02",
+            "兰州",
+            _H2,
+            "兰州示例社区卫生服务中心",
+            "内一科",
+            "瑞心安片",
+            "R0001",
+            _DIST,
+            -5,
+            -192.5,
+        ),
+    ],
+    "products": [
+        ("瑞心安片", "成熟品种", "盒", 38.5, 52.0, None),
+        ("新活宁注射液", "新品", "支", 260.0, 350.0, "2025-03"),
+    ],
+    "hospitals": [
+        (_H1, "兰州示例第一医院", "兰州", "兰州", "三甲", 1500, "心内科、呼吸内科"),
+        (_H2, "兰州示例社区卫生服务中心", "兰州", "兰州", "社区", 40, "内一科"),
+    ],
+    "doctors": [
+        ("D00001", "王明", _H1, "心内科", "主任医师", "是", 5, 120.0, "A"),
+        ("D00002", "李芳", _H1, "呼吸内科", "主治医师", "否", 3, 60.0, "B"),
+        ("D00003", "张静", _H2, "内一科", "住院医师", "否", 4, 20.0, "C"),
+    ],
+    "reps": [
+        ("R0001", "刘敏", "兰州", "瑞心安片、新活宁注射液", f"{_H1}、{_H2}", "销售人员"),
+        ("R0002", "陈强", "兰州", "新活宁注射液", _H1, "备案医药代表"),
+    ],
+    "calls": [
+        ("2026/1/5", "R0002", "D00001", _H1, "心内科", "介绍新药", "达到目标", 5, "下周送临床文献"),
+        (
+            "2026/1/6",
+            "R0001",
+            "D00003",
+            _H2,
+            "内一科",
+            "查库存/用量/取定单",
+            "部分达到",
+            4,
+            "月底再查库存",
+        ),
+        (
+            "2026/1/8",
+            "R0002",
+            "D00002",
+            _H1,
+            "呼吸内科",
+            "支持进药",
+            "未达到",
+            3,
+            "约科室主任开科室会",
+        ),
+    ],
+    "targets": [
+        ("2026H1", "兰州", "瑞心安片", 2600, 100100),
+        ("2026H1", "兰州", "新活宁注射液", 400, 104000),
+    ],
+    "collections": [
+        ("2026-01", "兰州", _DIST, 33117.5, 28000, 30000),
+        ("2026-02", "兰州", _DIST, 14437.5, 30500, 26000),
+    ],
+}
+"""Example rows per table (in ``HEADERS_ZH`` column order), consistent across tables."""
+
+
+def _workbook(kind: str) -> Any:
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    columns = list(HEADERS_ZH[kind])
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_NAMES[kind]
+    head_font = Font(bold=True, color="FFFFFF")
+    head_fill = PatternFill("solid", fgColor=_HEADER_FILL)
+    example_fill = PatternFill("solid", fgColor=_EXAMPLE_FILL)
+    for j, col in enumerate(columns, 1):
+        letter = get_column_letter(j)
+        header = HEADERS_ZH[kind][col]
+        cell = ws.cell(row=1, column=j, value=header)
+        cell.font = head_font
+        cell.fill = head_fill
+        cell.alignment = Alignment(horizontal="center")
+        note = ENTRY_NOTES[kind][col]
+        comment = Comment(note, "repkit")
+        comment.width, comment.height = 260, 90
+        cell.comment = comment
+        dim = ws.column_dimensions[letter]
+        dim.width = max(10, min(28, 2.2 * len(header) + 4))
+        if col in _TEXT:
+            dim.number_format = "@"
+        rng = f"{letter}2:{letter}{_ROWS}"
+        dv = None
+        if col in _LISTS:
+            dv = DataValidation(type="list", formula1='"' + ",".join(_LISTS[col]) + '"')
+            dv.error = f"请从下拉列表中选择：{'、'.join(_LISTS[col])}"
+        elif col in _RATINGS:
+            dv = DataValidation(type="whole", operator="between", formula1="1", formula2="7")
+            dv.error = f"用药评级只能是 1–7 的整数：{_RATING_NOTE}"
+        elif col in _NUMBERS:
+            low = _NUMBERS[col]
+            dv = (
+                DataValidation(type="decimal", operator="greaterThanOrEqual", formula1=str(low))
+                if low is not None
+                else DataValidation(
+                    type="decimal", operator="between", formula1="-1E+15", formula2="1E+15"
+                )
+            )
+            dv.error = "这里只能填数字（不要填公式、单位或文字）。"
+        if dv is not None:
+            dv.allow_blank = True
+            dv.showErrorMessage = True
+            dv.errorTitle = header
+            dv.showInputMessage = True
+            dv.promptTitle = header
+            dv.prompt = note[:250]
+            ws.add_data_validation(dv)
+            dv.add(rng)
+    for i, row in enumerate(EXAMPLES[kind], 2):
+        for j, (col, value) in enumerate(zip(columns, row, strict=True), 1):
+            cell = ws.cell(row=i, column=j, value=value)
+            cell.fill = example_fill
+            if col in _TEXT and value is not None:
+                cell.number_format = "@"
+                cell.data_type = "s"
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(EXAMPLES[kind]) + 1}"
+    return wb
+
+
+def _fixed_bytes(data: bytes) -> bytes:
+    """The same xlsx with fixed zip and document timestamps (equal content, equal bytes)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                payload = _CORE_TIME.sub(rb"\g<1>2026-01-01T00:00:00Z\g<3>", payload)
+            member = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(member, payload)
+    return out.getvalue()
+
+
+def entry_template_bytes(kind: str) -> bytes:
+    """The bytes of one entry template (deterministic).
+
+    Parameters
+    ----------
+    kind
+        Table kind, one of ``repkit.schema.KINDS``.
+
+    Examples
+    --------
+    >>> entry_template_bytes("hospitals") == entry_template_bytes("hospitals")
+    True
+    """
+    if kind not in HEADERS_ZH:
+        raise ValueError(f"unknown table kind {kind!r}; valid kinds: {', '.join(HEADERS_ZH)}")
+    buf = io.BytesIO()
+    _workbook(kind).save(buf)
+    return _fixed_bytes(buf.getvalue())
+
+
+def write_entry_templates(folder: str | Path, *, kinds: list[str] | None = None) -> list[Path]:
+    """Write the Excel entry templates, one workbook per table, into a folder.
+
+    Each file is named after the table's Chinese sheet name (``销售明细.xlsx``,
+    ``医院.xlsx`` …): copy the files into a data folder, replace the grey example rows
+    with your own and run ``repkit check FOLDER``. Files are written to a temporary
+    name and moved into place.
+
+    Parameters
+    ----------
+    folder
+        Target folder (created if missing); ``templates/`` in the repository.
+    kinds
+        Tables to write; default all eight.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Examples
+    --------
+    >>> paths = rk.report.entry.write_entry_templates("entry")
+    >>> sorted(p.name for p in paths)[:3]
+    ['产品.xlsx', '代表.xlsx', '医生.xlsx']
+    >>> import openpyxl
+    >>> ws = openpyxl.load_workbook("entry/医院.xlsx").active
+    >>> [c.value for c in ws[1]][:5]
+    ['医院编码', '医院名称', '区域', '城市', '医院等级']
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in kinds or list(HEADERS_ZH):
+        data = entry_template_bytes(kind)
+        path = folder / f"{SHEET_NAMES[kind]}.xlsx"
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        written.append(path)
+    return written
