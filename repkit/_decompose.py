@@ -69,33 +69,41 @@ def _bound(value: Any, index: pd.Index, name: str, default: float) -> np.ndarray
 
 
 def _solve(total: float, w: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """Real x = clip(lam * w, lo, hi) with sum(x) == total (w > 0, sum lo <= total <= sum hi)."""
-    lam0 = total / w.sum()
-    x = lam0 * w
-    if np.all(x >= lo) and np.all(x <= hi):
-        return x
-    a = lo / w
-    b = hi / w
-    lam = np.concatenate([a, b])
-    dconst = np.concatenate([-lo, np.where(np.isfinite(hi), hi, 0.0)])
-    dslope = np.concatenate([w, -w])
-    keep = np.isfinite(lam)
-    lam, dconst, dslope = lam[keep], dconst[keep], dslope[keep]
-    order = np.argsort(lam, kind="stable")
-    lam, dconst, dslope = lam[order], dconst[order], dslope[order]
-    const = lo.sum() + np.cumsum(dconst)
-    slope = np.cumsum(dslope)
-    level = np.maximum.accumulate(const + lam * slope)
-    k = int(np.searchsorted(level, total, side="left"))
-    if k == len(lam):
-        lam_star = (total - const[-1]) / slope[-1]
-    elif k == 0:
-        lam_star = lam[0]
-    elif slope[k - 1] > 0:
-        lam_star = (total - const[k - 1]) / slope[k - 1]
-    else:
-        lam_star = lam[k]
-    return np.clip(lam_star * w, lo, hi)
+    """Real x = clip(lam * w, lo, hi) with sum(x) == total (w > 0, sum lo <= total <= sum hi).
+
+    Binary search over the breakpoints where a share reaches its minimum or cap, then
+    an exact solve inside that segment (no cumulative sums, so no cancellation).
+    """
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        lam0 = total / w.sum()
+        x = lam0 * w
+        if np.isfinite(lam0) and np.all(x >= lo) and np.all(x <= hi):
+            return x
+        bps = np.concatenate([lo / w, hi / w])
+        bps = np.unique(bps[np.isfinite(bps)])
+
+        def level(lam: float) -> float:
+            return float(np.clip(lam * w, lo, hi).sum())
+
+        a, b = 0, len(bps)  # first breakpoint whose level reaches total
+        while a < b:
+            m = (a + b) // 2
+            if level(bps[m]) >= total:
+                b = m
+            else:
+                a = m + 1
+        left = bps[a - 1] if a > 0 else 0.0
+        right = bps[a] if a < len(bps) else np.inf
+        if right == 0.0:
+            return lo.astype("float64").copy()
+        mid = (left + right) / 2 if np.isfinite(right) else left * 2 + 1.0
+        at_lo = mid * w <= lo
+        at_hi = mid * w >= hi
+        free = ~(at_lo | at_hi)
+        fixed = lo[at_lo].sum() + hi[at_hi].sum()
+        weight = w[free].sum()
+        lam = (total - fixed) / weight if weight > 0 else left
+        return np.clip(lam * w, lo, hi)
 
 
 def _fill(total: float, w: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -242,6 +250,8 @@ def allocate(total: int, weights: Any, *, minimum: Any = 0, cap: Any = None) -> 
             f"caps add up to {int(hi.sum())}, less than the total {n_total}; "
             "raise cap or lower the total (the target is not feasible)"
         )
+    top = values.max()
+    values = values / top if top > 0 else values  # scale: subnormal weights stay finite
     x = _fill(float(n_total), values, lo, hi)
     wts = values if (values > 0).any() else np.ones(n)
     out = _round_groups(x, np.zeros(n, dtype="int64"), np.array([n_total]), wts, lo, hi)
