@@ -1,0 +1,301 @@
+"""Real clients: JupyterLab in headless Chromium, and Chromium rendering a plan document.
+
+Marked ``browser``; skipped with the reason when Chromium is not installed
+(``make chromium`` installs Debian's). Chromium is driven through its DevTools
+protocol, so the tests can wait for JupyterLab to finish rendering, read the DOM and
+ask Chromium which fonts it really used for the Chinese text (a missing font would
+show boxes, "tofu", and no CJK font would be reported).
+
+Set ``REPKIT_SCREENSHOTS=docs/img`` to keep the screenshots (the README uses them).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from repkit.report.pdf import chromium_command, find_chromium
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = find_chromium()
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="headless Chromium not installed (run `make chromium` or set REPKIT_CHROMIUM)",
+    ),
+]
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _keep(png: bytes, name: str) -> None:
+    folder = os.environ.get("REPKIT_SCREENSHOTS")
+    if folder:
+        target = ROOT / folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(png)
+
+
+def _cjk_families() -> set[str]:
+    """Font families fontconfig says cover Chinese."""
+    if not shutil.which("fc-list"):
+        return set()
+    out = subprocess.run(
+        ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False
+    ).stdout
+    return {name.strip() for line in out.splitlines() for name in line.split(",") if name.strip()}
+
+
+class DevTools:
+    """A minimal Chrome DevTools Protocol client for one headless page."""
+
+    def __init__(self, profile: Path, *, width: int, height: int) -> None:
+        import websocket
+
+        profile.mkdir(parents=True, exist_ok=True)
+        cmd = chromium_command(
+            profile,
+            "--remote-debugging-port=0",
+            "--remote-allow-origins=*",
+            f"--window-size={width},{height}",
+            "about:blank",
+            what="the browser tests",
+        )
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port_file = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + 30
+        while not port_file.exists() or not port_file.read_text().strip():
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                self.close()
+                raise RuntimeError("Chromium did not open its DevTools port")
+            time.sleep(0.1)
+        port = int(port_file.read_text().split()[0])
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
+            pages = [t for t in json.load(r) if t["type"] == "page"]
+        self.ws = websocket.create_connection(
+            pages[0]["webSocketDebuggerUrl"], timeout=60, suppress_origin=True
+        )
+        self._id = 0
+        self.call("Page.enable")
+        self.call("Runtime.enable")
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+
+    def call(self, method: str, **params):
+        self._id += 1
+        self.ws.send(json.dumps({"id": self._id, "method": method, "params": params}))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get("id") == self._id:
+                if "error" in msg:
+                    raise RuntimeError(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+
+    def evaluate(self, expression: str):
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        return result.get("result", {}).get("value")
+
+    def open(self, url: str, *, ready: str, timeout: float = 120) -> None:
+        """Navigate and wait until the JavaScript expression ``ready`` is true."""
+        self.call("Page.navigate", url=url)
+        deadline = time.monotonic() + timeout
+        while not self.evaluate(ready):
+            if time.monotonic() > deadline:
+                body = self.evaluate("document.body ? document.body.innerText.slice(0, 500) : ''")
+                raise TimeoutError(f"page not ready after {timeout:.0f} s: {ready}\n{body}")
+            time.sleep(0.25)
+
+    def screenshot(self, *, full_page: bool = False) -> bytes:
+        params = {"format": "png"}
+        if full_page:
+            metrics = self.call("Page.getLayoutMetrics")["cssContentSize"]
+            params["clip"] = {
+                "x": 0,
+                "y": 0,
+                "width": metrics["width"],
+                "height": min(metrics["height"], 6000),
+                "scale": 1,
+            }
+            params["captureBeyondViewport"] = True
+        return base64.b64decode(self.call("Page.captureScreenshot", **params)["data"])
+
+    def fonts_for(self, selector: str) -> tuple[str, list[dict]]:
+        """Text of the first element matching ``selector`` and the fonts that drew it."""
+        self.call("DOM.enable")
+        self.call("CSS.enable")
+        root = self.call("DOM.getDocument", depth=-1)["root"]["nodeId"]
+        node = self.call("DOM.querySelector", nodeId=root, selector=selector)["nodeId"]
+        assert node, f"no element matches {selector!r}"
+        text = self.evaluate(f"document.querySelector({json.dumps(selector)}).textContent")
+        fonts = self.call("CSS.getPlatformFontsForNode", nodeId=node)["fonts"]
+        return text, fonts
+
+    def close(self) -> None:
+        ws = getattr(self, "ws", None)
+        if ws is not None:
+            ws.close()
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    def start(width: int = 1400, height: int = 900) -> DevTools:
+        tools = DevTools(tmp_path / f"profile{len(opened)}", width=width, height=height)
+        opened.append(tools)
+        return tools
+
+    opened: list[DevTools] = []
+    yield start
+    for tools in opened:
+        tools.close()
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def _distinct_colours(png: bytes) -> int:
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB").resize((200, 150))
+    return len(image.getcolors(maxcolors=200 * 150) or [])
+
+
+# --------------------------------------------------------------------------- JupyterLab
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    """A JupyterLab server on localhost serving a temporary folder; yields (url, folder)."""
+    folder = tmp_path / "lab"
+    folder.mkdir()
+    settings = tmp_path / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
+    port = _free_port()
+    token = secrets.token_hex(16)
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={folder}",
+        "--LabApp.news_url=",
+        "--LabApp.extension_manager=readonly",
+        "--ServerApp.terminals_enabled=False",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = (tmp_path / "lab.log").open("w")
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    log.flush()
+                    pytest.fail("JupyterLab did not start:\n" + (tmp_path / "lab.log").read_text())
+                time.sleep(0.3)
+        yield base, token, folder
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def _template() -> Path:
+    for name in ("growth_forecast.ipynb", "rep_plan.ipynb", "half_year_plan.ipynb"):
+        path = ROOT / "templates" / name
+        if path.exists():
+            return path
+    pytest.skip("no template notebook to open")
+
+
+def test_jupyterlab_shows_a_template(jupyterlab, browser):
+    import nbformat
+
+    base, token, folder = jupyterlab
+    template = _template()
+    shutil.copy(template, folder / template.name)
+    title = nbformat.read(template, as_version=4).cells[0].source.splitlines()[0].lstrip("# ")
+    page = browser(1400, 900)
+    page.open(
+        f"{base}/lab/tree/{template.name}?token={token}",
+        ready="document.querySelectorAll('.jp-Notebook .jp-Cell').length > 3 && "
+        "!!document.querySelector('.jp-Notebook .jp-RenderedMarkdown h1')",
+    )
+    time.sleep(1.5)  # let syntax highlighting and the kernel indicator settle
+    heading = page.evaluate(
+        "document.querySelector('.jp-Notebook .jp-RenderedMarkdown h1').textContent"
+    )
+    assert title.split("·")[0].strip() in heading
+    cells = page.evaluate("document.querySelectorAll('.jp-Notebook .jp-Cell').length")
+    assert cells >= 4
+    code = page.evaluate(
+        "Array.from(document.querySelectorAll('.jp-Notebook .jp-CodeMirrorEditor'))"
+        ".map(e => e.textContent).join('\\n')"
+    )
+    assert "import repkit as rk" in code
+    png = page.screenshot()
+    assert _png_size(png) == (1400, 900)
+    assert _distinct_colours(png) > 20, "the screenshot is blank"
+    _keep(png, "analyst_jupyterlab.png")
+
+
+# --------------------------------------------------------------------------- plan document
