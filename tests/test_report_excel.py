@@ -1,0 +1,219 @@
+import datetime as dt
+import shutil
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+import repkit as rk
+from repkit.report import excel as excel_mod
+
+write_excel = rk.report.write_excel
+
+
+def _frame():
+    return pd.DataFrame(
+        {
+            "医院名称": ["兰州大学第2附属医院", "兰州市城关区社区卫生服务中心"],
+            "目标数量": [1200, 35],
+            "目标金额": [123456.5, 1347.5],
+            "完成率": [0.56, 1.05],
+            "月份": pd.PeriodIndex(["2026-07", "2026-08"], freq="M"),
+            "日期": pd.to_datetime(["2026-07-01", "2026-08-03"]),
+        }
+    )
+
+
+def test_round_trip_values_and_formats(tmp_path):
+    path = write_excel({"表": _frame()}, tmp_path / "a.xlsx")
+    back = pd.read_excel(path, engine="calamine")
+    assert back["医院名称"].tolist() == _frame()["医院名称"].tolist()
+    assert back["目标数量"].tolist() == [1200, 35]
+    assert back["月份"].tolist() == ["2026-07", "2026-08"]
+    ws = load_workbook(path)["表"]
+    assert ws.freeze_panes == "A2"
+    assert ws["B2"].number_format == "#,##0"
+    assert ws["C2"].number_format == "#,##0.00"
+    assert ws["D2"].number_format == "0.0%"
+    assert ws["F2"].number_format == "yyyy-mm-dd"
+    assert ws["A1"].font.bold
+    assert list(ws.tables) == ["Table1"]
+    assert ws.tables["Table1"].ref == "A1:F3"
+
+
+def test_column_widths_fit_chinese_and_numbers(tmp_path):
+    frame = pd.DataFrame({"品种": ["安泽曲南注射液"], "金额": [12345678.25], "x": [1]})
+    ws = load_workbook(write_excel({"s": frame}, tmp_path / "w.xlsx"))["s"]
+    # 7 CJK characters need about 14 character widths; '12,345,678.25' needs 13
+    assert ws.column_dimensions["A"].width >= 16
+    assert ws.column_dimensions["B"].width >= 15
+    assert ws.column_dimensions["C"].width >= 6
+
+
+def test_conditional_colours_on_completion_rate(tmp_path):
+    ws = load_workbook(write_excel({"s": _frame()}, tmp_path / "c.xlsx"))["s"]
+    ranges = [str(r.sqref) for r in ws.conditional_formatting]
+    assert ranges == ["D2:D3"]
+    rules = ws.conditional_formatting._cf_rules
+    ops = sorted(rule.operator for rng in rules for rule in rules[rng])
+    assert ops == ["between", "greaterThanOrEqual", "lessThan"]
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", '=HYPERLINK("x")'])
+def test_formula_injection_written_as_text(tmp_path, text):
+    frame = pd.DataFrame({"备注": [text]})
+    path = write_excel({"s": frame}, tmp_path / "f.xlsx")
+    cell = load_workbook(path)["s"]["A2"]
+    assert cell.data_type == "s"
+    assert cell.value == text
+    assert cell.quotePrefix
+    assert pd.read_excel(path, engine="calamine")["备注"].tolist() == [text]
+
+
+def test_unserialisable_value_raises_before_file_is_touched(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    write_excel({"s": _frame()}, path)
+    before = path.read_bytes()
+    bad = pd.DataFrame({"a": [{"not": "cell"}]})
+    with pytest.raises(TypeError, match="dict"):
+        write_excel({"s": _frame(), "bad": bad}, path)
+    assert path.read_bytes() == before
+    assert list(tmp_path.iterdir()) == [path]  # no temp files left
+    with pytest.raises(TypeError, match="time zones"):
+        write_excel(
+            {"s": pd.DataFrame({"t": pd.to_datetime(["2026-01-01"]).tz_localize("UTC")})}, path
+        )
+    with pytest.raises(ValueError, match="infinity"):
+        write_excel({"s": pd.DataFrame({"x": [1.0, np.inf]})}, path)
+    assert path.read_bytes() == before
+
+
+def test_failed_save_keeps_previous_file(tmp_path, monkeypatch):
+    path = tmp_path / "plan.xlsx"
+    write_excel({"s": _frame()}, path)
+    before = path.read_bytes()
+
+    def broken(self, fh):
+        fh.write(b"partial")
+        raise OSError("disk full")
+
+    monkeypatch.setattr("openpyxl.workbook.workbook.Workbook.save", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_excel({"s": _frame()}, path)
+    assert path.read_bytes() == before
+    assert list(tmp_path.iterdir()) == [path]
+
+
+@pytest.mark.parametrize(
+    ("tables", "match"),
+    [
+        ({}, "empty"),
+        ({"a" * 32: pd.DataFrame({"x": [1]})}, "31"),
+        ({"a/b": pd.DataFrame({"x": [1]})}, "contains"),
+        ({"A": pd.DataFrame({"x": [1]}), "a": pd.DataFrame({"x": [1]})}, "twice"),
+        ({"s": pd.DataFrame([[1, 2]], columns=["x", "x"])}, "twice"),
+        ({"s": pd.DataFrame({"": [1]})}, "without a header"),
+        ({"s": pd.DataFrame({"x": ["a\x01b"]})}, "control"),
+    ],
+)
+def test_bad_tables_refused(tmp_path, tables, match):
+    with pytest.raises(ValueError, match=match):
+        write_excel(tables, tmp_path / "x.xlsx")
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_bad_arguments(tmp_path):
+    with pytest.raises(ValueError, match=r"\.xlsx"):
+        write_excel({"s": _frame()}, tmp_path / "x.xls")
+    with pytest.raises(TypeError, match="DataFrame"):
+        write_excel({"s": [1, 2]}, tmp_path / "x.xlsx")
+    frame = _frame()
+    frame.attrs["excel_charts"] = [{"type": "pie", "x": "月份", "y": ["目标金额"]}]
+    with pytest.raises(ValueError, match="bar"):
+        write_excel({"s": frame}, tmp_path / "x.xlsx")
+    frame.attrs["excel_charts"] = [{"type": "bar", "x": "月份", "y": ["无此列"]}]
+    with pytest.raises(ValueError, match="not in the table"):
+        write_excel({"s": frame}, tmp_path / "x.xlsx")
+
+
+def test_lists_joined_and_missing_values_blank(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "科室": [["心内科", "呼吸内科"], []],
+            "数量": pd.array([1, None], dtype="Int64"),
+            "比率": [np.nan, 0.5],
+            "日": [dt.date(2026, 7, 1), None],
+            "ok": [True, False],
+        }
+    )
+    ws = load_workbook(write_excel({"s": frame}, tmp_path / "l.xlsx"))["s"]
+    assert ws["A2"].value == "心内科、呼吸内科"
+    assert ws["B3"].value is None
+    assert ws["C2"].value is None
+    assert ws["E2"].value is True
+
+
+def test_stacked_and_side_by_side_tables_and_charts(tmp_path):
+    key = pd.DataFrame({"项目": ["区域"], "说明": ["兰州"]})
+    beside = pd.DataFrame({"品种": ["A", "B"], "数量": [1, 2]})
+    beside.attrs["beside"] = True
+    below = pd.DataFrame({"季度": ["2026Q3", "2026Q4"], "目标": [10.0, 20.0], "完成率": [0.5, 1.2]})
+    below.attrs["title"] = "季度"
+    below.attrs["excel_charts"] = [
+        {"type": "bar", "x": "季度", "y": ["目标"], "title": "目标", "y_format": "#,##0"},
+        {"type": "line", "x": "季度", "y": ["完成率"], "percent": True},
+    ]
+    path = write_excel({"s": [key, beside, below]}, tmp_path / "s.xlsx")
+    ws = load_workbook(path)["s"]
+    refs = sorted(t.ref for t in ws.tables.values())
+    assert refs == ["A1:B2", "A7:C9", "D1:E3"]
+    assert ws["A6"].value == "季度"
+    assert len(ws._charts) == 2
+
+
+def test_empty_frame_gets_headed_table(tmp_path):
+    frame = pd.DataFrame({"拜访日期": pd.Series(dtype=object), "目的": pd.Series(dtype=object)})
+    ws = load_workbook(write_excel({"H 代表日程": frame}, tmp_path / "e.xlsx"))["H 代表日程"]
+    assert [c.value for c in ws[1]] == ["拜访日期", "目的"]
+    assert ws.tables["Table1"].ref == "A1:B2"
+
+
+def test_replaces_existing_file(tmp_path):
+    path = tmp_path / "p.xlsx"
+    write_excel({"s": pd.DataFrame({"x": [1]})}, path)
+    write_excel({"s": pd.DataFrame({"x": [2]})}, path)
+    assert pd.read_excel(path, engine="calamine")["x"].tolist() == [2]
+
+
+def test_widths_have_no_hash_marks_in_libreoffice_rendering():
+    """Widths are computed from the displayed text, so numbers never show as #####."""
+    values = [1234567890.5, 0.123, 98765]
+    for v, fmt in zip(values, ["#,##0.00", "0.0%", "#,##0"], strict=True):
+        shown = excel_mod._shown(v, fmt)
+        assert excel_mod._display_width(shown) + 2 <= 60
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_libreoffice_opens_plan_workbook(tmp_path):
+    ds = rk.sample.generate(seed=0, regions=1)
+    plan = rk.plan.build(ds, "2026H2", forecast="simple")
+    path = write_excel(plan.workbook(), tmp_path / "plan.xlsx")
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    pdf = tmp_path / "plan.pdf"
+    assert pdf.exists()
+    assert pdf.stat().st_size > 10_000
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
+        ).stdout
+        assert "###" not in text
+        assert "季度完成率" in text
+        assert "兰州空军医院" in text
