@@ -57,8 +57,12 @@ def test_conditional_colours_on_completion_rate(tmp_path):
     ranges = [str(r.sqref) for r in ws.conditional_formatting]
     assert ranges == ["D2:D3"]
     rules = ws.conditional_formatting._cf_rules
-    ops = sorted(rule.operator for rng in rules for rule in rules[rng])
-    assert ops == ["between", "greaterThanOrEqual", "lessThan"]
+    formulas = [rule.formula[0] for rng in rules for rule in rules[rng]]
+    assert formulas == [
+        "AND(ISNUMBER(D2),D2<0.8)",
+        "AND(ISNUMBER(D2),D2>=0.8,D2<1)",
+        "AND(ISNUMBER(D2),D2>=1)",
+    ]  # blank cells (future quarters) stay uncoloured
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", '=HYPERLINK("x")'])

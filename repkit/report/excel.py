@@ -270,8 +270,11 @@ def _block(frame: Any, sheet: str) -> _Block:
         fmt = overrides.get(name) or _guess_format(name, values)
         columns.append(values)
         formats.append(fmt)
-        text_cols.append(any(isinstance(v, str) for v in values))
+        has_text = any(isinstance(v, str) for v in values)
+        text_cols.append(has_text)
         longest = max((_display_width(_shown(v, fmt)) for v in values), default=0.0)
+        if has_text:
+            longest += 2  # indent
         head = _display_width(name) + 3  # room for the filter button
         widths.append(min(_MAX_WIDTH, max(_MIN_WIDTH, head, longest + 2)))
     rows = [list(r) for r in zip(*columns, strict=True)] if len(frame) else []
@@ -321,7 +324,7 @@ def _check_sheet_name(name: Any, seen: set[str]) -> str:
 
 def _place(ws: Any, block: _Block, top: int, left: int, table_no: int) -> int:
     """Write one block with its header at row ``top``, column ``left``; returns last row."""
-    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -329,7 +332,8 @@ def _place(ws: Any, block: _Block, top: int, left: int, table_no: int) -> int:
     header_font = Font(name="Calibri", size=11, bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
     center = Alignment(horizontal="center", vertical="center")
-    wrap = Alignment(wrap_text=True, vertical="top")
+    wrap = Alignment(horizontal="left", wrap_text=True, vertical="top", indent=1)
+    text_align = Alignment(horizontal="left", indent=1)  # a gap after right-aligned numbers
     ncol = len(block.header)
     for j, name in enumerate(block.header, left):
         cell = ws.cell(row=top, column=j, value=name)
@@ -349,10 +353,11 @@ def _place(ws: Any, block: _Block, top: int, left: int, table_no: int) -> int:
                 cell.data_type = "s"
                 if value.startswith(_FORMULA_START):
                     cell.quotePrefix = True
+                cell.alignment = text_align
                 shown = _display_width(value)
-                if shown > block.widths[j - left]:
+                if shown > block.widths[j - left] - 2:
                     cell.alignment = wrap
-                    lines = math.ceil(shown / max(block.widths[j - left] - 1, 1))
+                    lines = math.ceil(shown / max(block.widths[j - left] - 3, 1))
                     height = ws.row_dimensions[i].height or 15.0
                     ws.row_dimensions[i].height = max(height, 15.0 * lines)
                     wrapped = True
@@ -363,7 +368,10 @@ def _place(ws: Any, block: _Block, top: int, left: int, table_no: int) -> int:
             for j in range(left, left + ncol):
                 cell = ws.cell(row=i, column=j)
                 if not cell.alignment.wrap_text:
-                    cell.alignment = top_align
+                    indent = cell.alignment.indent
+                    cell.alignment = (
+                        Alignment(vertical="top", indent=indent) if indent else top_align
+                    )
     last = top + max(len(block.rows), 1)
     for j, width in enumerate(block.widths, left):
         letter = get_column_letter(j)
@@ -380,17 +388,17 @@ def _place(ws: Any, block: _Block, top: int, left: int, table_no: int) -> int:
                 continue
             letter = get_column_letter(j)
             rng = f"{letter}{top + 1}:{letter}{last}"
+            c = f"{letter}{top + 1}"  # relative reference to the first cell of the range
             rules = [
-                ("lessThan", ["0.8"], _FILL_BAD, "9C0006"),
-                ("between", ["0.8", "0.99999"], _FILL_MID, "9C5700"),
-                ("greaterThanOrEqual", ["1"], _FILL_GOOD, "006100"),
+                (f"AND(ISNUMBER({c}),{c}<0.8)", _FILL_BAD, "9C0006"),
+                (f"AND(ISNUMBER({c}),{c}>=0.8,{c}<1)", _FILL_MID, "9C5700"),
+                (f"AND(ISNUMBER({c}),{c}>=1)", _FILL_GOOD, "006100"),
             ]
-            for op, formula, fill, color in rules:
+            for formula, fill, color in rules:
                 ws.conditional_formatting.add(
                     rng,
-                    CellIsRule(
-                        operator=op,
-                        formula=formula,
+                    FormulaRule(
+                        formula=[formula],
                         fill=PatternFill("solid", fgColor=fill, bgColor=fill),
                         font=Font(color=color),
                     ),
