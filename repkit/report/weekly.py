@@ -1,0 +1,285 @@
+"""The weekly review of seed 000 (table G): a week's targets against actuals and history.
+
+Sales arrive monthly, so a week's actual units are the month's units spread over its
+weeks by working days (the same rule that splits monthly targets into weeks), and
+labelled as an estimate. Last year's figure for the same ISO week is estimated the
+same way from the month twelve months earlier. Everything else — the calls of the
+week, competitor notes, next week's targets — is read as recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from repkit.calendar import Half, weeks_of_half
+
+__all__ = [
+    "COMPETITOR_WORDS",
+    "competitor_notes",
+    "next_week",
+    "week_of",
+    "week_review",
+    "weekly_actuals",
+]
+
+COMPETITOR_WORDS: tuple[str, ...] = ("竞品", "竞争", "对手", "竞标", "仿制", "替代")
+"""Words that mark a call note as competitor information."""
+
+OTHERS = "（其他）"
+"""Label for actual sales of reps without a sales target (e.g. medical representatives)."""
+
+_BY = {"product": ["product"], "rep_id": ["rep_id"], "rep_product": ["rep_id", "product"]}
+
+
+def week_of(when: str | dt.date | pd.Timestamp | pd.Period) -> pd.Period:
+    """The ISO week (Monday–Sunday) containing a date.
+
+    Examples
+    --------
+    >>> str(week_of("2026-06-24"))
+    '2026-06-22/2026-06-28'
+    """
+    if isinstance(when, pd.Period):
+        return when.asfreq("W-SUN") if when.freqstr != "W-SUN" else when
+    return pd.Period(pd.Timestamp(when), freq="W-SUN")
+
+
+def _week_parts(months: Sequence[pd.Period]) -> pd.DataFrame:
+    """month, week, working_days of the week inside the month, month_days."""
+    halves = sorted({Half.of(m) for m in months})
+    parts = pd.concat([weeks_of_half(h) for h in halves], ignore_index=True)
+    parts = parts[parts["month"].isin(list(months))]
+    month_days = parts.groupby("month")["working_days"].transform("sum")
+    return parts.assign(month_days=month_days)[["month", "week", "working_days", "month_days"]]
+
+
+def weekly_actuals(
+    sales: pd.DataFrame, weeks: Sequence[pd.Period], *, by: Sequence[str] = ("product",)
+) -> pd.DataFrame:
+    """Estimated actual units per ISO week: monthly units spread by working days.
+
+    Parameters
+    ----------
+    sales
+        Canonical sales table (monthly).
+    weeks
+        ISO weeks (``Period[W-SUN]``) wanted.
+    by
+        Columns to keep apart (e.g. ``("product",)`` or ``("rep_id", "product")``).
+
+    Returns
+    -------
+    DataFrame
+        ``week``, the ``by`` columns and ``units`` (float: an estimate). Weeks whose
+        months have no sales rows yet are absent.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"month": pd.PeriodIndex(["2026-07"], freq="M"),
+    ...                   "product": ["A"], "units": [230.0]})
+    >>> w = weekly_actuals(s, [week_of("2026-07-08")])
+    >>> w["units"].tolist()   # 5 of July's 23 working days
+    [50.0]
+    """
+    weeks = [week_of(w) for w in weeks]
+    by = list(by)
+    if not weeks:
+        return pd.DataFrame(columns=["week", *by, "units"])
+    months = sorted({m for w in weeks for m in pd.period_range(w.start_time, w.end_time, freq="M")})
+    parts = _week_parts(months)
+    parts = parts[parts["week"].isin(weeks)]
+    monthly = sales[sales["month"].isin(months)].groupby(["month", *by])["units"].sum()
+    monthly = monthly.reset_index()
+    out = parts.merge(monthly, on="month")
+    out["units"] = out["units"] * out["working_days"] / out["month_days"]
+    out = out.groupby(["week", *by], sort=True)["units"].sum().reset_index()
+    return out
+
+
+def _with_names(frame: pd.DataFrame, plan: Any) -> pd.DataFrame:
+    """Insert the rep's name (``rep``) after ``rep_id`` when present."""
+    if "rep_id" not in frame or "name" not in plan.data.reps:
+        return frame
+    names = plan.data.reps.set_index("rep_id")["name"]
+    pos = list(frame.columns).index("rep_id") + 1
+    frame = frame.copy()
+    frame.insert(pos, "rep", frame["rep_id"].map(names).fillna(frame["rep_id"]))
+    return frame
+
+
+def _rep_actuals(actual: pd.DataFrame, owners: set[str]) -> pd.DataFrame:
+    rep = actual["rep_id"].fillna("").astype(str)
+    return actual.assign(rep_id=rep.where(rep.isin(owners), OTHERS))
+
+
+def week_review(plan: Any, week: str | dt.date | pd.Period, *, by: str = "product") -> pd.DataFrame:
+    """One week of a plan: target, estimated actual, completion, last year, half to date.
+
+    Parameters
+    ----------
+    plan
+        A :class:`repkit.plan.Plan` for the half-year the week belongs to (its
+        ``weekly`` targets and ``data``).
+    week
+        Any date of the week, or the ``Period[W-SUN]``.
+    by
+        ``"product"``, ``"rep_id"`` (sales staff; other reps' sales are shown as
+        ``（其他）``) or ``"rep_product"``.
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns (with the rep's name ``rep`` after ``rep_id``),
+        target_units (the week's plan), actual_units (estimated from monthly sales),
+        completion_rate, last_year_units (the week 52 weeks earlier, estimated),
+        growth_rate (actual against last year), and the half to date:
+        half_target_units, half_actual_units, half_completion_rate.
+
+    Raises
+    ------
+    ValueError
+        Unknown ``by``, or a week outside the plan's half-year.
+
+    Examples
+    --------
+    >>> ds = rk.sample.generate(seed=0, regions=1)
+    >>> plan = rk.plan.build(ds, "2026H1", scenario="company", forecast="simple")
+    >>> g = week_review(plan, "2026-06-24")
+    >>> sorted(g.columns)[:3]
+    ['actual_units', 'completion_rate', 'growth_rate']
+    """
+    if by not in _BY:
+        raise ValueError(f"by must be one of {', '.join(_BY)}; got {by!r}")
+    keys = _BY[by]
+    wk = week_of(week)
+    weekly = plan.weekly
+    if wk not in set(weekly["week"]):
+        first, last = weekly["week"].min(), weekly["week"].max()
+        raise ValueError(
+            f"week {wk} is outside the plan's half {plan.half} (weeks {first} … {last})"
+        )
+    owners = set(plan.targets["rep_id"].dropna().astype(str))
+    sales = plan.data.sales
+    if "rep_id" in keys:
+        sales = _rep_actuals(sales, owners)
+    target = weekly[weekly["week"] == wk].groupby(keys)["units"].sum().rename("target_units")
+    actual = weekly_actuals(sales, [wk], by=keys).set_index(keys)["units"]
+    last = weekly_actuals(sales, [wk - 52], by=keys).set_index(keys)["units"]
+    to_date = weekly[weekly["week"] <= wk].groupby(keys)["units"].sum()
+    weeks_done = sorted(w for w in set(weekly["week"]) if w <= wk)
+    act_to_date = weekly_actuals(sales, weeks_done, by=keys).groupby(keys)["units"].sum()
+    out = pd.DataFrame({"target_units": target})
+    out = out.join(actual.rename("actual_units"), how="outer")
+    out = out.join(last.rename("last_year_units"), how="left")
+    out = out.join(to_date.rename("half_target_units"), how="left")
+    out = out.join(act_to_date.rename("half_actual_units"), how="left")
+    out["target_units"] = out["target_units"].fillna(0).astype("int64")
+    out["completion_rate"] = out["actual_units"] / out["target_units"].where(
+        out["target_units"] > 0
+    )
+    out["growth_rate"] = (
+        out["actual_units"] / out["last_year_units"].where(out["last_year_units"] > 0) - 1
+    )
+    out["half_completion_rate"] = out["half_actual_units"] / out["half_target_units"].where(
+        out["half_target_units"] > 0
+    )
+    for col in ("actual_units", "last_year_units", "half_actual_units"):
+        out[col] = out[col].round(0)
+    cols = [
+        "target_units",
+        "actual_units",
+        "completion_rate",
+        "last_year_units",
+        "growth_rate",
+        "half_target_units",
+        "half_actual_units",
+        "half_completion_rate",
+    ]
+    out = out.reset_index()[[*keys, *cols]]
+    out = _with_names(out, plan)
+    return out.sort_values(
+        ["target_units", *keys], ascending=[False, *[True] * len(keys)], kind="stable"
+    ).reset_index(drop=True)
+
+
+def competitor_notes(
+    calls: pd.DataFrame,
+    week: str | dt.date | pd.Period,
+    *,
+    words: Sequence[str] = COMPETITOR_WORDS,
+) -> pd.DataFrame:
+    """Calls of a week whose result or follow-up mentions a competitor.
+
+    Parameters
+    ----------
+    calls
+        Canonical calls table.
+    week
+        Any date of the week, or the ``Period[W-SUN]``.
+    words
+        Words that mark competitor information (default :data:`COMPETITOR_WORDS`).
+
+    Returns
+    -------
+    DataFrame
+        date, rep_id, hospital_id, department, note — empty when nothing was recorded.
+
+    Examples
+    --------
+    >>> calls = pd.DataFrame({"date": pd.to_datetime(["2026-06-23", "2026-06-24"]),
+    ...     "rep_id": ["R1", "R1"], "hospital_id": ["H1", "H1"], "department": ["心内科"] * 2,
+    ...     "result": ["达到目标", "未达到"], "follow_up": ["按计划跟进", "竞品降价，下周回访"]})
+    >>> competitor_notes(calls, "2026-06-24")["note"].tolist()
+    ['未达到；竞品降价，下周回访']
+    """
+    wk = week_of(week)
+    cols = ["date", "rep_id", "hospital_id", "department", "note"]
+    if calls.empty:
+        return pd.DataFrame(columns=cols)
+    in_week = calls[(calls["date"] >= wk.start_time) & (calls["date"] <= wk.end_time)]
+    text = pd.Series("", index=in_week.index, dtype="object")
+    for col in ("result", "follow_up"):
+        if col in in_week:
+            part = in_week[col].fillna("").astype(str)
+            text = np.where(text == "", part, np.where(part == "", text, text + "；" + part))
+            text = pd.Series(text, index=in_week.index, dtype="object")
+    hit = text.str.contains("|".join(map(str, words)), regex=True) if len(words) else text == "∅"
+    out = in_week.loc[hit].assign(note=text[hit])
+    for col in cols:
+        if col not in out:
+            out[col] = None
+    return out[cols].sort_values(["date", "rep_id"], kind="stable").reset_index(drop=True)
+
+
+def next_week(
+    plan: Any, week: str | dt.date | pd.Period, *, by: str = "rep_product"
+) -> pd.DataFrame:
+    """Targets of the week after ``week`` (what Monday's meeting hands out).
+
+    Returns
+    -------
+    DataFrame
+        ``week`` and the ``by`` columns with target ``units`` and ``amount``; empty
+        when the next week is outside the plan's half-year.
+
+    Examples
+    --------
+    >>> ds = rk.sample.generate(seed=0, regions=1)
+    >>> plan = rk.plan.build(ds, "2026H1", scenario="company", forecast="simple")
+    >>> int(next_week(plan, "2026-06-17", by="product")["units"].sum()) > 0
+    True
+    """
+    if by not in _BY:
+        raise ValueError(f"by must be one of {', '.join(_BY)}; got {by!r}")
+    keys = _BY[by]
+    nxt = week_of(week) + 1
+    w = plan.weekly[plan.weekly["week"] == nxt]
+    out = w.groupby(keys)[["units", "amount"]].sum().reset_index()
+    out.insert(0, "week", nxt)
+    out = _with_names(out, plan)
+    return out.sort_values([*keys], kind="stable").reset_index(drop=True)

@@ -1,0 +1,91 @@
+"""The weekly review (seed 000 table G): repkit.report.weekly."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import repkit as rk
+from repkit.report import weekly
+
+
+@pytest.fixture(scope="module")
+def plan(sample_ds):
+    ds = sample_ds.for_region("兰州")
+    return rk.plan.build(ds, "2026H1", scenario="company", forecast="simple")
+
+
+def test_week_of_is_monday_to_sunday():
+    wk = weekly.week_of("2026-07-01")
+    assert (wk.start_time.date().isoformat(), wk.end_time.date().isoformat()) == (
+        "2026-06-29",
+        "2026-07-05",
+    )
+    assert weekly.week_of(wk) == wk
+
+
+def test_weekly_actuals_spread_months_by_working_days():
+    sales = pd.DataFrame(
+        {
+            "month": pd.PeriodIndex(["2026-06", "2026-07"], freq="M"),
+            "product": ["A", "A"],
+            "units": [220.0, 230.0],
+        }
+    )
+    # 2026-06-29..07-05: Mon/Tue in June (2 of 21 days), Wed-Fri in July (3 of 23)
+    got = weekly.weekly_actuals(sales, [weekly.week_of("2026-07-01")])
+    assert got["units"].round(6).tolist() == [round(220 * 2 / 21 + 230 * 3 / 23, 6)]
+
+
+def test_whole_half_of_weekly_actuals_adds_up_to_monthly_sales(plan):
+    weeks = sorted(set(plan.weekly["week"]))
+    got = weekly.weekly_actuals(plan.data.sales, weeks)
+    sales = plan.data.sales
+    expected = sales[sales["month"].isin(plan.half.months)]["units"].sum()
+    # weeks at the edges of the half also hold days of the neighbouring months
+    edge = sales[sales["month"].isin([plan.half.start - 1, plan.half.end + 1])]["units"].sum()
+    assert expected <= got["units"].sum() <= expected + edge
+
+
+def test_week_review_matches_weekly_targets(plan):
+    g = weekly.week_review(plan, "2026-06-24")
+    wk = weekly.week_of("2026-06-24")
+    target = plan.weekly.loc[plan.weekly["week"] == wk, "units"].sum()
+    assert g["target_units"].sum() == target
+    row = g.iloc[0]
+    assert row["completion_rate"] == pytest.approx(row["actual_units"] / row["target_units"], 0.01)
+    assert (g["half_target_units"] >= g["target_units"]).all()
+
+
+def test_week_review_by_rep_shows_names_and_only_sales_staff_targets(plan):
+    g = weekly.week_review(plan, "2026-06-24", by="rep_id")
+    assert "rep" in g.columns
+    staff = set(plan.data.reps.loc[plan.data.reps["role"] == "sales_staff", "rep_id"])
+    targeted = set(g.loc[g["target_units"] > 0, "rep_id"])
+    assert targeted <= staff
+
+
+def test_week_outside_the_half_and_bad_by_are_refused(plan):
+    with pytest.raises(ValueError, match="outside the plan's half"):
+        weekly.week_review(plan, "2026-08-05")
+    with pytest.raises(ValueError, match="product, rep_id"):
+        weekly.week_review(plan, "2026-06-24", by="hospital")
+
+
+def test_next_week_and_competitor_notes(plan):
+    nxt = weekly.next_week(plan, "2026-06-17")
+    assert set(nxt["week"]) == {weekly.week_of("2026-06-24")}
+    assert weekly.next_week(plan, "2026-06-30").empty
+    calls = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-06-22", "2026-06-23", "2026-06-30"]),
+            "rep_id": ["R1", "R2", "R1"],
+            "hospital_id": ["H1", "H2", "H1"],
+            "department": ["心内科"] * 3,
+            "result": ["达到目标", "未达到", "未达到"],
+            "follow_up": ["竞品在做学术会", None, "竞争对手降价"],
+        }
+    )
+    notes = weekly.competitor_notes(calls, "2026-06-24")
+    assert notes["rep_id"].tolist() == ["R1"]
+    assert notes["note"].iloc[0] == "达到目标；竞品在做学术会"
