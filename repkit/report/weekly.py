@@ -21,6 +21,7 @@ from repkit.calendar import Half, weeks_of_half
 __all__ = [
     "COMPETITOR_WORDS",
     "competitor_notes",
+    "headline",
     "next_week",
     "week_of",
     "week_review",
@@ -283,3 +284,41 @@ def next_week(
     out.insert(0, "week", nxt)
     out = _with_names(out, plan)
     return out.sort_values([*keys], kind="stable").reset_index(drop=True)
+
+
+def headline(plan: Any, week: str | dt.date | pd.Period) -> str:
+    """Key figures of a week as Markdown: target, estimated actual, last year, half to date.
+
+    Examples
+    --------
+    >>> ds = rk.sample.generate(seed=0, regions=1)
+    >>> plan = rk.plan.build(ds, "2026H1", scenario="company", forecast="simple")
+    >>> print(headline(plan, "2026-06-24").splitlines()[0])
+    ### 兰州 · 2026-W26 (06-22~06-28) 周复盘
+    """
+    from repkit.calendar import month_working_days, week_label
+    from repkit.report.tables import key_figures
+
+    wk = week_of(week)
+    g = week_review(plan, wk)
+    target, actual = float(g["target_units"].sum()), float(g["actual_units"].sum())
+    last = float(g["last_year_units"].sum())
+    half_t, half_a = float(g["half_target_units"].sum()), float(g["half_actual_units"].sum())
+    days = month_working_days(plan.half.months)
+    parts = weeks_of_half(plan.half)
+    elapsed = parts.loc[parts["week"] <= wk, "working_days"].sum() / days.sum()
+    behind = [str(p) for p in g.loc[g["completion_rate"] < 1, "product"]] if "product" in g else []
+
+    def rate(a: float, b: float) -> str:
+        return f"{a / b:.0%}" if b > 0 else "–"
+
+    figures = {
+        "本周指标": f"{target:,.0f} 盒/支",
+        "本周实际（按月销售折算）": f"{actual:,.0f} 盒/支，完成率 {rate(actual, target)}",
+        "去年同周（折算）": f"{last:,.0f} 盒/支，同比 "
+        + (f"{actual / last - 1:+.0%}" if last > 0 else "–"),
+        "半年累计": f"完成 {rate(half_a, half_t)}（时间进度 {elapsed:.0%}）",
+        "本周未完成的品种": "、".join(behind) if behind else "无",
+    }
+    title = f"### {plan.region} · {week_label(wk)} 周复盘"
+    return "\n".join([title, "", key_figures(figures)])
