@@ -72,6 +72,33 @@ def prices(ds: Any, *, as_of: pd.Period | None = None) -> pd.DataFrame:
     return out
 
 
+def complete_sales(ds: Any) -> Any:
+    """The Dataset with the optional sales columns filled in.
+
+    ``amount`` = units × price where missing, ``rep_id`` "" and ``department``
+    "未指定" where absent, ``hospital`` = hospital_id when no name is given.
+    """
+    from dataclasses import replace
+
+    sales = ds.sales
+    need = {"amount", "rep_id", "department", "hospital"} - set(sales.columns)
+    amount_gaps = "amount" in sales and sales["amount"].isna().any()
+    if not need and not amount_gaps:
+        return ds
+    sales = sales.copy()
+    if "rep_id" not in sales:
+        sales["rep_id"] = ""
+    if "department" not in sales:
+        sales["department"] = "未指定"
+    if "hospital" not in sales:
+        sales["hospital"] = sales["hospital_id"]
+    if "amount" not in sales or amount_gaps:
+        price = prices(replace(ds, sales=sales.drop(columns="amount", errors="ignore")))["price"]
+        value = (sales["units"] * sales["product"].map(price)).round(2)
+        sales["amount"] = sales["amount"].fillna(value) if "amount" in sales else value
+    return replace(ds, sales=sales)
+
+
 def company_targets(ds: Any, half: Half, price: pd.Series) -> pd.Series:
     """Company units per product for a half (units, or amount ÷ price when only money)."""
     t = ds.targets
@@ -169,12 +196,11 @@ def review(
     if by not in REVIEW_LEVELS:
         raise ValueError(f"by must be one of {', '.join(REVIEW_LEVELS)}; got {by!r}")
     keys = REVIEW_LEVELS[by]
+    ds = complete_sales(ds)
     price = prices(ds, as_of=h.end)["price"]
     if targets is None:
         targets = review_targets(ds, h, price)
     sales = ds.sales
-    if "amount" not in sales:
-        sales = attach_amount(sales, price)
     staff = _staff_ids(ds)
 
     def prepare(frame: pd.DataFrame) -> pd.DataFrame:
@@ -195,7 +221,7 @@ def review(
     if tg is not None and len(tg):
         target = tg.groupby(group)[["units", "amount"]].sum()
     else:
-        target = pd.DataFrame(columns=["units", "amount"], dtype="float64")
+        target = actual[["units", "amount"]].iloc[:0].astype("float64")
     out = (
         target.add_prefix("target_")
         .join(actual.add_prefix("actual_"), how="outer")
@@ -251,21 +277,26 @@ def review(
     return out
 
 
+def _mapped(keys: pd.Series, table: pd.Series | None) -> pd.Series:
+    if table is None or table.empty:
+        return pd.Series(None, index=keys.index, dtype=object)
+    return keys.astype(object).map(table).astype(object)
+
+
 def _label(frame: pd.DataFrame, ds: Any, by: str) -> pd.DataFrame:
     if by in ("hospital", "department"):
         hosp = ds.hospitals.set_index("hospital_id")
-        names = hosp["name"] if "name" in hosp else pd.Series(dtype=object)
-        pos = 1
-        frame.insert(pos, "hospital", frame["hospital_id"].map(names))
-        if "level" in hosp:
-            frame.insert(pos + 1, "level", frame["hospital_id"].map(hosp["level"]))
+        names = _mapped(frame["hospital_id"], hosp.get("name"))
         if "hospital" in ds.sales:
-            fallback = ds.sales.drop_duplicates("hospital_id").set_index("hospital_id")["hospital"]
-            frame["hospital"] = frame["hospital"].fillna(frame["hospital_id"].map(fallback))
+            first = ds.sales.drop_duplicates("hospital_id").set_index("hospital_id")["hospital"]
+            names = names.where(names.notna(), _mapped(frame["hospital_id"], first))
+        frame.insert(1, "hospital", names)
+        if "level" in hosp:
+            frame.insert(2, "level", _mapped(frame["hospital_id"], hosp["level"]))
     if by == "rep":
         reps = ds.reps.set_index("rep_id")
-        names = reps["name"] if "name" in reps else pd.Series(dtype=object)
-        frame.insert(1, "rep", frame["rep_id"].map(names).fillna("未分配（科室）"))
+        names = _mapped(frame["rep_id"], reps.get("name"))
+        frame.insert(1, "rep", names.where(names.notna(), "未分配（科室）"))
     return frame
 
 

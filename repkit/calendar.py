@@ -325,9 +325,13 @@ def weeks_of_half(half: str | Half) -> pd.DataFrame:
     >>> w.groupby("month")["working_days"].sum().tolist()
     [23, 21, 22, 18, 21, 23]
     """
-    months = Half.parse(half).months
+    return _weeks_of_half(Half.parse(half)).copy()
+
+
+@functools.cache
+def _weeks_of_half(half: Half) -> pd.DataFrame:
     frames = []
-    for m in months:
+    for m in half.months:
         part = weeks_of(m)
         part.insert(0, "month", m)
         frames.append(part)

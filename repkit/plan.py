@@ -46,6 +46,7 @@ from repkit._review import (
     REVIEW_LEVELS,
     attach_amount,
     company_targets,
+    complete_sales,
     money,
     prices,
     review,
@@ -280,6 +281,9 @@ def build(
     if cap is not None and cap <= 0:
         raise ValueError(f"cap must be positive, got {cap}")
     forecaster, method = resolve_forecaster(forecast)
+    if ds.sales.empty:
+        raise ValueError(f"region {region} has no sales rows; a plan needs sales history")
+    ds = complete_sales(ds)
     sales = ds.sales
     if sales.empty:
         raise ValueError(f"region {region} has no sales rows; a plan needs sales history")
@@ -379,15 +383,16 @@ def _label_targets(targets: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
     hosp = ds.hospitals.set_index("hospital_id")["name"] if "name" in ds.hospitals else {}
     names = ds.reps.set_index("rep_id")["name"] if "name" in ds.reps else {}
     out = targets.copy()
-    out.insert(4, "hospital", out["hospital_id"].map(hosp))
+    ids = out["hospital_id"].astype(object)
+    name = ids.map(hosp).astype(object)
     if "hospital" in ds.sales:
         fallback = ds.sales.drop_duplicates("hospital_id").set_index("hospital_id")["hospital"]
-        out["hospital"] = out["hospital"].fillna(out["hospital_id"].map(fallback))
-    out["hospital"] = out["hospital"].fillna(out["hospital_id"])
-    rep = out["rep_id"].map(names)
-    out.insert(
-        7, "rep", rep.where(out["rep_id"] != UNASSIGNED, "未分配（科室）").fillna(out["rep_id"])
-    )
+        name = name.where(name.notna(), ids.map(fallback).astype(object))
+    out.insert(4, "hospital", name.where(name.notna(), ids))
+    rep_ids = out["rep_id"].astype(object)
+    rep = rep_ids.map(names).astype(object)
+    rep = rep.where(rep.notna(), rep_ids)
+    out.insert(7, "rep", rep.where(rep_ids != UNASSIGNED, "未分配（科室）"))
     out["units"] = out["units"].astype("int64")
     order = ["month", "product", "hospital_id", "department", "rep_id"]
     return out.sort_values(order, kind="stable").reset_index(drop=True)

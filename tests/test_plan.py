@@ -338,3 +338,16 @@ def test_run_region_writes_plan_and_summary(ds, tmp_path):
     assert len(b) == len(ds.for_region("兰州").doctors)
     with pytest.raises(ValueError, match="兰州"):
         rk.plan.run_region(ds, "火星", HALF, tmp_path / "x")
+
+
+def test_minimal_data_sales_and_products_only(tmp_path):
+    full = rk.sample.generate(seed=0, regions=1)
+    sales = full.sales.drop(columns=["amount", "rep_id", "distributor"])
+    mini = rk.Dataset.from_tables(sales=sales, products=full.products)
+    p = rk.plan.build(mini, HALF, forecast="simple")
+    assert p.summary["completion_rate"] is None  # no targets to complete
+    assert p.summary["unassigned_units"] == p.summary["target_units"]  # no sales staff
+    assert set(p.targets["rep_id"]) == {""}
+    path = rk.report.write_excel(p.workbook(), tmp_path / "mini.xlsx")
+    d, e, ov = _sheet_totals(path)
+    assert d == e == ov == (p.summary["target_units"], p.summary["target_amount"])

@@ -24,6 +24,7 @@ Presentation hints travel with the frames in ``DataFrame.attrs`` (all optional):
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import decimal
 import math
@@ -342,6 +343,21 @@ def _place(ws: Any, block: _Block, top: int, left: int, table_no: int) -> int:
         cell.fill = header_fill
         cell.alignment = center
     top_align = Alignment(vertical="top")
+    protos: dict[tuple[Any, ...], Any] = {}  # style arrays by kind: copying is much faster
+
+    def style(cell: Any, key: tuple[Any, ...]) -> None:
+        proto = protos.get(key)
+        if proto is not None:
+            cell._style = copy.copy(proto)
+            return
+        kind, extra = key
+        if kind == "num":
+            cell.number_format = extra
+        else:
+            cell.alignment = wrap if kind == "wrap" else text_align
+            cell.quotePrefix = extra
+        protos[key] = copy.copy(cell._style)
+
     for i, values in enumerate(block.rows, top + 1):
         wrapped = False
         for j, value in enumerate(values, left):
@@ -350,27 +366,31 @@ def _place(ws: Any, block: _Block, top: int, left: int, table_no: int) -> int:
             cell = ws.cell(row=i, column=j)
             cell.value = value
             if isinstance(value, str):
-                cell.data_type = "s"
-                if value.startswith(_FORMULA_START):
-                    cell.quotePrefix = True
-                cell.alignment = text_align
+                quote = value.startswith(_FORMULA_START)
+                if quote:
+                    cell.data_type = "s"
                 shown = _display_width(value)
                 if shown > block.widths[j - left] - 2:
-                    cell.alignment = wrap
+                    style(cell, ("wrap", quote))
                     lines = math.ceil(shown / max(block.widths[j - left] - 3, 1))
                     height = ws.row_dimensions[i].height or 15.0
                     ws.row_dimensions[i].height = max(height, 15.0 * lines)
                     wrapped = True
+                else:
+                    style(cell, ("text", quote))
+                continue
             fmt = block.formats[j - left]
-            if fmt and not isinstance(value, str | bool):
-                cell.number_format = fmt
+            if fmt and not isinstance(value, bool):
+                style(cell, ("num", fmt))
         if wrapped:
             for j in range(left, left + ncol):
                 cell = ws.cell(row=i, column=j)
                 if not cell.alignment.wrap_text:
                     indent = cell.alignment.indent
                     cell.alignment = (
-                        Alignment(vertical="top", indent=indent) if indent else top_align
+                        Alignment(horizontal="left", vertical="top", indent=indent)
+                        if indent
+                        else top_align
                     )
     last = top + max(len(block.rows), 1)
     for j, width in enumerate(block.widths, left):
