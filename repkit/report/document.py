@@ -68,11 +68,11 @@ def headline(plan: Plan) -> str:
             f"{s['target_units']:,} 盒/支，¥{_wan(s['target_amount'])}，"
             f"较上半年 {_rate(s.get('target_growth_rate'))}"
         ),
-        "基准预测": f"{s['base_units']:,} 盒/支，¥{_wan(s['base_amount'])}",
+        "基准预测": _scenario_figure(s, "base"),
     }
-    if s.get("company_units"):
-        figures["公司下达"] = f"{s['company_units']:,} 盒/支，¥{_wan(s['company_amount'])}"
-    figures["挑战目标"] = f"{s['stretch_units']:,} 盒/支，¥{_wan(s['stretch_amount'])}"
+    if s.get("scenario_company_units"):
+        figures["公司下达"] = _scenario_figure(s, "company")
+    figures["挑战目标"] = _scenario_figure(s, "stretch")
     over = s.get("reps_over_capacity", 0)
     figures["拜访能力"] = (
         f"{over} / {s.get('reps_with_targets', 0)} 名销售人员所需拜访超出能力，见第4节"
@@ -90,6 +90,13 @@ def headline(plan: Plan) -> str:
         "（合规：禁止统方，医药代表不承担销售指标）。",
     ]
     return "\n".join(lines)
+
+
+def _scenario_figure(summary: dict[str, Any], name: str) -> str:
+    units = summary.get(f"scenario_{name}_units")
+    if units is None:
+        return "–"
+    return f"{units:,} 盒/支，¥{_wan(summary[f'scenario_{name}_amount'])}"
 
 
 def _rate(value: float | None) -> str:

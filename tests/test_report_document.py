@@ -1,0 +1,50 @@
+import json
+
+import matplotlib
+import pytest
+
+import repkit as rk
+from repkit.report import document
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def plan(sample_ds):
+    return rk.plan.build(sample_ds.for_region("兰州"), "2026H2", growth=0.5, forecast="simple")
+
+
+def test_headline_states_the_review_and_the_target(plan):
+    text = document.headline(plan)
+    assert text.startswith("### 兰州 · 2026年下半年 工作计划")
+    assert f"{plan.summary['completion_rate']:.0%}" in text
+    assert f"{plan.summary['target_units']:,}" in text
+    assert "统方" in text  # the compliance note is part of every plan document
+
+
+def test_scenario_table_totals_match_the_scenarios(plan):
+    html = document.scenario_table(plan).to_html()
+    total = plan.scenarios.query("scenario == 'target'")["units"].sum()
+    assert f"{total:,.0f}" in html
+
+
+def test_month_product_table_sums_to_the_target(plan):
+    styler = document.month_product_table(plan)
+    frame = styler.data
+    assert frame.iloc[-1, -1] == plan.summary["target_units"]
+
+
+def test_charts_have_chinese_titles(plan):
+    fig = document.scenario_chart(plan)
+    assert "情景" in fig.axes[0].get_title()
+    fig = document.history_chart(plan, forecast=False)
+    assert fig.axes[0].get_legend_handles_labels()[1][:2] == ["实际", "指标"]
+
+
+def test_write_summary_is_json_with_key_figures(plan, tmp_path):
+    path = document.write_summary(plan, tmp_path, privacy="pseudonymised")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["region"] == "兰州"
+    assert data["privacy"] == "pseudonymised"
+    assert data["target_units"] == plan.summary["target_units"]
+    assert not list(tmp_path.glob("*.tmp"))
