@@ -20,6 +20,16 @@ Presentation hints travel with the frames in ``DataFrame.attrs`` (all optional):
 ``beside``
     True to place a table to the right of the previous one (same header row) instead
     of below it.
+
+Checking a workbook by eye without Excel (Debian/Ubuntu, no Makefile needed)::
+
+    apt-get install -y --no-install-recommends libreoffice-calc poppler-utils fonts-noto-cjk
+    soffice --headless --convert-to pdf plan.xlsx      # every sheet, landscape, 1 page wide
+    pdftoppm -r 110 -png plan.pdf page                 # page-01.png, page-02.png, …
+    pdftotext plan.pdf - | grep -c '###'               # 0: no column too narrow
+
+``tests/test_report_excel.py::test_libreoffice_opens_plan_workbook`` (marked slow) does
+the conversion when ``soffice`` is installed.
 """
 
 from __future__ import annotations
