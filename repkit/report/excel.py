@@ -61,6 +61,7 @@ _MIN_WIDTH = 6
 _RATE_WORDS = ("率", "占比", "_rate", "_share", "rate", "share")
 _COMPLETION_WORDS = ("完成率", "completion")
 _GAP_ROWS = 2
+_WRAP_FACTOR = 0.85  # widths assume 2.1 units per CJK character; text renders narrower
 _CHART_W, _CHART_H = 16.0, 7.5  # cm
 
 _FILL_BAD = "FFC7CE"
@@ -379,7 +380,7 @@ def _place(ws: Any, block: _Block, top: int, left: int, table_no: int) -> int:
                 quote = value.startswith(_FORMULA_START)
                 if quote:
                     cell.data_type = "s"
-                shown = _display_width(value)
+                shown = _display_width(value) * _WRAP_FACTOR
                 if shown > block.widths[j - left] - 2:
                     style(cell, ("wrap", quote))
                     lines = math.ceil(shown / max(block.widths[j - left] - 3, 1))
