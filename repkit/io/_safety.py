@@ -1,0 +1,135 @@
+"""Checks that run before a file is decoded: archive sizes, XML entities, garbled text."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from repkit.io.errors import DataError
+
+MAX_MEMBER_BYTES = 1 << 30
+"""An xlsx member declaring more uncompressed bytes than this is refused (1 GiB)."""
+MAX_RATIO = 100
+"""Compression ratio above which a member larger than :data:`RATIO_FLOOR` is refused."""
+RATIO_FLOOR = 10 * 1024 * 1024
+
+_ENTITY = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def check_archive(
+    path: Path, *, name: str, max_bytes: int | None = None, max_ratio: float | None = None
+) -> None:
+    """Refuse a zip (xlsx) whose members would decompress to too much, before decompressing.
+
+    Also refuses XML members that declare a DOCTYPE or entities (Excel never writes them;
+    they are how "billion laughs" attacks expand).
+    """
+    limit = MAX_MEMBER_BYTES if max_bytes is None else max_bytes
+    ratio_limit = MAX_RATIO if max_ratio is None else max_ratio
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as err:
+        raise DataError(
+            [
+                {
+                    "file": name,
+                    "rule": "not_a_spreadsheet",
+                    "message": f"the file is a damaged zip archive ({err})",
+                }
+            ]
+        ) from err
+    problems = []
+    with zf:
+        infos = zf.infolist()
+        total = sum(i.file_size for i in infos)
+        for info in infos:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > limit or (info.file_size > RATIO_FLOOR and ratio > ratio_limit):
+                problems.append(
+                    {
+                        "file": name,
+                        "column": info.filename,
+                        "value": f"{info.file_size:,} bytes",
+                        "rule": "too_large",
+                        "message": (
+                            f"member {info.filename} would expand to {info.file_size:,} bytes "
+                            f"(compression ratio {ratio:,.0f}:1); refused before decompression"
+                        ),
+                    }
+                )
+        if not problems and total > 4 * limit:
+            problems.append(
+                {
+                    "file": name,
+                    "value": f"{total:,} bytes",
+                    "rule": "too_large",
+                    "message": f"the archive would expand to {total:,} bytes in all",
+                }
+            )
+        if problems:
+            raise DataError(problems)
+        for info in infos:
+            if not info.filename.endswith((".xml", ".rels", ".vml")):
+                continue
+            with zf.open(info) as fh:
+                head = fh.read(2048)
+            if _ENTITY.search(head):
+                problems.append(
+                    {
+                        "file": name,
+                        "column": info.filename,
+                        "rule": "not_a_spreadsheet",
+                        "message": (
+                            f"member {info.filename} declares XML entities, which Excel never "
+                            "writes; the file is not a genuine Excel export"
+                        ),
+                    }
+                )
+    if problems:
+        raise DataError(problems)
+
+
+# Characters that appear when UTF-8 Chinese is decoded as GBK (or Latin-1) and saved again.
+_LATIN_MOJIBAKE = re.compile("[\u00c0-\u00ef][\u0080-\u00bf]")
+_GARBLE_MARKERS = ("锟斤拷", "烫烫烫", "屯屯屯", "\ufffd")
+
+
+def _utf8_read_as_gbk(text: str) -> bool:
+    """True when the text is UTF-8 bytes that were decoded as GBK/GB18030."""
+    cjk = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    if len(cjk) < 4:
+        return False
+    try:
+        back = text.encode("gb18030").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return False
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in back) >= len(cjk) // 3
+
+
+def refuse_mojibake(text: str, *, name: str) -> None:
+    """Raise DataError(``mojibake``) when decoded text is visibly garbled."""
+    sample = text[:200_000]
+    reason = None
+    for marker in _GARBLE_MARKERS:
+        if marker in sample:
+            reason = f"it contains {marker!r}, the mark of text decoded with the wrong encoding"
+            break
+    if reason is None and len(_LATIN_MOJIBAKE.findall(sample)) >= 3:
+        try:
+            fixed = sample.encode("cp1252", errors="strict").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            try:
+                fixed = sample.encode("latin-1").decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                fixed = ""
+        if any("\u4e00" <= ch <= "\u9fff" for ch in fixed):
+            reason = "it holds UTF-8 Chinese that was read as Western (Latin-1) text"
+    if reason is None:
+        lines = sample.splitlines()[:20]
+        if _utf8_read_as_gbk("".join(lines)):
+            reason = "it holds UTF-8 Chinese that was read as GBK and saved again"
+    if reason:
+        raise DataError(
+            [{"file": name, "rule": "mojibake", "message": f"the text is garbled: {reason}"}]
+        )

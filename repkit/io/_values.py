@@ -1,0 +1,535 @@
+"""Cell values → typed columns: numbers, months, dates, codes, flags, lists.
+
+Every converter takes the raw cells of one column (a list of Python objects as the
+reader returned them: ``str`` for text, ``float``/``int`` for numbers, ``datetime`` for
+Excel dates, ``""`` for blank) and returns the typed column plus a list of problems
+``(position, value, rule, message)``. Values repeat a lot in company files (months,
+hospitals, products), so converters parse each distinct value once and broadcast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from repkit.schema import CODE_ALIASES, CODE_LISTS, RATING_LABELS
+
+Bad = tuple[int, Any, str, str]
+"""A problem: (position in the column, raw value, rule, message)."""
+
+
+class _Refuse(Exception):
+    """A value that cannot be read with certainty (rule, message)."""
+
+    def __init__(self, rule: str, message: str):
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+
+
+BLANKS = frozenset({"", "-", "--", "—", "——", "－"})
+"""Text that means "no value" (after stripping)."""
+
+EXCEL_ERRORS = frozenset(
+    {
+        "#DIV/0!",
+        "#N/A",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#REF!",
+        "#VALUE!",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#UNKNOWN!",
+        "#CONNECT!",
+        "#BUSY!",
+    }
+)
+
+
+def normalise_text(value: str) -> str:
+    """Full-width → half-width (NFKC), strip spaces incl. ideographic and no-break."""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def is_blank(value: Any) -> bool:
+    """True for empty cells and the dash-like placeholders of :data:`BLANKS`."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str):
+        return value.strip() in BLANKS or normalise_text(value) in BLANKS
+    return False
+
+
+# ----------------------------------------------------------------------------- numbers
+
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+_PLAIN = re.compile(r"^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_CURRENCY = ("¥", "￥", "RMB", "CNY", "人民币")
+_SUFFIX = {"亿": 1e8, "万": 1e4, "千": 1e3, "元": 1.0}
+
+
+def parse_number(text: str) -> float:
+    """Parse one number written as text.
+
+    Understands 1.2万, ¥1,234.50, (1,000), full-width digits, 12%, 1.5e3, -5.
+    Raises :class:`_Refuse` for text that is not a number or is ambiguous (12,3).
+    """
+    s = normalise_text(text).replace(" ", "").replace("\u3000", "")
+    original = text
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        negative, s = True, s[1:-1]
+    for c in _CURRENCY:
+        if s.startswith(c):
+            s = s[len(c) :]
+            break
+    if s.startswith(("-", "−", "–")):
+        negative, s = not negative, s[1:]
+    elif s.startswith("+"):
+        s = s[1:]
+    for c in _CURRENCY:
+        if s.startswith(c):
+            s = s[len(c) :]
+            break
+    scale = 1.0
+    if s.endswith("%"):
+        scale, s = 0.01, s[:-1]
+    elif s.endswith("‰"):
+        scale, s = 0.001, s[:-1]
+    if s.endswith("元"):
+        s = s[:-1]
+    if s and s[-1] in _SUFFIX:
+        scale *= _SUFFIX[s[-1]]
+        s = s[:-1]
+    if "," in s:
+        if not _THOUSANDS.match(s):
+            raise _Refuse(
+                "ambiguous_number",
+                f"{original!r} could be read in more than one way (decimal comma or "
+                "thousands separator)",
+            )
+        s = s.replace(",", "")
+    if not _PLAIN.match(s):
+        raise _Refuse("bad_number", f"{original!r} is not a number")
+    value = float(s) * scale
+    if scale not in (1.0, 0.01, 0.001):
+        value = round(value, 6)
+    return -value if negative else value
+
+
+def _cell_error(value: Any) -> _Refuse | None:
+    if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
+        return _Refuse("excel_error", f"the cell shows the Excel error {value.strip()}")
+    return None
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise _Refuse("bad_number", f"{value!r} is a yes/no value, not a number")
+    if isinstance(value, int | float | np.integer | np.floating):
+        v = float(value)
+        if math.isnan(v):
+            return v
+        if math.isinf(v):
+            raise _Refuse("bad_number", f"{value!r} is not a finite number")
+        return v
+    if isinstance(value, str):
+        err = _cell_error(value)
+        if err:
+            raise err
+        return parse_number(value)
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        raise _Refuse("bad_number", f"{value!s} is a date or time, not a number")
+    raise _Refuse("bad_number", f"{value!r} is not a number")
+
+
+# ------------------------------------------------------------------------------ months
+
+_MONTH_PATTERNS = [
+    re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*(月(份)?)?$"),
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})$"),
+    re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?$"),
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
+    re.compile(
+        r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+        r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$"
+    ),
+]
+_MONTH_ONLY = re.compile(r"^(?P<m>\d{1,2})\s*月(份)?$")
+_ENGLISH_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        1,
+    )
+    for m in names
+}
+_ENGLISH_MONTH = re.compile(r"^(?P<mn>[a-z]{3,9})[-\s/.']*(?P<y>\d{2}|\d{4})$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIAL_MIN, _SERIAL_MAX = 10959, 73050  # 1930-01-01 … 2099-12-31
+
+
+class MissingYear(_Refuse):
+    """A month written without its year (7月)."""
+
+
+def _ymd(y: int, m: int, d: int = 1, original: Any = None) -> dt.date:
+    if not 1900 <= y <= 2100:
+        raise _Refuse("bad_date", f"{original!r}: year {y} is out of range")
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        raise _Refuse("bad_date", f"{original!r} is not a valid date") from None
+
+
+def _date_from_number(v: float, original: Any, *, want_day: bool) -> dt.date:
+    if v != int(v):
+        if _SERIAL_MIN <= v <= _SERIAL_MAX:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(v))
+        raise _Refuse("bad_date", f"{original!r} is not a month or date")
+    n = int(v)
+    if 190001 <= n <= 210012 and 1 <= n % 100 <= 12:
+        return _ymd(n // 100, n % 100, 1, original)
+    if 19000101 <= n <= 21001231:
+        return _ymd(n // 10000, n // 100 % 100, n % 100, original)
+    if _SERIAL_MIN <= n <= _SERIAL_MAX:
+        return _EXCEL_EPOCH + dt.timedelta(days=n)
+    raise _Refuse("bad_date", f"{original!r} is not a month or date")
+
+
+def parse_date(value: Any, *, year: int | None = None, want_day: bool = False) -> dt.date:
+    """Parse a month or a date from any form listed in design.md.
+
+    2024年7月, 2024-07, 2024/7, 202407 (number or text), 2024/7/1, 2024-07-01, 20240701,
+    Excel date cells and Excel serial numbers (45474). 202407 is always July 2024.
+    Months without a year (7月) need ``year``.
+    """
+    if isinstance(value, bool):
+        raise _Refuse("bad_date", f"{value!r} is not a date")
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        return pd.Timestamp(value).date()
+    if isinstance(value, pd.Period):
+        return value.start_time.date()
+    if isinstance(value, int | float | np.integer | np.floating):
+        return _date_from_number(float(value), value, want_day=want_day)
+    if not isinstance(value, str):
+        raise _Refuse("bad_date", f"{value!r} is not a date")
+    err = _cell_error(value)
+    if err:
+        raise err
+    s = normalise_text(value)
+    for pat in _MONTH_PATTERNS:
+        m = pat.match(s)
+        if m:
+            d = int(m.group("d")) if "d" in pat.groupindex else 1
+            return _ymd(int(m.group("y")), int(m.group("m")), d, value)
+    m = _MONTH_ONLY.match(s)
+    if m:
+        if year is None:
+            raise MissingYear(
+                "bad_date",
+                f"{value!r} has no year; write 2024年{int(m.group('m'))}月 or pass year=",
+            )
+        return _ymd(int(year), int(m.group("m")), 1, value)
+    m = _ENGLISH_MONTH.match(s.lower())
+    if m and m.group("mn") in _ENGLISH_MONTHS:
+        y = int(m.group("y"))
+        return _ymd(y + 2000 if y < 100 else y, _ENGLISH_MONTHS[m.group("mn")], 1, value)
+    if re.fullmatch(r"\d+(\.\d+)?", s):
+        return _date_from_number(float(s), value, want_day=want_day)
+    raise _Refuse("bad_date", f"{value!r} is not a month or date")
+
+
+def parse_month(value: Any, *, year: int | None = None) -> pd.Period:
+    """Parse a month (see :func:`parse_date`) into ``Period[M]``."""
+    d = parse_date(value, year=year)
+    return pd.Period(year=d.year, month=d.month, freq="M")
+
+
+_HALF = re.compile(
+    r"^(?P<y>\d{4})\s*(年)?\s*[-_/ ]?\s*(?:(?:H|h)(?P<h>[12])|(?P<zh>上|下)半年|(?P<hn>[12])\s*H)$"
+)
+
+
+def parse_half(value: Any) -> str:
+    """Parse a half-year (2026H1, 2026年上半年, 2026-H2) into ``"2026H1"`` form."""
+    if isinstance(value, str):
+        s = normalise_text(value)
+        m = _HALF.match(s)
+        if m:
+            h = m.group("h") or m.group("hn") or ("1" if m.group("zh") == "上" else "2")
+            return f"{m.group('y')}H{h}"
+    raise _Refuse("bad_date", f"{value!r} is not a half-year; write it as 2026H1 or 2026年上半年")
+
+
+# ------------------------------------------------------------------------------- other
+
+_TRUE = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "对", "有", "t", "x"})
+_FALSE = frozenset({"否", "n", "no", "false", "0", "×", "✗", "不是", "无", "f", ""})
+
+
+def parse_bool(value: Any) -> bool:
+    """Yes/no flags: 是/否, Y/N, TRUE/FALSE, 1/0, √/×."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        s = normalise_text(value).lower()
+        if s in _TRUE:
+            return True
+        if s in _FALSE:
+            return False
+    raise _Refuse("bad_code", f"{value!r} is not a yes/no value (是/否)")
+
+
+_LIST_SPLIT = re.compile(r"\s*[、,，;；/|\n]\s*")
+
+
+def parse_list(value: Any) -> list[str]:
+    """Split a list cell (心内科、呼吸内科) on 、 , ， ; ； / | and new lines."""
+    if isinstance(value, str):
+        s = normalise_text(value) if not value.isascii() else value.strip()
+        return [part for part in _LIST_SPLIT.split(s) if part]
+    return [code_text(value)]
+
+
+_ID_EXACT_LIMIT = 1e15
+
+
+def code_text(value: Any) -> str:
+    """An ID or code as exact text: 1001.0 → "1001"; text kept as written (stripped)."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        raise _Refuse("bad_code", f"{value!r} is not a code")
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        if value != int(value):
+            raise _Refuse("bad_code", f"{value!r} is not a whole-number code")
+        if abs(value) >= _ID_EXACT_LIMIT:
+            raise _Refuse(
+                "inexact_id",
+                f"{value:.0f} was stored as a number; Excel keeps only 15 digits, so the "
+                "last digits of this ID may be wrong",
+            )
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        raise _Refuse("bad_code", f"{value!s} is a date, not a code")
+    return str(value).strip()
+
+
+def _code_parser(column_type: str) -> Callable[[Any], str]:
+    valid = CODE_LISTS[column_type]
+    lookup = {c.lower(): c for c in valid}
+    lookup.update({k.lower(): v for k, v in CODE_ALIASES.get(column_type, {}).items()})
+    lookup.update({normalise_text(k).lower(): v for k, v in CODE_ALIASES[column_type].items()})
+    labels = [k for k, v in CODE_ALIASES[column_type].items()]
+
+    def parse(value: Any) -> str:
+        s = normalise_text(code_text(value)).lower().replace(" ", "")
+        hit = lookup.get(s)
+        if hit is None:
+            shown = "、".join(dict.fromkeys([*valid, *labels[: 2 * len(valid)]]))
+            raise _Refuse("bad_code", f"{value!r} is not a known {column_type}; use one of {shown}")
+        return hit
+
+    return parse
+
+
+_RATING_BY_LABEL = {normalise_text(v): k for k, v in RATING_LABELS.items()}
+
+
+def parse_rating(value: Any) -> int:
+    """An adoption rating 1–7 (number, or the seeds' label such as 常用)."""
+    if isinstance(value, str):
+        s = normalise_text(value)
+        if s in _RATING_BY_LABEL:
+            return _RATING_BY_LABEL[s]
+    v = _number(value)
+    if v != int(v) or not 1 <= v <= 7:
+        raise _Refuse("out_of_range", f"rating {value!r} is outside 1–7")
+    return int(v)
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def _distinct(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Factorise a column, keeping bools apart from 0/1 and text apart from numbers."""
+    arr = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
+    keyed = np.empty(len(arr), dtype=object)
+    keyed[:] = [("<bool>", v) if type(v) is bool else v for v in arr]
+    codes, uniques = pd.factorize(keyed, use_na_sentinel=False)
+    out = [u[1] if isinstance(u, tuple) else u for u in uniques]
+    return codes, out
+
+
+def _factorize_fast(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
+    arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+    kind = pd.api.types.infer_dtype(arr, skipna=False)
+    if kind == "mixed" or kind == "boolean" or "bool" in kind:
+        return _distinct(arr)
+    codes, uniques = pd.factorize(arr, use_na_sentinel=False)
+    return codes, list(uniques)
+
+
+def _each_distinct(
+    values: Sequence[Any], parse: Callable[[Any], Any], *, blank: Any
+) -> tuple[list[Any], np.ndarray, list[Bad], np.ndarray]:
+    """Parse every distinct value once.
+
+    Returns the parsed uniques, the codes, the problems and a blank mask.
+    """
+    codes, uniques = _factorize_fast(values)
+    parsed: list[Any] = []
+    bad_unique: dict[int, tuple[str, str]] = {}
+    blank_unique = np.zeros(len(uniques) + 1, dtype=bool)
+    for i, u in enumerate(uniques):
+        if is_blank(u):
+            parsed.append(blank)
+            blank_unique[i] = True
+            continue
+        try:
+            parsed.append(parse(u))
+        except _Refuse as err:
+            parsed.append(blank)
+            bad_unique[i] = (err.rule, err.message)
+    problems: list[Bad] = []
+    if bad_unique:
+        is_bad = np.zeros(len(uniques), dtype=bool)
+        is_bad[list(bad_unique)] = True
+        for pos in np.flatnonzero(is_bad[codes]):
+            u = int(codes[pos])
+            rule, msg = bad_unique[u]
+            problems.append((int(pos), uniques[u], rule, msg))
+    return parsed, codes, problems, blank_unique[codes]
+
+
+def to_number(values: Sequence[Any]) -> tuple[np.ndarray, list[Bad], np.ndarray]:
+    """A float column; returns (values, problems, blank mask)."""
+    arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+    kind = pd.api.types.infer_dtype(arr, skipna=False)
+    if kind in ("floating", "integer", "mixed-integer-float"):
+        out = arr.astype(float)
+        bad = np.flatnonzero(np.isinf(out))
+        probs = [(int(i), arr[i], "bad_number", f"{arr[i]!r} is not a finite number") for i in bad]
+        return out, probs, np.isnan(out)
+    parsed, codes, probs, blank = _each_distinct(arr, _number, blank=np.nan)
+    out = np.asarray(parsed, dtype=float)[codes] if len(arr) else np.zeros(0)
+    return out, probs, blank
+
+
+def to_month(
+    values: Sequence[Any], *, year: int | None = None
+) -> tuple[pd.PeriodIndex, list[Bad], np.ndarray]:
+    """A ``Period[M]`` column; 202407 is July 2024, Excel serials are dates."""
+    arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+    kind = pd.api.types.infer_dtype(arr, skipna=False)
+    if kind in ("floating", "integer", "mixed-integer-float") and len(arr):
+        num = arr.astype(float)
+        whole = np.isfinite(num) & (num == np.floor(num))
+        yyyymm = whole & (num >= 190001) & (num <= 210012) & (np.mod(num, 100) >= 1)
+        yyyymm &= np.mod(num, 100) <= 12
+        if yyyymm.all():
+            n = num.astype(np.int64)
+            ordinal = (n // 100 - 1970) * 12 + (n % 100 - 1)
+            index = pd.PeriodIndex.from_ordinals(ordinal, freq="M")
+            return index, [], np.zeros(len(arr), dtype=bool)
+    parsed, codes, probs, blank = _each_distinct(
+        arr, lambda v: parse_month(v, year=year), blank=pd.NaT
+    )
+    ordinals = np.array(
+        [p.ordinal if isinstance(p, pd.Period) else np.iinfo(np.int64).min for p in parsed],
+        dtype=np.int64,
+    )
+    index = pd.PeriodIndex.from_ordinals(ordinals[codes] if len(arr) else ordinals[:0], freq="M")
+    return index, probs, blank
+
+
+def to_date(values: Sequence[Any]) -> tuple[pd.DatetimeIndex, list[Bad], np.ndarray]:
+    """A ``datetime64`` column (day resolution)."""
+    arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+    parsed, codes, probs, blank = _each_distinct(
+        arr, lambda v: np.datetime64(parse_date(v, want_day=True), "ns"), blank=np.datetime64("NaT")
+    )
+    stamps = np.asarray(parsed, dtype="datetime64[ns]")
+    out = stamps[codes] if len(arr) else stamps[:0]
+    return pd.DatetimeIndex(out), probs, blank
+
+
+def to_column(
+    values: Sequence[Any], column_type: str, *, year: int | None = None
+) -> tuple[Any, list[Bad], np.ndarray]:
+    """Convert one column by its logical type (see :class:`repkit.schema.Table`).
+
+    Returns (typed values, problems, blank mask).
+    """
+    if column_type == "float":
+        return to_number(values)
+    if column_type == "month":
+        return to_month(values, year=year)
+    if column_type == "date":
+        return to_date(values)
+    arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+    if column_type in ("str", "code"):
+        parse = code_text
+        blank_value: Any = None
+    elif column_type == "period":
+        parse, blank_value = parse_half, None
+    elif column_type == "bool":
+        parse, blank_value = parse_bool, None
+    elif column_type == "rating":
+        parse, blank_value = parse_rating, None
+    elif column_type == "list":
+        parse, blank_value = parse_list, None
+    elif column_type in CODE_LISTS:
+        parse, blank_value = _code_parser(column_type), None
+    else:
+        raise ValueError(f"unknown column type {column_type!r}")
+    parsed, codes, probs, blank = _each_distinct(arr, parse, blank=blank_value)
+    if column_type == "list":
+        out = [list(parsed[c]) if parsed[c] is not None else [] for c in codes]
+        return out, probs, blank
+    uniq = np.empty(len(parsed), dtype=object)
+    uniq[:] = parsed
+    taken = uniq[codes] if len(arr) else uniq[:0]
+    if column_type == "rating":
+        return pd.array(taken, dtype="Int64"), probs, blank
+    if column_type == "bool":
+        if blank.any():
+            return pd.array(taken, dtype="boolean"), probs, blank
+        return taken.astype(bool), probs, blank
+    return taken, probs, blank
