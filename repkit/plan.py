@@ -121,6 +121,9 @@ class Plan:
         Price structure per product (see :func:`prices`).
     data
         The region's Dataset the plan was built from.
+    history_targets
+        The reviewed half's company targets decomposed like ``targets`` (the targets
+        the review compares with).
     """
 
     region: str
