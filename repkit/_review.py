@@ -73,13 +73,24 @@ def prices(ds: Any, *, as_of: pd.Period | None = None) -> pd.DataFrame:
 
 
 def complete_sales(ds: Any) -> Any:
-    """The Dataset with the optional sales columns filled in.
+    """The Dataset with the optional sales columns filled in and table attrs dropped.
 
     ``amount`` = units × price where missing, ``rep_id`` "" and ``department``
     "未指定" where absent, ``hospital`` = hospital_id when no name is given.
     """
-    from dataclasses import replace
+    from dataclasses import fields, replace
 
+    # reader metadata such as attrs["dropped"] (a DataFrame) makes pandas.concat fail
+    # when it compares attrs, so the plan works on shallow copies without attrs
+    bare = {}
+    for f in fields(ds):
+        table = getattr(ds, f.name)
+        if isinstance(table, pd.DataFrame) and table.attrs:
+            table = table.copy(deep=False)
+            table.attrs = {}
+            bare[f.name] = table
+    if bare:
+        ds = replace(ds, **bare)
     sales = ds.sales
     need = {"amount", "rep_id", "department", "hospital"} - set(sales.columns)
     amount_gaps = "amount" in sales and sales["amount"].isna().any()
@@ -326,6 +337,7 @@ def money(ds: Any, half: str | Half, *, within_days: int = 60) -> pd.DataFrame:
     h = Half.parse(half)
     if within_days <= 0:
         raise ValueError(f"within_days must be positive, got {within_days}")
+    ds = complete_sales(ds)
     col = ds.collections
     cols = [
         "month",

@@ -351,3 +351,20 @@ def test_minimal_data_sales_and_products_only(tmp_path):
     path = rk.report.write_excel(p.workbook(), tmp_path / "mini.xlsx")
     d, e, ov = _sheet_totals(path)
     assert d == e == ov == (p.summary["target_units"], p.summary["target_amount"])
+
+
+def test_run_region_from_a_data_folder(ds, plan, tmp_path):
+    rk.sample.write(ds, tmp_path / "data")
+    s = rk.plan.run_region(tmp_path / "data", "兰州", HALF, tmp_path / "out", forecast="simple")
+    assert s["target_units"] == plan.summary["target_units"]  # files read back exactly
+    assert s["completion_rate"] == pytest.approx(plan.summary["completion_rate"])
+
+
+def test_tables_with_reader_attrs(lz):
+    tables = {}
+    for name, table in lz.tables().items():
+        t = table.copy()
+        t.attrs["dropped"] = pd.DataFrame({"row": [3], "reason": ["total row"]})
+        tables[name] = t
+    p = rk.plan.build(rk.Dataset.from_tables(**tables), HALF, forecast="simple")
+    assert p.summary["target_units"] > 0
