@@ -299,3 +299,80 @@ def test_jupyterlab_shows_a_template(jupyterlab, browser):
 
 
 # --------------------------------------------------------------------------- plan document
+
+
+# --------------------------------------------------------------------------- plan document
+
+
+def _plan_template() -> Path:
+    for name in ("half_year_plan.ipynb", "weekly_review.ipynb"):
+        path = ROOT / "templates" / name
+        if path.exists():
+            return path
+    pytest.skip("no plan template to render")
+
+
+@pytest.fixture(scope="module")
+def plan_html(tmp_path_factory):
+    """A plan document: the half-year template run on the sample data, exported to HTML."""
+    import nbformat
+    import papermill as pm
+
+    from repkit.report.html import notebook_to_html
+
+    folder = tmp_path_factory.mktemp("plan")
+    template = _plan_template()
+    declared = pm.inspect_notebook(str(template))
+    params = {"data": str(ROOT / "sample_data"), "region": "兰州", "out": str(folder)}
+    if "forecast" in declared:
+        params["forecast"] = "simple"
+    executed = folder / "plan.ipynb"
+    pm.execute_notebook(
+        str(template),
+        str(executed),
+        parameters={k: v for k, v in params.items() if k in declared},
+        cwd=str(template.parent),
+        progress_bar=False,
+    )
+    page = folder / "plan.html"
+    html = notebook_to_html(nbformat.read(executed, as_version=4), title="兰州 工作计划")
+    page.write_text(html, encoding="utf-8")
+    return page
+
+
+def test_plan_document_renders_chinese_with_a_cjk_font(plan_html, browser):
+    page = browser(1280, 900)
+    page.open(plan_html.as_uri(), ready="document.readyState === 'complete'")
+    cjk = _cjk_families()
+    checked = 0
+    for selector in ("h1", "h2", "table.rk-table td, table.dataframe td"):
+        text, fonts = page.fonts_for(selector)
+        n_cjk = len(_CJK.findall(text))
+        if not n_cjk:
+            continue
+        checked += 1
+        drawn_by_cjk = sum(f["glyphCount"] for f in fonts if f["familyName"] in cjk)
+        used = {f["familyName"]: f["glyphCount"] for f in fonts}
+        assert drawn_by_cjk >= n_cjk, (
+            f"{selector}: {n_cjk} Chinese characters in {text[:40]!r} but only "
+            f"{drawn_by_cjk} drawn by a CJK font; fonts used: {used}"
+        )
+    assert checked >= 2, "the plan document should have Chinese headings and table text"
+    images = page.evaluate("document.querySelectorAll('img').length")
+    assert images >= 1, "charts are embedded as images"
+    code_cells = page.evaluate("document.querySelectorAll('.jp-InputArea .jp-Editor').length")
+    assert code_cells == 0, "the plan document shows no code"
+    png = page.screenshot()
+    assert _png_size(png) == (1280, 900)
+    assert _distinct_colours(png) > 20
+    _keep(png, "manager_plan.png")
+
+
+def test_plan_document_prints_to_pdf_with_embedded_cjk_font(plan_html, tmp_path):
+    from repkit.report.pdf import html_to_pdf
+
+    pdf = html_to_pdf(plan_html, tmp_path / "plan.pdf")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    fonts = set(re.findall(rb"/BaseFont\s*/([A-Za-z0-9+_-]+)", data))
+    assert any(b"CJK" in f or b"WenQuanYi" in f or b"Hei" in f for f in fonts), fonts
