@@ -27,6 +27,7 @@ __all__ = [
     "month_product_table",
     "owner_table",
     "provenance",
+    "review_table",
     "scenario_chart",
     "scenario_table",
     "write_summary",
@@ -114,8 +115,8 @@ def _monthly_actual(plan: Plan, months: int = 24) -> pd.Series:
 def history_chart(plan: Plan, *, months: int = 24, forecast: bool = True) -> Figure:
     """Monthly units: actuals, monthly targets (reviewed and planned half), forecast.
 
-    The forecast band is the region total forecast of ``rk.forecast.forecast`` with its
-    80 % and 95 % intervals (not a sum of product intervals, which would be too wide).
+    The forecast band is the region total forecast, made with the plan's forecaster, with
+    its 80 % and 95 % intervals (not a sum of product intervals, which would be too wide).
     """
     from repkit.report.charts import monthly_history
 
@@ -127,11 +128,13 @@ def history_chart(plan: Plan, *, months: int = 24, forecast: bool = True) -> Fig
         target = pd.concat([past.groupby("month")["units"].sum(), planned]).sort_index()
     band = None
     if forecast and len(actual) >= 12:
-        from repkit.forecast import forecast as run_forecast
+        from repkit._scenario import resolve_forecaster
 
+        method = "auto" if str(plan.params.get("forecast", "")).startswith("repkit") else "simple"
+        run_forecast, _name = resolve_forecaster(method)
         history = plan.data.sales.groupby("month")["units"].sum().sort_index()
         history = history[history.index < plan.half.start]
-        band = run_forecast(history, len(plan.half.months), method="auto")
+        band = run_forecast(history, len(plan.half.months))
     return monthly_history(
         actual,
         target=target,
@@ -158,6 +161,52 @@ def scenario_chart(plan: Plan) -> Figure:
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     return fig
+
+
+_REVIEW_COLUMNS = {
+    "product": ["product"],
+    "hospital": ["hospital", "level"],
+    "department": ["hospital", "department"],
+    "rep": ["rep_id", "rep"],
+    "region": ["half"],
+}
+_REVIEW_LABELS = {
+    "product": "按品种",
+    "hospital": "按医院",
+    "department": "按科室",
+    "rep": "按销售人员",
+    "region": "区域合计",
+}
+
+
+def review_table(plan: Plan, by: str = "product", *, top: int | None = None):
+    """The reviewed half by one level, biggest money gap first.
+
+    Parameters
+    ----------
+    plan
+        The plan.
+    by
+        ``"product"``, ``"hospital"``, ``"department"``, ``"rep"`` or ``"region"``.
+    top
+        Show only the first rows (the workbook has all of them).
+    """
+    if by not in plan.review:
+        raise ValueError(f"by must be one of {', '.join(plan.review)}; got {by!r}")
+    frame = plan.review[by].sort_values("gap_rank", kind="stable")
+    cols = [
+        *_REVIEW_COLUMNS[by],
+        "target_units",
+        "actual_units",
+        "gap_units",
+        "target_amount",
+        "actual_amount",
+        "gap_amount",
+        "completion_rate",
+        "growth_rate",
+    ]
+    caption = f"{plan.review_half.label}{_REVIEW_LABELS[by]}回顾"
+    return display_table(frame[cols], max_rows=top or 30, caption=caption)
 
 
 def scenario_table(plan: Plan):

@@ -37,6 +37,17 @@ COLUMN_LABELS: dict[str, str] = {
     "growth_rate": "增长率",
     "share": "占比",
     "run_rate_units": "按当前进度全期数量",
+    "run_rate_amount": "按进度全期金额(元)",
+    "last_year_amount": "去年同期金额(元)",
+    "last_units": "上半年数量",
+    "gap_rank": "差距排名",
+    "visits_needed": "所需拜访",
+    "working_days": "工作日",
+    "capacity": "拜访能力",
+    "utilisation_rate": "能力占用率",
+    "shortfall_visits": "拜访缺口",
+    "feasible": "可行",
+    "final_units": "最终指标",
     "last_year_units": "去年同期数量",
     "scenario": "情景",
     "mean": "预测",
@@ -122,7 +133,11 @@ def display_table(
         fmt = _format_for(col, shown[col])
         if fmt:
             formats[col] = fmt
-    styler = shown.style.format(formats, na_rep="–").hide(axis="index")
+    styler = (
+        shown.style.format(formats, na_rep="–")
+        .hide(axis="index")
+        .set_table_styles([{"selector": "td, th", "props": "white-space: nowrap;"}])
+    )
     if highlight and highlight in shown.columns:
         styler = styler.map(
             lambda v: "" if pd.isna(v) else ("color:#c00000" if v < 1 else "color:#548235"),
