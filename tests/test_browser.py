@@ -209,6 +209,9 @@ def jupyterlab(tmp_path):
     (settings / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
     )
+    tracker = tmp_path / "settings" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
+    (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     port = _free_port()
     token = secrets.token_hex(16)
     env = {
@@ -296,6 +299,46 @@ def test_jupyterlab_shows_a_template(jupyterlab, browser):
     assert _png_size(png) == (1400, 900)
     assert _distinct_colours(png) > 20, "the screenshot is blank"
     _keep(png, "analyst_jupyterlab.png")
+
+
+def test_jupyterlab_shows_exercise_feedback(jupyterlab, browser):
+    """A learner's wrong answer (a percentage) gets a sentence, unattempted ones a note."""
+    import nbformat
+    import papermill as pm
+
+    base, token, folder = jupyterlab
+    lesson = ROOT / "notebooks" / "training" / "02_review_gap.ipynb"
+    if not lesson.exists():
+        pytest.skip("training session 2 not written yet")
+    nb = nbformat.read(lesson, as_version=4)
+    first = next(c for c in nb.cells if c.source.startswith("answer = ...") and "q1" in c.source)
+    first.source = first.source.replace("answer = ...", "answer = 57.6", 1)
+    draft = folder / "draft.ipynb"
+    nbformat.write(nb, draft)
+    pm.execute_notebook(
+        str(draft),
+        str(folder / lesson.name),
+        parameters={"data": str(ROOT / "sample_data")},
+        cwd=str(folder),
+        progress_bar=False,
+    )
+    draft.unlink()
+    page = browser(1400, 900)
+    page.open(
+        f"{base}/lab/tree/{lesson.name}?token={token}",
+        ready="!!document.querySelector('.jp-Notebook .rk-feedback.rk-incorrect')",
+    )
+    message = page.evaluate("document.querySelector('.rk-feedback.rk-incorrect').textContent")
+    assert "百分数" in message
+    assert page.evaluate("document.querySelectorAll('.rk-feedback.rk-not_attempted').length") >= 3
+    page.evaluate(
+        "document.querySelector('.rk-feedback.rk-incorrect').closest('.jp-Cell')"
+        ".previousElementSibling.previousElementSibling.scrollIntoView()"
+    )
+    time.sleep(1.0)
+    png = page.screenshot()
+    assert _distinct_colours(png) > 20
+    _keep(png, "trainer_exercise.png")
 
 
 # --------------------------------------------------------------------------- plan document

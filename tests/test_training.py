@@ -172,8 +172,9 @@ def test_hint_and_solution_are_markdown(region_ds):
 
 
 def test_feedback_renders_html_and_rejects_unknown_status():
-    fb = Feedback("1.1", "incorrect", "差 <1>")
+    fb = Feedback("1.1", "incorrect", "差 <1>，用 `len()`")
     assert "&lt;1&gt;" in fb._repr_html_()
+    assert "<code>len()</code>" in fb._repr_html_()
     assert not fb
     with pytest.raises(ValueError, match="not_attempted"):
         Feedback("1.1", "maybe", "")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import math
 import numbers
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,6 +23,8 @@ import numpy as np
 import pandas as pd
 
 STATUSES: tuple[str, ...] = ("correct", "incorrect", "not_attempted")
+
+_CODE = re.compile(r"`([^`]+)`")
 
 _STATUS_TEXT = {
     "correct": ("✔ 正确", "#548235"),
@@ -79,7 +82,7 @@ class Feedback:
 
     def _repr_html_(self) -> str:
         label, color = _STATUS_TEXT[self.status]
-        text = html.escape(self.message).replace("\n", "<br>")
+        text = _CODE.sub(r"<code>\1</code>", html.escape(self.message)).replace("\n", "<br>")
         return (
             f'<div class="rk-feedback rk-{self.status}" style="border-left:4px solid {color};'
             f'padding:4px 10px;margin:4px 0"><b style="color:{color}">练习 {self.exercise} '
