@@ -1,0 +1,117 @@
+"""The Dask distributed backend: the same warm runners, scheduled by Dask.
+
+Each Dask worker process keeps one :class:`~repkit.batch._runner.Runner` per thread
+(a warm kernel) across tasks. A region's time limit is kept by the runner's watchdog,
+which kills the kernel from outside it. Infrastructure failures raise, so Dask's own
+``retries`` (and its rescheduling of tasks from lost workers) apply to them only; a
+region whose notebook failed returns normally and is never retried. Paths (template,
+data, output folder) must be visible to the workers under the same names.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import shutil
+import threading
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+_RUNNERS: dict[tuple[str, int], Any] = {}
+_LOCK = threading.Lock()
+
+
+def _close_all() -> None:
+    for runner in list(_RUNNERS.values()):
+        runner.close()
+    _RUNNERS.clear()
+
+
+def run_task(config: dict[str, Any], task: dict[str, Any]) -> dict[str, Any]:
+    """Run one region on this worker's warm runner (a Dask task)."""
+    from repkit.batch._runner import InfraError, Runner
+
+    key = (json.dumps(config, sort_keys=True, default=str), threading.get_ident())
+    with _LOCK:
+        runner = _RUNNERS.get(key)
+        if runner is None:
+            if not _RUNNERS:
+                atexit.register(_close_all)
+            runner = _RUNNERS[key] = Runner(config)
+    result = runner.run(task)
+    if result["status"] == "infra":
+        shutil.rmtree(result["staging"], ignore_errors=True)
+        raise InfraError(result["error"]["message"])
+    return result
+
+
+def run_dask(
+    tasks: list[dict[str, Any]],
+    config: dict[str, Any],
+    *,
+    scheduler: str,
+    workers: int,
+    retries: int,
+    new_staging: Callable[[dict[str, Any]], str],
+    on_result: Callable[[dict[str, Any], dict[str, Any]], None],
+) -> str:
+    """Submit every task to a Dask cluster and report results as they complete.
+
+    ``scheduler`` is an address (``tcp://host:8786``) or ``"local"`` for a
+    ``LocalCluster`` of ``workers`` single-threaded processes on this machine.
+    Returns a description of the cluster for the manifest.
+    """
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler == "local":
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        client = Client(cluster)
+        where = f"dask LocalCluster ({workers} workers)"
+    else:
+        client = Client(scheduler, timeout=60)
+        where = f"dask {scheduler}"
+    try:
+        futures = {}
+        for task in tasks:
+            task["staging"] = new_staging(task)
+            fut = client.submit(
+                run_task,
+                config,
+                task,
+                key=f"repkit-region-{uuid.uuid4().hex}",
+                pure=False,
+                retries=retries,
+            )
+            futures[fut] = task
+        for fut in as_completed(futures):
+            task = futures[fut]
+            try:
+                result = fut.result()
+            except Exception as err:  # InfraError after retries, KilledWorker, lost scheduler
+                result = {
+                    "region": task["region"],
+                    "status": "infra",
+                    "staging": task["staging"],
+                    "error": {
+                        "cell": None,
+                        "exception": type(err).__name__,
+                        "message": str(err)[:2000],
+                    },
+                    "timings": {},
+                    "summary": None,
+                }
+            on_result(task, result)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return where

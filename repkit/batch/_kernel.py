@@ -1,0 +1,103 @@
+"""Code that runs inside a batch kernel: warm start, data cache and state reset.
+
+The batch keeps one kernel per worker alive across regions. :func:`warm` runs once when
+the kernel starts (imports of the template, the data set loaded once and served from
+memory to ``repkit.load_dataset``); :func:`reset` runs before every region and gives the
+notebook a fresh namespace, no open figures, the region's working folder and execution
+counts that start at 1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import pickle
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+_STATE: dict[str, Any] = {}
+
+
+def _fresh(ds: Any) -> Any:
+    """A Dataset whose tables are copy-on-write views: mutations never reach the cache."""
+    tables = {k: v.copy(deep=False) for k, v in ds.tables().items()}
+    return type(ds).from_tables(**tables)
+
+
+def _install_cache(key: str, ds: Any) -> None:
+    import repkit.io as rio
+
+    original = getattr(rio.load_dataset, "__wrapped__", rio.load_dataset)
+    _STATE.setdefault("datasets", {})[key] = ds
+
+    @functools.wraps(original)
+    def load_dataset(folder: Any, *args: Any, **kwargs: Any) -> Any:
+        cached = None
+        if not args and not kwargs and isinstance(folder, (str, os.PathLike)):
+            cached = _STATE["datasets"].get(str(Path(folder).resolve()))
+        return _fresh(cached) if cached is not None else original(folder, *args, **kwargs)
+
+    rio.load_dataset = load_dataset
+
+
+def warm(data: str | None, *, cache: str | None = None, imports: list[str] = ()) -> None:
+    """Import what the template imports and load the data set once.
+
+    Parameters
+    ----------
+    data
+        The data folder the regions read; its Dataset is served from memory afterwards.
+    cache
+        A pickle of that Dataset written by the batch (faster than reading Excel again).
+    imports
+        Import statements of the template; failures are left for the notebook to report.
+    """
+    for statement in imports:
+        with contextlib.suppress(Exception):  # the notebook reports it in its own cell
+            exec(statement, {})
+    if data is not None:
+        try:
+            if cache is not None:
+                with open(cache, "rb") as fh:
+                    ds = pickle.load(fh)  # written by this batch into a private folder
+            else:
+                import repkit.io as rio
+
+                ds = rio.load_dataset(data)
+            _install_cache(str(Path(data).resolve()), ds)
+        except Exception:  # the notebook loads (and reports) the data itself
+            _STATE.pop("datasets", None)
+    _STATE["filters"] = list(warnings.filters)
+    _STATE["environ"] = dict(os.environ)
+    _STATE["path"] = list(sys.path)
+
+
+def reset(cwd: str) -> None:
+    """Give the next region a clean kernel: namespace, figures, cwd, counters, warnings."""
+    from IPython import get_ipython
+
+    os.chdir(cwd)  # first: the previous region's folder is gone
+    ip = get_ipython()
+    ip.reset(new_session=False)
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+    if "filters" in _STATE:
+        warnings.filters[:] = _STATE["filters"]
+        sys.path[:] = _STATE["path"]
+        os.environ.clear()
+        os.environ.update(_STATE["environ"])
+    ip.execution_count = 1
+
+
+def last_problems(limit: int = 50) -> str:
+    """JSON of the last exception's ``problems`` table (a DataError), or ``null``."""
+    err = getattr(sys, "last_value", None)
+    problems = getattr(err, "problems", None)
+    if problems is None or not hasattr(problems, "to_dict"):
+        return "null"
+    rows = problems.head(limit).astype(object).where(problems.head(limit).notna(), None)
+    return json.dumps(rows.to_dict("records"), ensure_ascii=False, default=str)

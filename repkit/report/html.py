@@ -1,0 +1,270 @@
+"""HTML reports that work offline: a plan notebook without code, and the batch index.
+
+:func:`notebook_to_html` converts an executed notebook with nbconvert (JupyterLab look,
+code cells hidden, a table of contents, print-friendly CSS). Charts are already inline
+PNG data in the notebook and local images in markdown are embedded, and no script is
+loaded from the network, so the file opens on a laptop without internet.
+:func:`index_html` renders the overview page of a batch from its manifest.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+__all__ = ["index_html", "notebook_to_html"]
+
+PRINT_CSS = """
+body.jp-Notebook { max-width: 1100px; margin: 0 auto; padding: 0 1.5rem 3rem; }
+nav.rk-toc { border: 1px solid #d0d7de; border-radius: 6px; padding: .6rem 1rem;
+  margin: 1rem 0 1.5rem; background: #f6f8fa; font-size: 14px; }
+nav.rk-toc b { display: block; margin-bottom: .3rem; }
+nav.rk-toc ol { margin: 0; padding-left: 1.2rem; }
+nav.rk-toc li.rk-l3 { margin-left: 1.2rem; list-style: circle; }
+.jp-RenderedImage img { max-width: 100%; height: auto; }
+table.dataframe { border-collapse: collapse; font-size: 13px; }
+.rk-meta { color: #57606a; font-size: 12px; margin-top: 1rem; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  body.jp-Notebook { max-width: none; padding: 0; font-size: 11pt; }
+  nav.rk-toc { background: none; break-after: page; }
+  a.anchor-link, .jp-Collapser { display: none !important; }
+  h1, h2, h3 { break-after: avoid; }
+  .jp-Cell-outputWrapper, table, img, figure { break-inside: avoid; }
+  table.dataframe { font-size: 9pt; }
+  a { color: inherit; text-decoration: none; }
+}
+"""
+
+_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_css -%}<style type="text/css">{{ resources.repkit_css }}</style>
+{%- endblock html_head_css -%}
+{%- block body_header -%}{{ super() }}<!--repkit-toc-->{%- endblock body_header -%}
+"""
+
+_HEADING = re.compile(r'<h([1-3]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAGS = re.compile(r"<[^>]+>")
+_EXPORTERS: dict[bool, Any] = {}
+_LOCK = threading.Lock()
+
+
+def _exporter(code: bool) -> Any:
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    with _LOCK:
+        if code not in _EXPORTERS:
+            _EXPORTERS[code] = HTMLExporter(
+                template_name="lab",
+                extra_loaders=[DictLoader({"repkit.html.j2": _TEMPLATE})],
+                template_file="repkit.html.j2",
+                exclude_input=not code,
+                exclude_input_prompt=not code,
+                exclude_output_prompt=True,
+                embed_images=True,
+            )
+        return _EXPORTERS[code]
+
+
+def _toc(body: str) -> str:
+    items = []
+    for level, anchor, inner in _HEADING.findall(body):
+        text = html.unescape(_TAGS.sub("", inner)).replace("¶", "").strip()
+        if level == "1" or not text:
+            continue
+        items.append(
+            f'<li class="rk-l{level}"><a href="#{html.escape(anchor)}">{html.escape(text)}</a></li>'
+        )
+    if not items:
+        return ""
+    return f'<nav class="rk-toc"><b>目录 Contents</b><ol>{"".join(items)}</ol></nav>'
+
+
+def notebook_to_html(nb: Any, *, code: bool = False, title: str | None = None) -> str:
+    r"""Convert an executed notebook to one self-contained HTML page.
+
+    Parameters
+    ----------
+    nb
+        A notebook (``nbformat.NotebookNode``), e.g. the output of papermill.
+    code
+        Show code cells (default False: readers see narrative, tables and charts only).
+    title
+        The page title; defaults to the notebook's ``metadata.title`` or "Notebook".
+
+    Returns
+    -------
+    str
+        HTML with inline CSS and images, a table of contents built from the level-2 and
+        level-3 headings, and print styles (A4, no page breaks inside tables or charts).
+
+    Examples
+    --------
+    >>> import nbformat.v4 as v4
+    >>> nb = v4.new_notebook(cells=[v4.new_markdown_cell("# 计划\n## 1 回顾"),
+    ...                             v4.new_code_cell("secret_code = 1")])
+    >>> page = rk.report.html.notebook_to_html(nb, title="兰州")
+    >>> "<title>兰州</title>" in page, "secret_code" in page, 'class="rk-toc"' in page
+    (True, False, True)
+    >>> "<script src=" in page
+    False
+    """
+    import copy
+
+    if title is not None:
+        nb = copy.copy(nb)
+        nb.metadata = copy.deepcopy(nb.metadata)
+        nb.metadata["title"] = title
+    body, _ = _exporter(code).from_notebook_node(nb, resources={"repkit_css": PRINT_CSS})
+    return body.replace("<!--repkit-toc-->", _toc(body), 1)
+
+
+# ---------------------------------------------------------------------------- index
+
+_STATUS = {
+    "ok": ("成功 ok", "#1a7f37"),
+    "skipped": ("未变 unchanged", "#57606a"),
+    "failed": ("失败 failed", "#cf222e"),
+    "timeout": ("超时 timeout", "#bc4c00"),
+}
+
+_INDEX_CSS = """
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+  margin: 2rem auto; max-width: 1200px; padding: 0 1rem; color: #1f2328; }
+h1 { font-size: 1.5rem; margin-bottom: .2rem; }
+.meta { color: #57606a; font-size: 13px; margin-bottom: 1rem; }
+.counts span { display: inline-block; margin-right: 1rem; font-weight: 600; }
+table { border-collapse: collapse; width: 100%; font-size: 14px; }
+th, td { border-bottom: 1px solid #d0d7de; padding: .35rem .5rem; text-align: left;
+  vertical-align: top; }
+th { background: #f6f8fa; position: sticky; top: 0; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.st { font-weight: 600; white-space: nowrap; }
+.err { color: #cf222e; font-size: 12px; max-width: 28rem; }
+.note { color: #57606a; font-size: 12px; }
+a { color: #0969da; }
+@media print { body { margin: 0; max-width: none; } th { position: static; }
+  a { color: inherit; text-decoration: none; } tr { break-inside: avoid; } }
+"""
+
+
+def _num(value: Any, kind: str) -> str:
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return ""
+    if value != value:  # NaN
+        return ""
+    if kind == "rate":
+        return f"{value:.1%}"
+    if kind == "amount":
+        return f"{value:,.0f}"
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.0f}"
+
+
+def _link(folder: str, name: str, label: str) -> str:
+    return f'<a href="{quote(folder)}/{quote(name)}">{label}</a>'
+
+
+def index_html(manifest: Mapping[str, Any]) -> str:
+    """The overview page of a batch: every region with status, key figures and links.
+
+    Parameters
+    ----------
+    manifest
+        The dict returned by ``repkit.batch.run`` (also in ``manifest.json``).
+
+    Returns
+    -------
+    str
+        Self-contained HTML (inline CSS, relative links, no scripts).
+
+    Examples
+    --------
+    >>> m = {"finished": "2026-07-01T08:00:00", "counts": {"ok": 1}, "regions": {
+    ...     "兰州": {"folder": "兰州", "status": "ok", "duration_s": 3.2,
+    ...            "files": ["plan.html", "plan.xlsx"],
+    ...            "summary": {"completion_rate": 0.21, "target_units": 1200,
+    ...                        "target_amount": 56000.0, "half": "2026H2"}}}}
+    >>> page = rk.report.html.index_html(m)
+    >>> "21.0%" in page, 'href="%E5%85%B0%E5%B7%9E/plan.html"' in page
+    (True, True)
+    """
+    regions: Mapping[str, Any] = manifest.get("regions", {})
+    rows = []
+    halves = set()
+    for region, e in regions.items():
+        folder = str(e.get("folder", region))
+        status = str(e.get("status", ""))
+        label, colour = _STATUS.get(status, (status, "#57606a"))
+        output = e.get("output") or {}
+        files = set(output.get("files") or e.get("files") or [])
+        summary = e.get("summary") or output.get("summary") or {}
+        if summary.get("half"):
+            halves.add(str(summary["half"]))
+        name = html.escape(region)
+        cell = _link(folder, "plan.html", name) if "plan.html" in files else name
+        links = [
+            _link(folder, f, t)
+            for f, t in (("plan.xlsx", "Excel"), ("plan.ipynb", "notebook"))
+            if f in files
+        ]
+        extra = ""
+        err = e.get("error") or {}
+        if status in ("failed", "timeout"):
+            msg = f"{err.get('exception', '')}: {err.get('message', '')}".strip(": ")
+            where = "" if err.get("cell") is None else f" (cell {err['cell']})"
+            extra = f'<div class="err">{html.escape(msg[:300])}{html.escape(where)}</div>'
+            for f, t in (("plan.failed.html", "failed run"), ("plan.failed.ipynb", "notebook")):
+                if f in set(e.get("failure_files") or []):
+                    links.append(_link(folder, f, t))
+            if files:
+                when = html.escape(str(output.get("finished", ""))[:16])
+                extra += f'<div class="note">links show the last good run ({when})</div>'
+        rate = summary.get("completion_rate")
+        rows.append(
+            "<tr>"
+            f"<td>{cell}{extra}</td>"
+            f'<td class="st" style="color:{colour}">{html.escape(label)}</td>'
+            f'<td class="num">{_num(rate, "rate")}</td>'
+            f'<td class="num">{_num(summary.get("target_units"), "units")}</td>'
+            f'<td class="num">{_num(summary.get("target_amount"), "amount")}</td>'
+            f'<td class="num">{_num(summary.get("target_growth_rate"), "rate")}</td>'
+            f'<td class="num">{_num(e.get("duration_s"), "amount")} s</td>'
+            f"<td>{' · '.join(links)}</td>"
+            "</tr>"
+        )
+    counts = manifest.get("counts", {})
+    count_html = "".join(
+        f'<span style="color:{_STATUS.get(k, ("", "#1f2328"))[1]}">{html.escape(k)} {v}</span>'
+        for k, v in counts.items()
+    )
+    half = " / ".join(sorted(halves))
+    meta = " · ".join(
+        html.escape(str(x))
+        for x in (
+            f"{len(regions)} regions",
+            f"finished {str(manifest.get('finished', ''))[:19]}",
+            f"repkit {manifest.get('repkit_version', '')}",
+            f"input {str(manifest.get('input_hash', ''))[:19]}",
+        )
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>区域工作计划 {html.escape(half)}</title><style>{_INDEX_CSS}</style></head><body>"
+        f"<h1>区域半年工作计划 {html.escape(half)} · Regional plans</h1>"
+        f'<div class="meta">{meta}</div><div class="counts">{count_html}</div>'
+        "<table><thead><tr><th>区域 Region</th><th>状态 Status</th><th>上半年完成率 Completion</th>"
+        "<th>目标数量 Target units</th><th>目标金额 Target amount</th><th>目标增长 Growth</th>"
+        "<th>用时 Time</th><th>文件 Files</th></tr></thead><tbody>"
+        + "".join(rows)
+        + '</tbody></table><p class="meta">manifest.json lists inputs, parameters and errors '
+        "of every region.</p></body></html>\n"
+    )
