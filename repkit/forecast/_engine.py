@@ -1,0 +1,553 @@
+"""The forecasting engine: classify series, adjust the calendar, backtest, combine.
+
+Series are grouped into batches of equal length and kind so that every model runs on a
+whole batch at once (see ``_models``). For each series the candidates are scored by a
+rolling-origin backtest on its own history (mean absolute error over all windows and
+steps); the forecast is the mean of the best ``TOP_K`` candidates. Interval widths come
+from each model's error weights, scaled by how large the backtest errors really were
+(shrunk towards the model's own claim), and are averaged across the combined models
+quantile by quantile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+
+from repkit.forecast import _calendar, _models, _sm
+
+TOP_K = 3
+"""Number of best-backtesting candidates averaged into the forecast."""
+INTERMITTENT_SHARE = 0.3
+"""Share of zero months from which a series is treated as intermittent demand."""
+LAUNCH_GAP = 12
+"""Leading zero months from which a sparse series counts as launched in the history."""
+REGULAR_MIN = 27
+"""Months of history from which seasonal models are candidates (two years + 3 to test)."""
+POOL_MIN = 300
+"""Backtest errors in a batch from which interval factors are set per level, pooled."""
+_PRIOR_N = 12  # pseudo-observations of the calibration factor's prior (1.0)
+_K_MIN, _K_MAX = 0.7, 3.0
+_DRAWS = 4000
+
+TIERS = {
+    "regular": ("snaive", "theta", "ets_season", "ets_damped", "holt_damped"),
+    "short": ("naive", "drift", "ses", "holt_damped", "snaive", "theta"),
+    "new": ("naive", "ses", "holt_damped", "theta"),
+    "tiny": ("naive", "drift", "ses", "holt_damped"),
+    "intermittent": ("croston", "tsb", "adida", "ses"),
+}
+_FUNCS = {**_models.MODELS, **_sm.MODELS}
+METHODS = ("auto", "fast", *sorted(_FUNCS))
+"""Valid ``method`` values: ``"auto"``, ``"fast"`` (no statsmodels) or one model name."""
+
+
+@dataclass
+class Series:
+    """One input series: values and their consecutive months."""
+
+    key: object
+    y: np.ndarray
+    months: pd.PeriodIndex
+    calendar: tuple[str, np.ndarray] | None = None
+
+
+@dataclass
+class Result:
+    """Forecast of one series (original scale)."""
+
+    key: object
+    months: pd.PeriodIndex
+    mean: np.ndarray
+    lo: dict[int, np.ndarray]
+    hi: dict[int, np.ndarray]
+    model: str
+    kind: str
+    calendar: str
+    history: pd.PeriodIndex
+    fitted: np.ndarray
+    totals: dict[str, dict[str, float]] = field(default_factory=dict)
+    candidates: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+def _origins(T: int, horizon: int, windows: int, min_train: int) -> list[int]:
+    """Backtest origins (training lengths): back from T - horizon, else forward, truncated."""
+    step = max(1, -(-horizon // max(windows, 1)))
+    back = [T - horizon - j * step for j in range(windows)]
+    out = [o for o in back if o >= min_train]
+    o = T - horizon + step
+    while len(out) < windows and o < T:
+        if o >= min_train:
+            out.append(o)
+        o += step
+    o = min_train
+    while not out and o < T:
+        out.append(o)
+        o += step
+    return sorted(set(out))
+
+
+def _tier(T: int) -> str:
+    if T >= REGULAR_MIN:
+        return "regular"
+    if T >= 13:
+        return "short"
+    return "tiny"
+
+
+def _min_train(tier: str, T: int) -> int:
+    return {
+        "regular": 24,
+        "short": 12,
+        "new": max(3, T // 2),
+        "tiny": max(3, T // 2),
+        "intermittent": max(6, T // 2),
+    }[tier]
+
+
+def _z_of(levels) -> dict[int, float]:
+    return {lv: NormalDist().inv_cdf(0.5 + lv / 200) for lv in levels}
+
+
+# ------------------------------------------------------------------ per-model outputs
+def _sd(fit: _models.Fit) -> np.ndarray:
+    """Model's own h-step standard deviation on the working scale (n, H)."""
+    return fit.sigma[:, None] * np.sqrt(np.cumsum(fit.psi**2, axis=1))
+
+
+def _model_output(fit, *, log, cal_f, kms, klev, levels, nonneg):
+    """Mean and interval bounds on the original scale for one model, all series.
+
+    ``kms`` (n,) scales the standard deviation for the mean's log bias adjustment,
+    ``klev[level]`` (n,) for the interval of that level.
+    """
+    lo, hi = {}, {}
+    if fit.empirical is not None:
+        mean = fit.mean.copy()
+        for lv in levels:
+            lo[lv], hi[lv] = (
+                np.repeat(_mixture_quantile(fit, q)[:, None], mean.shape[1], axis=1)
+                for q in ((1 - lv / 100) / 2, (1 + lv / 100) / 2)
+            )
+        return mean, lo, hi
+    sd = _sd(fit)
+    zq = _z_of(levels)
+    if log:
+        center = fit.mean + cal_f
+        mean = np.exp(center + (kms[:, None] * sd) ** 2 / 2)
+        for lv, z in zq.items():
+            w = z * klev[lv][:, None] * sd
+            lo[lv], hi[lv] = np.exp(center - w), np.exp(center + w)
+        return mean, lo, hi
+    mult = np.exp(cal_f)
+    mean = fit.mean * mult
+    for lv, z in zq.items():
+        w = z * klev[lv][:, None] * sd
+        lo[lv], hi[lv] = (fit.mean - w) * mult, (fit.mean + w) * mult
+        lo[lv] = np.where(nonneg[:, None], np.maximum(lo[lv], 0), lo[lv])
+        hi[lv] = np.where(nonneg[:, None], np.maximum(hi[lv], 0), hi[lv])
+    mean = np.where(nonneg[:, None], np.maximum(mean, 0), mean)
+    return mean, lo, hi
+
+
+def _mixture_quantile(fit: _models.Fit, q: float) -> np.ndarray:
+    """Quantile of 'no demand with 1-p, else a (rescaled) historical size'."""
+    sizes = fit.empirical
+    p = fit.prob
+    out = np.zeros(len(p))
+    for i in range(len(p)):
+        row = sizes[i][np.isfinite(sizes[i])]
+        if p[i] <= 0 or not len(row) or row.mean() == 0 or q <= 1 - p[i]:
+            continue
+        scale = fit.mean[i, 0] / (p[i] * row.mean())
+        out[i] = scale * np.quantile(row, (q - (1 - p[i])) / p[i])
+    return out
+
+
+def _window_total(fit, steps, *, log, cal_f, klev, levels, nonneg, mean_y, seed):
+    """Mean and bounds of the sum of the forecast over ``steps`` (indices), all series."""
+    n = fit.mean.shape[0]
+    steps = np.asarray(steps, dtype=int)
+    mean = mean_y[:, steps].sum(axis=1)
+    lo, hi = {}, {}
+    if fit.empirical is not None:
+        rng = np.random.default_rng(seed)
+        sims = np.zeros((n, _DRAWS))
+        for i in range(n):
+            row = fit.empirical[i][np.isfinite(fit.empirical[i])]
+            if not len(row) or fit.prob[i] <= 0 or row.mean() == 0:
+                continue
+            scale = fit.mean[i, 0] / (fit.prob[i] * row.mean())
+            occur = rng.random((_DRAWS, len(steps))) < fit.prob[i]
+            draw = rng.choice(row, size=(_DRAWS, len(steps))) * scale
+            sims[i] = (occur * draw).sum(axis=1)
+        for lv in levels:
+            lo[lv] = np.quantile(sims, (1 - lv / 100) / 2, axis=1)
+            hi[lv] = np.quantile(sims, (1 + lv / 100) / 2, axis=1)
+        return mean, lo, hi
+    H = fit.mean.shape[1]
+    w = np.zeros((n, H))
+    if log:
+        center = np.exp(fit.mean + cal_f)
+        w[:, steps] = center[:, steps]
+        med = w.sum(axis=1)
+        w = w / np.where(med > 0, med, 1)[:, None]
+    else:
+        w[:, steps] = np.exp(cal_f[:, steps])
+        base = (fit.mean * np.exp(cal_f))[:, steps].sum(axis=1)
+    # a_t = sum_{h >= t} w_h psi[h - t]: the weight of the shock at step t in the total
+    a = np.zeros((n, H))
+    for t in range(H):
+        a[:, t] = (w[:, t:] * fit.psi[:, : H - t]).sum(axis=1)
+    sd = fit.sigma * np.sqrt((a**2).sum(axis=1))
+    for lv, z in _z_of(levels).items():
+        width = z * klev[lv] * sd
+        if log:
+            lo[lv], hi[lv] = med * np.exp(-width), med * np.exp(width)
+        else:
+            lo[lv], hi[lv] = base - width, base + width
+            lo[lv] = np.where(nonneg, np.maximum(lo[lv], 0), lo[lv])
+    return mean, lo, hi
+
+
+def _fitted_y(fit, *, log, cal_h):
+    if fit.empirical is not None:
+        return fit.fitted
+    if log:
+        return np.exp(fit.fitted + cal_h)
+    return fit.fitted * np.exp(cal_h)
+
+
+def _calibration(zs: list[np.ndarray], n: int, levels) -> tuple[np.ndarray, dict]:
+    """Interval scale factors from standardised backtest errors of the combination.
+
+    One factor per series from the mean square of its z, shrunk towards 1; with at least
+    :data:`POOL_MIN` errors in the batch, also one per level that makes the batch's
+    backtest errors covered at that level (empirical quantile of |z|). The caller uses
+    the larger of the two.
+    """
+    if not zs:
+        ones = np.ones(n)
+        return ones, {lv: ones for lv in levels}
+    z = np.concatenate(zs, axis=1)
+    z = np.where(np.isfinite(z), z, np.nan)
+    cnt = np.isfinite(z).sum(axis=1)
+    k2 = (np.nansum(z**2, axis=1) + _PRIOR_N) / (cnt + _PRIOR_N)
+    kms = np.sqrt(np.clip(k2, _K_MIN**2, _K_MAX**2))
+    flat = np.abs(z[np.isfinite(z)])
+    if len(flat) >= POOL_MIN:
+        klev = {
+            lv: np.full(n, np.clip(np.quantile(flat, lv / 100) / zz, _K_MIN, _K_MAX))
+            for lv, zz in _z_of(levels).items()
+        }
+    else:
+        klev = {lv: kms for lv in levels}
+    return kms, klev
+
+
+# ------------------------------------------------------------------------- a batch
+def _run_batch(
+    Y,
+    cal_h,
+    cal_f,
+    names,
+    horizon,
+    *,
+    log,
+    tier,
+    windows,
+    levels,
+    nonneg,
+    steps_of,
+    keep_candidates,
+    seed,
+):
+    """Backtest, select, combine and forecast a batch of equal-length series."""
+    n, T = Y.shape
+    Z = np.log(Y) - cal_h if log else Y * np.exp(-cal_h)
+    names = [nm for nm in names if nm != "snaive" or T > _models.M]
+    origins = _origins(T, horizon, windows, _min_train(tier, T)) if len(names) > 1 else []
+    if not origins and tier != "intermittent" and T > 4:
+        origins = _origins(T, horizon, windows, max(3, T // 2))  # for calibration only
+    ones = np.ones(n)
+    back = []  # per origin: {name: (mean_y, Zmean, Zsd)}
+    for o in origins:
+        hh = min(horizon, T - o)
+        per = {}
+        for nm in names:
+            if nm == "snaive" and o <= _models.M:
+                continue
+            f = _FUNCS[nm](Z[:, :o], hh)
+            mu, _, _ = _model_output(
+                f,
+                log=log,
+                cal_f=cal_h[:, o : o + hh],
+                kms=ones,
+                klev={},
+                levels=(),
+                nonneg=nonneg,
+            )
+            per[nm] = (mu, f.mean, _sd(f) if f.empirical is None else None)
+        back.append((o, hh, per))
+    if back and len(names) > 1:
+        score = np.stack(
+            [
+                np.concatenate(
+                    [
+                        np.abs(Y[:, o : o + hh] - per[nm][0])
+                        if nm in per
+                        else np.full((n, hh), np.inf)
+                        for o, hh, per in back
+                    ],
+                    axis=1,
+                ).mean(axis=1)
+                for nm in names
+            ],
+            axis=1,
+        )
+        score = np.where(np.isfinite(score), score, np.inf)
+    else:
+        score = np.zeros((n, len(names)))
+    kk = min(TOP_K, len(names))
+    order = np.argsort(score, axis=1, kind="stable")[:, :kk]
+    weights = np.zeros((n, len(names)))
+    for i in range(n):
+        good = [j for j in order[i] if np.isfinite(score[i, j])] or [order[i][0]]
+        weights[i, good] = 1.0 / len(good)
+    # calibration of the combination on its backtest errors (working scale)
+    zs = []
+    if tier != "intermittent":
+        for o, hh, per in back:
+            if not all(names[j] in per for j in range(len(names)) if weights[:, j].any()):
+                continue
+            m_c = np.zeros((n, hh))
+            s_c = np.zeros((n, hh))
+            for j, nm in enumerate(names):
+                if nm in per and weights[:, j].any():
+                    m_c += weights[:, j, None] * per[nm][1]
+                    s_c += weights[:, j, None] * per[nm][2]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                zs.append((Z[:, o : o + hh] - m_c) / s_c)
+    kms, klev = _calibration(zs, n, levels)
+    klev = {lv: np.maximum(kms, klev[lv]) for lv in levels}
+    mean = np.zeros((n, horizon))
+    lo = {lv: np.zeros((n, horizon)) for lv in levels}
+    hi = {lv: np.zeros((n, horizon)) for lv in levels}
+    fitted = np.zeros((n, T))
+    totals = {}
+    for label in steps_of:
+        totals[label] = {"mean": np.zeros(n)}
+        for lv in levels:
+            totals[label][f"lo_{lv}"] = np.zeros(n)
+            totals[label][f"hi_{lv}"] = np.zeros(n)
+    cands = {}
+    for j, nm in enumerate(names):
+        wj = weights[:, j]
+        if not wj.any() and not keep_candidates:
+            continue
+        f = _FUNCS[nm](Z, horizon)
+        mu, l_, h_ = _model_output(
+            f, log=log, cal_f=cal_f, kms=kms, klev=klev, levels=levels, nonneg=nonneg
+        )
+        if keep_candidates:
+            cands[nm] = {
+                "mean": mu,
+                **{f"lo_{lv}": l_[lv] for lv in levels},
+                **{f"hi_{lv}": h_[lv] for lv in levels},
+            }
+        if not wj.any():
+            continue
+        mean += wj[:, None] * mu
+        for lv in levels:
+            lo[lv] += wj[:, None] * l_[lv]
+            hi[lv] += wj[:, None] * h_[lv]
+        fy = _fitted_y(f, log=log, cal_h=cal_h)
+        fitted += wj[:, None] * fy
+        for label, steps in steps_of.items():
+            if not len(steps):
+                continue
+            tm, tl, th = _window_total(
+                f,
+                steps,
+                log=log,
+                cal_f=cal_f,
+                klev=klev,
+                levels=levels,
+                nonneg=nonneg,
+                mean_y=mu,
+                seed=seed,
+            )
+            totals[label]["mean"] += wj * tm
+            for lv in levels:
+                totals[label][f"lo_{lv}"] += wj * tl[lv]
+                totals[label][f"hi_{lv}"] += wj * th[lv]
+    chosen = ["+".join(names[j] for j in np.flatnonzero(weights[i] > 0)) for i in range(n)]
+    scores = [dict(zip(names, score[i].tolist(), strict=True)) for i in range(n)]
+    return mean, lo, hi, fitted, totals, chosen, cands, scores
+
+
+# -------------------------------------------------------------------------- the run
+def classify(y: np.ndarray) -> tuple[str, int, bool]:
+    """Kind of a series, the index of its first month in use, and whether to use logs.
+
+    Kinds: ``zero`` (no sales), ``intermittent`` (at least :data:`INTERMITTENT_SHARE`
+    zero months), else by length ``regular``, ``short`` or ``tiny``. Leading zero months
+    are a launch inside the history and are dropped (for sparse series only after
+    :data:`LAUNCH_GAP` silent months). Logs are used for positive series that were not
+    launched inside the history (a launch ramp on the log scale extrapolates explosively).
+    """
+    nz = np.flatnonzero(y != 0)
+    if not len(nz):
+        return "zero", 0, False
+    first = int(nz[0])
+    eff = y[first:]
+    if len(eff) >= 6 and (eff == 0).mean() >= INTERMITTENT_SHARE:
+        return "intermittent", (first if first >= LAUNCH_GAP else 0), False
+    return _tier(len(eff)), first, first == 0 and bool((eff > 0).all())
+
+
+def assign_calendar(series: list[Series], option: str, *, pooled: bool) -> str:
+    """Estimate calendar effects and attach them to each series (``Series.calendar``).
+
+    Estimated on positive series with at least :data:`REGULAR_MIN` months. When
+    ``pooled``, one option holds for all and the other non-sparse series take the
+    pooled coefficients. Returns the option chosen for the batch.
+    """
+    if option == "none" or not series:
+        return "none"
+    info = [classify(s.y) for s in series]
+    est = [
+        i
+        for i, (kind, first, log) in enumerate(info)
+        if log and len(series[i].y) - first >= REGULAR_MIN
+    ]
+    if not est:
+        return "none"
+    logy = [np.log(series[i].y[info[i][1] :]) for i in est]
+    months = [series[i].months[info[i][1] :] for i in est]
+    best, picks, betas, beta0 = _calendar.estimate(logy, months, option, pooled=pooled)
+    for i, c, b in zip(est, picks, betas, strict=True):
+        series[i].calendar = (c, b)
+    if pooled and best != "none":
+        for i, (kind, _first, _log) in enumerate(info):
+            if series[i].calendar is None and kind not in ("zero", "intermittent"):
+                series[i].calendar = (best, beta0)
+    return best
+
+
+def _zero_result(s: Series, future: pd.PeriodIndex, levels, totals) -> Result:
+    z = np.zeros(len(future))
+    blank = {"mean": 0.0, **{f"{b}_{lv}": 0.0 for lv in levels for b in ("lo", "hi")}}
+    return Result(
+        s.key,
+        future,
+        z,
+        {lv: z for lv in levels},
+        {lv: z for lv in levels},
+        "zero",
+        "zero",
+        "none",
+        s.months,
+        np.zeros(len(s.y)),
+        {lab: dict(blank) for lab in totals},
+    )
+
+
+def _names(method: str, tier: str, T: int) -> list[str]:
+    names = list(TIERS[tier])
+    if method == "auto" and tier == "regular" and T >= _sm.LONG_MIN:
+        names += list(_sm.MODELS)
+    if method in ("auto", "fast"):
+        return names
+    seasonal = method in (*_models.SEASONAL, *_sm.MODELS)
+    if (seasonal and T < 24) or ((method in _models.INTERMITTENT) != (tier == "intermittent")):
+        return names  # the model does not apply: choose among those that do
+    return [method]
+
+
+def run(
+    series: list[Series],
+    horizon: int,
+    *,
+    method: str = "auto",
+    levels=(80, 95),
+    windows: int = 3,
+    totals: dict[str, pd.PeriodIndex] | None = None,
+    keep_candidates: bool = False,
+    seed: int = 0,
+) -> list[Result]:
+    """Forecast every series (calendar effects attached beforehand by assign_calendar)."""
+    levels = tuple(levels)
+    totals = totals or {}
+    info = [classify(s.y) for s in series]
+    groups: dict[tuple, list[int]] = {}
+    for i, (kind, first, log) in enumerate(info):
+        end = series[i].months[-1]
+        groups.setdefault((kind, len(series[i].y) - first, log, first > 0, end), []).append(i)
+    results: list[Result | None] = [None] * len(series)
+    for (kind, T, log, new, end), rows in groups.items():
+        future = pd.period_range(end + 1, periods=horizon, freq="M")
+        if kind == "zero":
+            for i in rows:
+                results[i] = _zero_result(series[i], future, levels, totals)
+            continue
+        Y = np.stack([series[i].y[info[i][1] :] for i in rows]).astype(float)
+        cal_h = np.zeros((len(rows), T))
+        cal_f = np.zeros((len(rows), horizon))
+        cal_names = []
+        for r, i in enumerate(rows):
+            opt, beta = series[i].calendar or ("none", np.zeros(0))
+            if opt == "none" or not len(beta) or kind == "intermittent":
+                cal_names.append("none")
+                continue
+            cal_h[r] = _calendar.regressors(series[i].months[info[i][1] :], opt) @ beta
+            cal_f[r] = _calendar.regressors(future, opt) @ beta
+            cal_names.append(opt)
+        tier = kind if kind == "intermittent" else _tier(T)
+        if tier in ("short", "tiny") and new:
+            tier = "new"
+        steps_of = {
+            label: [h for h, p in enumerate(future) if p in set(pd.PeriodIndex(m, freq="M"))]
+            for label, m in totals.items()
+        }
+        out = _run_batch(
+            Y,
+            cal_h,
+            cal_f,
+            _names(method, tier, T),
+            horizon,
+            log=log,
+            tier=tier,
+            windows=windows,
+            levels=levels,
+            nonneg=(Y >= 0).all(axis=1),
+            steps_of=steps_of,
+            keep_candidates=keep_candidates,
+            seed=seed,
+        )
+        mean, lo, hi, fitted, tots, chosen, cands, scores = out
+        for r, i in enumerate(rows):
+            first = info[i][1]
+            full_fit = np.full(len(series[i].y), np.nan)
+            full_fit[:first] = 0.0
+            full_fit[first:] = fitted[r]
+            results[i] = Result(
+                series[i].key,
+                future,
+                mean[r],
+                {lv: lo[lv][r] for lv in levels},
+                {lv: hi[lv][r] for lv in levels},
+                chosen[r],
+                kind + ("/new" if new else ""),
+                cal_names[r],
+                series[i].months,
+                full_fit,
+                {lab: {c: float(v[r]) for c, v in d.items()} for lab, d in tots.items()},
+                {nm: {c: v[r] for c, v in d.items()} for nm, d in cands.items()},
+                scores[r],
+            )
+    return results  # type: ignore[return-value]

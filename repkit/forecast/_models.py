@@ -1,0 +1,411 @@
+"""Forecasting models vectorised over many series of equal length.
+
+Every model works on a matrix ``Z`` (series × months) on the *working scale* (log of the
+sales for positive series, the sales themselves otherwise) and returns a :class:`Fit`:
+point forecasts on the working scale plus the psi weights of the model's forecast errors,
+``e[T+h] = sum_{j<h} psi[j] * eps[T+h-j]``, so that interval widths, and the variance of
+any sum of future months (a half-year total), follow exactly from one-step volatility.
+
+The exponential smoothing models pick their smoothing parameters on a grid by in-sample
+one-step squared error, all series and all grid points at once; that is what makes
+thousands of series cheap. Intermittent-demand models (Croston/SBA, TSB, ADIDA) carry an
+empirical predictive distribution instead of psi weights.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+
+M = 12
+"""Season length (months)."""
+
+_ALPHAS = (0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 0.9)
+_BETA_SHARES = (0.02, 0.1, 0.3)
+_GAMMA_SHARES = (0.01, 0.1, 0.3)
+_PHIS = (0.8, 0.9, 0.97)
+_INTERMITTENT_ALPHAS = (0.05, 0.1, 0.2, 0.3)
+
+
+@dataclass
+class Fit:
+    """Forecasts of one model for a batch of series (working scale).
+
+    ``mean`` (n, H) point forecasts; ``psi`` (n, H) error weights with ``psi[:, 0] == 1``;
+    ``sigma`` (n,) one-step standard deviation; ``fitted`` (n, T) one-step in-sample
+    predictions (NaN where the model has none); ``params`` per-series parameters for
+    display. Intermittent models set ``empirical`` to (n, K) demand sizes (NaN padded)
+    and ``prob`` (n,) demand probability per month, and leave psi at zero beyond lag 0.
+    """
+
+    name: str
+    mean: np.ndarray
+    psi: np.ndarray
+    sigma: np.ndarray
+    fitted: np.ndarray
+    params: dict[str, np.ndarray] = field(default_factory=dict)
+    empirical: np.ndarray | None = None
+    prob: np.ndarray | None = None
+
+
+def _psi_const(n: int, horizon: int, value: np.ndarray | float) -> np.ndarray:
+    psi = np.empty((n, horizon))
+    psi[:, 0] = 1.0
+    psi[:, 1:] = np.asarray(value, dtype=float).reshape(-1, 1) if np.ndim(value) else value
+    return psi
+
+
+def _sigma(resid: np.ndarray, n_params: int | np.ndarray) -> np.ndarray:
+    ok = np.isfinite(resid)
+    count = ok.sum(axis=1)
+    sse = np.where(ok, resid, 0.0) ** 2
+    dof = np.maximum(count - np.asarray(n_params), 1)
+    return np.sqrt(sse.sum(axis=1) / dof)
+
+
+# --------------------------------------------------------------------------- baselines
+def naive(Z: np.ndarray, horizon: int) -> Fit:
+    """Last value carried forward (random walk)."""
+    n, T = Z.shape
+    fitted = np.full((n, T), np.nan)
+    fitted[:, 1:] = Z[:, :-1]
+    return Fit(
+        "naive",
+        np.repeat(Z[:, -1:], horizon, axis=1),
+        _psi_const(n, horizon, 1.0),
+        _sigma(Z - fitted, 0),
+        fitted,
+    )
+
+
+def drift(Z: np.ndarray, horizon: int) -> Fit:
+    """Random walk with drift: the line from the first to the last value, extended."""
+    n, T = Z.shape
+    slope = (Z[:, -1] - Z[:, 0]) / max(T - 1, 1)
+    fitted = np.full((n, T), np.nan)
+    fitted[:, 1:] = Z[:, :-1] + slope[:, None]
+    h = np.arange(1, horizon + 1)
+    mean = Z[:, -1:] + slope[:, None] * h
+    # drift estimation error grows the variance by (1 + h/T); fold it into psi
+    psi = np.sqrt(np.maximum(np.diff(np.concatenate([[0.0], h * (1 + h / T)])), 0.0))
+    return Fit("drift", mean, np.tile(psi, (n, 1)), _sigma(Z - fitted, 1), fitted)
+
+
+def snaive(Z: np.ndarray, horizon: int, m: int = M) -> Fit:
+    """Seasonal naive: the same month of the last year."""
+    n, T = Z.shape
+    fitted = np.full((n, T), np.nan)
+    fitted[:, m:] = Z[:, :-m]
+    idx = T - m + (np.arange(horizon) % m)
+    psi = np.zeros((n, horizon))
+    psi[:, ::m] = 1.0
+    return Fit("snaive", Z[:, idx], psi, _sigma(Z - fitted, 0), fitted)
+
+
+# --------------------------------------------------------------- exponential smoothing
+def _initial_states(Z: np.ndarray, trend: bool, season: bool, m: int = M):
+    """Heuristic initial level, slope and seasonal states (classical decomposition)."""
+    n, T = Z.shape
+    if season:
+        k = min(T // m, 3) * m
+        head = Z[:, :k]
+        # centred 2 x m moving average
+        kernel = np.r_[0.5, np.ones(m - 1), 0.5] / m
+        ma = np.apply_along_axis(lambda r: np.convolve(r, kernel, mode="valid"), 1, head)
+        t_ma = np.arange(ma.shape[1]) + m // 2
+        if trend:
+            tc = t_ma - t_ma.mean()
+            slope = (ma - ma.mean(axis=1, keepdims=True)) @ tc / (tc @ tc)
+        else:
+            slope = np.zeros(n)
+        intercept = ma.mean(axis=1) - slope * t_ma.mean()
+        detr = head - (intercept[:, None] + slope[:, None] * np.arange(k))
+        s0 = detr.reshape(n, k // m, m).mean(axis=1)
+        s0 -= s0.mean(axis=1, keepdims=True)
+        level = intercept - slope
+        return level, slope, s0
+    k = min(T, 6)
+    level = Z[:, :k].mean(axis=1) if not trend else Z[:, 0].copy()
+    if trend and T >= 4:
+        kk = min(T, 12)
+        tt = np.arange(kk) - (kk - 1) / 2
+        slope = (Z[:, :kk] - Z[:, :kk].mean(axis=1, keepdims=True)) @ tt / (tt @ tt)
+        level = Z[:, :kk].mean(axis=1) - slope * ((kk - 1) / 2 + 1)
+    else:
+        slope = np.zeros(n)
+    return level, slope, None
+
+
+def _ets_run(Z, level, slope, seas, alpha, beta, gamma, phi, *, keep=False, m: int = M):
+    """Run the additive error-correction recursions for all series × parameter sets.
+
+    Parameters broadcast to (n, G). Returns (sse, level, slope, seas, fitted) where seas is
+    (m, n, G) holding the last seasonal state of every position.
+    """
+    n, T = Z.shape
+    G = alpha.shape[1]
+    lv = np.broadcast_to(level[:, None], (n, G)).copy()
+    sl = np.broadcast_to(slope[:, None], (n, G)).copy()
+    ss = None
+    if seas is not None:
+        ss = np.broadcast_to(seas.T[:, :, None], (m, n, G)).copy()
+    sse = np.zeros((n, G))
+    fitted = np.empty((n, T)) if keep else None
+    for t in range(T):
+        pred = lv + phi * sl
+        if ss is not None:
+            s_t = ss[t % m]
+            yhat = pred + s_t
+        else:
+            yhat = pred
+        e = Z[:, t, None] - yhat
+        sse += e * e
+        if keep:
+            fitted[:, t] = yhat[:, 0]
+        lv = pred + alpha * e
+        sl = phi * sl + beta * e
+        if ss is not None:
+            s_t += gamma * e
+    return sse, lv, sl, ss, fitted
+
+
+def ets(Z: np.ndarray, horizon: int, *, trend: bool, damped: bool, season: bool, m: int = M) -> Fit:
+    """Additive exponential smoothing (on the log scale: multiplicative) by grid search.
+
+    ``trend`` adds a (damped when ``damped``) slope, ``season`` additive seasonal states.
+    """
+    n, T = Z.shape
+    level, slope, seas = _initial_states(Z, trend, season, m)
+    betas = _BETA_SHARES if trend else (0.0,)
+    gammas = _GAMMA_SHARES if season else (0.0,)
+    phis = (_PHIS if damped else (1.0,)) if trend else (1.0,)
+    grid = np.array(list(itertools.product(_ALPHAS, betas, gammas, phis)))
+    alpha = grid[:, 0][None, :]
+    beta = (grid[:, 0] * grid[:, 1])[None, :]
+    gamma = ((1 - grid[:, 0]) * grid[:, 2])[None, :]
+    phi = grid[:, 3][None, :]
+    sse, *_ = _ets_run(Z, level, slope, seas, alpha, beta, gamma, phi, m=m)
+    best = np.argmin(sse, axis=1)
+    a, b, g, p = (x[0, best][:, None] for x in (alpha, beta, gamma, phi))
+    _, lv, sl, ss, fitted = _ets_run(Z, level, slope, seas, a, b, g, p, keep=True, m=m)
+    lv, sl, a, b, g, p = lv[:, 0], sl[:, 0], a[:, 0], b[:, 0], g[:, 0], p[:, 0]
+    h = np.arange(1, horizon + 1)
+    phi_h = np.cumsum(p[:, None] ** h[None, :], axis=1)  # phi + ... + phi^h
+    mean = lv[:, None] + phi_h * sl[:, None]
+    if ss is not None:
+        pos = (T + h - 1) % m
+        mean = mean + ss[pos, :, 0].T
+    j = np.arange(1, horizon)
+    psi = np.ones((n, horizon))
+    psi[:, 1:] = a[:, None] + b[:, None] * phi_h[:, : horizon - 1]
+    if season:
+        psi[:, 1:] += g[:, None] * (j % m == 0)[None, :]
+    n_par = 1 + 2 * trend + damped * trend + season + 1 + trend + (m - 1) * season
+    name = "ets_" + ("A" + ("d" if damped else "") if trend else "N") + ("A" if season else "N")
+    return Fit(
+        name,
+        mean,
+        psi,
+        _sigma(Z - fitted, n_par),
+        fitted,
+        {"alpha": a, "beta": b, "gamma": g, "phi": p},
+    )
+
+
+def seasonal_strength(Z: np.ndarray, m: int = M) -> np.ndarray:
+    """Whether each series is seasonal: the M4 Theta test on the lag-m autocorrelation."""
+    n, T = Z.shape
+    if 3 * m > T:
+        return np.zeros(n, dtype=bool)
+    x = Z - Z.mean(axis=1, keepdims=True)
+    denom = (x * x).sum(axis=1)
+    denom = np.where(denom > 0, denom, 1.0)
+    acf = np.stack([(x[:, k:] * x[:, :-k]).sum(axis=1) / denom for k in range(1, m + 1)], 1)
+    limit = 1.645 * np.sqrt((1 + 2 * (acf[:, : m - 1] ** 2).sum(axis=1)) / T)
+    return np.abs(acf[:, m - 1]) > limit
+
+
+def _classical_indices(Z: np.ndarray, m: int = M) -> np.ndarray:
+    """Additive seasonal indices (n, m) by classical decomposition; positions t % m."""
+    n, T = Z.shape
+    kernel = np.r_[0.5, np.ones(m - 1), 0.5] / m
+    ma = np.apply_along_axis(lambda r: np.convolve(r, kernel, mode="valid"), 1, Z)
+    dev = np.full((n, T), np.nan)
+    dev[:, m // 2 : m // 2 + ma.shape[1]] = Z[:, m // 2 : m // 2 + ma.shape[1]] - ma
+    pos = np.arange(T) % m
+    idx = np.stack([np.nanmean(dev[:, pos == k], axis=1) for k in range(m)], axis=1)
+    return idx - idx.mean(axis=1, keepdims=True)
+
+
+def theta(Z: np.ndarray, horizon: int, m: int = M) -> Fit:
+    """The Theta method: deseasonalise, simple smoothing plus half the linear trend."""
+    n, T = Z.shape
+    seasonal = seasonal_strength(Z, m)
+    idx = np.zeros((n, m))
+    if seasonal.any():
+        idx[seasonal] = _classical_indices(Z[seasonal], m)
+    pos = np.arange(T) % m
+    D = Z - idx[:, pos]
+    t = np.arange(T) - (T - 1) / 2
+    slope = (D - D.mean(axis=1, keepdims=True)) @ t / (t @ t)
+    drift_ = slope / 2
+    alphas = np.array(_ALPHAS)[None, :]
+    level0 = D[:, 0]
+    G = alphas.shape[1]
+    lv = np.repeat(level0[:, None], G, axis=1)
+    sse = np.zeros((n, G))
+    for k in range(1, T):
+        pred = lv + drift_[:, None]
+        e = D[:, k, None] - pred
+        sse += e * e
+        lv = pred + alphas * e
+    best = np.argmin(sse, axis=1)
+    a = alphas[0, best]
+    lv = level0.copy()
+    fitted = np.full((n, T), np.nan)
+    for k in range(1, T):
+        pred = lv + drift_
+        fitted[:, k] = pred + idx[:, k % m]
+        lv = pred + a * (D[:, k] - pred)
+    h = np.arange(1, horizon + 1)
+    mean = lv[:, None] + drift_[:, None] * h + idx[:, (T + h - 1) % m]
+    psi = _psi_const(n, horizon, a)
+    n_par = 2 + (m - 1) * seasonal.astype(int)
+    return Fit("theta", mean, psi, _sigma(Z - fitted, n_par), fitted, {"alpha": a})
+
+
+# ------------------------------------------------------------------ intermittent demand
+def _sizes(Y: np.ndarray) -> np.ndarray:
+    """Nonzero values of each row, left-aligned, NaN padded."""
+    n, T = Y.shape
+    out = np.full((n, T), np.nan)
+    for i in range(n):
+        nz = Y[i][Y[i] != 0]
+        out[i, : len(nz)] = nz
+    return out
+
+
+def _intermittent_fit(name, Y, horizon, rate, prob, fitted) -> Fit:
+    n = Y.shape[0]
+    psi = np.zeros((n, horizon))
+    psi[:, 0] = 1.0
+    return Fit(
+        name,
+        np.repeat(rate[:, None], horizon, axis=1),
+        psi,
+        _sigma(Y - fitted, 1),
+        fitted,
+        empirical=_sizes(Y),
+        prob=np.clip(prob, 0.0, 1.0),
+    )
+
+
+def croston(Y: np.ndarray, horizon: int) -> Fit:
+    """Croston's method with the Syntetos–Boylan bias correction (SBA)."""
+    n, T = Y.shape
+    best_rate = np.zeros(n)
+    best_prob = np.zeros(n)
+    best_fit = np.full((n, T), np.nan)
+    best_sse = np.full(n, np.inf)
+    for a in _INTERMITTENT_ALPHAS:
+        size = np.full(n, np.nan)
+        interval = np.full(n, np.nan)
+        since = np.ones(n)
+        fitted = np.full((n, T), np.nan)
+        for t in range(T):
+            ok = np.isfinite(size)
+            fitted[ok, t] = (1 - a / 2) * size[ok] / interval[ok]
+            nz = Y[:, t] != 0
+            first = nz & ~ok
+            size[first], interval[first] = Y[first, t], since[first]
+            upd = nz & ok
+            size[upd] += a * (Y[upd, t] - size[upd])
+            interval[upd] += a * (since[upd] - interval[upd])
+            since = np.where(nz, 1.0, since + 1.0)
+        err = np.where(np.isfinite(fitted), Y - fitted, np.nan)
+        sse = np.nanmean(err**2, axis=1)
+        sse = np.where(np.isfinite(sse), sse, np.inf)
+        better = sse < best_sse
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = np.where(np.isfinite(size), (1 - a / 2) * size / interval, 0.0)
+            prob = np.where(np.isfinite(interval), 1 / interval, 0.0)
+        best_rate[better], best_prob[better] = rate[better], prob[better]
+        best_fit[better], best_sse[better] = fitted[better], sse[better]
+    return _intermittent_fit("croston", Y, horizon, best_rate, best_prob, best_fit)
+
+
+def tsb(Y: np.ndarray, horizon: int) -> Fit:
+    """Teunter–Syntetos–Babai: demand probability updated every month, sizes on demand."""
+    n, T = Y.shape
+    best = (np.zeros(n), np.zeros(n), np.full((n, T), np.nan), np.full(n, np.inf))
+    for a, b in itertools.product(_INTERMITTENT_ALPHAS, _INTERMITTENT_ALPHAS):
+        nz_all = Y != 0
+        prob = np.full(n, nz_all.mean(axis=1))
+        first = np.where(nz_all.any(axis=1), Y[np.arange(n), nz_all.argmax(axis=1)], 0.0)
+        size = first.astype(float)
+        fitted = np.empty((n, T))
+        for t in range(T):
+            fitted[:, t] = prob * size
+            nz = nz_all[:, t]
+            prob = prob + b * (nz - prob)
+            size = np.where(nz, size + a * (Y[:, t] - size), size)
+        sse = ((Y - fitted) ** 2).mean(axis=1)
+        better = sse < best[3]
+        for arr, new in zip(best, (prob * size, prob, fitted, sse), strict=True):
+            arr[better] = new[better]
+    return _intermittent_fit("tsb", Y, horizon, best[0], best[1], best[2])
+
+
+def adida(Y: np.ndarray, horizon: int) -> Fit:
+    """ADIDA: aggregate into buckets of the mean demand interval, smooth, spread evenly."""
+    n, T = Y.shape
+    nz = (Y != 0).sum(axis=1)
+    buckets = np.clip(np.round(T / np.maximum(nz, 1)).astype(int), 1, 12)
+    rate = np.zeros(n)
+    fitted = np.full((n, T), np.nan)
+    for k in np.unique(buckets):
+        rows = np.flatnonzero(buckets == k)
+        usable = (T // k) * k
+        agg = Y[rows, T - usable :].reshape(len(rows), -1, k).sum(axis=2)
+        f = ets(agg, 1, trend=False, damped=False, season=False) if agg.shape[1] >= 2 else None
+        if f is None:
+            rate[rows] = agg[:, -1] / k
+            continue
+        rate[rows] = f.mean[:, 0] / k
+        fitted[rows, T - usable :] = np.repeat(f.fitted / k, k, axis=1)
+    prob = nz / T
+    return _intermittent_fit("adida", Y, horizon, rate, prob, fitted)
+
+
+MODELS = {
+    "naive": naive,
+    "drift": drift,
+    "snaive": snaive,
+    "ses": lambda Z, h: _named(ets(Z, h, trend=False, damped=False, season=False), "ses"),
+    "holt_damped": lambda Z, h: _named(
+        ets(Z, h, trend=True, damped=True, season=False), "holt_damped"
+    ),
+    "ets_season": lambda Z, h: _named(
+        ets(Z, h, trend=False, damped=False, season=True), "ets_season"
+    ),
+    "ets_damped": lambda Z, h: _named(
+        ets(Z, h, trend=True, damped=True, season=True), "ets_damped"
+    ),
+    "theta": theta,
+    "croston": croston,
+    "tsb": tsb,
+    "adida": adida,
+}
+"""Model functions by name: ``f(Z, horizon) -> Fit``."""
+
+SEASONAL = {"snaive", "ets_season", "ets_damped"}
+"""Models that need at least two years of history."""
+INTERMITTENT = {"croston", "tsb", "adida"}
+"""Models for sparse series; they work on the sales themselves (no log, no calendar)."""
+
+
+def _named(fit: Fit, name: str) -> Fit:
+    fit.name = name
+    return fit
