@@ -3,24 +3,51 @@
 ``read_table`` returns one canonical table (design.md) or raises :class:`DataError`
 listing every problem of the file; ``load_dataset`` reads a folder and checks the
 tables against each other; ``check`` collects the problems without raising.
+
+Formats are recognised by content, not by extension: .xlsx/.xlsm (python-calamine),
+real .xls (BIFF), HTML tables and CSV saved as .xls, Excel 2003 XML, CSV/TSV/TXT in
+UTF-8 (with or without BOM), GB18030/GBK and UTF-16, parquet, and SQL databases through
+a SQLAlchemy URL.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from repkit.io import _sources, _table
+from repkit.io import _cache, _sources, _table
+from repkit.io._validate import schema
 from repkit.io.errors import PROBLEM_COLUMNS, RULES, DataError
 from repkit.schema import KINDS, SHEET_NAMES, TABLES
 
-__all__ = ["DataError", "RULES", "check", "load_dataset", "read_sales", "read_table"]
+__all__ = [
+    "DataError",
+    "RULES",
+    "check",
+    "load_dataset",
+    "read_sales",
+    "read_table",
+    "schema",
+]
 
 Source = str | os.PathLike | pd.DataFrame
+
+_EXTENSIONS = (
+    ".xlsx",
+    ".xlsm",
+    ".xls",
+    ".csv",
+    ".txt",
+    ".tsv",
+    ".parquet",
+    ".htm",
+    ".html",
+    ".xml",
+)
 
 
 def _check_kind(kind: str) -> None:
@@ -28,112 +55,110 @@ def _check_kind(kind: str) -> None:
         raise ValueError(f"unknown table kind {kind!r}; valid kinds: {', '.join(KINDS)}")
 
 
-def _excel_grid(path: Path, name: str, kind: str, sheet: str | int | None) -> _sources.Grid:
-    import python_calamine as pc
+def _open(
+    source: Any,
+    *,
+    kinds: tuple[str, ...],
+    sheet: Any,
+    encoding: str | None,
+    query: str | None,
+) -> _sources.Grid:
+    """The grid of a source; among several sheets the one matching ``kinds`` best."""
 
-    try:
-        wb = pc.CalamineWorkbook.from_path(os.fspath(path))
-    except pc.PasswordError as err:
-        raise DataError(
-            [
-                {
-                    "file": name,
-                    "rule": "not_a_spreadsheet",
-                    "message": "the workbook is password-protected; save a copy without a password",
-                }
-            ]
-        ) from err
-    except (pc.CalamineError, OSError, ValueError) as err:
-        raise DataError(
-            [
-                {
-                    "file": name,
-                    "rule": "not_a_spreadsheet",
-                    "message": f"the file cannot be opened as an Excel workbook ({err})",
-                }
-            ]
-        ) from err
-    with wb:
-        metas = [m for m in wb.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
-        names = [m.name for m in metas]
-        if sheet is not None:
-            if isinstance(sheet, int):
-                if not 0 <= sheet < len(names):
-                    raise ValueError(f"sheet index {sheet} out of range; sheets: {names}")
-                chosen = names[sheet]
-            elif sheet in names:
-                chosen = sheet
-            else:
-                raise ValueError(f"no sheet {sheet!r} in {name}; sheets: {', '.join(names)}")
-        else:
-            visible = [m.name for m in metas if m.visible == pc.SheetVisibleEnum.Visible]
-            if not visible:
-                raise DataError(
-                    [
-                        {
-                            "file": name,
-                            "rule": "empty",
-                            "message": "the workbook has no visible worksheet",
-                        }
-                    ]
-                )
-            chosen = visible[0]
-            if len(visible) > 1:
-                best = None
-                for s in visible:
-                    head = wb.get_sheet_by_name(s).to_python(
-                        skip_empty_area=False, nrows=_table.HEADER_SCAN
-                    )
-                    score = _table.score_grid(_sources.Grid(name, s, head), kind)
-                    key = (score, s == SHEET_NAMES[kind])
-                    if best is None or key > best[0]:
-                        best = (key, s)
-                chosen = best[1]
-        ws = wb.get_sheet_by_name(chosen)
-        rows = ws.to_python(skip_empty_area=False)
-        merged = ws.merged_cell_ranges or []
-    return _sources.Grid(name, chosen, rows, merged=list(merged))
+    def score(grid: _sources.Grid) -> int:
+        return max(_table.score(grid, k) for k in kinds)
 
-
-def _grid(source: Source, kind: str, *, sheet: Any, encoding: str | None) -> _sources.Grid:
+    preferred = SHEET_NAMES[kinds[0]] if len(kinds) == 1 else None
+    if isinstance(source, pd.DataFrame):
+        return _sources.frame_grid(source, name="<DataFrame>", sheet=None)
+    if _sources.is_sql(source):
+        return _sources.read_sql(
+            source, sheet=sheet, query=query, score=score, preferred=preferred, kind=kinds[0]
+        )
+    if query is not None:
+        raise ValueError("query= applies to SQL sources (a SQLAlchemy URL or engine)")
+    if not isinstance(source, str | os.PathLike):
+        raise TypeError(f"cannot read {type(source).__name__}; give a path, URL or DataFrame")
     path = Path(source)
     name = path.name
     if not path.exists():
         raise FileNotFoundError(f"no such file: {path}")
     if path.is_dir():
-        raise ValueError(f"{path} is a folder; use load_dataset() for folders")
+        raise ValueError(f"{path} is a folder; use load_dataset() or check() for folders")
     with open(path, "rb") as fh:
         head = fh.read(8192)
     fmt = _sources.sniff(head)
     if fmt == "empty":
-        raise DataError([{"file": name, "rule": "empty", "message": "the file is empty (0 bytes)"}])
+        raise DataError([{"file": name, "rule": "empty", "message": "the file is empty"}])
     if fmt in ("zip", "ole"):
-        return _excel_grid(path, name, kind, sheet)
+        return _sources.read_excel(path, name=name, sheet=sheet, score=score, preferred=preferred)
+    if fmt == "parquet":
+        return _sources.read_parquet(path, name=name)
+    if sheet is not None and fmt == "text":
+        raise ValueError(f"{name} is a text file with one table; sheet= does not apply")
+    if fmt == "html":
+        return _sources.read_html(
+            path.read_bytes(),
+            name=name,
+            encoding=encoding,
+            sheet=sheet,
+            score=score,
+            preferred=preferred,
+        )
+    if fmt == "xml":
+        return _sources.read_xml_2003(
+            path.read_bytes(), name=name, sheet=sheet, score=score, preferred=preferred
+        )
     if fmt == "text":
-        data = path.read_bytes()
-        return _sources.read_text(data, name=name, encoding=encoding)[0]
+        return _sources.read_text(path.read_bytes(), name=name, encoding=encoding)
     raise DataError(
         [
             {
                 "file": name,
                 "rule": "not_a_spreadsheet",
-                "message": "the file is not a spreadsheet, CSV or text table",
+                "message": "the file is not a spreadsheet, CSV or text table (binary content)",
             }
         ]
     )
 
 
 def _read(
-    source: Source,
+    source: Any,
     kind: str,
     *,
     sheet: Any = None,
     encoding: str | None = None,
     year: int | None = None,
-) -> tuple[pd.DataFrame, np.ndarray]:
+    query: str | None = None,
+    cache: Any = None,
+) -> _table.Read:
+    """Read and validate one table; the internal form keeps file row numbers."""
+    from repkit.io import _validate
+
     _check_kind(kind)
-    grid = _grid(source, kind, sheet=sheet, encoding=encoding)
-    return _table.build(grid, kind, year=year)
+    if year is not None and not (isinstance(year, int) and 1900 <= year <= 2100):
+        raise ValueError(f"year must be a four-digit year such as 2024, got {year!r}")
+    where = None
+    is_file = isinstance(source, str | os.PathLike) and not _sources.is_sql(source)
+    if is_file and Path(source).is_file():
+        where = _cache.folder(cache)
+    lists = [c for c, t in TABLES[kind].columns.items() if t == "list"]
+    if where is not None:
+        options = {"sheet": sheet, "encoding": encoding, "year": year}
+        k = _cache.key(Path(source), kind, options)
+        hit = _cache.load(where, k, file=Path(source).name, list_columns=lists)
+        if hit is not None:
+            return hit
+    grid = _open(source, kinds=(kind,), sheet=sheet, encoding=encoding, query=query)
+    read = _table.build(grid, kind, year=year)
+    problems = _validate.validate(
+        read.frame, kind, read.rows, file=read.file, sheet=read.sheet, texts=read.texts
+    )
+    if problems:
+        raise DataError(problems)
+    if where is not None:
+        _cache.store(where, k, read)
+    return read
 
 
 def read_table(
@@ -143,39 +168,51 @@ def read_table(
     sheet: str | int | None = None,
     encoding: str | None = None,
     year: int | None = None,
+    query: str | None = None,
+    cache: bool | str | os.PathLike | None = None,
 ) -> pd.DataFrame:
     r"""Read one table from a company file into repkit's canonical columns.
 
     Parameters
     ----------
     source
-        Path of an .xlsx/.xlsm/.xls workbook (also HTML or CSV saved as .xls), a
-        CSV/TXT file (UTF-8, UTF-8 with BOM, GB18030/GBK or UTF-16).
+        Path of an .xlsx/.xlsm/.xls workbook (HTML or CSV saved as .xls works too), a
+        CSV/TSV/TXT file, a parquet file, a SQLAlchemy URL such as
+        ``"sqlite:///sales.db"`` (or an Engine), or a DataFrame to normalise.
     kind
         Table kind: sales, products, hospitals, doctors, reps, calls, targets or
         collections.
     sheet
-        Worksheet name or 0-based index; by default the visible sheet whose headers
-        match ``kind`` best (hidden sheets are read only when named).
+        Worksheet name or 0-based index (for SQL: the table name; for HTML: the table
+        index). By default the visible sheet whose headers match ``kind`` best; hidden
+        sheets are read only when named.
     encoding
-        Text encoding of a CSV file; detected when omitted.
+        Encoding of a text file; detected when omitted (UTF-8, BOMs, GB18030, UTF-16).
     year
-        Year of month headers written without one (1月 … 6月).
+        Year of months written without one (1月 … 6月); such months are refused otherwise.
+    query
+        SQL query to read instead of a table (SQL sources only).
+    cache
+        Cache the read table by file content (parquet): True for the user cache folder,
+        a folder path, False for off; default: the ``REPKIT_CACHE_DIR`` environment
+        variable if set, else off.
 
     Returns
     -------
     DataFrame
-        Canonical columns of ``kind`` (design.md) that the file has.
-        ``df.attrs["dropped"]`` lists the rows left out on purpose (blank rows,
-        合计/小计/总计 rows) as a DataFrame[file, sheet, row, reason].
+        The canonical columns of ``kind`` (design.md) that the file has: months as
+        ``Period[M]``, IDs and codes as text, quantities and amounts as float, ratings as
+        ``Int64``, lists as Python lists, dates as ``datetime64``. Wide layouts (months as
+        columns) come back long. ``df.attrs["dropped"]`` lists the rows left out on
+        purpose (blank rows, 合计/小计/总计 rows): DataFrame[file, sheet, row, reason].
 
     Raises
     ------
     DataError
-        Listing every problem of the file (file, sheet, row, column, value, rule,
-        message); rows are numbered as in Excel (CSV: line number, header = 1).
+        Listing every problem of the file (columns file, sheet, row, column, value, rule,
+        message); rows are numbered as in Excel (CSV: line number, header line = 1).
     ValueError
-        For an unknown ``kind`` or a sheet that does not exist.
+        For an unknown ``kind``, a sheet that does not exist or a folder as source.
 
     Examples
     --------
@@ -189,8 +226,9 @@ def read_table(
         file sheet  row     reason
     0  s.csv  None    3  total row
     """
-    frame, _ = _read(source, kind, sheet=sheet, encoding=encoding, year=year)
-    return frame
+    return _read(
+        source, kind, sheet=sheet, encoding=encoding, year=year, query=query, cache=cache
+    ).frame
 
 
 def read_sales(source: Source, **kw: Any) -> pd.DataFrame:
@@ -207,15 +245,24 @@ def read_sales(source: Source, **kw: Any) -> pd.DataFrame:
     return read_table(source, "sales", **kw)
 
 
-_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".tsv", ".parquet", ".htm", ".html")
-
-
 def _kind_of(path: Path) -> str | None:
     stem = path.stem.strip().lower()
     for kind, zh in SHEET_NAMES.items():
-        if stem in (zh.lower(), kind):
-            return kind
+        for name in (zh.lower(), kind):
+            if stem == name or re.match(rf"^{re.escape(name)}[\s_\-.()（）\d]", stem):
+                return kind
     return None
+
+
+def _identify(path: Path) -> str | None:
+    """The table kind of a file: by its name, else by its headers."""
+    kind = _kind_of(path)
+    if kind:
+        return kind
+    grid = _open(path, kinds=KINDS, sheet=None, encoding=None, query=None)
+    scores = {k: _table.score(grid, k) for k in KINDS}
+    best = max(scores, key=lambda k: scores[k])
+    return best if scores[best] > 0 else None
 
 
 def _data_files(folder: Path) -> list[Path]:
@@ -226,29 +273,35 @@ def _data_files(folder: Path) -> list[Path]:
     )
 
 
-def _identify(path: Path) -> str | None:
-    kind = _kind_of(path)
-    if kind:
-        return kind
-    try:
-        grid = _grid(path, "sales", sheet=None, encoding=None)
-    except (DataError, ValueError):
-        return None
-    scores = {k: _table.score_grid(grid, k) for k in KINDS}
-    best = max(scores, key=lambda k: scores[k])
-    return best if scores[best] > 0 else None
+def _read_folder(
+    folder: Path, cache: Any
+) -> tuple[dict[str, list[_table.Read]], list[dict[str, Any]]]:
+    reads: dict[str, list[_table.Read]] = {}
+    problems: list[dict[str, Any]] = []
+    for path in _data_files(folder):
+        try:
+            kind = _identify(path)
+            if kind is None:
+                continue
+            reads.setdefault(kind, []).append(_read(path, kind, cache=cache))
+        except DataError as err:
+            problems.extend(err.problems.to_dict("records"))
+    return reads, problems
 
 
-def load_dataset(folder: str | os.PathLike) -> Any:
+def load_dataset(folder: str | os.PathLike, *, cache: bool | str | os.PathLike | None = None):
     """Read every table found in a folder and check them together.
 
-    Files are matched to tables by name first (销售明细.xlsx, 医院.xlsx, sales.csv …,
-    see ``repkit.schema.SHEET_NAMES``), then by their headers.
+    Files are matched to tables by name first (销售明细.xlsx, 医院.xlsx, sales.csv,
+    销售明细2025.xlsx …; see ``repkit.schema.SHEET_NAMES``), then by their headers;
+    files matching no table are ignored. Several files of one table are stacked.
 
     Parameters
     ----------
     folder
         Folder holding the data files.
+    cache
+        As in :func:`read_table`.
 
     Returns
     -------
@@ -258,7 +311,9 @@ def load_dataset(folder: str | os.PathLike) -> Any:
     Raises
     ------
     DataError
-        With the problems of every file (all files are read before raising).
+        With the problems of every file, and references between tables that do not
+        resolve (a sales hospital missing from the hospitals table, a call to a doctor
+        missing from the doctors table); all files are read before raising.
 
     Examples
     --------
@@ -266,36 +321,61 @@ def load_dataset(folder: str | os.PathLike) -> Any:
     >>> ds = rk.load_dataset("data")
     >>> ds.regions
     ['兰州']
-    >>> str(ds.sales["month"].dtype)
-    'period[M]'
+    >>> str(ds.sales["month"].dtype), str(ds.doctors["rating"].dtype)
+    ('period[M]', 'Int64')
     """
     from repkit.dataset import Dataset
+    from repkit.io import _validate
 
     folder = Path(folder)
     if not folder.is_dir():
         raise ValueError(f"{folder} is not a folder")
-    tables: dict[str, pd.DataFrame] = {}
-    problems: list[dict[str, Any]] = []
-    for path in _data_files(folder):
-        kind = _identify(path)
-        if kind is None:
-            continue
-        try:
-            frame, _ = _read(path, kind)
-        except DataError as err:
-            problems.extend(err.problems.to_dict("records"))
-            continue
-        if kind in tables:
-            tables[kind] = pd.concat([tables[kind], frame], ignore_index=True)
+    reads, problems = _read_folder(folder, cache)
+    tables: dict[str, dict[str, Any]] = {}
+    for kind, parts in reads.items():
+        if len(parts) == 1:
+            r = parts[0]
+            tables[kind] = {
+                "frame": r.frame,
+                "rows": r.rows,
+                "file": r.file,
+                "sheet": r.sheet,
+                "texts": r.texts,
+            }
         else:
-            tables[kind] = frame
+            import numpy as np
+
+            frame = pd.concat([p.frame for p in parts], ignore_index=True)
+            frame.attrs["dropped"] = _table.dropped_frame(
+                pd.concat(
+                    [pd.DataFrame(p.frame.attrs["dropped"]) for p in parts], ignore_index=True
+                )
+            )
+            tables[kind] = {
+                "frame": frame,
+                "rows": np.concatenate([p.rows for p in parts]),
+                "file": ", ".join(p.file for p in parts),
+                "sheet": None,
+                "texts": parts[0].texts,
+            }
+    if not problems:
+        problems = _validate.cross_check(tables)
     if problems:
-        raise DataError(problems)
-    return Dataset.from_tables(**tables)
+        raise DataError(problems, f"{len(problems)} problems in the data folder {folder}")
+    return Dataset.from_tables(**{k: v["frame"] for k, v in tables.items()})
+
+
+def _no_problems() -> pd.DataFrame:
+    return pd.DataFrame(
+        {c: pd.Series(dtype="Int64" if c == "row" else "object") for c in PROBLEM_COLUMNS}
+    )
 
 
 def check(path: str | os.PathLike) -> pd.DataFrame:
     r"""Every problem of a file or a folder, as a table (empty when all is readable).
+
+    A folder is checked as :func:`load_dataset` reads it, including the references
+    between tables. This is what ``repkit check FILE|DIR`` prints.
 
     Parameters
     ----------
@@ -305,7 +385,7 @@ def check(path: str | os.PathLike) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns file, sheet, row, column, value, rule, message.
+        Columns file, sheet, row, column, value, rule, message; no rows when fine.
 
     Examples
     --------
@@ -316,28 +396,26 @@ def check(path: str | os.PathLike) -> pd.DataFrame:
     0    2     数量  12,3  ambiguous_number
     """
     path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no such file or folder: {path}")
     try:
         if path.is_dir():
             load_dataset(path)
         else:
             kind = _identify(path)
             if kind is None:
-                try:
-                    _grid(path, "sales", sheet=None, encoding=None)
-                except DataError as err:
-                    return err.problems
-                return DataError(
+                raise DataError(
                     [
                         {
                             "file": path.name,
                             "rule": "missing_column",
-                            "message": "the headers match none of the tables repkit reads",
+                            "message": "the headers match none of the tables repkit reads ("
+                            + ", ".join(KINDS)
+                            + ")",
                         }
                     ]
-                ).problems
+                )
             _read(path, kind)
     except DataError as err:
         return err.problems
-    return pd.DataFrame(
-        {c: pd.Series(dtype="Int64" if c == "row" else "object") for c in PROBLEM_COLUMNS}
-    )
+    return _no_problems()

@@ -1,8 +1,10 @@
 """Sources → raw grids: detect the real format of a file by its content and read it.
 
-Each reader returns :class:`Grid` objects (one per sheet or table): the cells as rows of
-Python values, the Excel/CSV number of the first row, merged ranges and whether the
-sheet is hidden. Nothing here knows about canonical tables.
+A reader returns a :class:`Grid`: the cells as rows of Python values (``""`` for blank),
+the number the user sees for the first row, merged ranges, and a way to find cells that
+the fast reader shows as blank but that hold an Excel error or an uncalculated formula.
+Nothing here knows about canonical tables; choosing among sheets uses a ``score``
+callback given by the caller.
 """
 
 from __future__ import annotations
@@ -12,14 +14,22 @@ import csv
 import datetime as dt
 import io
 import os
+import re
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from repkit.io import _safety
 from repkit.io.errors import DataError
 
-SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".tsv", ".parquet", ".htm")
+Issue = tuple[int, int, str, str, Any]
+"""(grid row, grid column, rule, message, value) of a cell the fast reader shows blank."""
 
 
 @dataclass
@@ -31,46 +41,50 @@ class Grid:
     file, sheet
         Names shown in problems.
     rows
-        Cells, row by row; ``""`` for blank.
+        Cells, row by row (``""`` for blank). With ``block`` set, only the header rows.
     first_row
-        Number the user sees for ``rows[0]`` (Excel row, or CSV line).
-    first_col
-        0-based column index of ``rows[i][0]`` in the sheet (for column letters).
+        Number the user sees for ``rows[0]`` (Excel row; CSV line; 0 for database rows so
+        that data rows count from 1).
     merged
         Merged ranges as ((r0, c0), (r1, c1)) in grid coordinates, inclusive.
     hidden
-        The sheet is hidden in the workbook.
-    typed
-        Cells carry types (Excel); False when every cell is text (CSV, HTML).
-    formulas
-        Cells (grid row, col) holding a formula without a cached value.
+        The sheet is hidden in its workbook.
+    line_numbers
+        CSV only: the line each row starts on, when quoted line breaks shift them.
+    block
+        Data rows as a 2-D object array below ``rows`` (tables read from parquet, SQL or
+        a DataFrame).
+    issues
+        Finds error cells and uncalculated formulas among the given grid rows/columns.
     """
 
     file: str
     sheet: str | None
     rows: list[list[Any]]
     first_row: int = 1
-    first_col: int = 0
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     hidden: bool = False
-    typed: bool = True
-    formulas: list[tuple[int, int]] = field(default_factory=list)
-    columns: list[Any] | None = None
+    line_numbers: list[int] | None = None
+    block: np.ndarray | None = None
+    issues: Callable[[set[int], set[int]], list[Issue]] | None = None
 
 
-def _problem(file: str, rule: str, message: str, **kw: Any) -> dict[str, Any]:
-    return {"file": file, "rule": rule, "message": message, **kw}
+Score = Callable[[Grid], int]
+
+
+def _refuse(file: str, rule: str, message: str, **kw: Any) -> DataError:
+    return DataError([{"file": file, "rule": rule, "message": message, **kw}])
 
 
 def sniff(head: bytes) -> str:
     """The real format of a file from its first bytes.
 
-    Returns one of ``"zip"``, ``"ole"``, ``"parquet"``, ``"html"``, ``"xml"``, ``"text"``,
-    ``"binary"``, ``"empty"``.
+    Returns one of ``"zip"``, ``"ole"``, ``"parquet"``, ``"html"``, ``"xml"`` (Excel 2003
+    XML), ``"text"``, ``"binary"``, ``"empty"``.
     """
-    if not head:
+    if not head.strip(b" \t\r\n\x00"):
         return "empty"
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"
@@ -80,19 +94,17 @@ def sniff(head: bytes) -> str:
     if text is None:
         return "binary"
     t = text.lstrip("\ufeff \t\r\n").lower()
-    if t.startswith("<?xml") and ("urn:schemas-microsoft-com:office:spreadsheet" in t):
+    if t.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in t:
         return "xml"
     if t.startswith(("<!doctype html", "<html", "<table", "<meta", "<head", "<body", "<style")):
         return "html"
-    if t.startswith("<?xml") and "<html" in t:
-        return "html"
-    if t.startswith("<") and "<table" in t:
+    if t.startswith("<") and ("<table" in t or "<html" in t):
         return "html"
     return "text"
 
 
 def _peek_text(head: bytes) -> str | None:
-    """Decode the first bytes as text if they plausibly are text, else None."""
+    """Decode the first bytes if they plausibly are text, else None."""
     for bom, enc in (
         (codecs.BOM_UTF8, "utf-8"),
         (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -115,94 +127,239 @@ def _peek_text(head: bytes) -> str | None:
     return head.decode("latin-1")
 
 
-# ---------------------------------------------------------------------------- excel
+def choose(candidates: list[Grid], score: Score, preferred: str | None) -> Grid:
+    """The visible grid whose header matches best (ties: the preferred name, then order)."""
+    visible = [g for g in candidates if not g.hidden]
+    if not visible:
+        raise _refuse(candidates[0].file if candidates else "", "empty", "no visible sheet")
+    if len(visible) == 1:
+        return visible[0]
+    scored = [(score(g), g.sheet == preferred, -i, g) for i, g in enumerate(visible)]
+    return max(scored, key=lambda t: t[:3])[3]
 
 
-def _display(path: Path | str) -> str:
-    return Path(path).name if isinstance(path, Path | str) else str(path)
+# ------------------------------------------------------------------------------ excel
 
 
-def read_excel(path: Path, *, name: str) -> list[Grid]:
-    """All worksheets of an xlsx/xlsm/xls workbook (hidden ones flagged)."""
+class _XlsxCells:
+    """Finds error cells and formulas without cached values in one xlsx worksheet.
+
+    python-calamine reads both as blank; this scans the sheet XML (streamed, never
+    whole in memory) only when the reader saw blanks in the columns that matter.
+    """
+
+    _MARK = (b't="e"', b"t='e'", b"<f>", b"<f ", b":f>", b":f ")
+    _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
+    _REF = re.compile(rb"""\br=["']([A-Z]+)(\d+)["']""")
+    _ERR = re.compile(rb"""\bt=["']e["']""")
+    _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+    _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+
+    def __init__(self, path: Path, member: str):
+        self.path = path
+        self.member = member
+
+    def __call__(self, rows: set[int], cols: set[int]) -> list[Issue]:
+        found: list[Issue] = []
+        with zipfile.ZipFile(self.path) as zf, zf.open(self.member) as fh:
+            tail = b""
+            while True:
+                chunk = fh.read(1 << 22)
+                data = tail + chunk
+                if not chunk:
+                    cut = len(data)
+                else:
+                    cut = data.rfind(b"</row>")
+                    cut = cut + 6 if cut >= 0 else 0
+                part, tail = data[:cut], data[cut:]
+                if any(m in part for m in self._MARK):
+                    found.extend(self._scan(part, rows, cols))
+                if not chunk:
+                    break
+        return found
+
+    def _scan(self, part: bytes, rows: set[int], cols: set[int]) -> list[Issue]:
+        out: list[Issue] = []
+        for m in self._CELL.finditer(part):
+            attrs, inner = m.group(1), m.group(2) or b""
+            is_error = bool(self._ERR.search(attrs))
+            has_formula = bool(self._FORMULA.search(inner))
+            if not (is_error or has_formula):
+                continue
+            ref = self._REF.search(attrs)
+            if ref is None:
+                continue
+            r = int(ref.group(2)) - 1
+            c = _col_index(ref.group(1).decode())
+            if r not in rows or c not in cols:
+                continue
+            value = self._VALUE.search(inner)
+            text = value.group(1).decode("utf-8", "replace") if value else ""
+            if is_error:
+                out.append((r, c, "excel_error", f"the cell shows the Excel error {text}", text))
+            elif not text:
+                out.append(
+                    (
+                        r,
+                        c,
+                        "uncalculated_formula",
+                        "the cell holds a formula whose result was never calculated",
+                        None,
+                    )
+                )
+        return out
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _xlsx_members(path: Path) -> dict[str, str]:
+    """Sheet name → worksheet member of an xlsx, read with defusedxml."""
+    from defusedxml import ElementTree
+
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    out: dict[str, str] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return out
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    for s in wb.iter(f"{ns_main}sheet"):
+        target = targets.get(s.get(f"{ns_rel}id"), "")
+        target = target.lstrip("/")
+        if not target.startswith("xl/"):
+            target = "xl/" + target
+        out[s.get("name", "")] = target
+    return out
+
+
+class _XlsCells:
+    """Error cells of a real .xls (BIFF) sheet, through xlrd."""
+
+    def __init__(self, path: Path, sheet: str):
+        self.path = path
+        self.sheet = sheet
+
+    def __call__(self, rows: set[int], cols: set[int]) -> list[Issue]:
+        import xlrd
+
+        out: list[Issue] = []
+        try:
+            book = xlrd.open_workbook(os.fspath(self.path), on_demand=True)
+        except Exception:  # xlrd raises bare errors; calamine already read the file
+            return out
+        try:
+            sh = book.sheet_by_name(self.sheet)
+            for r in sorted(rows):
+                if r >= sh.nrows:
+                    continue
+                for c in cols:
+                    if c < sh.ncols and sh.cell_type(r, c) == xlrd.XL_CELL_ERROR:
+                        text = xlrd.error_text_from_code.get(sh.cell_value(r, c), "#ERROR")
+                        out.append(
+                            (r, c, "excel_error", f"the cell shows the Excel error {text}", text)
+                        )
+        finally:
+            book.release_resources()
+        return out
+
+
+def read_excel(
+    path: Path, *, name: str, sheet: str | int | None, score: Score, preferred: str | None
+) -> Grid:
+    """The chosen worksheet of an xlsx/xlsm/xls workbook, read with python-calamine."""
     import python_calamine as pc
 
+    is_zip = zipfile.is_zipfile(path)
+    if is_zip:
+        _safety.check_archive(path, name=name)
+        with zipfile.ZipFile(path) as zf:
+            members = set(zf.namelist())
+        if "xl/workbook.xml" not in members and "content.xml" not in members:
+            raise _refuse(
+                name, "not_a_spreadsheet", "the file is a zip archive but not an Excel workbook"
+            )
     try:
         wb = pc.CalamineWorkbook.from_path(os.fspath(path))
     except pc.PasswordError as err:
-        raise DataError(
-            [_problem(name, "not_a_spreadsheet", "the workbook is password-protected")]
+        raise _refuse(
+            name,
+            "not_a_spreadsheet",
+            "the workbook is password-protected; save a copy without password",
         ) from err
     except (pc.CalamineError, OSError, ValueError) as err:
-        raise DataError(
-            [_problem(name, "not_a_spreadsheet", f"the file cannot be opened as Excel ({err})")]
+        raise _refuse(
+            name, "not_a_spreadsheet", f"the file cannot be opened as an Excel workbook ({err})"
         ) from err
-    grids = []
     with wb:
-        for meta in wb.sheets_metadata:
-            if meta.typ != pc.SheetTypeEnum.WorkSheet:
-                continue
-            hidden = meta.visible != pc.SheetVisibleEnum.Visible
-            grids.append(_LazyGrid(file=name, sheet=meta.name, rows=[], hidden=hidden, path=path))
-    return grids
+        metas = [m for m in wb.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
+        names = [m.name for m in metas]
+        if not names:
+            raise _refuse(name, "empty", "the workbook has no worksheet")
+        if sheet is not None:
+            if isinstance(sheet, int) and not isinstance(sheet, bool):
+                if not 0 <= sheet < len(names):
+                    raise ValueError(f"sheet index {sheet} out of range; sheets: {names}")
+                chosen = names[sheet]
+            elif sheet in names:
+                chosen = str(sheet)
+            else:
+                raise ValueError(f"no sheet {sheet!r} in {name}; sheets: {', '.join(names)}")
+        else:
+            heads = [
+                Grid(name, m.name, [], hidden=m.visible != pc.SheetVisibleEnum.Visible)
+                for m in metas
+            ]
+            visible = [g for g in heads if not g.hidden]
+            if len(visible) > 1:
+                from repkit.io._table import HEADER_SCAN
+
+                for g in visible:
+                    ws = wb.get_sheet_by_name(g.sheet)
+                    g.rows = ws.to_python(skip_empty_area=False, nrows=HEADER_SCAN)
+            chosen = choose(heads, score, preferred).sheet
+        ws = wb.get_sheet_by_name(chosen)
+        rows = ws.to_python(skip_empty_area=False)
+        merged = [((a, b), (c, d)) for (a, b), (c, d) in ws.merged_cell_ranges or []]
+    grid = Grid(name, chosen, rows, first_row=1, merged=merged)
+    if is_zip:
+        member = _xlsx_members(path).get(chosen)
+        if member:
+            grid.issues = _XlsxCells(path, member)
+    else:
+        grid.issues = _XlsCells(path, chosen)
+    return grid
 
 
-@dataclass
-class _LazyGrid(Grid):
-    """A worksheet whose cells are read only when needed (header scoring reads a few rows)."""
-
-    path: Path | None = None
-    loaded: bool = False
-
-    def head(self, n: int) -> list[list[Any]]:
-        """The first ``n`` rows (without reading the whole sheet)."""
-        if self.loaded:
-            return self.rows[:n]
-        import python_calamine as pc
-
-        with pc.CalamineWorkbook.from_path(os.fspath(self.path)) as wb:
-            sheet = wb.get_sheet_by_name(self.sheet)
-            return sheet.to_python(skip_empty_area=False, nrows=n)
-
-    def load(self) -> None:
-        """Read every cell, merged ranges and uncalculated formulas."""
-        if self.loaded:
-            return
-        import python_calamine as pc
-
-        with pc.CalamineWorkbook.from_path(os.fspath(self.path)) as wb:
-            sheet = wb.get_sheet_by_name(self.sheet)
-            rows = sheet.to_python(skip_empty_area=False)
-            merged = sheet.merged_cell_ranges or []
-        self.rows = rows
-        self.first_row = 1
-        self.first_col = 0
-        self.merged = [((a, b), (c, d)) for (a, b), (c, d) in merged]
-        self.loaded = True
-
-
-# ----------------------------------------------------------------------------- text
-
-_ENCODINGS = ("utf-8", "gb18030")
+# ------------------------------------------------------------------------------- text
 
 
 def decode_text(data: bytes, *, name: str, encoding: str | None = None) -> str:
     """Decode a text file: BOMs, UTF-8, GB18030/GBK, UTF-16; refuse garbled text."""
     if encoding:
-        enc = codecs.lookup(encoding).name
+        try:
+            enc = codecs.lookup(encoding).name
+        except LookupError:
+            raise ValueError(
+                f"unknown encoding {encoding!r}; e.g. utf-8, gb18030, utf-16"
+            ) from None
         if enc == "utf-8" and data.startswith(codecs.BOM_UTF8):
             enc = "utf-8-sig"
         try:
             text = data.decode(enc)
         except UnicodeDecodeError as err:
-            raise DataError(
-                [
-                    _problem(
-                        name,
-                        "mojibake",
-                        f"the file is not valid {encoding} text (byte {err.start}); "
-                        "the characters would be garbled",
-                    )
-                ]
+            raise _refuse(
+                name,
+                "mojibake",
+                f"the file is not valid {encoding} text (byte {err.start}); characters would be "
+                "garbled",
             ) from err
         _safety.refuse_mojibake(text, name=name)
         return text.lstrip("\ufeff")
@@ -213,7 +370,7 @@ def decode_text(data: bytes, *, name: str, encoding: str | None = None) -> str:
     elif data[:4096].count(b"\x00") > len(data[:4096]) // 4:
         candidates = ("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be",)
     else:
-        candidates = _ENCODINGS
+        candidates = ("utf-8", "gb18030")
     last: UnicodeDecodeError | None = None
     for enc in candidates:
         try:
@@ -223,53 +380,325 @@ def decode_text(data: bytes, *, name: str, encoding: str | None = None) -> str:
             continue
         _safety.refuse_mojibake(text, name=name)
         return text.lstrip("\ufeff")
-    raise DataError(
-        [
-            _problem(
-                name,
-                "mojibake",
-                "the text is neither UTF-8, GB18030 nor UTF-16 "
-                f"(undecodable byte at {last.start if last else 0}); characters would be garbled",
-            )
-        ]
+    raise _refuse(
+        name,
+        "mojibake",
+        "the text is neither UTF-8, GB18030 nor UTF-16 (undecodable byte at "
+        f"{last.start if last else 0}); characters would be garbled",
     )
 
 
-def read_text(data: bytes, *, name: str, encoding: str | None = None) -> list[Grid]:
-    """A CSV/TSV/TXT file as one grid of text cells (line numbers as the user sees them)."""
+def read_text(data: bytes, *, name: str, encoding: str | None = None) -> Grid:
+    """A CSV/TSV/TXT file as one grid of text cells, numbered by line."""
     text = decode_text(data, name=name, encoding=encoding)
-    sample = text[:65536]
-    lines = sample.splitlines()[:50]
+    lines = text[:65536].splitlines()[:50]
     counts = {d: sum(line.count(d) for line in lines) for d in (",", "\t", ";", "|")}
     delimiter = max(counts, key=lambda d: (counts[d], d == ","))
     if counts[delimiter] == 0:
         delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list[Any]] = []
-    line_numbers: list[int] = []
+    starts: list[int] = []
     try:
+        previous = 0
         for row in reader:
             rows.append(row)
-            line_numbers.append(reader.line_num)
+            starts.append(previous + 1)
+            previous = reader.line_num
     except csv.Error as err:
-        raise DataError(
-            [
-                _problem(
-                    name, "not_a_spreadsheet", f"line {reader.line_num}: {err}", row=reader.line_num
-                )
-            ]
+        raise _refuse(
+            name,
+            "not_a_spreadsheet",
+            f"line {reader.line_num} cannot be split into cells ({err})",
+            row=reader.line_num,
         ) from err
-    grid = Grid(file=name, sheet=None, rows=rows, first_row=1, typed=False)
-    if line_numbers and line_numbers[-1] != len(rows):
-        grid.line_numbers = line_numbers  # type: ignore[attr-defined]
-    return [grid]
+    shifted = bool(starts) and starts[-1] != len(rows)
+    return Grid(name, None, rows, first_row=1, line_numbers=starts if shifted else None)
 
 
-# ----------------------------------------------------------------------------- dates
+# ------------------------------------------------------------------------------- html
 
 
-def excel_date(value: Any) -> Any:
-    """Excel date cells come back as datetime; keep date-only values as dates."""
-    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
-        return value.date()
-    return value
+class _Tables(HTMLParser):
+    """Collect the cells of every <table>, expanding colspan/rowspan into merged ranges."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[tuple[list[list[str]], list]] = []
+        self._stack: list[dict[str, Any]] = []
+        self._cell: list[str] | None = None
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag == "table":
+            self._stack.append({"rows": [], "spans": {}, "merged": [], "row": None})
+        elif not self._stack:
+            return
+        elif tag == "tr":
+            self._end_row()
+            self._stack[-1]["row"] = []
+        elif tag in ("td", "th"):
+            t = self._stack[-1]
+            if t["row"] is None:
+                t["row"] = []
+            self._end_cell()
+            a = dict(attrs)
+            self._cell = []
+            self._span = (_int(a.get("rowspan")), _int(a.get("colspan")))
+        elif tag == "br" and self._cell is not None:
+            self._cell.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip = max(0, self._skip - 1)
+        elif not self._stack:
+            return
+        elif tag in ("td", "th"):
+            self._end_cell()
+        elif tag == "tr":
+            self._end_row()
+        elif tag == "table":
+            self._end_row()
+            t = self._stack.pop()
+            self.tables.append((t["rows"], t["merged"]))
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None and not self._skip:
+            self._cell.append(data)
+
+    def _end_cell(self) -> None:
+        if self._cell is None or not self._stack:
+            return
+        t = self._stack[-1]
+        text = (
+            " ".join("".join(self._cell).split())
+            if "\n" not in "".join(self._cell)
+            else ("".join(self._cell).strip())
+        )
+        row, spans = t["row"], t["spans"]
+        r = len(t["rows"])
+        c = len(row)
+        while (r, c) in spans:
+            row.append(spans.pop((r, c)))
+            c = len(row)
+        rowspan, colspan = self._span
+        row.append(text)
+        row.extend([""] * (colspan - 1))
+        for dr in range(1, rowspan):
+            for k in range(colspan):
+                spans[(r + dr, c + k)] = ""
+        if rowspan > 1 or colspan > 1:
+            t["merged"].append(((r, c), (r + rowspan - 1, c + colspan - 1)))
+        self._cell = None
+
+    def _end_row(self) -> None:
+        self._end_cell()
+        t = self._stack[-1] if self._stack else None
+        if t is None or t["row"] is None:
+            return
+        r = len(t["rows"])
+        row = t["row"]
+        while (r, len(row)) in t["spans"]:
+            row.append(t["spans"].pop((r, len(row))))
+        t["rows"].append(row)
+        t["row"] = None
+
+
+def _int(v: str | None) -> int:
+    try:
+        return max(1, min(int(str(v).strip()), 1000))
+    except (TypeError, ValueError):
+        return 1
+
+
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+
+
+def read_html(
+    data: bytes, *, name: str, encoding: str | None, sheet: Any, score: Score, preferred: str | None
+) -> Grid:
+    """Tables of an HTML file saved as .xls (what many web systems export)."""
+    if encoding is None:
+        m = _CHARSET.search(data[:4096])
+        if m:
+            try:
+                encoding = codecs.lookup(m.group(1).decode()).name
+            except LookupError:
+                encoding = None
+    text = decode_text(data, name=name, encoding=encoding)
+    parser = _Tables()
+    parser.feed(text)
+    parser.close()
+    grids = [
+        Grid(name, f"table {i + 1}", rows, merged=merged)
+        for i, (rows, merged) in enumerate(parser.tables)
+        if rows
+    ]
+    if not grids:
+        raise _refuse(name, "not_a_spreadsheet", "the HTML file has no table")
+    if sheet is not None:
+        if isinstance(sheet, int) and 0 <= sheet < len(grids):
+            return grids[sheet]
+        raise ValueError(f"{name} has {len(grids)} tables; give sheet= as 0 … {len(grids) - 1}")
+    return choose(grids, score, preferred)
+
+
+# ---------------------------------------------------------------------- excel 2003 xml
+
+_SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
+
+
+def read_xml_2003(
+    data: bytes, *, name: str, sheet: Any, score: Score, preferred: str | None
+) -> Grid:
+    """An Excel 2003 XML Spreadsheet (SpreadsheetML), parsed with defusedxml."""
+    from defusedxml import DefusedXmlException, ElementTree
+
+    try:
+        root = ElementTree.fromstring(data)
+    except (ElementTree.ParseError, DefusedXmlException) as err:
+        raise _refuse(
+            name, "not_a_spreadsheet", f"the XML spreadsheet cannot be read ({err})"
+        ) from err
+    grids = []
+    for ws in root.iter(f"{_SS}Worksheet"):
+        rows: list[list[Any]] = []
+        merged = []
+        table = ws.find(f"{_SS}Table")
+        r = -1
+        for row in table.iter(f"{_SS}Row") if table is not None else []:
+            index = row.get(f"{_SS}Index")
+            r = int(index) - 1 if index else r + 1
+            while len(rows) < r:
+                rows.append([])
+            cells: list[Any] = []
+            c = -1
+            for cell in row.iter(f"{_SS}Cell"):
+                cindex = cell.get(f"{_SS}Index")
+                c = int(cindex) - 1 if cindex else c + 1
+                while len(cells) < c:
+                    cells.append("")
+                d = cell.find(f"{_SS}Data")
+                cells.append(_xml_value(d))
+                across = int(cell.get(f"{_SS}MergeAcross", 0))
+                down = int(cell.get(f"{_SS}MergeDown", 0))
+                if across or down:
+                    merged.append(((r, c), (r + down, c + across)))
+                cells.extend([""] * across)
+                c += across
+            rows.append(cells)
+        hidden = any(
+            (v.text or "").strip() in ("SheetHidden", "SheetVeryHidden")
+            for v in ws.iter("{urn:schemas-microsoft-com:office:excel}Visible")
+        )
+        grids.append(Grid(name, ws.get(f"{_SS}Name"), rows, merged=merged, hidden=hidden))
+    if not grids:
+        raise _refuse(name, "not_a_spreadsheet", "the XML file has no worksheet")
+    if sheet is not None:
+        for i, g in enumerate(grids):
+            if sheet == g.sheet or sheet == i:
+                return g
+        raise ValueError(f"no sheet {sheet!r} in {name}; sheets: {[g.sheet for g in grids]}")
+    return choose(grids, score, preferred)
+
+
+def _xml_value(d: Any) -> Any:
+    if d is None:
+        return ""
+    text = "".join(d.itertext())
+    typ = d.get(f"{_SS}Type", "String")
+    if typ == "Number":
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    if typ == "DateTime":
+        try:
+            return dt.datetime.fromisoformat(text)
+        except ValueError:
+            return text
+    if typ == "Boolean":
+        return text.strip() == "1"
+    return text
+
+
+# --------------------------------------------------------------------- frames and sql
+
+
+def frame_grid(frame: pd.DataFrame, *, name: str, sheet: str | None) -> Grid:
+    """A DataFrame (parquet, SQL, or given directly) as a grid; rows count from 1."""
+    header = [str(c) for c in frame.columns]
+    block = np.empty(frame.shape, dtype=object)
+    for j, col in enumerate(frame.columns):
+        s = frame[col]
+        if isinstance(s.dtype, pd.PeriodDtype) or pd.api.types.is_datetime64_any_dtype(s):
+            block[:, j] = s.astype(object).to_numpy()
+        else:
+            block[:, j] = s.to_numpy(dtype=object, na_value=None)
+    return Grid(name, sheet, [header], first_row=0, block=block)
+
+
+def read_parquet(path: Path, *, name: str) -> Grid:
+    """A parquet file."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError) as err:
+        raise _refuse(
+            name, "not_a_spreadsheet", f"the parquet file cannot be read ({err})"
+        ) from err
+    return frame_grid(table.to_pandas(), name=name, sheet=None)
+
+
+def is_sql(source: Any) -> bool:
+    """True for a SQLAlchemy URL string/URL, Engine or Connection."""
+    if isinstance(source, str):
+        return bool(re.match(r"^[a-z][\w+.-]*://", source, re.IGNORECASE))
+    mod = type(source).__module__
+    return mod.startswith("sqlalchemy")
+
+
+def read_sql(
+    source: Any,
+    *,
+    sheet: Any,
+    query: str | None,
+    score: Score,
+    preferred: str | None,
+    kind: str,
+) -> Grid:
+    """A database table (chosen like a sheet) or the result of a query, via SQLAlchemy."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(source) if isinstance(source, str | sa.URL) else source
+    name = engine.url.render_as_string(hide_password=True) if hasattr(engine, "url") else "sql"
+    try:
+        with engine.connect() if hasattr(engine, "connect") else engine as conn:
+            if query is not None:
+                frame = pd.read_sql_query(sa.text(query), conn)
+                return frame_grid(frame, name=name, sheet="query")
+            tables = sa.inspect(conn).get_table_names()
+            if sheet is not None:
+                if sheet not in tables:
+                    raise ValueError(f"no table {sheet!r}; tables: {', '.join(tables)}")
+                chosen = sheet
+            else:
+                if not tables:
+                    raise _refuse(name, "empty", "the database has no tables")
+                by_name = [t for t in tables if t.lower() in (kind, preferred)]
+                if by_name:
+                    chosen = by_name[0]
+                else:
+                    heads = []
+                    for t in tables:
+                        cols = [c["name"] for c in sa.inspect(conn).get_columns(t)]
+                        heads.append(Grid(name, t, [cols]))
+                    chosen = choose(heads, score, preferred).sheet
+            frame = pd.read_sql_table(chosen, conn)
+    except sa.exc.SQLAlchemyError as err:
+        raise _refuse(name, "not_a_spreadsheet", f"the database cannot be read ({err})") from err
+    return frame_grid(frame, name=name, sheet=chosen)

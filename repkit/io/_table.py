@@ -16,6 +16,8 @@ from repkit.schema import ALIASES, TABLES, _norm
 
 HEADER_SCAN = 30
 """Rows searched for the header (title rows above it are skipped)."""
+MAX_PER_RULE = 1000
+"""Problems listed per column and rule; the rest are counted in one summary row."""
 
 _TOTAL = re.compile(
     r"^(.{0,30}?)(合计|小计|总计|总合计|累计|total|subtotal|grandtotal)[:：]?$", re.IGNORECASE
@@ -27,15 +29,21 @@ _DOCTOR_HEADERS = frozenset(
         "医生姓名",
         "医生编码",
         "医生代码",
+        "医生工号",
         "医师",
+        "医师姓名",
         "处方医生",
+        "开方医生",
         "doctor",
         "doctor_id",
         "doctor_name",
         "physician",
+        "prescriber",
     )
 )
+_YEAR = re.compile(r"^(\d{4})\s*年?(度)?$")
 DROPPED_COLUMNS = ("file", "sheet", "row", "reason")
+WIDE_KINDS = ("sales",)
 
 
 def column_letter(index: int) -> str:
@@ -51,8 +59,8 @@ def column_letter(index: int) -> str:
 class DroppedRows(pd.DataFrame):
     """``df.attrs["dropped"]``: rows left out on purpose, with the reason.
 
-    Equality with ``==`` answers one bool (same rows), so that pandas can compare the
-    attrs of two read tables when concatenating or merging them.
+    ``==`` between two of them answers one bool (same rows), so that pandas can compare
+    the attrs of two read tables when it concatenates or merges them.
     """
 
     @property
@@ -68,11 +76,24 @@ class DroppedRows(pd.DataFrame):
     __hash__ = None  # type: ignore[assignment]
 
 
-def dropped_frame(rows: list[dict[str, Any]]) -> DroppedRows:
-    """A :class:`DroppedRows` table from dicts with keys file, sheet, row, reason."""
+def dropped_frame(rows: list[dict[str, Any]] | pd.DataFrame) -> DroppedRows:
+    """A :class:`DroppedRows` table from records with keys file, sheet, row, reason."""
     frame = pd.DataFrame(rows, columns=list(DROPPED_COLUMNS))
     frame["row"] = frame["row"].astype("Int64")
+    for c in ("file", "sheet", "reason"):
+        frame[c] = frame[c].astype(object)
     return DroppedRows(frame)
+
+
+@dataclass
+class Read:
+    """One table as read: the frame, the file row of each frame row, the header texts."""
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+    texts: dict[str, str]
+    file: str
+    sheet: str | None
 
 
 @dataclass
@@ -86,132 +107,105 @@ class Header:
     columns: list[str | None]
     """Canonical column per grid column (None: not used)."""
     months: list[Any]
-    """Per grid column: the month this column holds in a wide layout, else None."""
+    """Per grid column: the month this column holds in a wide layout ("no-year": a month
+    without its year), else None."""
     measures: list[str | None]
-    """Per grid column of a wide layout: which value it holds (units/amount)."""
+    """Per month column: which value it holds (units/amount) when a header row says so."""
     score: int
+    double: bool = False
 
 
 def _text(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value == int(value):
-        return str(int(value))
+    if isinstance(value, float):
+        if value != value:
+            return ""
+        if value == int(value):
+            return str(int(value))
     return str(value).strip()
 
 
-def _fill_merged(rows: list[list[Any]], merged, upto: int | None = None) -> None:
+def _fill_merged(rows: list[list[Any]], merged: list) -> None:
     """Copy the top-left value of each merged range into its other cells (in place)."""
     for (r0, c0), (r1, c1) in merged:
-        if upto is not None and r0 > upto:
-            continue
         if r0 >= len(rows) or c0 >= len(rows[r0]):
             continue
         value = rows[r0][c0]
         for r in range(r0, min(r1, len(rows) - 1) + 1):
             row = rows[r]
-            for c in range(c0, min(c1, len(row) - 1) + 1):
-                if r != r0 or c != c0:
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                if (r != r0 or c != c0) and (row[c] == "" or row[c] is None):
                     row[c] = value
 
 
-def _month_header(text: Any, year: int | None) -> Any:
+def _month_header(value: Any, year: int | None) -> Any:
     """The month a header cell names (2024-07, 2024年7月, 202407, a date), else None."""
-    if text is None or text == "":
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float) and not (190001 <= value <= 210012):
         return None
     try:
-        if isinstance(text, int | float) and not (190001 <= text <= 210012):
-            return None
-        return _values.parse_month(text, year=year)
+        return _values.parse_month(value, year=year)
     except _values.MissingYear:
         return "no-year"
     except _values._Refuse:
         return None
 
 
-def _header_candidates(
-    top: list[Any], bottom: list[Any] | None, kind: str, year: int | None
-) -> Header | None:
+def _candidate(top: list[Any], bottom: list[Any] | None, kind: str, year: int | None) -> Header:
     aliases = ALIASES[kind]
     width = max(len(top), len(bottom or []))
-    texts, columns, months, measures = [], [], [], []
+    texts: list[str] = []
+    columns: list[str | None] = []
+    months: list[Any] = []
+    measures: list[str | None] = []
     seen: set[str] = set()
-    score = 0
     for j in range(width):
-        t = _text(top[j]) if j < len(top) else ""
-        b = _text(bottom[j]) if bottom is not None and j < len(bottom) else ""
-        choices = [f"{t}{b}", b, t] if bottom is not None else [t]
-        col = None
-        for c in choices:
-            if c:
-                col = aliases.get(_norm(c))
-                if col:
+        raw_t = top[j] if j < len(top) else ""
+        raw_b = bottom[j] if bottom is not None and j < len(bottom) else ""
+        t, b = _text(raw_t), _text(raw_b)
+        if bottom is None:
+            col = aliases.get(_norm(t)) if t else None
+            text = t
+        else:
+            col = None
+            for c in (f"{t}{b}", b, t):
+                if c and aliases.get(_norm(c)):
+                    col = aliases[_norm(c)]
                     break
-        text = " ".join(x for x in ((t, b) if bottom is not None else (t,)) if x)
-        month = None
+            text = t if t == b else " ".join(x for x in (t, b) if x)
+        month: Any = None
         measure = None
         if col is None:
-            raw_top = top[j] if j < len(top) else ""
-            raw_bottom = bottom[j] if bottom is not None and j < len(bottom) else ""
-            for raw, other in (
-                ((raw_bottom, t), (raw_top, b)) if bottom is not None else ((raw_top, ""),)
-            ):
-                month = _month_header(raw, year)
-                if month == "no-year" and other:
-                    y = re.match(r"^(\d{4})\s*年?$", _values.normalise_text(str(other)))
-                    month = _month_header(raw, int(y.group(1))) if y else "no-year"
-                if month is not None:
-                    measure = aliases.get(_norm(other)) if other else None
-                    break
-            if month is None and bottom is not None and t and b:
-                month = _month_header(f"{t}{b}", year)
-                if month is not None and not isinstance(month, pd.Period):
-                    month = None
+            if bottom is None:
+                month = _month_header(raw_t, year)
+            else:
+                for raw, other in ((raw_b, t), (raw_t, b)):
+                    month = _month_header(raw, year)
+                    y = _YEAR.match(_values.normalise_text(other)) if other else None
+                    if month == "no-year" and y:
+                        month = _month_header(raw, int(y.group(1)))
+                    if month is not None:
+                        measure = aliases.get(_norm(other)) if other else None
+                        break
         texts.append(text)
         columns.append(col)
         months.append(month)
         measures.append(measure if measure in ("units", "amount") else None)
-        if col and col not in seen:
+        if col:
             seen.add(col)
-            score += 1
-    if any(m is not None for m in months):
-        score += 1
-    return Header(-1, texts, columns, months, measures, score)
+    score = len(seen) + (1 if any(isinstance(m, pd.Period) for m in months) else 0)
+    return Header(-1, texts, columns, months, measures, score, bottom is not None)
 
 
-def find_header(grid: Grid, kind: str, *, year: int | None = None) -> Header | None:
-    """Locate the header row (or two rows) among the first rows of a grid."""
-    rows = grid.rows[:HEADER_SCAN]
-    best: Header | None = None
-    for r, row in enumerate(rows):
-        if not any(_text(v) for v in row):
-            continue
-        single = _header_candidates(row, None, kind, year)
-        if single is None:
-            continue
-        single.row = r
-        cands = [single]
-        if r + 1 < len(rows):
-            nxt = rows[r + 1]
-            if _looks_like_header(nxt):
-                double = _header_candidates(row, nxt, kind, year)
-                if double is not None:
-                    double.row = r + 1
-                    cands.append(double)
-        for h in cands:
-            if best is None or h.score > best.score:
-                best = h
-    if best is None or best.score == 0:
-        return None
-    return best
-
-
-def _looks_like_header(row: list[Any]) -> bool:
-    texts = [v for v in row if _text(v)]
-    if not texts:
-        return False
-    return all(isinstance(v, str) and not _is_number_text(v) for v in texts) or all(
-        isinstance(v, str) or _month_header(v, None) is not None for v in texts
+def _header_like(row: list[Any]) -> bool:
+    cells = [v for v in row if _text(v)]
+    return bool(cells) and all(
+        (isinstance(v, str) and not _is_number_text(v)) or _month_header(v, None) is not None
+        for v in cells
     )
 
 
@@ -223,38 +217,117 @@ def _is_number_text(s: str) -> bool:
     return True
 
 
-def score_grid(grid: Grid, kind: str) -> int:
+def find_header(rows: list[list[Any]], kind: str, *, year: int | None = None) -> Header | None:
+    """Locate the header row (or the two rows of a two-row header) among the first rows."""
+    best: tuple[tuple[int, int, int], Header] | None = None
+    head = rows[:HEADER_SCAN]
+    for r, row in enumerate(head):
+        if not any(_text(v) for v in row):
+            continue
+        cands = [_candidate(row, None, kind, year)]
+        cands[0].row = r
+        if r + 1 < len(head) and _header_like(head[r + 1]):
+            double = _candidate(row, head[r + 1], kind, year)
+            double.row = r + 1
+            cands.append(double)
+        for h in cands:
+            key = (h.score, -int(h.double), -r)
+            if best is None or key > best[0]:
+                best = (key, h)
+    if best is None or best[1].score == 0:
+        return None
+    return best[1]
+
+
+def score(grid: Grid, kind: str) -> int:
     """How well a grid's header matches a table kind (0: not at all)."""
-    h = find_header(grid, kind)
+    h = find_header(grid.rows[:HEADER_SCAN], kind)
     if h is None:
         return 0
     table = TABLES[kind]
-    cols = set(c for c in h.columns if c)
+    cols = {c for c in h.columns if c}
+    if any(isinstance(m, pd.Period) for m in h.months) and kind in WIDE_KINDS:
+        cols |= {"month", "units"}
     missing = [c for c in table.required if c not in cols]
-    if "month" in missing and any(m is not None for m in h.months):
-        missing.remove("month")
-        if "units" in missing:
-            missing.remove("units")
-    return h.score * 10 - 5 * len(missing)
+    missing += [g for g in table.any_of if not cols & set(g)]
+    return max(0, h.score * 10 - 5 * len(missing))
 
 
-def build(grid: Grid, kind: str, *, year: int | None = None) -> pd.DataFrame:
-    """Turn one grid into a canonical table; raise DataError with every problem found."""
+class _Problems:
+    """Problems of one grid; caps repeats of a rule per column."""
+
+    def __init__(self, file: str, sheet: str | None):
+        self.where = {"file": file, "sheet": sheet}
+        self.rows: list[dict[str, Any]] = []
+        self.counts: dict[tuple[str, str | None], int] = {}
+
+    def add(self, rule: str, message: str, **kw: Any) -> None:
+        key = (rule, kw.get("column"))
+        n = self.counts.get(key, 0)
+        self.counts[key] = n + 1
+        if n < MAX_PER_RULE:
+            self.rows.append({**self.where, "rule": rule, "message": message, **kw})
+
+    def close(self) -> list[dict[str, Any]]:
+        out = list(self.rows)
+        for (rule, column), n in self.counts.items():
+            if n > MAX_PER_RULE:
+                out.append(
+                    {
+                        **self.where,
+                        "rule": rule,
+                        "column": column,
+                        "message": f"{n - MAX_PER_RULE:,} more cells in this column have the "
+                        "same problem",
+                    }
+                )
+        return out
+
+    def raise_if_any(self) -> None:
+        if self.rows:
+            raise DataError(self.close())
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+
+def _show(value: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float) and value != value:
+        return None
+    return str(value)
+
+
+def _block(grid: Grid, start: int) -> np.ndarray:
+    if grid.block is not None:
+        return grid.block
+    data = grid.rows[start:]
+    if not data:
+        return np.empty((0, 0), dtype=object)
+    lengths = set(map(len, data))
+    width = max(lengths)
+    if len(lengths) > 1:
+        data = [r if len(r) == width else [*r, *[""] * (width - len(r))] for r in data]
+    block = np.empty((len(data), width), dtype=object)
+    block[:] = data
+    return block
+
+
+def build(grid: Grid, kind: str, *, year: int | None = None) -> Read:
+    """Turn one grid into a canonical table (with ``attrs["dropped"]``).
+
+    Raises DataError with every problem found.
+    """
     table = TABLES[kind]
-    where = {"file": grid.file, "sheet": grid.sheet}
-    problems: list[dict[str, Any]] = []
-
-    def problem(rule: str, message: str, **kw: Any) -> None:
-        problems.append({**where, "rule": rule, "message": message, **kw})
-
+    probs = _Problems(grid.file, grid.sheet)
+    where = probs.where
     rows = grid.rows
-    if not any(any(_text(v) for v in row) for row in rows[:HEADER_SCAN]) and not any(
-        any(_text(v) for v in row) for row in rows
-    ):
-        raise DataError([{**where, "rule": "empty", "message": "the file has no cells at all"}])
+    if grid.block is None and not any(any(_text(v) for v in row) for row in rows):
+        raise DataError([{**where, "rule": "empty", "message": "the sheet has no cells at all"}])
     if grid.merged:
         _fill_merged(rows, grid.merged)
-    header = find_header(grid, kind, year=year)
+    header = find_header(rows, kind, year=year)
     if header is None:
         wanted = ", ".join(table.required)
         raise DataError(
@@ -267,298 +340,227 @@ def build(grid: Grid, kind: str, *, year: int | None = None) -> pd.DataFrame:
                 }
             ]
         )
-    first = grid.first_row
-    header_row_number = first + header.row
-    line_numbers = getattr(grid, "line_numbers", None)
+    hrow = grid.first_row + header.row
+    texts = header.texts
+    block = _block(grid, header.row + 1)
+    n = block.shape[0]
+    if grid.line_numbers is not None:
+        numbers = np.asarray(grid.line_numbers[header.row + 1 :], dtype=np.int64)
+    else:
+        numbers = np.arange(n, dtype=np.int64) + hrow + 1
 
-    def row_number(i: int) -> int:
-        """Number the user sees for data row ``i`` (0 = first row below the header)."""
-        if line_numbers is not None:
-            return int(line_numbers[header.row + 1 + i])
-        return first + header.row + 1 + i
-
-    # Header problems: duplicates, prescription data, missing columns.
-    seen_text: dict[str, int] = {}
-    for j, t in enumerate(header.texts):
+    # -- header problems
+    seen: dict[str, int] = {}
+    for j, t in enumerate(texts):
         if not t:
             continue
-        key = _norm(t)
-        if key in seen_text:
-            problem(
+        if _norm(t) in seen:
+            probs.add(
                 "duplicate_header",
-                f"the header {t!r} appears twice (columns "
-                f"{column_letter(seen_text[key] + grid.first_col)} and "
-                f"{column_letter(j + grid.first_col)})",
-                row=header_row_number,
+                f"the header {t!r} appears twice (columns {column_letter(seen[_norm(t)])} "
+                f"and {column_letter(j)})",
+                row=hrow,
                 column=t,
                 value=t,
             )
         else:
-            seen_text[key] = j
+            seen[_norm(t)] = j
     by_col: dict[str, int] = {}
     for j, c in enumerate(header.columns):
         if c is None:
             continue
-        if c in by_col and _norm(header.texts[by_col[c]]) != _norm(header.texts[j]):
-            problem(
-                "duplicate_header",
-                f"the headers {header.texts[by_col[c]]!r} and "
-                f"{header.texts[j]!r} both mean {c}; keep one",
-                row=header_row_number,
-                column=header.texts[j],
-                value=header.texts[j],
-            )
-        elif c not in by_col:
+        if c not in by_col:
             by_col[c] = j
+        elif _norm(texts[by_col[c]]) != _norm(texts[j]):
+            probs.add(
+                "duplicate_header",
+                f"the headers {texts[by_col[c]]!r} and {texts[j]!r} both mean {c}; keep one",
+                row=hrow,
+                column=texts[j],
+                value=texts[j],
+            )
     if kind == "sales":
-        for t in header.texts:
-            if t and (
-                _norm(t) in _DOCTOR_HEADERS
-                or any(_norm(p) in _DOCTOR_HEADERS for p in t.split(" "))
-            ):
-                problem(
+        for t in texts:
+            parts = {_norm(t), *(_norm(p) for p in t.split())}
+            if t and parts & _DOCTOR_HEADERS:
+                probs.add(
                     "prescription_by_doctor",
                     f"the sales file has a doctor column {t!r}: sales per doctor are "
-                    "prescription figures (统方) that repkit does not read",
-                    row=header_row_number,
+                    "prescription figures (统方), which repkit never reads",
+                    row=hrow,
                     column=t,
                     value=t,
                 )
     wide = [j for j, m in enumerate(header.months) if m is not None]
-    no_year = [j for j in wide if header.months[j] == "no-year"]
-    for j in no_year:
-        problem(
-            "bad_date",
-            f"the month column {header.texts[j]!r} has no year; write 2024年7月 or pass year=",
-            row=header_row_number,
-            column=header.texts[j],
-            value=header.texts[j],
-        )
-    is_wide = bool(wide) and "month" not in by_col and kind in ("sales", "collections")
+    is_wide = bool(wide) and "month" not in by_col and kind in WIDE_KINDS
+    if is_wide:
+        for j in wide:
+            if header.months[j] == "no-year":
+                probs.add(
+                    "bad_date",
+                    f"the month column {texts[j]!r} has no year; write it as 2024年7月 "
+                    "or pass year=",
+                    row=hrow,
+                    column=texts[j],
+                    value=texts[j],
+                )
+        wide = [j for j in wide if isinstance(header.months[j], pd.Period)]
     present = set(by_col)
     if is_wide:
-        present |= {"month"} | {header.measures[j] or "units" for j in wide}
+        present |= {"month", *(header.measures[j] or "units" for j in wide)}
     for c in table.required:
         if c not in present:
-            problem(
-                "missing_column",
-                f"no column for {c} (headers found: "
-                f"{', '.join(t for t in header.texts if t) or 'none'})",
-                row=header_row_number,
-            )
+            found = ", ".join(t for t in texts if t) or "none"
+            probs.add("missing_column", f"no column for {c} (headers found: {found})", row=hrow)
     for group in table.any_of:
         if not present & set(group):
-            problem(
-                "missing_column",
-                f"needs one of the columns {' or '.join(group)}",
-                row=header_row_number,
-            )
-    if problems and any(
-        p["rule"] in ("missing_column", "prescription_by_doctor") for p in problems
-    ):
-        raise DataError(problems)
-
-    data = rows[header.row + 1 :]
-    width = len(header.texts)
-    n = len(data)
+            probs.add("missing_column", f"needs a column for {' or '.join(group)}", row=hrow)
+    if any(p["rule"] in ("missing_column", "prescription_by_doctor") for p in probs.rows):
+        probs.raise_if_any()
     if n == 0:
-        problems.append(
-            {
-                **where,
-                "rule": "empty",
-                "row": header_row_number,
-                "message": "the sheet has a header but no data rows",
-            }
-        )
-        raise DataError(problems)
-    used = sorted(set(by_col.values()) | set(wide))
-    columns: dict[int, np.ndarray] = {}
-    for j in used:
-        col = np.empty(n, dtype=object)
-        if all(len(r) > j for r in data[: min(n, 1000)]) and all(len(r) > j for r in data):
-            col[:] = [r[j] for r in data]
-        else:
-            col[:] = [r[j] if j < len(r) else "" for r in data]
-        columns[j] = col
+        probs.add("empty", "the sheet has a header but no data rows", row=hrow)
+        probs.raise_if_any()
 
-    # Blank and total rows.
-    blank = np.ones(n, dtype=bool)
-    total = np.zeros(n, dtype=bool)
+    # -- columns, blank and total rows
+    used = sorted(set(by_col.values()) | (set(wide) if is_wide else set()))
+    width = block.shape[1]
+    cols: dict[int, _values.Column] = {}
     for j in used:
-        codes, uniques = _values._factorize_fast(columns[j])
-        u_blank = np.fromiter(
-            (_values.is_blank(u) for u in uniques), dtype=bool, count=len(uniques)
-        )
-        blank &= u_blank[codes] if len(uniques) else True
-        u_total = np.fromiter(
-            (isinstance(u, str) and bool(_TOTAL.match(_norm(u))) for u in uniques),
-            dtype=bool,
-            count=len(uniques),
-        )
-        if u_total.any():
-            total |= u_total[codes]
-    if len(data) and width:
-        # a row may be blank in the used columns but hold text elsewhere; treat as blank
-        pass
+        raw = np.ascontiguousarray(block[:, j]) if j < width else np.full(n, "", dtype=object)
+        cols[j] = _values.Column(raw)
+    blank = np.ones(n, dtype=bool)
+    for col in cols.values():
+        blank &= col.blank
+    total = np.zeros(n, dtype=bool)
+    for col in cols.values():
+        if col.kind in ("string", "mixed", "mixed-integer"):
+            total |= col.matches(lambda u: isinstance(u, str) and bool(_TOTAL.match(_norm(u))))
     total &= ~blank
     drop = blank | total
-    dropped_rows = []
-    if drop.any():
-        for i in np.flatnonzero(drop):
-            dropped_rows.append(
-                {
-                    "file": grid.file,
-                    "sheet": grid.sheet,
-                    "row": row_number(int(i)),
-                    "reason": "blank row" if blank[i] else "total row",
-                }
-            )
     keep = np.flatnonzero(~drop)
+    dropped = [
+        {
+            "file": grid.file,
+            "sheet": grid.sheet,
+            "row": int(numbers[i]),
+            "reason": "blank row" if blank[i] else "total row",
+        }
+        for i in np.flatnonzero(drop)
+    ]
     if len(keep) == 0:
-        problems.append(
-            {
-                **where,
-                "rule": "empty",
-                "row": header_row_number,
-                "message": "the sheet has a header but no data rows",
-            }
-        )
-        raise DataError(problems)
+        probs.add("empty", "the sheet has a header but no data rows", row=hrow)
+        probs.raise_if_any()
     if len(keep) < n:
-        columns = {j: c[keep] for j, c in columns.items()}
-    row_numbers = (
-        np.asarray(line_numbers, dtype=np.int64)[header.row + 1 :][keep]
-        if line_numbers is not None
-        else keep.astype(np.int64) + first + header.row + 1
-    )
+        cols = {j: c.take(keep) for j, c in cols.items()}
+        numbers = numbers[keep]
+        kept_grid_rows = keep + header.row + 1
+    else:
+        kept_grid_rows = None
 
-    # Cells holding formulas without cached values.
-    if grid.formulas:
-        pos = {int(r): i for i, r in enumerate(keep + header.row + 1)}
-        for r, c in grid.formulas:
-            if r in pos and c in columns:
-                problem(
-                    "uncalculated_formula",
-                    "the cell holds a formula whose result was never calculated",
-                    row=first + r,
-                    column=header.texts[c],
-                    value=None,
-                )
-                columns[c][pos[r]] = ""
+    # -- error cells and uncalculated formulas the fast reader shows as blank
+    if grid.issues is not None:
+        suspect = np.zeros(len(numbers), dtype=bool)
+        for col in cols.values():
+            suspect |= col.blank
+        if suspect.any():
+            where_rows = np.flatnonzero(suspect)
+            grid_rows = (
+                kept_grid_rows[where_rows]
+                if kept_grid_rows is not None
+                else where_rows + header.row + 1
+            )
+            pos = {int(g): int(i) for g, i in zip(grid_rows, where_rows, strict=True)}
+            for r, c, rule, message, value in grid.issues(set(pos), set(cols)):
+                probs.add(rule, message, row=grid.first_row + r, column=texts[c], value=value)
+                cols[c].raw[pos[r]] = "\x00issue"
+                cols[c] = _values.Column(cols[c].raw)
 
+    # -- values
     out: dict[str, Any] = {}
     blanks: dict[str, np.ndarray] = {}
     for c, j in by_col.items():
-        typed, bad, is_blank = _values.to_column(columns[j], table.columns[c], year=year)
+        col = cols[j]
+        typed, bad = _values.to_column(col, table.columns[c], year=year)
         for i, value, rule, message in bad:
-            problem(
-                rule, message, row=int(row_numbers[i]), column=header.texts[j], value=_show(value)
-            )
+            if value == "\x00issue":
+                continue
+            probs.add(rule, message, row=int(numbers[i]), column=texts[j], value=_show(value))
         out[c] = typed
-        blanks[c] = is_blank
-    required = set(table.required) | set(table.key)
-    for c in required & set(out):
-        missing = np.flatnonzero(blanks[c])
-        for i in missing[:1000]:
-            problem(
+        blanks[c] = col.blank
+    required = (set(table.required) | set(table.key)) & set(out)
+    for c in sorted(required, key=list(table.columns).index):
+        for i in np.flatnonzero(blanks[c]):
+            probs.add(
                 "missing_value",
                 f"{c} is blank",
-                row=int(row_numbers[i]),
-                column=header.texts[by_col[c]],
+                row=int(numbers[i]),
+                column=texts[by_col[c]],
                 value=None,
             )
     for group in table.any_of:
-        have = [c for c in group if c in out]
-        if have and len(have) == 1 and have[0] not in required:
-            for i in np.flatnonzero(blanks[have[0]])[:1000]:
-                problem(
-                    "missing_value",
-                    f"{have[0]} is blank",
-                    row=int(row_numbers[i]),
-                    column=header.texts[by_col[have[0]]],
-                    value=None,
-                )
-        elif len(have) > 1:
+        have = [c for c in group if c in out and c not in required]
+        if len(have) == len([c for c in group if c in out]) and have:
             both = np.logical_and.reduce([blanks[c] for c in have])
-            for i in np.flatnonzero(both)[:1000]:
-                problem(
+            for i in np.flatnonzero(both):
+                probs.add(
                     "missing_value",
-                    f"{' and '.join(have)} are all blank",
-                    row=int(row_numbers[i]),
+                    f"{' and '.join(have)} blank",
+                    row=int(numbers[i]),
+                    column=texts[by_col[have[0]]],
                     value=None,
                 )
-
     if is_wide:
-        frame, row_numbers = _melt(
-            out, header, wide, columns, row_numbers, problems, where, year=year
-        )
+        frame, numbers = _melt(out, header, wide, cols, numbers, probs)
     else:
         frame = pd.DataFrame(out)
-    if problems:
-        raise DataError(problems)
-    frame = _canonical_order(frame, kind)
-    frame.attrs["dropped"] = dropped_frame(dropped_rows)
-    frame.attrs["source"] = {"file": grid.file, "sheet": grid.sheet}
-    return frame, row_numbers
+    probs.raise_if_any()
+    frame = frame[[c for c in table.columns if c in frame.columns]]
+    frame.attrs["dropped"] = dropped_frame(dropped)
+    names = {c: texts[j] for c, j in by_col.items()}
+    if is_wide:
+        names["month"] = "/".join(texts[j] for j in wide[:1]) + "…"
+    return Read(frame, numbers, names, grid.file, grid.sheet)
 
 
-def _show(value: Any) -> Any:
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return None
-    return str(value)
-
-
-def _melt(out, header, wide, columns, row_numbers, problems, where, *, year):
-    n = len(row_numbers)
-    id_frame = pd.DataFrame(out)
-    pieces = []
-    rows_out = []
+def _melt(
+    out: dict[str, Any],
+    header: Header,
+    wide: list[int],
+    cols: dict[int, _values.Column],
+    numbers: np.ndarray,
+    probs: _Problems,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Months as columns → one row per row × month (blank cells are no row)."""
+    n = len(numbers)
+    months: dict[pd.Period, dict[str, np.ndarray]] = {}
     for j in wide:
-        month = header.months[j]
-        if not isinstance(month, pd.Period):
-            continue
-        measure = header.measures[j] or "units"
-        typed, bad, is_blank = _values.to_number(columns[j])
+        values, bad = _values.to_number(cols[j])
         for i, value, rule, message in bad:
-            problems.append(
-                {
-                    **where,
-                    "rule": rule,
-                    "message": message,
-                    "row": int(row_numbers[i]),
-                    "column": header.texts[j],
-                    "value": _show(value),
-                }
+            probs.add(
+                rule, message, row=int(numbers[i]), column=header.texts[j], value=_show(value)
             )
-        piece = id_frame.copy()
-        piece["month"] = pd.PeriodIndex([month] * n, freq="M")
-        piece["_measure"] = measure
-        piece["_value"] = typed
-        piece["_blank"] = is_blank
-        pieces.append(piece)
-        rows_out.append(row_numbers)
-    long = pd.concat(pieces, ignore_index=True)
-    rows = np.concatenate(rows_out)
-    keys = [c for c in long.columns if c not in ("_measure", "_value", "_blank")]
-    long = long.assign(_row=rows)
-    both = long.pivot_table(
-        index=[*keys, "_row"],
-        columns="_measure",
-        values="_value",
-        aggfunc="first",
-        dropna=False,
-        observed=True,
-        sort=False,
+        measure = header.measures[j] or "units"
+        values = np.where(cols[j].blank, np.nan, values)
+        months.setdefault(header.months[j], {})[measure] = values
+    measures = sorted({m for d in months.values() for m in d}, key=["units", "amount"].index)
+    pieces_idx, pieces_month, pieces_val = [], [], {m: [] for m in measures}
+    for month, d in months.items():
+        stacked = [d[m] for m in measures if m in d]
+        has = np.logical_or.reduce([~np.isnan(v) for v in stacked])
+        idx = np.flatnonzero(has)
+        pieces_idx.append(idx)
+        pieces_month.append(np.full(len(idx), month.ordinal, dtype=np.int64))
+        for m in measures:
+            pieces_val[m].append(d[m][idx] if m in d else np.full(len(idx), np.nan))
+    idx = np.concatenate(pieces_idx) if pieces_idx else np.zeros(0, dtype=np.int64)
+    order = np.lexsort((np.concatenate(pieces_month), idx)) if len(idx) else idx
+    take = idx[order]
+    frame = pd.DataFrame(
+        {c: (v[take] if not isinstance(v, list) else [v[i] for i in take]) for c, v in out.items()}
     )
-    blank = long.groupby([*keys, "_row"], sort=False, observed=True)["_blank"].all()
-    both = both[~blank.reindex(both.index).to_numpy()].reset_index()
-    rows = both.pop("_row").to_numpy()
-    both.columns.name = None
-    return both, rows
-
-
-def _canonical_order(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
-    cols = [c for c in TABLES[kind].columns if c in frame.columns]
-    return frame[cols]
+    frame["month"] = pd.PeriodIndex.from_ordinals(np.concatenate(pieces_month)[order], freq="M")
+    for m in measures:
+        frame[m] = np.concatenate(pieces_val[m])[order]
+    if n and not len(frame):
+        probs.add("empty", "no month column holds a value")
+    return frame, numbers[take]

@@ -65,7 +65,7 @@ def normalise_text(value: str) -> str:
 
 def is_blank(value: Any) -> bool:
     """True for empty cells and the dash-like placeholders of :data:`BLANKS`."""
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
@@ -386,150 +386,225 @@ def parse_rating(value: Any) -> int:
 
 # --------------------------------------------------------------------------- columns
 
-
-def _distinct(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
-    """Factorise a column, keeping bools apart from 0/1 and text apart from numbers."""
-    arr = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
-    keyed = np.empty(len(arr), dtype=object)
-    keyed[:] = [("<bool>", v) if type(v) is bool else v for v in arr]
-    codes, uniques = pd.factorize(keyed, use_na_sentinel=False)
-    out = [u[1] if isinstance(u, tuple) else u for u in uniques]
-    return codes, out
+_NUMERIC_KINDS = frozenset({"floating", "integer", "mixed-integer-float"})
 
 
-def _factorize_fast(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
-    arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
-    kind = pd.api.types.infer_dtype(arr, skipna=False)
-    if kind == "mixed" or kind == "boolean" or "bool" in kind:
-        return _distinct(arr)
-    codes, uniques = pd.factorize(arr, use_na_sentinel=False)
-    return codes, list(uniques)
+class Column:
+    """The raw cells of one column, factorised once (values repeat in company files).
 
-
-def _each_distinct(
-    values: Sequence[Any], parse: Callable[[Any], Any], *, blank: Any
-) -> tuple[list[Any], np.ndarray, list[Bad], np.ndarray]:
-    """Parse every distinct value once.
-
-    Returns the parsed uniques, the codes, the problems and a blank mask.
+    Parameters
+    ----------
+    raw
+        1-D object array of cells as the reader returned them.
     """
-    codes, uniques = _factorize_fast(values)
-    parsed: list[Any] = []
-    bad_unique: dict[int, tuple[str, str]] = {}
-    blank_unique = np.zeros(len(uniques) + 1, dtype=bool)
-    for i, u in enumerate(uniques):
-        if is_blank(u):
-            parsed.append(blank)
-            blank_unique[i] = True
-            continue
-        try:
-            parsed.append(parse(u))
-        except _Refuse as err:
-            parsed.append(blank)
-            bad_unique[i] = (err.rule, err.message)
-    problems: list[Bad] = []
-    if bad_unique:
-        is_bad = np.zeros(len(uniques), dtype=bool)
-        is_bad[list(bad_unique)] = True
-        for pos in np.flatnonzero(is_bad[codes]):
-            u = int(codes[pos])
-            rule, msg = bad_unique[u]
-            problems.append((int(pos), uniques[u], rule, msg))
-    return parsed, codes, problems, blank_unique[codes]
+
+    def __init__(self, raw: np.ndarray):
+        self.raw = raw
+        self.kind = pd.api.types.infer_dtype(raw, skipna=False) if len(raw) else "empty"
+        self._codes: np.ndarray | None = None
+        self._uniques: list[Any] | None = None
+        self._blank: np.ndarray | None = None
+
+    @property
+    def numeric(self) -> bool:
+        """Every cell is a number (the fast path: no text to parse)."""
+        return self.kind in _NUMERIC_KINDS
+
+    def distinct(self) -> tuple[np.ndarray, list[Any]]:
+        """Codes into the distinct values; bools are kept apart from 0/1."""
+        if self._codes is None:
+            raw = self.raw
+            if self.kind in ("mixed", "boolean") or (
+                self.kind not in ("string", "empty") and not self.numeric
+            ):
+                keyed = np.empty(len(raw), dtype=object)
+                keyed[:] = [("<bool>", v) if type(v) is bool else v for v in raw]
+                codes, uniques = pd.factorize(keyed)
+                values = [u[1] if isinstance(u, tuple) else u for u in uniques]
+            else:
+                codes, uniques = pd.factorize(raw)
+                values = list(uniques)
+            if (codes < 0).any():  # None / NaN cells
+                codes = np.where(codes < 0, len(values), codes)
+                values.append(None)
+            self._codes, self._uniques = codes, values
+        return self._codes, self._uniques  # type: ignore[return-value]
+
+    @property
+    def blank(self) -> np.ndarray:
+        """Mask of blank cells (empty, None, NaN, or a dash placeholder)."""
+        if self._blank is None:
+            if self.numeric:
+                self._blank = np.isnan(self.raw.astype(float))
+            else:
+                codes, uniques = self.distinct()
+                flags = np.fromiter((is_blank(u) for u in uniques), dtype=bool, count=len(uniques))
+                self._blank = flags[codes] if len(uniques) else np.zeros(len(codes), dtype=bool)
+        return self._blank
+
+    def matches(self, test: Callable[[Any], bool]) -> np.ndarray:
+        """Mask of cells whose value passes ``test`` (evaluated once per distinct value)."""
+        if self.numeric:
+            return np.zeros(len(self.raw), dtype=bool)
+        codes, uniques = self.distinct()
+        flags = np.fromiter((bool(test(u)) for u in uniques), dtype=bool, count=len(uniques))
+        return flags[codes] if len(uniques) else np.zeros(len(codes), dtype=bool)
+
+    def take(self, keep: np.ndarray) -> Column:
+        """The cells at positions ``keep`` (factorisation carried over)."""
+        out = Column.__new__(Column)
+        out.raw = self.raw[keep]
+        out.kind = self.kind
+        out._codes = self._codes[keep] if self._codes is not None else None
+        out._uniques = self._uniques
+        out._blank = self._blank[keep] if self._blank is not None else None
+        return out
+
+    def parse(self, parse: Callable[[Any], Any], *, blank: Any) -> tuple[list[Any], list[Bad]]:
+        """Parse every distinct value once; returns the parsed distinct values and problems.
+
+        Blank cells parse to ``blank``; text showing an Excel error (#N/A) is refused.
+        """
+        codes, uniques = self.distinct()
+        parsed: list[Any] = []
+        bad_unique: dict[int, tuple[str, str]] = {}
+        for i, u in enumerate(uniques):
+            if is_blank(u):
+                parsed.append(blank)
+                continue
+            try:
+                err = _cell_error(u)
+                if err:
+                    raise err
+                parsed.append(parse(u))
+            except _Refuse as err:
+                parsed.append(blank)
+                bad_unique[i] = (err.rule, err.message)
+        problems: list[Bad] = []
+        if bad_unique:
+            is_bad = np.zeros(len(uniques), dtype=bool)
+            is_bad[list(bad_unique)] = True
+            for pos in np.flatnonzero(is_bad[codes]):
+                u = int(codes[pos])
+                rule, msg = bad_unique[u]
+                problems.append((int(pos), uniques[u], rule, msg))
+        return parsed, problems
 
 
-def to_number(values: Sequence[Any]) -> tuple[np.ndarray, list[Bad], np.ndarray]:
-    """A float column; returns (values, problems, blank mask)."""
-    arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
-    kind = pd.api.types.infer_dtype(arr, skipna=False)
-    if kind in ("floating", "integer", "mixed-integer-float"):
-        out = arr.astype(float)
+def _column(values: Sequence[Any] | Column) -> Column:
+    if isinstance(values, Column):
+        return values
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = list(values)
+    return Column(arr)
+
+
+def to_number(values: Sequence[Any] | Column) -> tuple[np.ndarray, list[Bad]]:
+    """A float column; returns (values, problems)."""
+    col = _column(values)
+    if col.numeric:
+        out = col.raw.astype(float)
         bad = np.flatnonzero(np.isinf(out))
-        probs = [(int(i), arr[i], "bad_number", f"{arr[i]!r} is not a finite number") for i in bad]
-        return out, probs, np.isnan(out)
-    parsed, codes, probs, blank = _each_distinct(arr, _number, blank=np.nan)
-    out = np.asarray(parsed, dtype=float)[codes] if len(arr) else np.zeros(0)
-    return out, probs, blank
+        raw = col.raw
+        return out, [(int(i), raw[i], "bad_number", f"{raw[i]!r} is not finite") for i in bad]
+    parsed, probs = col.parse(_number, blank=np.nan)
+    codes, _ = col.distinct()
+    out = np.asarray(parsed, dtype=float)[codes] if len(codes) else np.zeros(0)
+    return out, probs
+
+
+_NAT = np.iinfo(np.int64).min
 
 
 def to_month(
-    values: Sequence[Any], *, year: int | None = None
-) -> tuple[pd.PeriodIndex, list[Bad], np.ndarray]:
+    values: Sequence[Any] | Column, *, year: int | None = None
+) -> tuple[pd.PeriodIndex, list[Bad]]:
     """A ``Period[M]`` column; 202407 is July 2024, Excel serials are dates."""
-    arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
-    kind = pd.api.types.infer_dtype(arr, skipna=False)
-    if kind in ("floating", "integer", "mixed-integer-float") and len(arr):
-        num = arr.astype(float)
+    col = _column(values)
+    if col.numeric and len(col.raw):
+        num = col.raw.astype(float)
         whole = np.isfinite(num) & (num == np.floor(num))
-        yyyymm = whole & (num >= 190001) & (num <= 210012) & (np.mod(num, 100) >= 1)
-        yyyymm &= np.mod(num, 100) <= 12
-        if yyyymm.all():
+        rest = np.mod(num, 100)
+        if (whole & (num >= 190001) & (num <= 210012) & (rest >= 1) & (rest <= 12)).all():
             n = num.astype(np.int64)
             ordinal = (n // 100 - 1970) * 12 + (n % 100 - 1)
-            index = pd.PeriodIndex.from_ordinals(ordinal, freq="M")
-            return index, [], np.zeros(len(arr), dtype=bool)
-    parsed, codes, probs, blank = _each_distinct(
-        arr, lambda v: parse_month(v, year=year), blank=pd.NaT
-    )
-    ordinals = np.array(
-        [p.ordinal if isinstance(p, pd.Period) else np.iinfo(np.int64).min for p in parsed],
-        dtype=np.int64,
-    )
-    index = pd.PeriodIndex.from_ordinals(ordinals[codes] if len(arr) else ordinals[:0], freq="M")
-    return index, probs, blank
+            return pd.PeriodIndex.from_ordinals(ordinal, freq="M"), []
+    parsed, probs = col.parse(lambda v: parse_month(v, year=year).ordinal, blank=_NAT)
+    codes, _ = col.distinct()
+    ordinals = np.asarray(parsed, dtype=np.int64)
+    return pd.PeriodIndex.from_ordinals(ordinals[codes], freq="M"), probs
 
 
-def to_date(values: Sequence[Any]) -> tuple[pd.DatetimeIndex, list[Bad], np.ndarray]:
-    """A ``datetime64`` column (day resolution)."""
-    arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
-    parsed, codes, probs, blank = _each_distinct(
-        arr, lambda v: np.datetime64(parse_date(v, want_day=True), "ns"), blank=np.datetime64("NaT")
-    )
+def to_date(values: Sequence[Any] | Column) -> tuple[pd.DatetimeIndex, list[Bad]]:
+    """A ``datetime64[ns]`` column (dates; times of day are kept when given)."""
+    col = _column(values)
+
+    def parse(v: Any) -> np.datetime64:
+        if isinstance(v, dt.datetime):
+            return np.datetime64(v, "ns")
+        return np.datetime64(parse_date(v, want_day=True), "ns")
+
+    parsed, probs = col.parse(parse, blank=np.datetime64("NaT", "ns"))
+    codes, _ = col.distinct()
     stamps = np.asarray(parsed, dtype="datetime64[ns]")
-    out = stamps[codes] if len(arr) else stamps[:0]
-    return pd.DatetimeIndex(out), probs, blank
+    return pd.DatetimeIndex(stamps[codes]), probs
+
+
+def _strings(uniques: list[Any], codes: np.ndarray) -> Any:
+    """A pandas text array from distinct values and codes (built once, then taken)."""
+    arr = pd.array(np.asarray(uniques, dtype=object), dtype="str")
+    return arr.take(codes)
 
 
 def to_column(
-    values: Sequence[Any], column_type: str, *, year: int | None = None
-) -> tuple[Any, list[Bad], np.ndarray]:
+    values: Sequence[Any] | Column, column_type: str, *, year: int | None = None
+) -> tuple[Any, list[Bad]]:
     """Convert one column by its logical type (see :class:`repkit.schema.Table`).
 
-    Returns (typed values, problems, blank mask).
+    Returns the typed values (array-like, one per cell) and the problems.
     """
+    col = _column(values)
     if column_type == "float":
-        return to_number(values)
+        return to_number(col)
     if column_type == "month":
-        return to_month(values, year=year)
+        return to_month(col, year=year)
     if column_type == "date":
-        return to_date(values)
-    arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+        return to_date(col)
+    blank_value: Any = None
     if column_type in ("str", "code"):
-        parse = code_text
-        blank_value: Any = None
+        parse: Callable[[Any], Any] = code_text
+        if col.kind == "string":
+            codes, uniques = col.distinct()
+            if all(
+                u == u.strip() and u not in BLANKS and u.upper() not in EXCEL_ERRORS
+                for u in uniques
+            ):
+                return _strings(uniques, codes), []
     elif column_type == "period":
-        parse, blank_value = parse_half, None
+        parse = parse_half
     elif column_type == "bool":
-        parse, blank_value = parse_bool, None
+        parse = parse_bool
     elif column_type == "rating":
-        parse, blank_value = parse_rating, None
+        parse = parse_rating
     elif column_type == "list":
-        parse, blank_value = parse_list, None
+        parse = parse_list
     elif column_type in CODE_LISTS:
-        parse, blank_value = _code_parser(column_type), None
+        parse = _code_parser(column_type)
     else:
         raise ValueError(f"unknown column type {column_type!r}")
-    parsed, codes, probs, blank = _each_distinct(arr, parse, blank=blank_value)
+    parsed, probs = col.parse(parse, blank=blank_value)
+    codes, _ = col.distinct()
     if column_type == "list":
-        out = [list(parsed[c]) if parsed[c] is not None else [] for c in codes]
-        return out, probs, blank
+        return [list(parsed[c]) if parsed[c] is not None else [] for c in codes], probs
+    if column_type in ("str", "code", "period") or column_type in CODE_LISTS:
+        return _strings(parsed, codes), probs
     uniq = np.empty(len(parsed), dtype=object)
     uniq[:] = parsed
-    taken = uniq[codes] if len(arr) else uniq[:0]
+    taken = uniq[codes]
     if column_type == "rating":
-        return pd.array(taken, dtype="Int64"), probs, blank
+        return pd.array(taken, dtype="Int64"), probs
     if column_type == "bool":
-        if blank.any():
-            return pd.array(taken, dtype="boolean"), probs, blank
-        return taken.astype(bool), probs, blank
-    return taken, probs, blank
+        if any(p is None for p in parsed):
+            return pd.array(taken, dtype="boolean"), probs
+        return taken.astype(bool), probs
+    return taken, probs

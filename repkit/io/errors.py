@@ -28,6 +28,7 @@ RULES: dict[str, str] = {
     "too_large": "The file declares a size that would exhaust memory; export it again.",
     "duplicate_key": "Each key must appear once; merge or remove the repeated rows.",
     "unknown_reference": "Add the missing row to the referenced table or correct the code.",
+    "inexact_id": "Format the ID column as Text in Excel and enter the IDs again.",
     "prescription_by_doctor": (
         "Sales per doctor are prescription figures (统方), which Chinese rules forbid "
         "compiling; remove the doctor column and aggregate to department."
