@@ -428,7 +428,9 @@ def doctor_tiers(
     out["tier_auto"] = tier_auto
     out["tier"] = manual.where(manual.notna(), tier_auto) if n else tier_auto
     out["tier_source"] = np.where(manual.notna(), "manual", "auto") if n else []
-    out["pyramid"] = out["tier"].map(PYRAMID_LABELS)
+    for col in ("tier_auto", "tier", "tier_source"):
+        out[col] = out[col].astype("str")
+    out["pyramid"] = out["tier"].map(PYRAMID_LABELS).astype("str")
     return out
 
 

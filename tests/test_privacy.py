@@ -1,0 +1,152 @@
+"""Doctor pseudonymisation: keyed tokens, key discovery, suppression, mode labels."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import stat
+
+import pandas as pd
+import pytest
+
+import repkit as rk
+from repkit import privacy
+from repkit.privacy import PrivacyKeyError
+
+KEY = "0123456789abcdef" * 4  # 64 hex digits
+
+
+@pytest.fixture(autouse=True)
+def _no_key_env(monkeypatch, tmp_path):
+    monkeypatch.delenv(privacy.KEY_ENV, raising=False)
+    monkeypatch.delenv(privacy.KEY_FILE_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def test_token_is_hmac_sha256_of_the_id():
+    expected = hmac.new(bytes.fromhex(KEY), b"D00001", hashlib.sha256).hexdigest()[:10].upper()
+    assert privacy.tokens(["D00001"], key=KEY).tolist() == ["DR-" + expected]
+
+
+def test_tokens_stable_distinct_and_key_dependent():
+    a = privacy.tokens(["D1", "D2", "D1", None], key=KEY)
+    b = privacy.tokens(pd.Series(["D1"], index=[7]), key=KEY)
+    other = privacy.tokens(["D1"], key="another project key!")
+    assert a[0] == a[2] == b[7]
+    assert a[0] != a[1]
+    assert other[0] != a[0]
+    assert a[3] is None
+
+
+def test_short_key_refused():
+    with pytest.raises(PrivacyKeyError, match="too short"):
+        privacy.tokens(["D1"], key="short")
+
+
+def test_no_key_is_a_clear_error():
+    with pytest.raises(PrivacyKeyError, match="REPKIT_PRIVACY_KEY") as err:
+        privacy.setup("tokens")
+    assert "create_key" in str(err.value)
+    assert isinstance(err.value, ValueError)
+
+
+def test_key_from_environment(monkeypatch):
+    monkeypatch.setenv(privacy.KEY_ENV, KEY)
+    p = privacy.setup()
+    assert p.key == bytes.fromhex(KEY)
+    assert p.key_source == "$REPKIT_PRIVACY_KEY"
+    assert KEY not in repr(p)
+
+
+def test_key_file_from_environment(monkeypatch, tmp_path):
+    path = privacy.create_key(tmp_path / "keys" / "p.key")
+    monkeypatch.setenv(privacy.KEY_FILE_ENV, str(path))
+    assert privacy.load_key() == bytes.fromhex(path.read_text().strip())
+
+
+def test_project_key_file_found_in_parent(tmp_path, monkeypatch):
+    path = privacy.create_key(tmp_path / privacy.KEY_FILE_NAME)
+    sub = tmp_path / "reports" / "兰州"
+    sub.mkdir(parents=True)
+    monkeypatch.chdir(sub)
+    p = privacy.setup()
+    assert str(path) in p.key_source
+
+
+def test_create_key_file_is_private_and_never_overwritten(tmp_path):
+    path = privacy.create_key(tmp_path / "k.key")
+    assert len(path.read_text().strip()) == 64
+    if os.name == "posix":
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    with pytest.raises(FileExistsError):
+        privacy.create_key(path)
+
+
+def test_setup_create_key_makes_a_project_key_once(tmp_path):
+    p1 = privacy.setup(create_key=True)
+    assert (tmp_path / privacy.KEY_FILE_NAME).is_file()
+    assert "created now" in p1.key_source
+    p2 = privacy.setup(create_key=True)
+    assert p2.key == p1.key
+    assert "created now" not in p2.key_source
+
+
+def test_setup_bad_mode():
+    with pytest.raises(ValueError, match="valid modes: tokens, names"):
+        privacy.setup("hashed")
+
+
+def test_pseudonymise_replaces_ids_and_drops_names():
+    docs = pd.DataFrame({"doctor_id": ["D1", "D2"], "name": ["王明", "李华"], "tier": ["A", "C"]})
+    out = privacy.pseudonymise(docs, key=KEY)
+    assert list(out.columns) == ["doctor_id", "tier"]
+    assert out["doctor_id"].tolist() == privacy.tokens(["D1", "D2"], key=KEY).tolist()
+    assert docs["doctor_id"].tolist() == ["D1", "D2"]  # input untouched
+
+
+def test_policy_doctors_in_both_modes():
+    sched = pd.DataFrame({"doctor_id": ["D1", "D2"], "name": ["王明", "李华"]})
+    tok = privacy.setup(key=KEY).doctors(sched)
+    assert "name" not in tok
+    assert tok["doctor"].tolist() == tok["doctor_id"].tolist()
+    assert tok["doctor"].str.startswith("DR-").all()
+    names = privacy.setup("names").doctors(sched[["doctor_id"]], names=sched)
+    assert names["doctor"].tolist() == ["王明", "李华"]
+    assert names["doctor_id"].tolist() == ["D1", "D2"]
+    with pytest.raises(ValueError, match="doctor_id"):
+        privacy.setup("names").doctors(pd.DataFrame({"x": [1]}))
+
+
+def test_suppress_small_groups():
+    t = pd.DataFrame(
+        {"tier": ["A", "B", "C"], "doctors": [4, 5, 0], "mean_rating": [6.0, 5.0, 3.0]}
+    )
+    out = privacy.suppress(t, count="doctors")
+    assert out["suppressed"].tolist() == [True, False, False]
+    assert pd.isna(out.loc[0, "doctors"])
+    assert pd.isna(out.loc[0, "mean_rating"])
+    assert out.loc[1, "mean_rating"] == 5.0
+    assert out.loc[0, "tier"] == "A"
+    assert not privacy.suppress(t, count="doctors", min_group=0)["suppressed"].any()
+    with pytest.raises(ValueError, match="count column"):
+        privacy.suppress(t, count="people")
+
+
+def test_labels_name_the_mode():
+    assert "假名" in privacy.setup(key=KEY).label
+    assert "姓名" in privacy.setup("names").label
+    assert "少于 10 人" in privacy.setup(key=KEY, min_group=10).label
+
+
+def test_call_plan_tokens_everywhere(sample_ds):
+    ds = sample_ds.for_region("西宁")
+    p = privacy.setup(key=KEY)
+    cp = rk.activity.call_plan(ds, "2026-07", privacy=p)
+    raw = set(ds.doctors["doctor_id"])
+    for frame in (cp.schedule, cp.goals, cp.tiers, cp.moves):
+        assert not set(frame["doctor_id"]) & raw
+        assert frame["doctor_id"].str.startswith("DR-").all()
+        assert "name" not in frame
+    assert cp.privacy_label == p.label
+    assert "suppressed" in cp.pyramid
