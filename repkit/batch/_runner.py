@@ -436,7 +436,8 @@ class Runner:
             from repkit.report.html import notebook_to_html
 
             ok = result["status"] == "ok"
-            html = notebook_to_html(nb, code=not ok, title=f"{task['region']} {_title(nb)}".strip())
+            title = f"{task['region']} {_title(nb)}".strip()
+            html = notebook_to_html(nb, code=not ok, title=title, folder=staging)
             _store.write_text(staging / _store.HTML, html)
         result["timings"]["html"] = round(time.monotonic() - t2, 3)
         summary = staging / "summary.json"

@@ -142,7 +142,7 @@ def inside(root: Path, folder: str) -> Path:
 
 
 def _check_value(name: str, value: Any, problems: list[str], depth: int = 0) -> Any:
-    if hasattr(value, "item") and type(value).__module__ == "numpy" and not hasattr(value, "shape"):
+    if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
         value = value.item()
     if value is None or isinstance(value, (bool, int, str)):
         return value

@@ -13,6 +13,7 @@ import html
 import re
 import threading
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -88,7 +89,9 @@ def _toc(body: str) -> str:
     return f'<nav class="rk-toc"><b>目录 Contents</b><ol>{"".join(items)}</ol></nav>'
 
 
-def notebook_to_html(nb: Any, *, code: bool = False, title: str | None = None) -> str:
+def notebook_to_html(
+    nb: Any, *, code: bool = False, title: str | None = None, folder: str | Path | None = None
+) -> str:
     r"""Convert an executed notebook to one self-contained HTML page.
 
     Parameters
@@ -99,6 +102,9 @@ def notebook_to_html(nb: Any, *, code: bool = False, title: str | None = None) -
         Show code cells (default False: readers see narrative, tables and charts only).
     title
         The page title; defaults to the notebook's ``metadata.title`` or "Notebook".
+    folder
+        Where images linked from markdown (``![](chart.png)``) are found; they are
+        embedded as data. Default: the current folder.
 
     Returns
     -------
@@ -123,7 +129,8 @@ def notebook_to_html(nb: Any, *, code: bool = False, title: str | None = None) -
         nb = copy.copy(nb)
         nb.metadata = copy.deepcopy(nb.metadata)
         nb.metadata["title"] = title
-    body, _ = _exporter(code).from_notebook_node(nb, resources={"repkit_css": PRINT_CSS})
+    resources = {"repkit_css": PRINT_CSS, "metadata": {"path": str(folder or "."), "name": "Notebook"}}
+    body, _ = _exporter(code).from_notebook_node(nb, resources=resources)
     return body.replace("<!--repkit-toc-->", _toc(body), 1)
 
 

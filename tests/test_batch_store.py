@@ -1,0 +1,341 @@
+"""Batch building blocks without kernels: folder names, parameters, hashes, commits, HTML."""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from repkit.batch import _store, check_params, folder_names, summary_table
+from repkit.report.html import index_html, notebook_to_html
+
+RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10))}
+RESERVED |= {f"LPT{i}" for i in range(1, 10)}
+
+
+def _safe(name: str) -> None:
+    assert name
+    assert name not in (".", "..")
+    assert not any(c in name for c in '/\\:*?"<>|')
+    assert not name.startswith((".", " "))
+    assert not name.endswith((".", " "))
+    assert name.split(".")[0].strip().upper() not in RESERVED
+    assert len(name.encode("utf-8")) <= 100
+    assert all(unicodedata.category(c)[0] != "C" for c in name)
+
+
+# ---------------------------------------------------------------------------- folder names
+
+
+def test_chinese_names_are_kept_as_they_are():
+    assert folder_names(["兰州", "西宁", "区域007", "Xi'an"]) == {
+        "兰州": "兰州",
+        "西宁": "西宁",
+        "区域007": "区域007",
+        "Xi'an": "Xi'an",
+    }
+
+
+@pytest.mark.parametrize(
+    "region",
+    [
+        "../etc",
+        "..",
+        ".",
+        "a/../../b",
+        "..\\..\\windows",
+        "兰州／城关",
+        "兰州＼城关",
+        "．．／passwd",
+        "a∕b",
+        "a⁄b",
+        "CON",
+        "con",
+        "Con.txt",
+        "LPT1",
+        "com9 ",
+        "index.html",
+        "MANIFEST.JSON",
+        " 兰州 ",
+        "兰州.",
+        "a\x00b",
+        "a\nb",
+        "a\u202eb",
+        "a\u200bb",
+        "",
+        "西" * 200,
+    ],
+)
+def test_dangerous_names_become_one_safe_component(region, tmp_path):
+    folder = folder_names([region])[region]
+    _safe(folder)
+    path = _store.inside(tmp_path, folder)
+    assert path.parent == tmp_path.resolve()
+
+
+def test_changed_names_stay_readable():
+    names = folder_names(["兰州／城关", "西" * 200])
+    assert names["兰州／城关"].startswith("兰州_城关-")
+    assert names["西" * 200].startswith("西" * 20)
+
+
+def test_case_and_unicode_collisions_get_distinct_folders():
+    regions = ["Xian", "XIAN", "xian", "é", "e\u0301", "a/b", "a_b"]
+    names = folder_names(regions)
+    keys = {unicodedata.normalize("NFC", n).casefold() for n in names.values()}
+    assert len(keys) == len(regions)
+
+
+def test_folder_of_a_changed_name_does_not_depend_on_the_other_regions():
+    alone = folder_names(["../x"])["../x"]
+    assert folder_names(["兰州", "../x", "西宁"])["../x"] == alone
+
+
+@given(st.lists(st.text(min_size=0, max_size=40), min_size=1, max_size=8, unique=True))
+def test_folder_names_are_always_safe_and_unique(regions):
+    names = folder_names(regions)
+    assert set(names) == set(regions)
+    for name in names.values():
+        _safe(name)
+    keys = {unicodedata.normalize("NFC", n).casefold() for n in names.values()}
+    assert len(keys) == len(regions)
+
+
+def test_inside_refuses_to_leave_the_folder(tmp_path):
+    for bad in ("..", "../x", "a/b", ""):
+        with pytest.raises(ValueError, match="would leave"):
+            _store.inside(tmp_path, bad)
+
+
+# ---------------------------------------------------------------------------- parameters
+
+
+def test_params_accept_json_scalars_and_lists():
+    params = {
+        "half": "2026H2",
+        "growth": 0.5,
+        "n": 3,
+        "flag": True,
+        "none": None,
+        "products": ("A", "B"),
+        "grid": [[1, 2], [3]],
+        "np_value": np.float64(0.25),
+    }
+    out = check_params(params)
+    assert out["products"] == ["A", "B"]
+    assert out["np_value"] == 0.25
+    assert type(out["np_value"]) is float
+    json.dumps(out)
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"1x": 1}, "not a Python identifier"),
+        ({"a-b": 1}, "not a Python identifier"),
+        ({"import os": 1}, "not a Python identifier"),
+        ({"class": 1}, "not a Python identifier"),
+        ({"region": "兰州"}, "set by the batch"),
+        ({"out": "/tmp"}, "set by the batch"),
+        ({"data": "x"}, "set by the batch"),
+        ({"x": {"a": 1}}, "JSON scalars"),
+        ({"x": {1, 2}}, "JSON scalars"),
+        ({"x": math.nan}, "finite"),
+        ({"x": [1, math.inf]}, "finite"),
+        ({"x": object()}, "JSON scalars"),
+        ({"x": b"bytes"}, "JSON scalars"),
+    ],
+)
+def test_bad_params_are_refused(params, match):
+    with pytest.raises(ValueError, match=match):
+        check_params(params)
+
+
+def test_unknown_param_names_list_the_valid_ones():
+    with pytest.raises(ValueError, match="grwoth: not a parameter of the template; valid: growth"):
+        check_params({"grwoth": 0.5}, allowed=["data", "region", "out", "growth"])
+
+
+def test_all_bad_params_are_reported_at_once():
+    with pytest.raises(ValueError, match="(?s)1a.*region.*dict"):
+        check_params({"1a": 1, "region": "x", "z": {"k": 1}})
+
+
+def test_params_must_be_a_mapping():
+    with pytest.raises(TypeError, match="mapping"):
+        check_params([("a", 1)])
+
+
+# ---------------------------------------------------------------------------- hashes
+
+
+def test_input_hash_follows_content_not_hidden_files(tmp_path):
+    (tmp_path / "a.csv").write_text("x")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.xlsx").write_bytes(b"1")
+    first = _store.hash_path(tmp_path)
+    (tmp_path / "~$a.xlsx").write_text("excel lock file")
+    (tmp_path / ".DS_Store").write_text("finder")
+    assert _store.hash_path(tmp_path) == first
+    (tmp_path / "sub" / "b.xlsx").write_bytes(b"2")
+    assert _store.hash_path(tmp_path) != first
+
+
+def test_fingerprint_ignores_key_order():
+    a = _store.fingerprint(params={"a": 1, "b": 2}, version="1")
+    assert a == _store.fingerprint(version="1", params={"b": 2, "a": 1})
+    assert a != _store.fingerprint(params={"a": 1, "b": 3}, version="1")
+
+
+# ---------------------------------------------------------------------------- commits
+
+
+def _stage(root: Path, files: dict[str, str]) -> Path:
+    staging = root / ".staging" / "r.1"
+    staging.mkdir(parents=True)
+    for name, text in files.items():
+        (staging / name).parent.mkdir(parents=True, exist_ok=True)
+        (staging / name).write_text(text)
+    return staging
+
+
+def test_commit_ok_replaces_outputs_and_drops_stale_ones(tmp_path):
+    target = tmp_path / "兰州"
+    target.mkdir()
+    for name in ("plan.ipynb", "old_chart.png", "plan.failed.ipynb", "notes_by_user.txt"):
+        (target / name).write_text("old")
+    staging = _stage(tmp_path, {"plan.ipynb": "new", "plan.html": "new", "charts/a.png": "new"})
+    files = _store.commit_ok(staging, target, previous=["plan.ipynb", "old_chart.png"])
+    assert files == ["charts/a.png", "plan.html", "plan.ipynb"]
+    assert (target / "plan.ipynb").read_text() == "new"
+    assert not (target / "old_chart.png").exists()
+    assert not (target / "plan.failed.ipynb").exists()
+    assert (target / "notes_by_user.txt").exists()  # not ours: left alone
+    assert not staging.exists()
+
+
+def test_commit_ok_never_deletes_outside_the_region_folder(tmp_path):
+    (tmp_path / "keep.txt").write_text("x")
+    target = tmp_path / "r"
+    staging = _stage(tmp_path, {"plan.ipynb": "new"})
+    _store.commit_ok(staging, target, previous=["../keep.txt", "/etc/hostname"])
+    assert (tmp_path / "keep.txt").exists()
+
+
+def test_commit_failed_keeps_the_good_outputs(tmp_path):
+    target = tmp_path / "兰州"
+    target.mkdir()
+    (target / "plan.ipynb").write_text("good")
+    (target / "plan.xlsx").write_text("good")
+    staging = _stage(tmp_path, {"plan.ipynb": "bad", "plan.html": "bad", "plan.xlsx": "half"})
+    kept = _store.commit_failed(staging, target)
+    assert kept == ["plan.failed.ipynb", "plan.failed.html"]
+    assert (target / "plan.ipynb").read_text() == "good"
+    assert (target / "plan.xlsx").read_text() == "good"
+    assert (target / "plan.failed.ipynb").read_text() == "bad"
+    assert not staging.exists()
+
+
+def test_manifest_is_written_atomically_and_read_back(tmp_path):
+    _store.write_json(tmp_path / "manifest.json", {"regions": {"兰州": {"status": "ok"}}})
+    assert _store.read_manifest(tmp_path)["regions"]["兰州"]["status"] == "ok"
+    assert [p.name for p in tmp_path.iterdir()] == ["manifest.json"]
+    (tmp_path / "manifest.json").write_text("{broken")
+    assert _store.read_manifest(tmp_path) == {}
+
+
+def test_lock_refuses_a_second_batch_on_the_same_folder(tmp_path):
+    with _store.Lock(tmp_path), pytest.raises(RuntimeError, match="another batch"):
+        _store.Lock(tmp_path).__enter__()
+    with _store.Lock(tmp_path):
+        pass
+
+
+# ---------------------------------------------------------------------------- HTML
+
+
+def test_notebook_html_hides_code_and_embeds_images(tmp_path):
+    png = tmp_path / "chart.png"
+    png.write_bytes(
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+        )
+    )
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# 兰州 计划\n## 1 上半年回顾\n![c](chart.png)\n### 细节"),
+            new_code_cell("very_secret_code = 1"),
+            new_markdown_cell("## 2 预测"),
+        ]
+    )
+    nb.cells[1].outputs = [new_output("stream", name="stdout", text="visible output")]
+    page = notebook_to_html(nb, title="兰州", folder=tmp_path)
+    assert "very_secret_code" not in page
+    assert "visible output" in page
+    assert "data:image/png;base64," in page
+    assert "<script src=" not in page
+    toc = page.split('<nav class="rk-toc">')[1].split("</nav>")[0]
+    assert "1 上半年回顾" in toc
+    assert "细节" in toc
+    assert "2 预测" in toc
+    assert "@media print" in page
+    with_code = notebook_to_html(nb, code=True)
+    assert "very_secret_code" in with_code
+
+
+def test_index_escapes_region_names_and_quotes_links():
+    manifest = {
+        "counts": {"ok": 1, "failed": 1},
+        "regions": {
+            "<script>x</script>": {
+                "folder": "_script_x_script_-1",
+                "status": "failed",
+                "error": {"exception": "DataError", "message": "<b>bad</b>", "cell": 3},
+                "failure_files": ["plan.failed.html"],
+            },
+            "兰州 城关": {
+                "folder": "兰州 城关",
+                "status": "ok",
+                "output": {"files": ["plan.html", "plan.xlsx", "plan.ipynb"]},
+                "summary": {"completion_rate": 0.5, "target_units": 1234, "half": "2026H2"},
+            },
+        },
+    }
+    page = index_html(manifest)
+    assert "<script>" not in page
+    assert "&lt;b&gt;bad&lt;/b&gt;" in page
+    assert 'href="%E5%85%B0%E5%B7%9E%20%E5%9F%8E%E5%85%B3/plan.html"' in page
+    assert "50.0%" in page
+    assert "1,234" in page
+    assert "plan.failed.html" in page
+
+
+def test_summary_table_lists_failures_first():
+    manifest = {
+        "duration_s": 3.0,
+        "regions": {
+            "a": {"status": "ok", "duration_s": 1.0},
+            "b": {"status": "timeout", "duration_s": 2.0, "error": {"message": "slow"}},
+        },
+    }
+    text = summary_table(manifest)
+    lines = text.splitlines()
+    assert lines[1].startswith("b")
+    assert lines[-1] == "2 regions: 1 ok, 1 timeout in 3.0s"
+
+
+def test_read_notebook_written_by_commit_is_valid(tmp_path):
+    nb = new_notebook(cells=[new_code_cell("1")])
+    staging = _stage(tmp_path, {})
+    nbformat.write(nb, str(staging / "plan.ipynb"))
+    _store.commit_ok(staging, tmp_path / "r")
+    nbformat.validate(nbformat.read(str(tmp_path / "r" / "plan.ipynb"), as_version=4))
