@@ -378,7 +378,7 @@ _SHARED_ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "distributor": ("商业公司", "经销商", "配送商", "商业", "distributor"),
     "units": ("数量", "盒数", "支数", "销量", "销售数量", "units", "qty", "quantity"),
-    "amount": ("金额", "销售额", "销售金额", "amount", "sales_amount", "value"),
+    "amount": ("金额", "销售额", "销售金额", "amount", "sales_amount", "salesamount", "value"),
     "doctor_id": ("医生", "医生姓名", "医生编码", "医生代码", "doctor", "doctor_id"),
     "date": ("日期", "拜访日期", "拜访时间", "date", "visit_date"),
     "period": ("期间", "考核期间", "半年", "period", "half"),

@@ -95,16 +95,27 @@ _LATIN_MOJIBAKE = re.compile("[\u00c0-\u00ef][\u0080-\u00bf]")
 _GARBLE_MARKERS = ("锟斤拷", "烫烫烫", "屯屯屯", "\ufffd")
 
 
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
+
+
 def _utf8_read_as_gbk(text: str) -> bool:
-    """True when the text is UTF-8 bytes that were decoded as GBK/GB18030."""
-    cjk = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
-    if len(cjk) < 4:
+    """True when the text is UTF-8 bytes that were decoded as GBK/GB18030.
+
+    Each run of non-ASCII characters is encoded back to GB18030 and decoded as UTF-8;
+    Chinese written correctly almost never survives that, garbled text mostly does.
+    """
+    runs = _NON_ASCII_RUN.findall(text)
+    if len(runs) < 2:
         return False
-    try:
-        back = text.encode("gb18030").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return False
-    return sum("\u4e00" <= ch <= "\u9fff" for ch in back) >= len(cjk) // 3
+    back = 0
+    for run in runs:
+        try:
+            fixed = run.encode("gb18030").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if any("\u4e00" <= ch <= "\u9fff" for ch in fixed):
+            back += 1
+    return back >= max(2, len(runs) // 3)
 
 
 def refuse_mojibake(text: str, *, name: str) -> None:

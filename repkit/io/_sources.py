@@ -112,8 +112,8 @@ def _peek_text(head: bytes) -> str | None:
     ):
         if head.startswith(bom):
             return head[len(bom) :].decode(enc, errors="ignore")
-    if head.count(b"\x00") > len(head) // 4:
-        enc = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+    if b"\x00" in head and head.count(b"\x00") >= len(head) // 16:
+        enc = "utf-16-le" if head[1::2].count(0) >= head[0::2].count(0) else "utf-16-be"
         return head.decode(enc, errors="ignore")
     controls = sum(1 for b in head[:4096] if b < 9 or 13 < b < 32)
     if controls > 2:
@@ -367,8 +367,10 @@ def decode_text(data: bytes, *, name: str, encoding: str | None = None) -> str:
         candidates: tuple[str, ...] = ("utf-8-sig",)
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = ("utf-16",)
-    elif data[:4096].count(b"\x00") > len(data[:4096]) // 4:
-        candidates = ("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be",)
+    elif b"\x00" in data[:4096]:
+        head = data[:4096]
+        odd, even = head[1::2].count(0), head[0::2].count(0)
+        candidates = ("utf-16-le",) if odd >= even else ("utf-16-be",)
     else:
         candidates = ("utf-8", "gb18030")
     last: UnicodeDecodeError | None = None

@@ -65,13 +65,17 @@ class DroppedRows(pd.DataFrame):
 
     @property
     def _constructor(self):
-        return pd.DataFrame
+        return DroppedRows
 
-    def __eq__(self, other: object) -> bool:  # type: ignore[override]
-        return isinstance(other, pd.DataFrame) and bool(pd.DataFrame(self).equals(other))
+    def __eq__(self, other: object) -> Any:
+        if isinstance(other, pd.DataFrame):
+            return bool(pd.DataFrame(self).equals(pd.DataFrame(other)))
+        return super().__eq__(other)
 
-    def __ne__(self, other: object) -> bool:  # type: ignore[override]
-        return not self.__eq__(other)
+    def __ne__(self, other: object) -> Any:
+        if isinstance(other, pd.DataFrame):
+            return not self.__eq__(other)
+        return super().__ne__(other)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -172,24 +176,25 @@ def _candidate(top: list[Any], bottom: list[Any] | None, kind: str, year: int | 
             text = t
         else:
             col = None
-            for c in (f"{t}{b}", b, t):
-                if c and aliases.get(_norm(c)):
-                    col = aliases[_norm(c)]
-                    break
             text = t if t == b else " ".join(x for x in (t, b) if x)
         month: Any = None
         measure = None
-        if col is None:
-            if bottom is None:
+        if bottom is None:
+            if col is None:
                 month = _month_header(raw_t, year)
-            else:
-                for raw, other in ((raw_b, t), (raw_t, b)):
-                    month = _month_header(raw, year)
-                    y = _YEAR.match(_values.normalise_text(other)) if other else None
-                    if month == "no-year" and y:
-                        month = _month_header(raw, int(y.group(1)))
-                    if month is not None:
-                        measure = aliases.get(_norm(other)) if other else None
+        else:
+            for raw, other in ((raw_b, t), (raw_t, b)):
+                month = _month_header(raw, year)
+                y = _YEAR.match(_values.normalise_text(other)) if other else None
+                if month == "no-year" and y:
+                    month = _month_header(raw, int(y.group(1)))
+                if month is not None:
+                    measure = aliases.get(_norm(other)) if other else None
+                    break
+            if month is None:
+                for c in (f"{t}{b}", b, t):
+                    if c and aliases.get(_norm(c)):
+                        col = aliases[_norm(c)]
                         break
         texts.append(text)
         columns.append(col)
@@ -197,7 +202,13 @@ def _candidate(top: list[Any], bottom: list[Any] | None, kind: str, year: int | 
         measures.append(measure if measure in ("units", "amount") else None)
         if col:
             seen.add(col)
-    score = len(seen) + (1 if any(isinstance(m, pd.Period) for m in months) else 0)
+    mapped = [c for c in columns if c]
+    score = len(seen) - (len(mapped) - len(seen))
+    if any(isinstance(m, pd.Period) for m in months):
+        score += 2
+    elif any(m is not None for m in months):
+        score += 1
+    score += 1 if any(measures) else 0
     return Header(-1, texts, columns, months, measures, score, bottom is not None)
 
 
@@ -405,9 +416,11 @@ def build(grid: Grid, kind: str, *, year: int | None = None) -> Read:
                     value=texts[j],
                 )
         wide = [j for j in wide if isinstance(header.months[j], pd.Period)]
+        if not wide:
+            probs.raise_if_any()
     present = set(by_col)
     if is_wide:
-        present |= {"month", *(header.measures[j] or "units" for j in wide)}
+        present |= {"month", "units", *(header.measures[j] or "units" for j in wide)}
     for c in table.required:
         if c not in present:
             found = ", ".join(t for t in texts if t) or "none"
