@@ -260,7 +260,7 @@ def forecast_many(
     """
     levels = _check_args(horizon, method, level, calendar)
     keys = list(keys)
-    series = long_to_series(frame, keys=keys, month=month, value=value)
+    series = long_to_series(frame, keys=keys, month=month, value=value, align=True)
     _engine.assign_calendar(series, calendar, pooled=True)
     results = _run_chunks(
         series, int(horizon), n_jobs=n_jobs, method=method, levels=levels, windows=windows

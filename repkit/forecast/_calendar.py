@@ -51,16 +51,24 @@ def _month_features(year: int, month: int) -> tuple[float, float, float, float]:
 
 
 def regressors(months: pd.PeriodIndex, option: str) -> np.ndarray:
-    """Calendar regressors of ``option`` for ``months`` (len(months), k)."""
+    """Calendar regressors of ``option`` for consecutive ``months`` (len(months), k)."""
+    if option not in OPTIONS[1:]:
+        raise ValueError(f"calendar must be one of {OPTIONS}, got {option!r}")
+    if not len(months):
+        return np.zeros((0, 0 if option == "none" else 2))
+    return _regressors(int(months[0].ordinal), len(months), option)
+
+
+@functools.lru_cache(maxsize=1024)
+def _regressors(first: int, n: int, option: str) -> np.ndarray:
     if option == "none":
-        return np.zeros((len(months), 0))
+        return np.zeros((n, 0))
+    months = pd.period_range(pd.Period(ordinal=first, freq="M"), periods=n, freq="M")
     feats = np.array([_month_features(p.year, p.month) for p in months], dtype=float)
-    feats = feats.reshape(len(months), 4)
-    if option == "cn":
-        return feats[:, [0, 1]]
-    if option == "weekdays":
-        return feats[:, [2, 3]]
-    raise ValueError(f"calendar must be one of {OPTIONS}, got {option!r}")
+    feats = feats.reshape(n, 4)
+    out = feats[:, [0, 1]] if option == "cn" else feats[:, [2, 3]]
+    out.setflags(write=False)
+    return out
 
 
 def _diff_design(logy: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -25,6 +25,8 @@ INTERMITTENT_SHARE = 0.3
 """Share of zero months from which a series is treated as intermittent demand."""
 LAUNCH_GAP = 12
 """Leading zero months from which a sparse series counts as launched in the history."""
+CALENDAR_MIN = 24
+"""Months of positive history from which a series' own calendar effects are estimated."""
 REGULAR_MIN = 27
 """Months of history from which seasonal models are candidates (two years + 3 to test)."""
 POOL_MIN = 300
@@ -397,8 +399,9 @@ def classify(y: np.ndarray) -> tuple[str, int, bool]:
     Kinds: ``zero`` (no sales), ``intermittent`` (at least :data:`INTERMITTENT_SHARE`
     zero months), else by length ``regular``, ``short`` or ``tiny``. Leading zero months
     are a launch inside the history and are dropped (for sparse series only after
-    :data:`LAUNCH_GAP` silent months). Logs are used for positive series that were not
-    launched inside the history (a launch ramp on the log scale extrapolates explosively).
+    :data:`LAUNCH_GAP` silent months). Logs are used for positive regular series that were
+    not launched inside the history: on the log scale a launch ramp, or the noise of a
+    short history, extrapolates explosively.
     """
     nz = np.flatnonzero(y != 0)
     if not len(nz):
@@ -407,13 +410,14 @@ def classify(y: np.ndarray) -> tuple[str, int, bool]:
     eff = y[first:]
     if len(eff) >= 6 and (eff == 0).mean() >= INTERMITTENT_SHARE:
         return "intermittent", (first if first >= LAUNCH_GAP else 0), False
-    return _tier(len(eff)), first, first == 0 and bool((eff > 0).all())
+    tier = _tier(len(eff))
+    return tier, first, tier == "regular" and first == 0 and bool((eff > 0).all())
 
 
 def assign_calendar(series: list[Series], option: str, *, pooled: bool) -> str:
     """Estimate calendar effects and attach them to each series (``Series.calendar``).
 
-    Estimated on positive series with at least :data:`REGULAR_MIN` months. When
+    Estimated on positive series with at least :data:`CALENDAR_MIN` months. When
     ``pooled``, one option holds for all and the other non-sparse series take the
     pooled coefficients. Returns the option chosen for the batch.
     """
@@ -422,8 +426,10 @@ def assign_calendar(series: list[Series], option: str, *, pooled: bool) -> str:
     info = [classify(s.y) for s in series]
     est = [
         i
-        for i, (kind, first, log) in enumerate(info)
-        if log and len(series[i].y) - first >= REGULAR_MIN
+        for i, (kind, first, _log) in enumerate(info)
+        if kind not in ("zero", "intermittent")
+        and len(series[i].y) - first >= CALENDAR_MIN
+        and bool((series[i].y[first:] > 0).all())
     ]
     if not est:
         return "none"

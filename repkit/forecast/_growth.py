@@ -73,7 +73,7 @@ def growth(
     from repkit.forecast._input import long_to_series
 
     keys = list(keys)
-    series = long_to_series(frame, keys=keys, month=month, value=value)
+    series = long_to_series(frame, keys=keys, month=month, value=value, align=True)
     last = max(s.months[-1] for s in series)
     first = min(s.months[0] for s in series)
     target = Half.parse(half) if half is not None else Half.of(last + 1)

@@ -71,22 +71,40 @@ def summing_matrix(bottom: pd.DataFrame, levels: Sequence[str]) -> tuple[pd.Data
 
 
 def _shrunk_covariance(resid: np.ndarray) -> np.ndarray:
-    """Schäfer–Strimmer shrinkage of the covariance towards its diagonal (T × n input)."""
-    T, n = resid.shape
-    x = resid - resid.mean(axis=0)
-    var = (x**2).sum(axis=0) / max(T - 1, 1)
+    """Schäfer–Strimmer shrinkage of the error covariance towards its diagonal.
+
+    ``resid`` is months × nodes and may have gaps (series that start later, months
+    without a fitted value): variances and correlations use the months each node or pair
+    has. The shrinkage intensity is raised until the matrix is positive definite.
+    """
+    ok = np.isfinite(resid)
+    cnt = ok.sum(axis=0)
+    mean = np.where(ok, resid, 0.0).sum(axis=0) / np.maximum(cnt, 1)
+    x = np.where(ok, resid - mean, 0.0)
+    var = (x**2).sum(axis=0) / np.maximum(cnt - 1, 1)
+    known = (cnt >= 2) & (var > 0)
+    fallback = float(np.max(var[known])) if known.any() else 1.0
+    var = np.where(cnt >= 2, var, fallback)
     sd = np.sqrt(np.where(var > 0, var, 1.0))
     xs = x / sd
-    corr = xs.T @ xs / max(T - 1, 1)
-    w = xs[:, :, None] * xs[:, None, :]
-    var_r = ((w - w.mean(axis=0)) ** 2).sum(axis=0) * T / max((T - 1) ** 3, 1)
-    off = ~np.eye(n, dtype=bool)
+    pairs = ok.T.astype(float) @ ok
+    s1 = xs.T @ xs  # sum over months of w_tij = xs_ti xs_tj
+    s2 = (xs**2).T @ (xs**2)  # sum of w_tij squared
+    usable = pairs >= 3
+    corr = np.where(usable, s1 / np.maximum(pairs - 1, 1), 0.0)
+    var_r = np.where(
+        usable, pairs / np.maximum(pairs - 1, 1) ** 3 * (s2 - s1**2 / np.maximum(pairs, 1)), 0.0
+    )
+    off = ~np.eye(len(var), dtype=bool)
     denom = (corr[off] ** 2).sum()
     lam = float(np.clip(var_r[off].sum() / denom, 0.0, 1.0)) if denom > 0 else 1.0
-    shrunk = (1 - lam) * corr
-    np.fill_diagonal(shrunk, 1.0)
     true_sd = np.sqrt(var)
-    return shrunk * np.outer(true_sd, true_sd)
+    while True:
+        shrunk = (1 - lam) * corr
+        np.fill_diagonal(shrunk, 1.0)
+        if lam >= 1.0 or np.linalg.eigvalsh(shrunk).min() > 1e-8:
+            return shrunk * np.outer(true_sd, true_sd)
+        lam = min(1.0, lam + max(0.05, (1 - lam) / 4))
 
 
 def _projection(S: np.ndarray, method: str, *, W=None, shares=None) -> np.ndarray:
@@ -208,12 +226,9 @@ def reconcile(
             res[c] = res[c].astype(str)
         rw = res.set_index([*levels, month])["residual"].unstack(month).reindex(node_index)
         R = rw.to_numpy(dtype="float64").T  # months × nodes
-        complete = np.isfinite(R).all(axis=1)
-        if method == "mint_shrink" and complete.sum() >= 3:
-            W = _shrunk_covariance(R[complete])
-        else:
-            var = np.nanmean(R**2, axis=0)
-            W = np.diag(np.where(np.isfinite(var), var, np.nanmax(var)))
+        W = _shrunk_covariance(R)
+        if method == "wls":
+            W = np.diag(np.diag(W))
         diag = np.diag(W).copy()
         floor = max(float(np.nanmax(diag)) * 1e-6, 1e-12)
         W[np.diag_indices_from(W)] = np.maximum(diag, floor)
@@ -322,7 +337,7 @@ def forecast_hierarchy(
             part[c] = ALL
         parts.append(part)
     stacked = pd.concat(parts, ignore_index=True)
-    series = long_to_series(stacked, keys=keys, month=month, value=value)
+    series = long_to_series(stacked, keys=keys, month=month, value=value, align=True)
     _engine.assign_calendar(series, calendar, pooled=True)
     results = _run_chunks(
         series, int(horizon), n_jobs=n_jobs, method=method, levels=levels_, windows=windows

@@ -115,19 +115,21 @@ def long_to_series(
             ],
             summary=f"{len(rows)} values of {value!r} are not numbers",
         )
-    work = pd.DataFrame({k: frame[k].to_numpy() for k in keys})
-    work["_m"] = months.asi8 if hasattr(months, "asi8") else months.astype("int64")
-    work["_v"] = values.to_numpy(dtype="float64")
-    last = int(work["_m"].max())
-    first_all = int(work["_m"].min())
+    pos = (months.asi8 - months.asi8.min()).astype(np.int64)
+    first_month = pd.Period(ordinal=int(months.asi8.min()), freq="M")
+    n_months = int(pos.max()) + 1
+    if keys:
+        codes, uniques = pd.MultiIndex.from_frame(frame[list(keys)]).factorize(sort=True)
+        key_list = list(uniques)
+    else:
+        codes, key_list = np.zeros(len(frame), dtype=np.int64), [()]
+    matrix = np.zeros((len(key_list), n_months))
+    np.add.at(matrix, (codes, pos), values.to_numpy(dtype="float64"))
+    starts = np.full(len(key_list), n_months)
+    np.minimum.at(starts, codes, pos)
     out = []
-    freq_start = pd.Period(ordinal=first_all, freq="M")
-    grouped = work.groupby(list(keys), sort=True, dropna=False) if keys else [((), work)]
-    for key, g in grouped:
-        sums = g.groupby("_m")["_v"].sum()
-        start = first_all if align else int(sums.index.min())
-        y = np.zeros(last - start + 1)
-        y[sums.index.to_numpy() - start] = sums.to_numpy()
-        idx = pd.period_range(freq_start + (start - first_all), periods=len(y), freq="M")
-        out.append(Series(key if isinstance(key, tuple) else (key,), y, idx))
+    for i, key in enumerate(key_list):
+        start = 0 if align else int(starts[i])
+        idx = pd.period_range(first_month + start, periods=n_months - start, freq="M")
+        out.append(Series(key if isinstance(key, tuple) else (key,), matrix[i, start:], idx))
     return out

