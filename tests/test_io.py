@@ -350,6 +350,13 @@ def test_sql_engine(tmp_path):
         engine.dispose()
 
 
+def test_sqlite_file_is_read_as_a_database(tmp_path):
+    _sqlite(tmp_path)
+    same(rk.read_sales(tmp_path / "company.db"))
+    df = rk.read_sales(tmp_path / "company.db", query="select * from flow")
+    assert df["units"].tolist() == [3.0]
+
+
 def test_sql_unknown_table(tmp_path):
     with pytest.raises(ValueError, match="tables: "):
         rk.read_sales(_sqlite(tmp_path), sheet="nope")

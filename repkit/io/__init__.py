@@ -75,8 +75,6 @@ def _open(
         return _sources.read_sql(
             source, sheet=sheet, query=query, score=score, preferred=preferred, kind=kinds[0]
         )
-    if query is not None:
-        raise ValueError("query= applies to SQL sources (a SQLAlchemy URL or engine)")
     if not isinstance(source, str | os.PathLike):
         raise TypeError(f"cannot read {type(source).__name__}; give a path, URL or DataFrame")
     path = Path(source)
@@ -88,12 +86,26 @@ def _open(
     with open(path, "rb") as fh:
         head = fh.read(8192)
     fmt = _sources.sniff(head)
+    if query is not None and fmt != "sqlite":
+        raise ValueError(
+            "query= applies to SQL sources (a SQLAlchemy URL or engine, a SQLite file)"
+        )
     if fmt == "empty":
         raise DataError([{"file": name, "rule": "empty", "message": "the file is empty"}])
     if fmt in ("zip", "ole"):
         return _sources.read_excel(path, name=name, sheet=sheet, score=score, preferred=preferred)
     if fmt == "parquet":
         return _sources.read_parquet(path, name=name)
+    if fmt == "sqlite":
+        return _sources.read_sql(
+            f"sqlite:///{path.resolve()}",
+            sheet=sheet,
+            query=query,
+            score=score,
+            preferred=preferred,
+            kind=kinds[0],
+            name=name,
+        )
     if sheet is not None and fmt == "text":
         raise ValueError(f"{name} is a text file with one table; sheet= does not apply")
     if fmt == "html":

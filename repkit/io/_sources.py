@@ -79,8 +79,8 @@ def _refuse(file: str, rule: str, message: str, **kw: Any) -> DataError:
 def sniff(head: bytes) -> str:
     """The real format of a file from its first bytes.
 
-    Returns one of ``"zip"``, ``"ole"``, ``"parquet"``, ``"html"``, ``"xml"`` (Excel 2003
-    XML), ``"text"``, ``"binary"``, ``"empty"``.
+    Returns one of ``"zip"``, ``"ole"``, ``"parquet"``, ``"sqlite"``, ``"html"``, ``"xml"``
+    (Excel 2003 XML), ``"text"``, ``"binary"``, ``"empty"``.
     """
     if not head.strip(b" \t\r\n\x00"):
         return "empty"
@@ -90,6 +90,10 @@ def sniff(head: bytes) -> str:
         return "ole"
     if head.startswith(b"PAR1"):
         return "parquet"
+    if head.startswith(b"SQLite format 3\x00"):
+        return "sqlite"
+    if head.startswith(_BINARY_MAGIC):
+        return "binary"
     text = _peek_text(head)
     if text is None:
         return "binary"
@@ -103,6 +107,31 @@ def sniff(head: bytes) -> str:
     return "text"
 
 
+_BINARY_MAGIC = (
+    b"%PDF-",
+    b"\x89PNG",
+    b"GIF87a",
+    b"GIF89a",
+    b"\xff\xd8\xff",
+    b"{\\rtf",
+    b"\x1f\x8b\x08",
+    b"7z\xbc\xaf",
+    b"Rar!\x1a",
+    b"\x7fELF",
+)
+
+
+def _utf16(head: bytes) -> str | None:
+    """The UTF-16 flavour of BOM-less text (NUL bytes on one side of ASCII), else None."""
+    n = len(head) // 2
+    if n < 4:
+        return None
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if max(odd, even) >= 0.15 * n and min(odd, even) <= 0.01 * n:
+        return "utf-16-le" if odd > even else "utf-16-be"
+    return None
+
+
 def _peek_text(head: bytes) -> str | None:
     """Decode the first bytes if they plausibly are text, else None."""
     for bom, enc in (
@@ -112,9 +141,9 @@ def _peek_text(head: bytes) -> str | None:
     ):
         if head.startswith(bom):
             return head[len(bom) :].decode(enc, errors="ignore")
-    if b"\x00" in head and head.count(b"\x00") >= len(head) // 16:
-        enc = "utf-16-le" if head[1::2].count(0) >= head[0::2].count(0) else "utf-16-be"
-        return head.decode(enc, errors="ignore")
+    if b"\x00" in head:
+        enc = _utf16(head[: len(head) // 2 * 2])
+        return head.decode(enc, errors="ignore") if enc else None
     controls = sum(1 for b in head[:4096] if b < 9 or 13 < b < 32)
     if controls > 2:
         return None
@@ -367,10 +396,8 @@ def decode_text(data: bytes, *, name: str, encoding: str | None = None) -> str:
         candidates: tuple[str, ...] = ("utf-8-sig",)
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = ("utf-16",)
-    elif b"\x00" in data[:4096]:
-        head = data[:4096]
-        odd, even = head[1::2].count(0), head[0::2].count(0)
-        candidates = ("utf-16-le",) if odd >= even else ("utf-16-be",)
+    elif b"\x00" in data[:4096] and _utf16(data[:4096]):
+        candidates = (_utf16(data[:4096]),)  # type: ignore[assignment]
     else:
         candidates = ("utf-8", "gb18030")
     last: UnicodeDecodeError | None = None
@@ -672,21 +699,26 @@ def read_sql(
     score: Score,
     preferred: str | None,
     kind: str,
+    name: str | None = None,
 ) -> Grid:
     """A database table (chosen like a sheet) or the result of a query, via SQLAlchemy."""
     import sqlalchemy as sa
 
-    engine = sa.create_engine(source) if isinstance(source, str | sa.URL) else source
-    name = engine.url.render_as_string(hide_password=True) if hasattr(engine, "url") else "sql"
+    own = isinstance(source, str | sa.URL)
+    engine = sa.create_engine(source) if own else source
+    if name is None:
+        url = getattr(engine, "url", None) or getattr(getattr(engine, "engine", None), "url", None)
+        name = url.render_as_string(hide_password=True) if url is not None else "database"
     try:
-        with engine.connect() if hasattr(engine, "connect") else engine as conn:
+        conn_cm = engine.connect() if isinstance(engine, sa.Engine) else _Borrowed(engine)
+        with conn_cm as conn:
             if query is not None:
                 frame = pd.read_sql_query(sa.text(query), conn)
                 return frame_grid(frame, name=name, sheet="query")
             tables = sa.inspect(conn).get_table_names()
             if sheet is not None:
                 if sheet not in tables:
-                    raise ValueError(f"no table {sheet!r}; tables: {', '.join(tables)}")
+                    raise ValueError(f"no table {sheet!r} in {name}; tables: {', '.join(tables)}")
                 chosen = sheet
             else:
                 if not tables:
@@ -695,12 +727,29 @@ def read_sql(
                 if by_name:
                     chosen = by_name[0]
                 else:
-                    heads = []
-                    for t in tables:
-                        cols = [c["name"] for c in sa.inspect(conn).get_columns(t)]
-                        heads.append(Grid(name, t, [cols]))
+                    inspector = sa.inspect(conn)
+                    heads = [
+                        Grid(name, t, [[c["name"] for c in inspector.get_columns(t)]])
+                        for t in tables
+                    ]
                     chosen = choose(heads, score, preferred).sheet
             frame = pd.read_sql_table(chosen, conn)
     except sa.exc.SQLAlchemyError as err:
         raise _refuse(name, "not_a_spreadsheet", f"the database cannot be read ({err})") from err
+    finally:
+        if own:
+            engine.dispose()
     return frame_grid(frame, name=name, sheet=chosen)
+
+
+class _Borrowed:
+    """A connection given by the caller: used as is, never closed."""
+
+    def __init__(self, conn: Any):
+        self.conn = conn
+
+    def __enter__(self) -> Any:
+        return self.conn
+
+    def __exit__(self, *exc: object) -> None:
+        return None

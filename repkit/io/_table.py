@@ -182,7 +182,7 @@ def _candidate(top: list[Any], bottom: list[Any] | None, kind: str, year: int | 
         if bottom is None:
             if col is None:
                 month = _month_header(raw_t, year)
-        else:
+        elif aliases.get(_norm(t)) in (None, "units", "amount"):
             for raw, other in ((raw_b, t), (raw_t, b)):
                 month = _month_header(raw, year)
                 y = _YEAR.match(_values.normalise_text(other)) if other else None
@@ -191,11 +191,11 @@ def _candidate(top: list[Any], bottom: list[Any] | None, kind: str, year: int | 
                 if month is not None:
                     measure = aliases.get(_norm(other)) if other else None
                     break
-            if month is None:
-                for c in (f"{t}{b}", b, t):
-                    if c and aliases.get(_norm(c)):
-                        col = aliases[_norm(c)]
-                        break
+        if bottom is not None and month is None:
+            for c in (f"{t}{b}", b, t):
+                if c and aliases.get(_norm(c)):
+                    col = aliases[_norm(c)]
+                    break
         texts.append(text)
         columns.append(col)
         months.append(month)
@@ -305,8 +305,11 @@ class _Problems:
 def _show(value: Any) -> Any:
     if value is None or isinstance(value, str):
         return value
-    if isinstance(value, float) and value != value:
-        return None
+    if isinstance(value, float):
+        if value != value:
+            return None
+        if value.is_integer():
+            return str(int(value))
     return str(value)
 
 

@@ -76,6 +76,7 @@ def is_blank(value: Any) -> bool:
 
 # ----------------------------------------------------------------------------- numbers
 
+_SPACE_THOUSANDS = re.compile(r"(?<=\d)\s(?=\d{3}(?!\d))")
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _CURRENCY = ("¥", "￥", "RMB", "CNY", "人民币")
@@ -88,8 +89,13 @@ def parse_number(text: str) -> float:
     Understands 1.2万, ¥1,234.50, (1,000), full-width digits, 12%, 1.5e3, -5.
     Raises :class:`_Refuse` for text that is not a number or is ambiguous (12,3).
     """
-    s = normalise_text(text).replace(" ", "").replace("\u3000", "")
+    s = normalise_text(text)
     original = text
+    if re.search(r"\d\s+\d", s):
+        s = _SPACE_THOUSANDS.sub("", s)
+        if re.search(r"\d\s+\d", s):
+            raise _Refuse("bad_number", f"{original!r} has spaces between its digits")
+    s = "".join(s.split())
     negative = False
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1]
