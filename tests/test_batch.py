@@ -64,7 +64,11 @@ def make_template(path: Path, *cells: str, faults: dict | None = None) -> Path:
             new_code_cell(SUMMARY),
         ]
     )
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, str(path))
     return path
 
@@ -247,7 +251,11 @@ def test_bad_params_fail_before_any_kernel(tmp_path, data3):
 
 def test_template_must_define_data_region_out(tmp_path, data3):
     nb = new_notebook(cells=[new_code_cell('region = ""', metadata={"tags": ["parameters"]})])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, str(tmp_path / "t.ipynb"))
     with pytest.raises(ValueError, match="must define data, out"):
         run(tmp_path / "t.ipynb", data3, tmp_path / "out")

@@ -13,7 +13,9 @@ Examples
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import json
 import os
 import pickle
 import shutil
@@ -36,23 +38,42 @@ def _now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def _template(path: Path) -> tuple[Any, list[str]]:
-    """The template notebook and the names its ``parameters`` cell defines."""
-    import nbformat
-    from papermill.inspection import _infer_parameters
+def _source(cell: Mapping[str, Any]) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else str(src)
 
+
+def _parameter_names(source: str) -> list[str]:
+    """Names assigned at the top level of a parameters cell (``x = 1``, ``x: int = 1``)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as err:
+        raise ValueError(f"the template's parameters cell is not valid Python: {err}") from err
+    names = []
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        names += [t.id for t in targets if isinstance(t, ast.Name)]
+    return list(dict.fromkeys(names))
+
+
+def _template(path: Path) -> tuple[dict[str, Any], list[str]]:
+    """The template notebook (as JSON) and the names its ``parameters`` cell defines.
+
+    Read with ``json`` rather than nbformat: importing nbformat (jsonschema) costs seconds.
+    """
     if not path.is_file():
         raise FileNotFoundError(f"template not found: {path}")
     try:
-        nb = nbformat.read(str(path), as_version=4)
-    except Exception as err:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        cells = nb["cells"]
+    except (ValueError, KeyError, TypeError) as err:
         raise ValueError(f"template {path} is not a readable notebook: {err}") from err
-    for cell in nb.cells:
-        cell.setdefault("metadata", {}).setdefault("tags", [])
-    tagged = [c for c in nb.cells if "parameters" in c.metadata.tags]
+    tagged = [c for c in cells if "parameters" in (c.get("metadata") or {}).get("tags", [])]
     if not tagged:
         raise ValueError(f"template {path} has no cell tagged 'parameters'")
-    names = [p.name for p in _infer_parameters(nb, language=_language(nb))]
+    names = _parameter_names(_source(tagged[0]))
     missing = [n for n in ("data", "region", "out") if n not in names]
     if missing:
         raise ValueError(
@@ -62,11 +83,11 @@ def _template(path: Path) -> tuple[Any, list[str]]:
     return nb, names
 
 
-def _language(nb: Any) -> str:
-    meta = nb.metadata
+def _language(nb: Mapping[str, Any]) -> str:
+    meta = nb.get("metadata") or {}
     return (
-        meta.get("kernelspec", {}).get("language")
-        or meta.get("language_info", {}).get("name")
+        (meta.get("kernelspec") or {}).get("language")
+        or (meta.get("language_info") or {}).get("name")
         or "python"
     )
 
@@ -340,7 +361,9 @@ def run(
     ds = load_dataset(data)
     selected = _regions(ds, regions)
     folders = folder_names(ds.regions)
-    kernel = kernel_name or nb.metadata.get("kernelspec", {}).get("name") or "python3"
+    kernel = (
+        kernel_name or (nb.get("metadata", {}).get("kernelspec") or {}).get("name") or "python3"
+    )
     template_hash = _store.hash_path(template)
     input_hash = _store.hash_path(data)
 
@@ -555,10 +578,22 @@ def run(
     return result
 
 
-def _imports(nb: Any) -> list[str]:
-    from repkit.batch._runner import template_imports
-
-    return template_imports(nb)
+def _imports(nb: Mapping[str, Any]) -> list[str]:
+    """Top-level import statements of the template's code cells (to warm the kernels)."""
+    found: list[str] = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        try:
+            tree = ast.parse(_source(cell))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import) or (
+                isinstance(node, ast.ImportFrom) and not node.level and node.module != "__future__"
+            ):
+                found.append(ast.unparse(node))
+    return list(dict.fromkeys(found))
 
 
 def _final(manifest: dict[str, Any], previous: Mapping[str, Any], *, final: bool) -> dict[str, Any]:

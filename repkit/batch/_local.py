@@ -246,5 +246,8 @@ def run_local(
 
 
 if __name__ == "__main__":
+    # jsonschema (via nbformat) imports rfc3987_syntax when installed, which builds a
+    # grammar parser at import (seconds); notebooks never use that format check.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     _conn = Connection(int(sys.argv[1]))
     _worker_main(_conn, _conn.recv())

@@ -39,32 +39,6 @@ class InfraError(RuntimeError):
     """The kernel or worker failed (died, could not start): worth a retry."""
 
 
-def template_imports(nb: Any) -> list[str]:
-    r"""Top-level import statements of a notebook's code cells (to warm a kernel).
-
-    Examples
-    --------
-    >>> import nbformat.v4 as v4
-    >>> nb = v4.new_notebook(cells=[v4.new_code_cell("import repkit as rk\nx = rk.plan")])
-    >>> template_imports(nb)
-    ['import repkit as rk']
-    """
-    found: list[str] = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:
-            continue
-        for node in tree.body:
-            if isinstance(node, ast.Import) or (
-                isinstance(node, ast.ImportFrom) and not node.level and node.module != "__future__"
-            ):
-                found.append(ast.unparse(node))
-    return list(dict.fromkeys(found))
-
-
 def _register_engine() -> None:
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
@@ -200,7 +174,6 @@ class Runner:
         self._stale = True
         self._timed_out = False
         self._cell: int | None = None
-        _register_engine()
 
     # ------------------------------------------------------------------ kernel
 
@@ -254,6 +227,7 @@ class Runner:
         )
         if self.on_kernel is not None:
             self.on_kernel(self.kernel_pid)
+        _register_engine()  # imports papermill while the kernel boots
         kc = BlockingKernelClient()
         kc.load_connection_info(self.km.get_connection_info())
         kc.start_channels()
