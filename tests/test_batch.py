@@ -231,7 +231,9 @@ def test_changed_input_file_reruns(tmp_path):
 
 def test_unknown_region_names_the_valid_ones(tmp_path, data3):
     template = make_template(tmp_path / "t.ipynb")
-    with pytest.raises(ValueError, match="unknown region.*'北京'.*valid regions: 兰州, 西宁, 银川"):
+    with pytest.raises(
+        ValueError, match=r"unknown region.*'北京'.*valid regions: 兰州, 西宁, 银川"
+    ):
         run(template, data3, tmp_path / "out", regions=["兰州", "北京"])
     assert not (tmp_path / "out").exists()
 

@@ -114,7 +114,7 @@ def test_failures_are_shown_in_the_index(faulty):
 
 
 def test_resume_runs_only_what_is_missing(faulty, tmp_path):
-    root, data, _, out, _, _ = faulty
+    _, data, _, out, _, _ = faulty
     copy = tmp_path / "reports"
     shutil.copytree(out, copy)
     shutil.rmtree(copy / "兰州")  # a region whose outputs went missing

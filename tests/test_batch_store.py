@@ -165,7 +165,7 @@ def test_unknown_param_names_list_the_valid_ones():
 
 
 def test_all_bad_params_are_reported_at_once():
-    with pytest.raises(ValueError, match="(?s)1a.*region.*dict"):
+    with pytest.raises(ValueError, match=r"(?s)1a.*region.*dict"):
         check_params({"1a": 1, "region": "x", "z": {"k": 1}})
 
 
