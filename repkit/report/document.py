@@ -273,7 +273,7 @@ def write_summary(plan: Plan, out: str | Path, **extra: Any) -> Path:
     return path
 
 
-def provenance(plan: Plan) -> pd.DataFrame:
+def provenance(plan: Plan):
     """Where the numbers come from: rows per input table and rows left out on purpose."""
     rows = []
     for kind, frame in plan.data.tables().items():

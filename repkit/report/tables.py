@@ -48,6 +48,32 @@ COLUMN_LABELS: dict[str, str] = {
     "shortfall_visits": "拜访缺口",
     "feasible": "可行",
     "final_units": "最终指标",
+    "last_amount": "上半年金额(元)",
+    "last_calls": "上半年拜访",
+    "amount_per_call": "每次拜访金额(元)",
+    "share_step": "份额调整",
+    "forecast_step": "预测调整",
+    "growth_step": "增长",
+    "company_step": "公司调整",
+    "procurement_step": "带量采购",
+    "rounding_step": "取整",
+    "sales": "销售额(元)",
+    "sales_prev": "上期销售额(元)",
+    "sales_share": "销售占比",
+    "doctors": "医生数",
+    "potential": "潜力",
+    "potential_share": "潜力占比",
+    "developed": "已开发",
+    "doctors_short": "未达标医生",
+    "required": "应拜访",
+    "planned": "已排拜访",
+    "shortfall": "缺口",
+    "reason": "原因",
+    "hint": "建议",
+    "table": "数据表",
+    "source": "来源",
+    "rows": "行数",
+    "dropped": "剔除行数",
     "last_year_units": "去年同期数量",
     "scenario": "情景",
     "mean": "预测",
@@ -84,11 +110,19 @@ def label_columns(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) 
     return frame.rename(columns=lambda c: names.get(c, c))
 
 
-def _format_for(column: str, series: pd.Series) -> str | None:
+def _whole(value: float) -> str:
+    """Thousands separators, no decimals, and never '-0'."""
+    text = f"{value:,.0f}"
+    return "0" if text == "-0" else text
+
+
+def _format_for(column: str, series: pd.Series):
     if str(column).endswith(_RATE_SUFFIXES):
         return "{:.1%}"
+    if pd.api.types.is_bool_dtype(series):
+        return lambda v: "是" if v else "否"
     if pd.api.types.is_float_dtype(series):
-        return "{:,.2f}" if any(m in str(column) for m in _MONEY) else "{:,.0f}"
+        return "{:,.2f}" if any(m in str(column) for m in _MONEY) else _whole
     if pd.api.types.is_integer_dtype(series):
         return "{:,}"
     return None
@@ -147,6 +181,8 @@ def display_table(
     styler = styler.relabel_index([names.get(c, c) for c in shown.columns], axis="columns")
     more = len(frame) - len(shown)
     text = caption or ""
+    if frame.empty:
+        text = f"{text}（无）".strip()
     if more > 0:
         text = f"{text}（另有 {more} 行，见 Excel 工作簿）".strip()
     if text:
