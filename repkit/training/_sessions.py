@@ -506,10 +506,9 @@ def _s5() -> list[Spec]:
             solution=(
                 "import math\n"
                 "month = rk.Half.parse(half).next.months[0]\n"
-                "days = int(rk.calendar.month_working_days([month]).iloc[0])\n"
+                "capacity = int(rk.calendar.month_working_days([month]).iloc[0]) * 8\n"
                 'experts = int(ds.doctors["is_expert"].sum())\n'
-                "visits = 4 * experts + 2 * (len(ds.doctors) - experts)\n"
-                "answer = math.ceil(visits / (days * 8))"
+                "answer = math.ceil((4 * experts + 2 * (len(ds.doctors) - experts)) / capacity)"
             ),
         ),
     ]
@@ -532,7 +531,7 @@ def _s6() -> list[Spec]:
     def forecast_frame(ctx: Context) -> pd.DataFrame:
         from repkit import forecast
 
-        return forecast.forecast(_series(ctx), 6, method="seasonal_naive")
+        return forecast.forecast(_series(ctx), 6, method="snaive")
 
     def interval_width(ctx: Context) -> float:
         fc = forecast_frame(ctx)
@@ -558,7 +557,7 @@ def _s6() -> list[Spec]:
         ),
         Spec(
             question=(
-                '用 rk.forecast.forecast(y, 6, method="seasonal_naive") 预测，'
+                '用 rk.forecast.forecast(y, 6, method="snaive") 预测，'
                 "80% 区间平均有多宽（hi_80 − lo_80 的平均）？"
             ),
             expected=interval_width,
@@ -568,11 +567,11 @@ def _s6() -> list[Spec]:
                 what="区间宽度",
             ),
             hints=(
-                '`fc = rk.forecast.forecast(y, 6, method="seasonal_naive")` 返回每月一行。',
+                '`fc = rk.forecast.forecast(y, 6, method="snaive")` 返回每月一行。',
                 '`(fc["hi_80"] - fc["lo_80"]).mean()`。',
             ),
             solution=(
-                'fc = rk.forecast.forecast(y, 6, method="seasonal_naive")\n'
+                'fc = rk.forecast.forecast(y, 6, method="snaive")\n'
                 'answer = (fc["hi_80"] - fc["lo_80"]).mean()'
             ),
         ),
@@ -590,7 +589,7 @@ def _s6() -> list[Spec]:
                 "增长率 = 预测合计 / 实际合计 − 1。",
             ),
             solution=(
-                'fc = rk.forecast.forecast(y, 6, method="seasonal_naive")\n'
+                'fc = rk.forecast.forecast(y, 6, method="snaive")\n'
                 "actual = y.reindex(rk.Half.parse(half).months).sum()\n"
                 'answer = fc["mean"].sum() / actual - 1'
             ),
