@@ -140,7 +140,10 @@ def create_key(path: str | Path = KEY_FILE_NAME) -> Path:
 
 
 def _find_key(
-    key: bytes | str | None, key_file: str | Path | None, create: bool
+    key: bytes | str | None,
+    key_file: str | Path | None,
+    create: bool,
+    project: str | Path | None = None,
 ) -> tuple[bytes, str]:
     if key is not None:
         if isinstance(key, bytes):
@@ -160,15 +163,18 @@ def _find_key(
     env_file = os.environ.get(KEY_FILE_ENV)
     if env_file:
         return _read_key_file(Path(env_file), f"${KEY_FILE_ENV}"), f"file {env_file}"
-    found = _search_key_file(Path.cwd())
+    home = Path(project).resolve() if project is not None else Path.cwd()
+    found = _search_key_file(home)
+    if found is None and project is not None:
+        found = _search_key_file(Path.cwd())
     if found is not None:
         return _read_key_file(found, "project key file"), f"file {found}"
     if create:
         try:
-            path = create_key(Path.cwd() / KEY_FILE_NAME)
+            path = create_key(home / KEY_FILE_NAME)
             note = " (created now)"
         except FileExistsError:  # created by a parallel run a moment ago
-            path, note = Path.cwd() / KEY_FILE_NAME, ""
+            path, note = home / KEY_FILE_NAME, ""
         return _read_key_file(path, "project key file"), f"file {path}{note}"
     raise PrivacyKeyError(
         "no privacy key for doctor tokens. Set one of: the environment variable "
@@ -441,6 +447,7 @@ def setup(
     key_file: str | Path | None = None,
     create_key: bool = False,
     min_group: int = MIN_GROUP,
+    project: str | Path | None = None,
 ) -> Privacy:
     """The privacy policy for a report.
 
@@ -456,6 +463,11 @@ def setup(
         the module docstring) instead of raising :class:`PrivacyKeyError`.
     min_group
         Aggregates of fewer people are suppressed (default 5; 0 turns it off).
+    project
+        The project's folder (e.g. the data folder): the key file is looked for there
+        and in its parents before the working directory, and created there. Batch runs
+        pass it so that every region and every run uses the same key wherever the
+        kernel runs.
 
     Returns
     -------
@@ -482,5 +494,5 @@ def setup(
         raise ValueError(f"min_group must be >= 0, got {min_group}")
     if mode == "names":
         return Privacy(mode="names", min_group=min_group, key=b"", key_source="")
-    found, source = _find_key(key, key_file, create_key)
+    found, source = _find_key(key, key_file, create_key, project)
     return Privacy(mode="tokens", min_group=min_group, key=found, key_source=source)
