@@ -295,7 +295,8 @@ def _read_folder(
             kind = _identify(path)
             if kind is None:
                 continue
-            reads.setdefault(kind, []).append(_read(path, kind, cache=cache))
+            read = _read(path, kind, cache=cache)
+            reads.setdefault(kind, []).append(read)
         except DataError as err:
             problems.extend(err.problems.to_dict("records"))
     return reads, problems
@@ -366,8 +367,8 @@ def load_dataset(folder: str | os.PathLike, *, cache: bool | str | os.PathLike |
             tables[kind] = {
                 "frame": frame,
                 "rows": np.concatenate([p.rows for p in parts]),
-                "file": ", ".join(p.file for p in parts),
-                "sheet": None,
+                "file": np.repeat([p.file for p in parts], [len(p.frame) for p in parts]),
+                "sheet": np.repeat([p.sheet for p in parts], [len(p.frame) for p in parts]),
                 "texts": parts[0].texts,
             }
     if not problems:

@@ -137,6 +137,11 @@ def _problems(
     return out
 
 
+def _at(value: Any, pos: int) -> Any:
+    """A per-table value (file, sheet) or, for stacked files, the one of row ``pos``."""
+    return value if value is None or isinstance(value, str) else value[pos]
+
+
 def cross_check(tables: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Problems between tables: references to hospitals, doctors and reps that do not exist.
 
@@ -165,21 +170,20 @@ def cross_check(tables: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             for pos in where[:20]:
                 out.append(
                     {
-                        "file": t["file"],
-                        "sheet": t["sheet"],
+                        "file": _at(t["file"], pos),
+                        "sheet": _at(t["sheet"], pos),
                         "row": int(t["rows"][pos]),
                         "column": t["texts"].get(column, column),
                         "value": str(value),
                         "rule": "unknown_reference",
-                        "message": f"{column} {value!r} is not in the {ref_kind} table "
-                        f"({ref['file']})",
+                        "message": f"{column} {value!r} is not in the {ref_kind} table",
                     }
                 )
             if len(where) > 20:
                 out.append(
                     {
-                        "file": t["file"],
-                        "sheet": t["sheet"],
+                        "file": _at(t["file"], where[0]),
+                        "sheet": _at(t["sheet"], where[0]),
                         "row": None,
                         "column": t["texts"].get(column, column),
                         "value": str(value),
