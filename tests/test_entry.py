@@ -79,3 +79,22 @@ def test_ids_keep_leading_zeros(tmp_path):
 def test_unknown_kind_names_valid_kinds():
     with pytest.raises(ValueError, match="valid kinds: sales"):
         entry_template_bytes("orders")
+
+
+def test_repkit_check_accepts_the_templates_unchanged(tmp_path):
+    write_entry_templates(tmp_path)
+    problems = rk.io.check(tmp_path)
+    assert problems.empty, problems.to_string()
+    assert rk.io.check(TEMPLATES).empty
+
+
+def test_templates_load_as_one_consistent_dataset(tmp_path):
+    write_entry_templates(tmp_path)
+    ds = rk.load_dataset(tmp_path)
+    for kind, rows in EXAMPLES.items():
+        assert len(getattr(ds, kind)) == len(rows), kind
+    assert ds.regions == ["兰州"]
+    assert ds.hospitals["level"].tolist() == ["3A", "community"]
+    assert ds.calls["purpose"].tolist() == ["introduce_product", "check_stock", "support_listing"]
+    assert (ds.sales["units"] < 0).sum() == 1  # the example return is kept
+    assert ds.reps.set_index("rep_id").loc["R0002", "role"] == "medical_rep"
