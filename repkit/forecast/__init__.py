@@ -14,10 +14,10 @@ How ``method="auto"`` works:
    count and month length for data from elsewhere; ``calendar="auto"`` picks by BIC.
 2. Kind of series. All-zero → zero; sparse (≥ 30 % zero months) → Croston/SBA, TSB,
    ADIDA, SES; launched inside the history → leading zeros dropped, no logs; fewer than
-   27 months → non-seasonal models; positive series are modelled on the log scale.
+   26 months → non-seasonal models; positive series are modelled on the log scale.
 3. Candidates: seasonal naive, Theta, exponential smoothing (seasonal, damped trend, Holt
-   damped) vectorised over all series; with 60+ months also seasonal ARIMA (airline) and
-   likelihood-fitted ETS from statsmodels.
+   damped) vectorised over all series; with 60+ months also likelihood-fitted ETS from
+   statsmodels (the airline SARIMA is available by name).
 4. Each candidate is scored by a rolling-origin backtest on the series' own history (mean
    absolute error); the forecast averages the best three.
 5. Intervals: each model's analytic error variance, scaled by how large the backtest
@@ -69,6 +69,8 @@ __all__ = [
 ]
 
 _CHUNK = 500  # series per parallel task; results do not depend on the number of workers
+SELECT_WINDOWS = 3
+"""Backtest windows used inside ``method="auto"`` to choose the models."""
 
 
 def _check_args(horizon: int, method: str, level: Sequence[int], calendar: str) -> tuple:
@@ -103,7 +105,7 @@ def forecast(
     method: str = "auto",
     level: Sequence[int] = (80, 95),
     calendar: str = "auto",
-    windows: int = 3,
+    windows: int = SELECT_WINDOWS,
     include_history: bool = False,
 ) -> pd.DataFrame:
     """Forecast one monthly series, with prediction intervals.
@@ -309,13 +311,15 @@ def _backtest_rows(
         cut = [_engine.Series(s.key, s.y[:o], s.months[:o]) for s in series]
         _engine.assign_calendar(cut, calendar, pooled=pooled)
         hh = min(horizon, n - o)
+        # the selection inside each window is exactly forecast()'s (its windows, the full
+        # horizon); windows that reach past the data are cut afterwards
         res = _run_chunks(
             cut,
-            hh,
+            horizon,
             n_jobs=n_jobs,
             method=method,
             levels=levels,
-            windows=windows,
+            windows=SELECT_WINDOWS,
             keep_candidates=True,
         )
         for s, c, r in zip(series, cut, res, strict=True):
@@ -325,12 +329,13 @@ def _backtest_rows(
             if method in ("auto", "fast"):
                 outs.update(r.candidates)
             for model, cols in outs.items():
+                cols = {k: np.asarray(v)[:hh] for k, v in cols.items()}
                 part = pd.DataFrame(
                     {
                         "window": w,
                         "origin": s.months[o - 1],
                         "model": model,
-                        "month": r.months,
+                        "month": r.months[:hh],
                         "step": np.arange(1, hh + 1),
                         "actual": actual,
                         **{k: np.asarray(v) for k, v in cols.items()},

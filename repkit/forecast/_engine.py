@@ -27,8 +27,8 @@ LAUNCH_GAP = 12
 """Leading zero months from which a sparse series counts as launched in the history."""
 CALENDAR_MIN = 24
 """Months of positive history from which a series' own calendar effects are estimated."""
-REGULAR_MIN = 27
-"""Months of history from which seasonal models are candidates (two years + 3 to test)."""
+REGULAR_MIN = 26
+"""Months of history from which seasonal models are candidates (two years + 2 to test)."""
 POOL_MIN = 300
 """Backtest errors in a batch from which interval factors are set per level, pooled."""
 _PRIOR_N = 12  # pseudo-observations of the calibration factor's prior (1.0)
@@ -340,6 +340,7 @@ def _run_batch(
     lo = {lv: np.zeros((n, horizon)) for lv in levels}
     hi = {lv: np.zeros((n, horizon)) for lv in levels}
     fitted = np.zeros((n, T))
+    fitted_w = np.zeros((n, T))  # members with a fitted value in each month
     totals = {}
     for label in steps_of:
         totals[label] = {"mean": np.zeros(n)}
@@ -368,7 +369,9 @@ def _run_batch(
             lo[lv] += wj[:, None] * l_[lv]
             hi[lv] += wj[:, None] * h_[lv]
         fy = _fitted_y(f, log=log, cal_h=cal_h)
-        fitted += wj[:, None] * fy
+        has = np.isfinite(fy)
+        fitted += np.where(has, wj[:, None] * fy, 0.0)
+        fitted_w += has * wj[:, None]
         for label, steps in steps_of.items():
             if not len(steps):
                 continue
@@ -387,6 +390,8 @@ def _run_batch(
             for lv in levels:
                 totals[label][f"lo_{lv}"] += wj * tl[lv]
                 totals[label][f"hi_{lv}"] += wj * th[lv]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fitted = np.where(fitted_w > 0, fitted / fitted_w, np.nan)
     chosen = ["+".join(names[j] for j in np.flatnonzero(weights[i] > 0)) for i in range(n)]
     scores = [dict(zip(names, score[i].tolist(), strict=True)) for i in range(n)]
     return mean, lo, hi, fitted, totals, chosen, cands, scores
@@ -466,7 +471,7 @@ def _zero_result(s: Series, future: pd.PeriodIndex, levels, totals) -> Result:
 def _names(method: str, tier: str, T: int) -> list[str]:
     names = list(TIERS[tier])
     if method == "auto" and tier == "regular" and T >= _sm.LONG_MIN:
-        names += list(_sm.MODELS)
+        names += list(_sm.AUTO)
     if method in ("auto", "fast"):
         return names
     seasonal = method in (*_models.SEASONAL, *_sm.MODELS)
