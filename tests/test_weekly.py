@@ -74,7 +74,7 @@ def test_week_outside_the_half_and_bad_by_are_refused(plan):
 
 def test_next_week_and_competitor_notes(plan):
     nxt = weekly.next_week(plan, "2026-06-17")
-    assert set(nxt["week"]) == {weekly.week_of("2026-06-24")}
+    assert set(nxt["week"]) == {"2026-W26 (06-22~06-28)"}
     assert weekly.next_week(plan, "2026-06-30").empty
     calls = pd.DataFrame(
         {

@@ -20,6 +20,7 @@ from repkit.calendar import Half, weeks_of_half
 
 __all__ = [
     "COMPETITOR_WORDS",
+    "LABELS",
     "competitor_notes",
     "headline",
     "next_week",
@@ -30,6 +31,28 @@ __all__ = [
 
 COMPETITOR_WORDS: tuple[str, ...] = ("竞品", "竞争", "对手", "竞标", "仿制", "替代")
 """Words that mark a call note as competitor information."""
+
+LABELS: dict[str, str] = {
+    "target_units": "本周指标",
+    "actual_units": "本周实际（估算）",
+    "last_year_units": "去年同周（估算）",
+    "growth_rate": "同比",
+    "half_target_units": "半年累计指标",
+    "half_actual_units": "半年累计实际",
+    "half_completion_rate": "半年累计完成率",
+    "rep": "代表",
+    "week": "周",
+    "note": "内容",
+    "name": "姓名",
+    "working_days": "工作日",
+    "visits": "拜访次数",
+    "visits_per_day": "每日有效拜访",
+    "days_active": "出勤天数",
+    "days_at_norm": "达标天数",
+    "norm": "标准",
+    "meets_norm": "达标",
+}
+"""Chinese headings for the weekly tables (pass as ``labels=`` to ``display_table``)."""
 
 OTHERS = "（其他）"
 """Label for actual sales of reps without a sales target (e.g. medical representatives)."""
@@ -265,7 +288,8 @@ def next_week(
     Returns
     -------
     DataFrame
-        ``week`` and the ``by`` columns with target ``units`` and ``amount``; empty
+        ``week`` (its label, e.g. ``2026-W27 (06-29~07-05)``) and the ``by`` columns
+        with target ``units`` and ``amount``; empty
         when the next week is outside the plan's half-year.
 
     Examples
@@ -281,7 +305,9 @@ def next_week(
     nxt = week_of(week) + 1
     w = plan.weekly[plan.weekly["week"] == nxt]
     out = w.groupby(keys)[["units", "amount"]].sum().reset_index()
-    out.insert(0, "week", nxt)
+    from repkit.calendar import week_label
+
+    out.insert(0, "week", week_label(nxt))
     out = _with_names(out, plan)
     return out.sort_values([*keys], kind="stable").reset_index(drop=True)
 
