@@ -216,6 +216,21 @@ def _window_total(fit, steps, *, log, cal_f, klev, levels, nonneg, mean_y, seed)
     return mean, lo, hi
 
 
+def _guard_sigma(fit: _models.Fit, Z: np.ndarray) -> _models.Fit:
+    """Floor the volatility of series with fewer than three in-sample errors.
+
+    Such a model knows nothing of its volatility: assume a third of the series' mean
+    absolute level instead of zero (series that short are on the raw scale).
+    """
+    if fit.empirical is not None:
+        return fit
+    few = np.isfinite(Z - fit.fitted).sum(axis=1) < 3
+    if few.any():
+        floor = np.nanmean(np.abs(Z), axis=1) / 3
+        fit.sigma = np.where(few, np.maximum(fit.sigma, floor), fit.sigma)
+    return fit
+
+
 def _fitted_y(fit, *, log, cal_h):
     if fit.empirical is not None:
         return fit.fitted
@@ -352,7 +367,7 @@ def _run_batch(
         wj = weights[:, j]
         if not wj.any() and not keep_candidates:
             continue
-        f = _FUNCS[nm](Z, horizon)
+        f = _guard_sigma(_FUNCS[nm](Z, horizon), Z)
         mu, l_, h_ = _model_output(
             f, log=log, cal_f=cal_f, kms=kms, klev=klev, levels=levels, nonneg=nonneg
         )
