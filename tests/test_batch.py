@@ -285,6 +285,12 @@ def test_bad_options_are_refused(tmp_path, data3, kw, match):
         run(template, data3, tmp_path / "out", **kw)
 
 
+def test_unknown_kernel_is_refused(tmp_path, data3):
+    template = make_template(tmp_path / "t.ipynb")
+    with pytest.raises(ValueError, match="no Jupyter kernel named 'nope'; installed kernels:"):
+        run(template, data3, tmp_path / "out", kernel_name="nope")
+
+
 def test_out_dir_inside_data_is_refused(tmp_path, data3):
     template = make_template(tmp_path / "t.ipynb")
     with pytest.raises(ValueError, match="must not contain one another"):

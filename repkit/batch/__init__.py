@@ -105,6 +105,18 @@ def _check_args(workers: Any, timeout: Any, cell_timeout: Any, retries: Any) -> 
         raise ValueError(f"retries must be a whole number >= 0, got {retries!r}")
 
 
+def _check_kernel(name: str) -> None:
+    """Refuse an unknown Jupyter kernel before any worker starts."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    manager = KernelSpecManager()
+    try:
+        manager.get_kernel_spec(name)
+    except NoSuchKernel as err:
+        valid = ", ".join(sorted(manager.find_kernel_specs())) or "none"
+        raise ValueError(f"no Jupyter kernel named {name!r}; installed kernels: {valid}") from err
+
+
 def _regions(ds: Any, regions: Iterable[str] | None) -> list[str]:
     valid = list(ds.regions)
     if not valid:
@@ -132,7 +144,7 @@ class _Progress:
         tty = sys.stderr.isatty() and not os.environ.get("CI")
         self.bar = None
         if enabled and tty and total:
-            from tqdm.auto import tqdm
+            from tqdm import tqdm
 
             self.bar = tqdm(total=total, unit="region", desc="batch", file=sys.stderr)
 
@@ -364,6 +376,8 @@ def run(
     kernel = (
         kernel_name or (nb.get("metadata", {}).get("kernelspec") or {}).get("name") or "python3"
     )
+    if scheduler is None:
+        _check_kernel(kernel)  # Dask workers may have kernels this machine lacks
     template_hash = _store.hash_path(template)
     input_hash = _store.hash_path(data)
 
