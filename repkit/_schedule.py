@@ -521,10 +521,13 @@ def _place_rep(
             (i for i in avail if visits[i].end <= j and j not in busy.get(visits[i].doctor, ())),
             key=lambda i: (visits[i].end, -priority[visits[i].doctor], visits[i].doctor),
         )
-        chosen = due[: max(0, cap - load[j])]
+        due.sort(key=lambda i: visits[i].kind != "norm")  # stable: norm visits first
+        chosen = due
         while True:
             for i in chosen:
                 v = visits[i]
+                if load[j] >= cap or j in busy.get(v.doctor, ()):
+                    continue  # an overdue and a current visit of one doctor: one a day
                 v.day = j
                 load[j] += 1
                 busy.setdefault(v.doctor, set()).add(j)
@@ -548,18 +551,62 @@ def _place_rep(
                     ),
                 )
             ]
-    for i in sorted(unplaced, key=lambda i: (visits[i].end, visits[i].doctor, visits[i].index)):
-        v = visits[i]
-        taken = busy.get(v.doctor, set())
-        free = [d for d in range(days) if load[d] < cap and d not in taken]
-        if not free:
-            continue
-        inside = [d for d in free if v.start <= d <= v.end]
-        day = min(inside or free, key=lambda d: (load[d], abs(d - v.end), d))
+    order = sorted(
+        unplaced, key=lambda i: (visits[i].kind != "norm", visits[i].end, visits[i].doctor)
+    )
+    for i in order:
+        _repair(visits, i, days, cap, load, busy)
+
+
+def _repair(
+    visits: list[_Visit], i: int, days: int, cap: int, load: list[int], busy: dict[str, set[int]]
+) -> None:
+    """Find a day for a visit the day-by-day pass could not place.
+
+    First a free day (inside its window if possible); else move another visit of the
+    rep to a free day and take its place; else, for a norm visit, drop an extra visit.
+    """
+    v = visits[i]
+    taken = busy.setdefault(v.doctor, set())
+
+    def near(d: int) -> tuple:
+        return (not v.start <= d <= v.end, load[d], abs(d - v.end), d)
+
+    def put(day: int) -> None:
         v.day = day
         load[day] += 1
         taken.add(day)
-        busy[v.doctor] = taken
+
+    free = [d for d in range(days) if load[d] < cap and d not in taken]
+    if free:
+        put(min(free, key=near))
+        return
+    open_days = [d for d in range(days) if load[d] < cap]
+    for d1 in sorted((d for d in range(days) if d not in taken), key=near):
+        for u in visits:
+            if u.day != d1:
+                continue
+            other = busy.setdefault(u.doctor, set())
+            moves = [d for d in open_days if d not in other]
+            if moves:
+                d2 = min(moves, key=lambda d: (not u.start <= d <= u.end, abs(d - u.end), d))
+                other.discard(d1)
+                other.add(d2)
+                u.day = d2
+                load[d1] -= 1
+                load[d2] += 1
+                put(d1)
+                return
+    if v.kind != "norm":
+        return
+    for d1 in sorted((d for d in range(days) if d not in taken), key=near):
+        for u in visits:
+            if u.day == d1 and u.kind == "extra":
+                busy[u.doctor].discard(d1)
+                u.day = -1
+                load[d1] -= 1
+                put(d1)
+                return
 
 
 def _order(
@@ -782,7 +829,7 @@ def plan_visits(
     for r in sorted(by_rep):
         _place_rep(by_rep[r], n_days, per_day, hospital_of, priority, busy)
     placed = [v for r in sorted(by_rep) for v in by_rep[r] if v.day >= 0]
-    lost = [v for r in sorted(by_rep) for v in by_rep[r] if v.day < 0]
+    lost = [v for r in sorted(by_rep) for v in by_rep[r] if v.day < 0 and v.kind == "norm"]
     schedule = _schedule_frame(
         placed, cal, goals_idx, hospitals, reps, sales, departments, month, meetings_per_rep
     )
@@ -813,11 +860,14 @@ def _schedule_frame(
             "date": pd.DatetimeIndex([cal[v.day] for v in placed], dtype="datetime64[ns]"),
             "rep_id": [v.rep for v in placed],
             "doctor_id": [v.doctor for v in placed],
-            "visit_no": [v.index for v in placed],
-            "visit": [f"{v.index}/{v.total}" for v in placed],
             "kind": [v.kind for v in placed],
         }
     )
+    # number each doctor's visits by date (a rep's extra visit may have been dropped)
+    order = frame.sort_values(["doctor_id", "date", "rep_id"], kind="mergesort")
+    frame["visit_no"] = order.groupby("doctor_id").cumcount().add(1).reindex(frame.index)
+    total = frame.groupby("doctor_id")["doctor_id"].transform("size")
+    frame["visit"] = frame["visit_no"].astype(str) + "/" + total.astype(str)
     g = goals.reindex(frame["doctor_id"])
     frame["hospital_id"] = g["hospital_id"].to_numpy()
     frame["hospital"] = frame["hospital_id"].map(names).to_numpy() if len(names) else None
