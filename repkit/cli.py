@@ -120,6 +120,11 @@ def batch(
     workers: Annotated[int | None, typer.Option(help="Parallel workers (default: cores).")] = None,
     timeout: Annotated[int, typer.Option(help="Seconds per region before it is killed.")] = 600,
     resume: Annotated[bool, typer.Option(help="Re-run only failed or missing regions.")] = False,
+    force: Annotated[bool, typer.Option(help="Re-run every region, even unchanged ones.")] = False,
+    cell_timeout: Annotated[
+        float | None, typer.Option(help="Seconds a single cell may run.")
+    ] = None,
+    retries: Annotated[int, typer.Option(help="Re-runs after a kernel or worker died.")] = 1,
     scheduler: Annotated[
         str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")
     ] = None,
@@ -139,17 +144,28 @@ def batch(
             params[name] = json.loads(value)
         except json.JSONDecodeError:
             params[name] = value
-    manifest = batch_mod.run(
-        template,
-        data=data,
-        out_dir=out,
-        regions=region or None,
-        params=params,
-        workers=workers,
-        timeout=timeout,
-        resume=resume,
-        scheduler=scheduler,
-    )
+    from repkit.io.errors import DataError
+
+    try:
+        manifest = batch_mod.run(
+            template,
+            data=data,
+            out_dir=out,
+            regions=region or None,
+            params=params,
+            workers=workers,
+            timeout=timeout,
+            cell_timeout=cell_timeout,
+            retries=retries,
+            resume=resume,
+            force=force,
+            scheduler=scheduler,
+        )
+    except DataError as err:
+        _fail_on_data_error(err)
+    except (ValueError, FileNotFoundError, RuntimeError) as err:
+        typer.echo(f"repkit batch: {err}", err=True)
+        raise typer.Exit(2) from err
     failed = [r for r, e in manifest["regions"].items() if e["status"] not in ("ok", "skipped")]
     raise typer.Exit(1 if failed else 0)
 

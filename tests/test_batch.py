@@ -351,6 +351,9 @@ def test_cli_exit_code_follows_failures(tmp_path, data3):
     manifest = json.loads((tmp_path / "b" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["failed"] == ["西宁"]
     assert manifest["regions"]["兰州"]["summary"]["label"] == "x"
+    unknown = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "c"), "--region", "北京"])
+    assert unknown.exit_code == 2
+    assert "valid regions: 兰州, 西宁, 银川" in unknown.output
 
 
 @pytest.mark.slow
