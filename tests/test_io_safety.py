@@ -133,3 +133,36 @@ def test_formula_text_is_data_not_code(tmp_path):
         '月份,医院,品种,数量\n202407,"=HYPERLINK(""http://x"")",A,1\n', encoding="utf-8"
     )
     assert rk.read_sales(path)["hospital"].tolist() == ['=HYPERLINK("http://x")']
+
+
+def test_a_stray_cell_at_xfd1048576_is_refused_not_allocated(tmp_path):
+    path = write_xlsx(tmp_path / "s.xlsx", [Sheet("销售", ROWS)])
+    far = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+    src = zipfile.ZipFile(path)
+    sheet = src.read("xl/worksheets/sheet1.xml").replace(b"</sheetData>", far)
+    src.close()
+    _with_member(path, "xl/worksheets/sheet1.xml", sheet)
+    with pytest.raises(rk.DataError, match="XFD1048576") as err:
+        rk.read_sales(path)
+    assert err.value.problems["rule"].tolist() == ["too_large"]
+
+
+def test_stray_cell_within_limits_is_read(tmp_path):
+    path = write_xlsx(tmp_path / "s.xlsx", [Sheet("销售", ROWS)])
+    far = b'<row r="200"><c r="AB200" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    src = zipfile.ZipFile(path)
+    sheet = src.read("xl/worksheets/sheet1.xml").replace(b"</sheetData>", far)
+    src.close()
+    _with_member(path, "xl/worksheets/sheet1.xml", sheet)
+    df = rk.read_sales(path)
+    assert len(df) == 10
+    assert df.attrs["dropped"]["reason"].unique().tolist() == ["blank row"]
+
+
+def test_sheet_extent_limit_is_configurable(tmp_path):
+    path = write_xlsx(tmp_path / "s.xlsx", [Sheet("销售", ROWS)])
+    _safety.check_sheet_extent(path, "xl/worksheets/sheet1.xml", name="s", sheet="销售")
+    with pytest.raises(rk.DataError):
+        _safety.check_sheet_extent(
+            path, "xl/worksheets/sheet1.xml", name="s", sheet="销售", max_cells=20
+        )

@@ -90,6 +90,103 @@ def check_archive(
         raise DataError(problems)
 
 
+MAX_CELLS = 50_000_000
+"""A worksheet spanning more cells than this (rows × columns of its used range) is refused:
+the fast reader allocates the whole rectangle, so one stray cell at XFD1048576 would ask
+for hundreds of gigabytes."""
+SCAN_ALWAYS_BELOW = 64 * 1024 * 1024
+"""Sheets smaller than this (uncompressed) are always scanned for their real extent;
+bigger ones only when their declared dimension is missing or larger than MAX_CELLS."""
+
+_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=[\"'](\d+)[\"']")
+_WIDE_REF = re.compile(rb"""<(?:\w+:)?c\b[^>]*?\br=["']([A-Z]{2,3})\d""")
+_DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\b[^>]*?\bref=["']([A-Z0-9:$]+)["']""")
+
+
+def _letters(col: str) -> int:
+    n = 0
+    for ch in col:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _ref_size(ref: str) -> int | None:
+    """Cells spanned by a range such as A1:XFD1048576 (None when unreadable)."""
+    m = re.fullmatch(r"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?", ref)
+    if not m:
+        return None
+    if m.group(3) is None:
+        return 1
+    cols = _letters(m.group(3)) - _letters(m.group(1)) + 1
+    rows = int(m.group(4)) - int(m.group(2)) + 1
+    return max(cols, 1) * max(rows, 1)
+
+
+def check_sheet_extent(
+    path: Path, member: str, *, name: str, sheet: str, max_cells: int | None = None
+) -> None:
+    """Refuse a worksheet whose used range would not fit in memory, before reading it.
+
+    The declared ``<dimension>`` is not trusted when it is huge (Excel writes
+    A1:XFD1048576 for sheets with formatted empty cells): the sheet XML is streamed and
+    the real last row and last column are measured.
+    """
+    limit = MAX_CELLS if max_cells is None else max_cells
+    with zipfile.ZipFile(path) as zf:
+        try:
+            info = zf.getinfo(member)
+        except KeyError:
+            return
+        with zf.open(info) as fh:
+            head = fh.read(4096)
+        declared = _DIMENSION.search(head)
+        size = _ref_size(declared.group(1).decode()) if declared else None
+        if info.file_size >= SCAN_ALWAYS_BELOW and size is not None and size <= limit:
+            return
+        last_row = 0
+        widest = 26
+        with zf.open(info) as fh:
+            tail = b""
+            while True:
+                chunk = fh.read(1 << 22)
+                data = tail + chunk
+                cut = data.rfind(b">") + 1 if chunk else len(data)
+                part, tail = data[:cut], data[cut:]
+                i = part.rfind(b"<row")
+                if i < 0:
+                    i = part.rfind(b":row")
+                    i = i - part[:i].rfind(b"<") if i >= 0 else i
+                if i >= 0:
+                    m = _ROW_REF.search(part, max(0, i - 8))
+                    if m:
+                        last_row = max(last_row, int(m.group(1)))
+                if b'r="AA' in part or _WIDE_REF.search(part):
+                    letters = set(_WIDE_REF.findall(part))
+                    if letters:
+                        widest = max(widest, max(_letters(x.decode()) for x in letters))
+                if not chunk:
+                    break
+    cells = last_row * widest
+    if cells > limit:
+        from repkit.io._table import column_letter
+
+        raise DataError(
+            [
+                {
+                    "file": name,
+                    "sheet": sheet,
+                    "value": f"{column_letter(widest - 1)}{last_row}",
+                    "rule": "too_large",
+                    "message": (
+                        f"the sheet uses cells up to {column_letter(widest - 1)}{last_row} "
+                        f"({cells:,} cells); delete the rows and columns beyond the data "
+                        "(select them, right-click, Delete) and save again"
+                    ),
+                }
+            ]
+        )
+
+
 # Characters that appear when UTF-8 Chinese is decoded as GBK (or Latin-1) and saved again.
 _LATIN_MOJIBAKE = re.compile("[\u00c0-\u00ef][\u0080-\u00bf]")
 _GARBLE_MARKERS = ("锟斤拷", "烫烫烫", "屯屯屯", "\ufffd")

@@ -327,6 +327,16 @@ def read_excel(
         raise _refuse(
             name, "not_a_spreadsheet", f"the file cannot be opened as an Excel workbook ({err})"
         ) from err
+    members = _xlsx_members(path) if is_zip else {}
+
+    guarded: set[str] = set()
+
+    def guard(sheet_name: str) -> None:
+        """Refuse a sheet too large to hold before python-calamine allocates it."""
+        if sheet_name in members and sheet_name not in guarded:
+            _safety.check_sheet_extent(path, members[sheet_name], name=name, sheet=sheet_name)
+            guarded.add(sheet_name)
+
     with wb:
         metas = [m for m in wb.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
         names = [m.name for m in metas]
@@ -351,15 +361,17 @@ def read_excel(
                 from repkit.io._table import HEADER_SCAN
 
                 for g in visible:
+                    guard(g.sheet)
                     ws = wb.get_sheet_by_name(g.sheet)
                     g.rows = ws.to_python(skip_empty_area=False, nrows=HEADER_SCAN)
             chosen = choose(heads, score, preferred).sheet
+        guard(chosen)
         ws = wb.get_sheet_by_name(chosen)
         rows = ws.to_python(skip_empty_area=False)
         merged = [((a, b), (c, d)) for (a, b), (c, d) in ws.merged_cell_ranges or []]
     grid = Grid(name, chosen, rows, first_row=1, merged=merged)
     if is_zip:
-        member = _xlsx_members(path).get(chosen)
+        member = members.get(chosen)
         if member:
             grid.issues = _XlsxCells(path, member)
     else:
