@@ -65,11 +65,7 @@ def effective_calls(calls: pd.DataFrame) -> pd.DataFrame:
     """
     if "result" not in calls.columns or calls.empty:
         return calls
-    text = (
-        calls["result"]
-        .astype("object")
-        .map(lambda v: str(v).strip().lower() if pd.notna(v) else "")
-    )
+    text = calls["result"].astype("str").str.strip().str.lower()
     return calls[~text.isin(NOT_EFFECTIVE_RESULTS)]
 
 

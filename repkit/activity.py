@@ -58,6 +58,7 @@ from repkit._schedule import (
 from repkit.schema import CALL_PURPOSES, RATING_LABELS
 from repkit.tiering import (
     TIER_LABELS,
+    _matrix,
     current_rating,
     department_status,
     doctor_tiers,
@@ -66,7 +67,6 @@ from repkit.tiering import (
     period_bounds,
     pyramid,
     rating_moves,
-    transition_matrix,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -576,7 +576,7 @@ def call_plan(
     first_half = (start, mid.normalize())
     second_half = (mid.normalize() + pd.Timedelta(days=1), end)
     moves = rating_moves(past, before=first_half, after=second_half, doctors=ds.doctors)
-    matrix = transition_matrix(past, before=first_half, after=second_half, doctors=ds.doctors)
+    matrix = _matrix(moves)
     kpis = kpi_table(
         past,
         tiers,

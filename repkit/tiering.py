@@ -887,6 +887,11 @@ def transition_matrix(
     (1, 1, 1)
     """
     moves = rating_moves(calls, before=before, after=after, doctors=doctors)
+    return _matrix(moves)
+
+
+def _matrix(moves: pd.DataFrame) -> pd.DataFrame:
+    """7 × 7 transition counts from :func:`rating_moves`."""
     levels = list(range(1, 8))
     m = pd.crosstab(moves["rating_before"], moves["rating_after"])
     m = m.reindex(index=levels, columns=levels, fill_value=0).astype("int64")
