@@ -271,32 +271,43 @@ def _template() -> Path:
 
 
 def test_jupyterlab_shows_a_template(jupyterlab, browser):
+    """An analyst's view: a template, run on the sample data, open in JupyterLab."""
     import nbformat
+    import papermill as pm
 
     base, token, folder = jupyterlab
     template = _template()
-    shutil.copy(template, folder / template.name)
     title = nbformat.read(template, as_version=4).cells[0].source.splitlines()[0].lstrip("# ")
-    page = browser(1400, 900)
-    page.open(
-        f"{base}/lab/tree/{template.name}?token={token}",
-        ready="document.querySelectorAll('.jp-Notebook .jp-Cell').length > 3 && "
-        "!!document.querySelector('.jp-Notebook .jp-RenderedMarkdown h1')",
+    # the repository's layout, so the template runs with its own default parameters
+    (folder / "sample_data").symlink_to(ROOT / "sample_data")
+    (folder / "templates").mkdir()
+    pm.execute_notebook(
+        str(template),
+        str(folder / "templates" / template.name),
+        cwd=str(folder / "templates"),
+        progress_bar=False,
     )
-    time.sleep(1.5)  # let syntax highlighting and the kernel indicator settle
+    page = browser(1400, 1000)
+    page.open(
+        f"{base}/lab/tree/templates/{template.name}?token={token}",
+        ready="document.querySelectorAll('.jp-Notebook .jp-Cell').length > 3 && "
+        "!!document.querySelector('.jp-Notebook .jp-RenderedMarkdown h1') && "
+        "!!document.querySelector('.jp-Notebook .jp-OutputArea-output img')",
+    )
     heading = page.evaluate(
         "document.querySelector('.jp-Notebook .jp-RenderedMarkdown h1').textContent"
     )
     assert title.split("·")[0].strip() in heading
-    cells = page.evaluate("document.querySelectorAll('.jp-Notebook .jp-Cell').length")
-    assert cells >= 4
     code = page.evaluate(
         "Array.from(document.querySelectorAll('.jp-Notebook .jp-CodeMirrorEditor'))"
         ".map(e => e.textContent).join('\\n')"
     )
     assert "import repkit as rk" in code
+    assert "data = " in code, "the parameters cell is shown"
+    page.evaluate("document.querySelectorAll('.jp-Notebook .jp-Cell')[1].scrollIntoView()")
+    time.sleep(1.5)  # let syntax highlighting and the kernel indicator settle
     png = page.screenshot()
-    assert _png_size(png) == (1400, 900)
+    assert _png_size(png) == (1400, 1000)
     assert _distinct_colours(png) > 20, "the screenshot is blank"
     _keep(png, "analyst_jupyterlab.png")
 
@@ -313,19 +324,18 @@ def test_jupyterlab_shows_exercise_feedback(jupyterlab, browser):
     nb = nbformat.read(lesson, as_version=4)
     first = next(c for c in nb.cells if c.source.startswith("answer = ...") and "q1" in c.source)
     first.source = first.source.replace("answer = ...", "answer = 57.6", 1)
-    draft = folder / "draft.ipynb"
+    (folder / "sample_data").symlink_to(ROOT / "sample_data")
+    training = folder / "notebooks" / "training"
+    training.mkdir(parents=True)
+    draft = training / "draft.ipynb"
     nbformat.write(nb, draft)
     pm.execute_notebook(
-        str(draft),
-        str(folder / lesson.name),
-        parameters={"data": str(ROOT / "sample_data")},
-        cwd=str(folder),
-        progress_bar=False,
+        str(draft), str(training / lesson.name), cwd=str(training), progress_bar=False
     )
     draft.unlink()
     page = browser(1400, 900)
     page.open(
-        f"{base}/lab/tree/{lesson.name}?token={token}",
+        f"{base}/lab/tree/notebooks/training/{lesson.name}?token={token}",
         ready="!!document.querySelector('.jp-Notebook .rk-feedback.rk-incorrect')",
     )
     message = page.evaluate("document.querySelector('.rk-feedback.rk-incorrect').textContent")
@@ -384,7 +394,7 @@ def plan_html(tmp_path_factory):
 
 
 def test_plan_document_renders_chinese_with_a_cjk_font(plan_html, browser):
-    page = browser(1280, 900)
+    page = browser(1280, 1500)
     page.open(plan_html.as_uri(), ready="document.readyState === 'complete'")
     cjk = _cjk_families()
     checked = 0
@@ -406,7 +416,7 @@ def test_plan_document_renders_chinese_with_a_cjk_font(plan_html, browser):
     code_cells = page.evaluate("document.querySelectorAll('.jp-InputArea .jp-Editor').length")
     assert code_cells == 0, "the plan document shows no code"
     png = page.screenshot()
-    assert _png_size(png) == (1280, 900)
+    assert _png_size(png) == (1280, 1500)
     assert _distinct_colours(png) > 20
     _keep(png, "manager_plan.png")
 
