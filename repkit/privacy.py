@@ -133,9 +133,23 @@ def create_key(path: str | Path = KEY_FILE_NAME) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(secrets.token_hex(32) + "\n")
+    if path.exists():
+        raise FileExistsError(f"a privacy key file exists already: {path}")
+    # Write a complete temporary file, then link it into place: the link fails if another
+    # process created the key meanwhile, and nobody ever reads a half-written key.
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(tmp, path)
+        except (AttributeError, NotImplementedError, PermissionError):  # no hard links
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(tmp.read_text(encoding="utf-8"))
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 
@@ -155,8 +169,12 @@ def _find_key(
         path = Path(key_file)
         if path.is_file() or not create:
             return _read_key_file(path, "key_file"), f"file {path}"
-        create_key(path)
-        return _read_key_file(path, "key_file"), f"file {path} (created now)"
+        try:
+            create_key(path)
+            note = " (created now)"
+        except FileExistsError:  # created by a parallel run a moment ago
+            note = ""
+        return _read_key_file(path, "key_file"), f"file {path}{note}"
     env = os.environ.get(KEY_ENV)
     if env:
         return _key_from_text(env, f"${KEY_ENV}"), f"${KEY_ENV}"

@@ -150,3 +150,18 @@ def test_call_plan_tokens_everywhere(sample_ds):
         assert "name" not in frame
     assert cp.privacy_label == p.label
     assert "suppressed" in cp.pyramid
+
+
+def test_parallel_key_creation_gives_one_complete_key(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    target = tmp_path / "proj" / privacy.KEY_FILE_NAME
+
+    def attempt(_):
+        return privacy.setup(key_file=target, create_key=True).key
+
+    with ThreadPoolExecutor(8) as pool:
+        keys = list(pool.map(attempt, range(16)))
+    assert len(set(keys)) == 1
+    assert len(keys[0]) == 32
+    assert sorted(p.name for p in target.parent.iterdir()) == [privacy.KEY_FILE_NAME]
