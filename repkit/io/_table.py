@@ -12,7 +12,7 @@ import pandas as pd
 from repkit.io import _values
 from repkit.io._sources import Grid
 from repkit.io.errors import DataError
-from repkit.schema import ALIASES, TABLES, _norm
+from repkit.schema import _SHARED_ALIASES, ALIASES, TABLES, _norm
 
 HEADER_SCAN = 30
 """Rows searched for the header (title rows above it are skipped)."""
@@ -22,25 +22,8 @@ MAX_PER_RULE = 1000
 _TOTAL = re.compile(
     r"^(.{0,30}?)(合计|小计|总计|总合计|累计|total|subtotal|grandtotal)[:：]?$", re.IGNORECASE
 )
-_DOCTOR_HEADERS = frozenset(
-    _norm(h)
-    for h in (
-        "医生",
-        "医生姓名",
-        "医生编码",
-        "医生代码",
-        "医生工号",
-        "医师",
-        "医师姓名",
-        "处方医生",
-        "开方医生",
-        "doctor",
-        "doctor_id",
-        "doctor_name",
-        "physician",
-        "prescriber",
-    )
-)
+_DOCTOR_HEADERS = frozenset(_norm(h) for h in _SHARED_ALIASES["doctor_id"])
+"""Headers that name a doctor; in a sales file they mean prescription data (统方)."""
 _YEAR = re.compile(r"^(\d{4})\s*年?(度)?$")
 DROPPED_COLUMNS = ("file", "sheet", "row", "reason")
 WIDE_KINDS = ("sales",)
