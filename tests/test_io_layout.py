@@ -246,3 +246,15 @@ def test_sheet_by_index(tmp_path):
     assert len(rk.read_sales(path, sheet=1)) == 1
     with pytest.raises(ValueError, match="out of range"):
         rk.read_sales(path, sheet=5)
+
+
+def test_total_label_in_a_column_not_read(tmp_path):
+    rows = [
+        ["序号", "月份", "医院", "品种", "数量"],
+        [1, 202407, "甲", "A", 1],
+        [2, 202407, "乙", "A", 2],
+        ["合计", "", "", "", 3],
+    ]
+    df = rk.read_sales(xlsx(tmp_path, rows))
+    assert len(df) == 2
+    assert df.attrs["dropped"][["row", "reason"]].values.tolist() == [[4, "total row"]]

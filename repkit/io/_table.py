@@ -435,6 +435,15 @@ def build(grid: Grid, kind: str, *, year: int | None = None) -> Read:
         if col.kind in ("string", "mixed", "mixed-integer"):
             total |= col.matches(lambda u: isinstance(u, str) and bool(_TOTAL.match(_norm(u))))
     total &= ~blank
+    # a total row often carries its label in a column repkit does not read (序号, 备注)
+    keys = [by_col[c] for c in (*table.required, *table.key) if c in by_col]
+    unlabeled = ~blank & ~total & np.logical_or.reduce([cols[j].blank for j in keys] or [blank])
+    if unlabeled.any():
+        others = [j for j in range(block.shape[1]) if j not in cols]
+        for i in np.flatnonzero(unlabeled):
+            row = block[i]
+            if any(isinstance(row[j], str) and _TOTAL.match(_norm(row[j])) for j in others):
+                total[i] = True
     drop = blank | total
     keep = np.flatnonzero(~drop)
     dropped = [
