@@ -416,13 +416,15 @@ class Privacy:
         *,
         names: pd.DataFrame | None = None,
         id_column: str = "doctor_id",
+        label: bool = True,
     ) -> pd.DataFrame:
         """A copy of ``frame`` ready for a report: a ``doctor`` column, no stray names.
 
         In ``tokens`` mode ``doctor_id`` becomes the token, ``doctor`` repeats it and any
         ``name`` column is dropped. In ``names`` mode ``doctor_id`` is kept and
         ``doctor`` holds the name (from ``frame["name"]`` or the ``names`` table with
-        doctor_id and name).
+        doctor_id and name). ``label=False`` leaves out the ``doctor`` column (for
+        doctor cards, whose ``name`` column is kept in ``names`` mode).
 
         Examples
         --------
@@ -439,7 +441,10 @@ class Privacy:
         if self.mode == "tokens":
             out = out.drop(columns=[c for c in ("name", "doctor") if c in out.columns])
             out[id_column] = tokens(out[id_column], key=self.key).to_numpy()
-            out["doctor"] = out[id_column]
+            if label:
+                out["doctor"] = out[id_column]
+            return out
+        if not label:
             return out
         if "name" in out.columns:
             shown = out["name"]

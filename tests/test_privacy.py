@@ -116,6 +116,9 @@ def test_policy_doctors_in_both_modes():
     assert names["doctor_id"].tolist() == ["D1", "D2"]
     with pytest.raises(ValueError, match="doctor_id"):
         privacy.setup("names").doctors(pd.DataFrame({"x": [1]}))
+    cards = privacy.setup(key=KEY).doctors(sched, label=False)
+    assert list(cards.columns) == ["doctor_id"]
+    assert list(privacy.setup("names").doctors(sched, label=False).columns) == ["doctor_id", "name"]
 
 
 def test_suppress_small_groups():
