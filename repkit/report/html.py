@@ -129,7 +129,10 @@ def notebook_to_html(
         nb = copy.copy(nb)
         nb.metadata = copy.deepcopy(nb.metadata)
         nb.metadata["title"] = title
-    resources = {"repkit_css": PRINT_CSS, "metadata": {"path": str(folder or "."), "name": "Notebook"}}
+    resources = {
+        "repkit_css": PRINT_CSS,
+        "metadata": {"path": str(folder or "."), "name": "Notebook"},
+    }
     body, _ = _exporter(code).from_notebook_node(nb, resources=resources)
     return body.replace("<!--repkit-toc-->", _toc(body), 1)
 
@@ -213,8 +216,9 @@ def index_html(manifest: Mapping[str, Any]) -> str:
         output = e.get("output") or {}
         files = set(output.get("files") or e.get("files") or [])
         summary = e.get("summary") or output.get("summary") or {}
-        if summary.get("half"):
-            halves.add(str(summary["half"]))
+        half = summary.get("half") or (e.get("params") or {}).get("half")
+        if half:
+            halves.add(str(half))
         name = html.escape(region)
         cell = _link(folder, "plan.html", name) if "plan.html" in files else name
         links = [
