@@ -100,7 +100,12 @@ def forecast(
     except DataError as err:
         _fail_on_data_error(err)
     keys = [k.strip() for k in by.split(",") if k.strip()]
-    result = fc.forecast_sales(ds, horizon=horizon, by=keys, method=method)
+    unknown = [k for k in keys if k not in ds.sales.columns]
+    if unknown:
+        raise typer.BadParameter(
+            f"--by {unknown}: not sales columns ({', '.join(ds.sales.columns)})"
+        )
+    result = fc.forecast_many(ds.sales, horizon, keys=keys, method=method)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     result.to_csv(tmp, index=False, encoding="utf-8-sig")

@@ -1,0 +1,128 @@
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import repkit as rk
+from repkit.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def small_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("small")
+    rk.sample.write(rk.sample.generate(seed=0, regions=1, hospitals_per_region=6), folder)
+    return folder
+
+
+def test_sample_writes_files(tmp_path):
+    result = runner.invoke(app, ["sample", str(tmp_path / "d"), "--regions", "1"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "d" / "销售明细.xlsx").is_file()
+    assert "wrote" in result.output
+
+
+def test_check_passes_good_folder(small_folder):
+    result = runner.invoke(app, ["check", str(small_folder)])
+    assert result.exit_code == 0, result.output
+    assert "no problems" in result.output
+
+
+def test_check_fails_with_a_problem_table(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text('月份,医院,品种,数量\n202407,甲,A,"12,3"\n202408,甲,A,#N/A\n', encoding="utf-8")
+    result = runner.invoke(app, ["check", str(bad)])
+    assert result.exit_code == 1
+    assert "ambiguous_number" in result.output
+    assert "excel_error" in result.output
+
+
+def test_plan_one_region_without_a_notebook(small_folder, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        [
+            "plan",
+            "--data",
+            str(small_folder),
+            "--region",
+            "兰州",
+            "--half",
+            "2026H2",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["region"] == "兰州"
+    assert (out / "plan.xlsx").is_file()
+
+
+def test_plan_unknown_region_names_the_valid_ones(small_folder, tmp_path):
+    result = runner.invoke(
+        app,
+        [
+            "plan",
+            "--data",
+            str(small_folder),
+            "--region",
+            "北京",
+            "--half",
+            "2026H2",
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code != 0
+    assert "兰州" in str(result.exception) + result.output
+
+
+def test_forecast_writes_intervals(small_folder, tmp_path):
+    out = tmp_path / "fc.csv"
+    result = runner.invoke(
+        app,
+        [
+            "forecast",
+            "--data",
+            str(small_folder),
+            "--out",
+            str(out),
+            "--horizon",
+            "3",
+            "--by",
+            "product",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    import pandas as pd
+
+    frame = pd.read_csv(out, encoding="utf-8-sig")
+    assert {"product", "month", "mean", "lo_95", "hi_95"} <= set(frame.columns)
+    assert (frame["lo_95"] <= frame["hi_95"]).all()
+
+
+def test_forecast_refuses_unknown_grouping(small_folder, tmp_path):
+    result = runner.invoke(
+        app,
+        [
+            "forecast",
+            "--data",
+            str(small_folder),
+            "--out",
+            str(tmp_path / "x.csv"),
+            "--by",
+            "doctor",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "not sales columns" in result.output
+
+
+def test_batch_rejects_malformed_param(small_folder, tmp_path):
+    result = runner.invoke(
+        app, ["batch", "--data", str(small_folder), "--out", str(tmp_path), "-p", "growth"]
+    )
+    assert result.exit_code == 2
+    assert "NAME=VALUE" in result.output
