@@ -395,3 +395,20 @@ def test_year_must_be_a_year(tmp_path):
     path = write_xlsx(tmp_path / "s.xlsx", [Sheet("销售", [HEADER, *ROWS])])
     with pytest.raises(ValueError, match="four-digit year"):
         rk.read_sales(path, year=24)
+
+
+def test_canonical_tables_normalise_to_themselves(small_ds):
+    for kind, table in small_ds.tables().items():
+        got = rk.read_table(table, kind)
+        pd.testing.assert_frame_equal(
+            got.reset_index(drop=True),
+            table[list(got.columns)].reset_index(drop=True),
+            check_dtype=False,
+            obj=kind,
+        )
+
+
+def test_parquet_with_list_columns(tmp_path, small_ds):
+    small_ds.hospitals.to_parquet(tmp_path / "h.parquet")
+    df = rk.read_table(tmp_path / "h.parquet", "hospitals")
+    assert df["departments"].iloc[0] == small_ds.hospitals["departments"].iloc[0]

@@ -677,7 +677,16 @@ def frame_grid(frame: pd.DataFrame, *, name: str, sheet: str | None) -> Grid:
         if isinstance(s.dtype, pd.PeriodDtype) or pd.api.types.is_datetime64_any_dtype(s):
             block[:, j] = s.astype(object).to_numpy()
         else:
-            block[:, j] = s.to_numpy(dtype=object, na_value=None)
+            values = s.to_numpy(dtype=object, na_value=None)
+            if s.dtype == object and any(isinstance(v, list | tuple | np.ndarray) for v in values):
+                values = np.array(
+                    [
+                        "、".join(map(str, v)) if isinstance(v, list | tuple | np.ndarray) else v
+                        for v in values
+                    ],
+                    dtype=object,
+                )
+            block[:, j] = values
     return Grid(name, sheet, [header], first_row=0, block=block)
 
 
