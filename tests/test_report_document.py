@@ -48,3 +48,12 @@ def test_write_summary_is_json_with_key_figures(plan, tmp_path):
     assert data["privacy"] == "pseudonymised"
     assert data["target_units"] == plan.summary["target_units"]
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_growth_table_reads_against_both_references(plan):
+    frame = document.growth_table(plan).data
+    assert set(frame["product"]) == set(plan.data.sales["product"])
+    assert (frame["lo_80"] <= frame["forecast"]).all()
+    assert (frame["forecast"] <= frame["hi_80"]).all()
+    ratio = frame["forecast"] / frame["last_half"] - 1
+    assert ratio.round(6).equals(frame["hoh_rate"].round(6))

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from repkit.plan import Plan
 
 __all__ = [
+    "growth_table",
     "headline",
     "history_chart",
     "month_product_table",
@@ -207,6 +208,45 @@ def review_table(plan: Plan, by: str = "product", *, top: int | None = None):
     ]
     caption = f"{plan.review_half.label}{_REVIEW_LABELS[by]}回顾"
     return display_table(frame[cols], max_rows=top or 30, caption=caption)
+
+
+def growth_table(plan: Plan, *, by: str = "product"):
+    """Forecast of the planned half against the last half and the same half last year.
+
+    Growth rates carry their 80 % interval (from the joint error of the half's months,
+    not the sum of monthly bounds), so a target can be read against what the history
+    supports.
+    """
+    from repkit.forecast import growth
+
+    method = "auto" if str(plan.params.get("forecast", "")).startswith("repkit") else "fast"
+    frame = growth(plan.data.sales, plan.half, keys=[by], method=method)
+    cols = [
+        by,
+        "last_half",
+        "last_year",
+        "forecast",
+        "lo_80",
+        "hi_80",
+        "hoh_rate",
+        "hoh_rate_lo_80",
+        "hoh_rate_hi_80",
+        "yoy_rate",
+        "model",
+    ]
+    labels = {
+        "last_half": f"{plan.review_half.label}实际",
+        "last_year": f"{plan.half.same_last_year.label}实际",
+        "forecast": f"{plan.half.label}预测",
+        "hoh_rate": "环比",
+        "hoh_rate_lo_80": "环比80%下限",
+        "hoh_rate_hi_80": "环比80%上限",
+        "yoy_rate": "同比",
+        "model": "模型",
+    }
+    return display_table(
+        frame[cols], labels=labels, highlight=None, caption="预测与增长（盒/支，含80%区间）"
+    )
 
 
 def scenario_table(plan: Plan):
