@@ -373,7 +373,7 @@ def activity_outcome(
     both = table[table["change_rate"].notna()]
     corr = (
         float(both["visits"].corr(both["change_rate"], method="spearman"))
-        if len(both) >= 5
+        if len(both) >= 5 and both["visits"].nunique() > 1 and both["change_rate"].nunique() > 1
         else np.nan
     )
     unit = "科室" if level == "department" else "医院"

@@ -466,13 +466,12 @@ def pyramid(tiers: pd.DataFrame, *, by: str | Sequence[str] | None = None) -> pd
     """
     keys = [by] if isinstance(by, str) else list(by) if by is not None else []
     frame = tiers.copy()
-    frame["_rating"] = pd.to_numeric(frame.get("rating"), errors="coerce")
-    frame["_pot"] = pd.to_numeric(frame.get("potential", 0.0), errors="coerce").fillna(0.0)
-    frame["_expert"] = frame.get("is_expert", False)
-    frame["_expert"] = frame["_expert"].fillna(False).astype(bool)
-    frame["_senior"] = frame.get("title", pd.Series(None, index=frame.index)).isin(
-        ["chief", "deputy_chief"]
-    )
+    blank = pd.Series(np.nan, index=frame.index)
+    frame["_rating"] = pd.to_numeric(frame.get("rating", blank), errors="coerce")
+    frame["_pot"] = pd.to_numeric(frame.get("potential", blank), errors="coerce").fillna(0.0)
+    expert = frame.get("is_expert", pd.Series(False, index=frame.index))
+    frame["_expert"] = expert.astype("object").fillna(False).astype(bool)
+    frame["_senior"] = frame.get("title", blank).isin(["chief", "deputy_chief"])
     frame["_5"] = frame["_rating"] >= 5
     groups = list(frame.groupby(keys, sort=True, dropna=False)) if keys else [((), frame)]
     rows = []
@@ -676,7 +675,8 @@ def department_status(
     n_doc = pd.Series(dtype="int64")
     if doctors is not None and not doctors.empty:
         dk = [doctors["hospital_id"].astype(str), doctors["department"].astype(str)]
-        p = pd.to_numeric(doctors.get("potential", 0.0), errors="coerce").fillna(0.0)
+        blank = pd.Series(np.nan, index=doctors.index)
+        p = pd.to_numeric(doctors.get("potential", blank), errors="coerce").fillna(0.0)
         pot = p.groupby(dk).sum()
         n_doc = doctors.groupby(dk).size()
         for key in n_doc.index:
@@ -809,8 +809,10 @@ def rating_moves(
 
     The rating at the end of a period is the latest ``rating_after`` recorded on or
     before its last day (so a doctor not called in the second period keeps their
-    rating). ``doctors`` (with ``rating``) supplies the card rating of doctors never
-    called by then; without it they are left out.
+    rating). ``doctors`` (with ``rating``) supplies the starting (card) rating of
+    doctors not called by the end of the first period; without it they are left out.
+    Doctors never rated by a call up to the end of the second period are left out:
+    nothing was observed about them.
 
     Parameters
     ----------
@@ -847,7 +849,6 @@ def rating_moves(
         )
         card = card[~card.index.duplicated()].dropna().astype("int64")
         r1 = r1.combine_first(card)
-        r2 = r2.combine_first(card)
     ids = sorted(set(r1.index) & set(r2.index))
     out = pd.DataFrame(
         {

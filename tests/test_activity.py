@@ -387,3 +387,18 @@ def test_no_payment_columns_anywhere(lanzhou_plan):
     for frame in frames:
         for col in frame.columns:
             assert not any(w in str(col).lower() for w in words), col
+
+
+def test_call_plan_without_calls_or_optional_columns():
+    from dataclasses import replace
+
+    ds = rk.sample.generate(seed=1, regions=1, calls=False)
+    cp = rk.activity.call_plan(ds, "2026-07")
+    assert cp.feasible
+    assert cp.transitions.attrs["doctors"] == 0  # nothing observed, nothing claimed
+    assert np.isnan(cp.outcome.correlation)
+    assert cp.kpis.set_index("kpi").loc["visits_per_day", "value"] == 0
+    bare = ds.doctors.drop(columns=["rating", "potential", "title", "is_expert"])
+    cp2 = rk.activity.call_plan(replace(ds, doctors=bare, sales=ds.sales.iloc[0:0]), "2026-07")
+    assert cp2.feasible
+    assert cp2.pyramid["doctors"].sum() == len(bare)

@@ -350,12 +350,15 @@ def test_rating_moves_and_matrix():
     got = moves.set_index("doctor_id")[["rating_before", "rating_after", "move"]]
     assert got.loc["D1"].tolist() == [5, 6, "up"]
     assert got.loc["D2"].tolist() == [5, 5, "same"]
-    assert got.loc["D3"].tolist() == [4, 4, "same"]  # missing rating_after is skipped
+    assert "D3" not in got.index  # its only call has no rating: nothing observed
     m = transition_matrix(_calls(), before="2026Q1", after="2026Q2", doctors=docs)
     assert m.shape == (7, 7)
-    assert int(m.to_numpy().sum()) == 3
+    assert int(m.to_numpy().sum()) == 2
     assert m.loc[5, 6] == 1
-    assert m.attrs == {"up": 1, "same": 2, "down": 0, "doctors": 3}
+    assert m.attrs == {"up": 1, "same": 1, "down": 0, "doctors": 2}
+    late = _calls().assign(date=pd.to_datetime(["2026-05-01"] * 5 + ["2026-06-01"]))
+    started = rating_moves(late, before="2026Q1", after="2026Q2", doctors=docs)
+    assert started.set_index("doctor_id").loc["D1", "rating_before"] == 2  # card rating
     without_cards = rating_moves(_calls(), before="2026Q1", after="2026Q2")
     assert without_cards["doctor_id"].tolist() == ["D1", "D2"]
 
