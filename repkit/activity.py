@@ -43,22 +43,19 @@ from repkit._kpi import (
     time_to_listing,
     visits_per_day,
 )
-from repkit._schedule import (
+from repkit._ladder import _matrix
+from repkit._norms import (
     DEFAULT_NORMS,
-    FOLLOW_UP,
-    MAX_VISITS,
     MOVABILITY,
-    VisitPlan,
     default_norms,
     norms_table,
-    plan_visits,
     rep_capacity,
     visit_goals,
 )
+from repkit._schedule import FOLLOW_UP, MAX_VISITS, VisitPlan, plan_visits
 from repkit.schema import CALL_PURPOSES, RATING_LABELS
 from repkit.tiering import (
     TIER_LABELS,
-    _matrix,
     current_rating,
     department_status,
     doctor_tiers,
