@@ -176,6 +176,24 @@ def batch(
 
 
 @app.command()
+def pdf(
+    html: Annotated[Path, typer.Argument(help="A plan document, e.g. reports/兰州/plan.html.")],
+    out: Annotated[
+        Path | None, typer.Option(help="PDF to write (default: beside the HTML).")
+    ] = None,
+) -> None:
+    """Print a plan document to PDF with headless Chromium (`make chromium` installs it)."""
+    from repkit.report.pdf import html_to_pdf
+
+    try:
+        target = html_to_pdf(html, out or html.with_suffix(".pdf"))
+    except FileNotFoundError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(1) from err
+    typer.echo(f"wrote {target}")
+
+
+@app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("reports"),
     workers: Annotated[int | None, typer.Option(help="Parallel workers.")] = None,
