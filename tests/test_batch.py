@@ -153,13 +153,14 @@ def test_manifest_file_matches_the_returned_manifest(first_run):
 
 
 def test_output_notebook_is_a_proper_papermill_notebook(first_run):
-    _, out, _ = first_run
+    template, out, _ = first_run
     nb = nbformat.read(str(out / "西宁" / "plan.ipynb"), as_version=4)
     nbformat.validate(nb)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1
     assert "region = '西宁'" in injected[0].source  # readable Chinese, not \\u escapes
     assert nb.metadata.papermill.parameters["region"] == "西宁"
+    assert nb.metadata.papermill.input_path == str(template.resolve())
     counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
     assert counts[:3] == [1, 2, 3]  # counts restart at 1 on a warm kernel
     outputs = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))

@@ -58,15 +58,16 @@ def _parameter_names(source: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _template(path: Path) -> tuple[dict[str, Any], list[str]]:
+def _template(path: Path) -> tuple[dict[str, Any], list[str], bytes]:
     """The template notebook (as JSON) and the names its ``parameters`` cell defines.
 
     Read with ``json`` rather than nbformat: importing nbformat (jsonschema) costs seconds.
     """
     if not path.is_file():
         raise FileNotFoundError(f"template not found: {path}")
+    raw = path.read_bytes()
     try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
+        nb = json.loads(raw.decode("utf-8"))
         cells = nb["cells"]
     except (ValueError, KeyError, TypeError) as err:
         raise ValueError(f"template {path} is not a readable notebook: {err}") from err
@@ -80,7 +81,7 @@ def _template(path: Path) -> tuple[dict[str, Any], list[str]]:
             f"template {path}: its parameters cell must define {', '.join(missing)} "
             f"(it defines {', '.join(names) or 'nothing'})"
         )
-    return nb, names
+    return nb, names, raw
 
 
 def _language(nb: Mapping[str, Any]) -> str:
@@ -354,7 +355,7 @@ def run(
     _check_args(workers, timeout, cell_timeout, retries)
     if resume and force:
         raise ValueError("choose resume (only failed/missing regions) or force (all), not both")
-    nb, declared = _template(template)
+    nb, declared, template_bytes = _template(template)
     params = check_params(params, allowed=declared)
     if not data.exists():
         raise FileNotFoundError(f"data folder not found: {data}")
@@ -378,7 +379,7 @@ def run(
     )
     if scheduler is None:
         _check_kernel(kernel)  # Dask workers may have kernels this machine lacks
-    template_hash = _store.hash_path(template)
+    template_hash = _store.hash_bytes(template_bytes)
     input_hash = _store.hash_path(data)
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -534,8 +535,12 @@ def run(
         cache_dir = None
         try:
             if tasks:
+                # every region runs this snapshot, even if the template is edited meanwhile
+                snapshot = staging_root / f"template-{template_hash[7:19]}.ipynb"
+                snapshot.write_bytes(template_bytes)
                 config = {
-                    "template": str(template.resolve()),
+                    "template": str(snapshot),
+                    "template_path": str(template.resolve()),
                     "data": str(data_abs),
                     "data_cache": None,
                     "kernel_name": kernel,

@@ -63,6 +63,8 @@ def _register_engine() -> None:
         ) -> Any:
             run = _LOCAL.run
             run["nb_man"] = nb_man
+            if run.get("template_path"):  # executed from a snapshot; record the original
+                nb_man.nb.metadata.papermill["input_path"] = run["template_path"]
             on_cell = run.get("on_cell")
             if on_cell is not None:
                 start = nb_man.cell_start
@@ -346,7 +348,11 @@ class Runner:
             return result
         result["timings"]["start"] = round(time.monotonic() - t0, 3)
         self._timed_out, self._cell = False, None
-        _LOCAL.run = {"km": self.km, "on_cell": self._cell_started}
+        _LOCAL.run = {
+            "km": self.km,
+            "on_cell": self._cell_started,
+            "template_path": cfg.get("template_path"),
+        }
         timer = threading.Timer(cfg["timeout"], self._deadline)
         timer.daemon = True
         timer.start()

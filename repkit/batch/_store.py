@@ -253,6 +253,11 @@ def hash_path(path: str | Path) -> str:
     return "sha256:" + digest.hexdigest()
 
 
+def hash_bytes(data: bytes) -> str:
+    """Content hash of bytes, in the form used by the manifest."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
 def fingerprint(**parts: Any) -> str:
     """A stable hash of JSON-ready parts (template hash, input hash, parameters, version)."""
     text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
