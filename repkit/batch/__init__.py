@@ -433,7 +433,7 @@ def run(
                     "output": output,
                     "error": None,
                     "duration_s": 0.0,
-                    "finished": _now(),
+                    "finished": output.get("finished"),
                 }
                 continue
             entries[region] = {**base, "status": "pending", "output": output, "prev": prev}
