@@ -220,7 +220,19 @@ def _doctors(doctors: pd.DataFrame | None) -> pd.DataFrame:
             lambda r: RATING_LABELS.get(int(r)) if pd.notna(r) else None
         )
         d["rating"] = d["rating"].astype("float64")
-    return d.rename(columns=cols)
+    extra = {
+        "doctor": "医生",
+        "rated_on": "评级日期",
+        "tier_source": "分级来源",
+        "pyramid": "金字塔",
+    }
+    if "doctor" in d and "doctor_id" in d and d["doctor"].equals(d["doctor_id"]):
+        d = d.drop(columns="doctor")  # tokens mode: the id column already is the token
+    if "tier_source" in d:
+        d["tier_source"] = (
+            d["tier_source"].map({"auto": "自动", "manual": "手工"}).fillna(d["tier_source"])
+        )
+    return d.rename(columns={**cols, **extra})
 
 
 def _monthly_targets(plan: Any) -> pd.DataFrame:
@@ -398,12 +410,22 @@ def _schedule(plan: Any, schedule: pd.DataFrame | None) -> pd.DataFrame:
     for c in order:
         if c not in s:
             s[c] = None
+    extra = {"hospital": "医院名称", "tier": "分级", "rating": "当前评级"}
+    kept = {c: schedule[c].to_numpy() for c in extra if c in schedule.columns}
     s = s[order]
     if "purpose" in s:
         s["purpose"] = s["purpose"].map(lambda v: CALL_PURPOSES.get(v, v))
     s["rating_after"] = s["rating_after"].astype("float64")
     s.insert(2, "姓名", s["rep_id"].map(names))
-    return s.rename(columns=cols)
+    s = s.rename(columns={**cols, "rating_after": "拜访后评级"})
+    # planned visits: the doctor's tier and current rating guide the call; the rep
+    # fills in the result and the rating after the visit.
+    at = {"hospital": 4, "tier": 7, "rating": 8}
+    for c, values in kept.items():
+        s.insert(min(at[c], len(s.columns)), extra[c], values)
+    if "当前评级" in s:
+        s["当前评级"] = pd.to_numeric(s["当前评级"], errors="coerce").astype("float64")
+    return s
 
 
 def workbook(

@@ -485,6 +485,28 @@ class CallPlan:
             raise ValueError(f"unknown rep {rep_id!r}; reps in the plan: {', '.join(known)}")
         return self.schedule[self.schedule["rep_id"] == str(rep_id)].reset_index(drop=True)
 
+    def doctor_cards(self) -> pd.DataFrame:
+        """Doctor cards for the workbook's sheet B: the doctors table with tier and rating.
+
+        Doctors are shown as the plan's privacy policy made them (tokens or names);
+        the internal score columns are left out.
+        """
+        cols = [
+            "doctor_id",
+            "doctor",
+            "hospital_id",
+            "department",
+            "title",
+            "is_expert",
+            "rating",
+            "rated_on",
+            "potential",
+            "tier",
+            "tier_source",
+            "pyramid",
+        ]
+        return self.tiers[[c for c in cols if c in self.tiers.columns]].copy()
+
     def export(self, folder: str | Path) -> list[Path]:
         """Write one Excel schedule per rep (see :func:`export_schedule`)."""
         return export_schedule(self.schedule, folder, reps=self.reps)
