@@ -412,9 +412,9 @@ def run(
                 "repkit_version": __version__,
             }
             prev = previous.get(region) or {}
-            output = prev.get("output") or None
+            output: dict[str, Any] = prev.get("output") or {}
             intact = (
-                output is not None
+                bool(output)
                 and prev.get("folder") == folder
                 and all((target / f).is_file() for f in output.get("files", []))
             )
@@ -436,7 +436,7 @@ def run(
                     "finished": output.get("finished"),
                 }
                 continue
-            entries[region] = {**base, "status": "pending", "output": output, "prev": prev}
+            entries[region] = {**base, "status": "pending", "output": output or None, "prev": prev}
             tasks.append(
                 {
                     "region": region,

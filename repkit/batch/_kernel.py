@@ -44,7 +44,9 @@ def _install_cache(key: str, ds: Any) -> None:
     rio.load_dataset = load_dataset
 
 
-def warm(data: str | None, *, cache: str | None = None, imports: list[str] = ()) -> None:
+def warm(
+    data: str | None, *, cache: str | None = None, imports: tuple[str, ...] | list[str] = ()
+) -> None:
     """Import what the template imports and load the data set once.
 
     Parameters
@@ -86,7 +88,7 @@ def reset(cwd: str) -> None:
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
     if "filters" in _STATE:
-        warnings.filters[:] = _STATE["filters"]
+        warnings.filters[:] = _STATE["filters"]  # type: ignore[index]
         sys.path[:] = _STATE["path"]
         os.environ.clear()
         os.environ.update(_STATE["environ"])
