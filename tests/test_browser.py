@@ -57,6 +57,18 @@ def _keep(png: bytes, name: str) -> None:
         target.write_bytes(png)
 
 
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    """Data for the notebooks: the committed sample when keeping screenshots, else a small set."""
+    if os.environ.get("REPKIT_SCREENSHOTS"):
+        return ROOT / "sample_data"
+    import repkit as rk
+
+    folder = tmp_path_factory.mktemp("browser_data")
+    rk.sample.write(rk.sample.generate(seed=0, regions=1, hospitals_per_region=8), folder)
+    return folder
+
+
 def _cjk_families() -> set[str]:
     """Font families fontconfig says cover Chinese."""
     if not shutil.which("fc-list"):
@@ -270,7 +282,7 @@ def _template() -> Path:
     pytest.skip("no template notebook to open")
 
 
-def test_jupyterlab_shows_a_template(jupyterlab, browser):
+def test_jupyterlab_shows_a_template(jupyterlab, browser, data_dir):
     """An analyst's view: a template, run on the sample data, open in JupyterLab."""
     import nbformat
     import papermill as pm
@@ -279,7 +291,7 @@ def test_jupyterlab_shows_a_template(jupyterlab, browser):
     template = _template()
     title = nbformat.read(template, as_version=4).cells[0].source.splitlines()[0].lstrip("# ")
     # the repository's layout, so the template runs with its own default parameters
-    (folder / "sample_data").symlink_to(ROOT / "sample_data")
+    (folder / "sample_data").symlink_to(data_dir)
     (folder / "templates").mkdir()
     pm.execute_notebook(
         str(template),
@@ -312,10 +324,12 @@ def test_jupyterlab_shows_a_template(jupyterlab, browser):
     _keep(png, "analyst_jupyterlab.png")
 
 
-def test_jupyterlab_shows_exercise_feedback(jupyterlab, browser):
+def test_jupyterlab_shows_exercise_feedback(jupyterlab, browser, data_dir):
     """A learner's wrong answer (a percentage) gets a sentence, unattempted ones a note."""
     import nbformat
     import papermill as pm
+
+    import repkit as rk
 
     base, token, folder = jupyterlab
     lesson = ROOT / "notebooks" / "training" / "02_review_gap.ipynb"
@@ -323,8 +337,10 @@ def test_jupyterlab_shows_exercise_feedback(jupyterlab, browser):
         pytest.skip("training session 2 not written yet")
     nb = nbformat.read(lesson, as_version=4)
     first = next(c for c in nb.cells if c.source.startswith("answer = ...") and "q1" in c.source)
-    first.source = first.source.replace("answer = ...", "answer = 57.6", 1)
-    (folder / "sample_data").symlink_to(ROOT / "sample_data")
+    ds = rk.load_dataset(data_dir).for_region("兰州")
+    percent = round(rk.training.session(2, ds, half="2026H1").q1._expected * 100, 1)
+    first.source = first.source.replace("answer = ...", f"answer = {percent}", 1)
+    (folder / "sample_data").symlink_to(data_dir)
     training = folder / "notebooks" / "training"
     training.mkdir(parents=True)
     draft = training / "draft.ipynb"
@@ -366,7 +382,7 @@ def _plan_template() -> Path:
 
 
 @pytest.fixture(scope="module")
-def plan_html(tmp_path_factory):
+def plan_html(tmp_path_factory, data_dir):
     """A plan document: the half-year template run on the sample data, exported to HTML."""
     import nbformat
     import papermill as pm
@@ -376,7 +392,7 @@ def plan_html(tmp_path_factory):
     folder = tmp_path_factory.mktemp("plan")
     template = _plan_template()
     declared = pm.inspect_notebook(str(template))
-    params = {"data": str(ROOT / "sample_data"), "region": "兰州", "out": str(folder)}
+    params = {"data": str(data_dir), "region": "兰州", "out": str(folder)}
     if "forecast" in declared:
         params["forecast"] = "simple"
     executed = folder / "plan.ipynb"
