@@ -189,3 +189,10 @@ def test_session_arguments_are_checked(sample_ds):
         rk.training.session(1, sample_ds, region="北京")
     with pytest.raises(AttributeError, match="valid: q1"):
         _ = rk.training.session(1, sample_ds, region=REGION).q9
+
+
+def test_choice_accepts_a_word_of_the_label(region_ds):
+    ex = rk.training.session(8, region_ds, half=HALF)
+    for answer in ("act", "ACT", "处理", "处理 Act", " Act "):
+        assert ex.q4.check(answer).status == "correct", answer
+    assert "不是“检查 Check”" in ex.q4.check("检查").message

@@ -348,20 +348,25 @@ def choice(answer: Any, expected: str, *, options: Mapping[str, str], what: str 
     Parameters
     ----------
     options
-        Code → Chinese label; either is accepted.
+        Code → label; the code, the label or any space-separated word of the label is
+        accepted (case and surrounding spaces ignored).
 
     Examples
     --------
     >>> choice("增加用量", "increase_use", options={"increase_use": "增加用量"})
+    >>> choice("Act", "act", options={"act": "处理 Act"})
     """
     if not isinstance(answer, str):
         raise Wrong(f"{what}应该是文字（选项的代码或中文名），你给的是 {type(answer).__name__}。")
-    text = answer.strip()
-    codes = {k.lower(): k for k in options} | {v: k for k, v in options.items()}
-    if text.lower() not in codes and text not in codes:
+    text = answer.strip().lower()
+    codes: dict[str, str] = {}
+    for code, label in options.items():
+        for name in (code, label, *str(label).split()):
+            codes.setdefault(str(name).strip().lower(), code)
+    if text not in codes:
         valid = "、".join(f"{v}（{k}）" for k, v in options.items())
-        raise Wrong(f"“{text}”不是可选项。可选：{valid}。")
-    code = codes.get(text.lower(), codes.get(text))
+        raise Wrong(f"“{answer.strip()}”不是可选项。可选：{valid}。")
+    code = codes[text]
     if code != expected:
         raise Wrong(f"不是“{options.get(code, code)}”。再看看数据，或运行 hint()。")
 
