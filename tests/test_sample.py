@@ -9,7 +9,13 @@ from repkit.schema import CALL_PURPOSES, HOSPITAL_LEVELS, PRODUCT_CATEGORIES, SH
 
 
 def _digest(folder):
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    """Hashes of the data files (a privacy key or other local files are not data)."""
+    names = set(SHEET_NAMES.values())
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.stem in names
+    }
 
 
 def test_same_seed_gives_identical_files(tmp_path):
