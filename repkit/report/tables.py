@@ -117,8 +117,11 @@ def _whole(value: float) -> str:
 
 
 def _format_for(column: str, series: pd.Series):
-    if str(column).endswith(_RATE_SUFFIXES):
+    name = str(column)
+    if name.endswith(_RATE_SUFFIXES) or "_rate_" in name or name.startswith("coverage"):
         return "{:.1%}"
+    if name in ("mase", "rmse", "mae", "bias", "score"):
+        return "{:,.2f}"
     if pd.api.types.is_bool_dtype(series):
         return lambda v: "是" if v else "否"
     if pd.api.types.is_float_dtype(series):
