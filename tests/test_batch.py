@@ -13,6 +13,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 import repkit as rk
 
+# module fixtures run batches; keep each module on one xdist worker
+pytestmark = pytest.mark.xdist_group("batch")
+
 PARAMS = 'data = ""\nregion = ""\nout = "."\nhalf = "2026H2"\nlabel = "v1"\nfaults = {}'
 PRELUDE = "import json, os, signal, sys, time\nimport repkit as rk"
 FAULTS = """\

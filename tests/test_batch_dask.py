@@ -10,6 +10,9 @@ import openpyxl
 import pytest
 from test_batch import make_template, run, write_data
 
+# module fixtures run batches; keep each module on one xdist worker
+pytestmark = pytest.mark.xdist_group("batch_dask")
+
 FAULTS = {"西宁": "data", "银川": "exit", "西安": "hang"}
 
 

@@ -16,6 +16,9 @@ import nbformat
 import pytest
 from test_batch import make_template, run, write_data
 
+# module fixtures run batches; keep each module on one xdist worker
+pytestmark = pytest.mark.xdist_group("batch_faults")
+
 FAULTS = {
     "西宁": "data",
     "银川": "exit",
