@@ -609,11 +609,14 @@ def _write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
     _normalise_zip(buf.getvalue(), path)
 
 
-def _normalise_zip(data: bytes, path: Path) -> None:
-    """Rewrite an xlsx with fixed timestamps so equal content gives equal bytes."""
+def fixed_xlsx_bytes(data: bytes) -> bytes:
+    """The same xlsx with fixed zip and document timestamps: equal content, equal bytes.
+
+    Used for every generated workbook that is committed (sample data, entry templates).
+    """
     src = zipfile.ZipFile(io.BytesIO(data))
-    tmp = path.with_name(path.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             payload = src.read(info.filename)
             if info.filename == "docProps/core.xml":
@@ -621,6 +624,13 @@ def _normalise_zip(data: bytes, path: Path) -> None:
             member = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME)
             member.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(member, payload)
+    return out.getvalue()
+
+
+def _normalise_zip(data: bytes, path: Path) -> None:
+    """Write an xlsx with fixed timestamps, through a temporary file."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(fixed_xlsx_bytes(data))
     tmp.replace(path)
 
 

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import tempfile
-import zipfile
 from pathlib import Path
 from typing import Any
 
+from repkit.sample import fixed_xlsx_bytes
 from repkit.schema import (
     CALL_PURPOSES,
     CATEGORY_LABELS,
@@ -33,8 +32,6 @@ from repkit.schema import (
 
 __all__ = ["ENTRY_NOTES", "EXAMPLES", "entry_template_bytes", "write_entry_templates"]
 
-_FIXED_TIME = (2026, 1, 1, 0, 0, 0)
-_CORE_TIME = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 _ROWS = 5000  # rows covered by drop-down lists and validation
 _HEADER_FILL = "1F4E79"
 _EXAMPLE_FILL = "F2F2F2"
@@ -330,21 +327,6 @@ def _workbook(kind: str) -> Any:
     return wb
 
 
-def _fixed_bytes(data: bytes) -> bytes:
-    """The same xlsx with fixed zip and document timestamps (equal content, equal bytes)."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            payload = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                payload = _CORE_TIME.sub(rb"\g<1>2026-01-01T00:00:00Z\g<3>", payload)
-            member = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(member, payload)
-    return out.getvalue()
-
-
 def entry_template_bytes(kind: str) -> bytes:
     """The bytes of one entry template (deterministic).
 
@@ -362,7 +344,7 @@ def entry_template_bytes(kind: str) -> bytes:
         raise ValueError(f"unknown table kind {kind!r}; valid kinds: {', '.join(HEADERS_ZH)}")
     buf = io.BytesIO()
     _workbook(kind).save(buf)
-    return _fixed_bytes(buf.getvalue())
+    return fixed_xlsx_bytes(buf.getvalue())
 
 
 def write_entry_templates(folder: str | Path, *, kinds: list[str] | None = None) -> list[Path]:
