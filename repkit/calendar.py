@@ -151,7 +151,7 @@ def _holiday_table(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date], b
         )
         workdays = frozenset(d for d in cc.get_workdays(start, end) if d.weekday() >= 5)
         return holidays_, workdays, True
-    except (ImportError, NotImplementedError):
+    except (ImportError, RuntimeError):  # chinese_calendar: year not announced yet
         import holidays as hol
 
         cn = hol.country_holidays("CN", years=year)

@@ -144,7 +144,7 @@ def create_key(path: str | Path = KEY_FILE_NAME) -> Path:
             fh.write(secrets.token_hex(32) + "\n")
         try:
             os.link(tmp, path)
-        except (AttributeError, NotImplementedError, PermissionError):  # no hard links
+        except (AttributeError, RuntimeError, PermissionError):  # no hard links here
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(tmp.read_text(encoding="utf-8"))
