@@ -56,7 +56,7 @@ demo: $(STAMP) fonts
 	@echo "Open $(OUT)/index.html"
 
 ## test: install if needed, run the whole test suite (unit, doctests, notebooks)
-test: $(STAMP) fonts
+test: $(STAMP) fonts chromium
 	$(BIN)/python -m pytest -n 2 --dist loadgroup tests repkit --doctest-modules
 	$(BIN)/python -m pytest --nbval-lax -p no:xdist notebooks/training -q
 
