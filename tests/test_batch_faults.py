@@ -76,6 +76,7 @@ def test_stuck_worker_is_killed_from_outside(faulty):
     entry = _entry(faulty, "区域007")
     assert entry["status"] == "timeout"
     assert "its worker was killed" in entry["error"]["message"]
+    assert entry["error"]["source"].startswith("mode = faults.get(region)")
 
 
 def test_bad_data_fails_with_the_data_error_and_is_not_retried(faulty):

@@ -84,6 +84,15 @@ def _template(path: Path) -> tuple[dict[str, Any], list[str], bytes]:
     return nb, names, raw
 
 
+def _cell_source(nb: Mapping[str, Any], index: int) -> str:
+    """Source of a cell of the output notebook (the template plus one injected cell)."""
+    cells = nb.get("cells", [])
+    tags = [(c.get("metadata") or {}).get("tags", []) for c in cells]
+    first = next((i for i, t in enumerate(tags) if "parameters" in t), len(cells))
+    i = index - 1 if index > first else index
+    return _source(cells[i])[:500] if 0 <= i < len(cells) else ""
+
+
 def _language(nb: Mapping[str, Any]) -> str:
     meta = nb.get("metadata") or {}
     return (
@@ -491,6 +500,9 @@ def run(
             staging = Path(result.get("staging") or task.get("staging") or staging_root / "none")
             timings = result.get("timings") or {}
             entry.pop("prev", None)
+            err = result.get("error")
+            if err and isinstance(err.get("cell"), int) and not err.get("source"):
+                err["source"] = _cell_source(nb, err["cell"])  # a worker killed mid-cell
             entry.update(
                 status="failed" if status == "infra" else status,
                 attempts=task["attempt"],
