@@ -54,7 +54,7 @@ class Dataset:
         seen: dict[str, None] = {}
         for frame in (self.hospitals, self.sales, self.targets, self.reps):
             if "region" in frame:
-                seen.update(dict.fromkeys(frame["region"].dropna().astype(str)))
+                seen.update(dict.fromkeys(str(v) for v in frame["region"].dropna().unique()))
         return list(seen)
 
     def tables(self) -> dict[str, pd.DataFrame]:

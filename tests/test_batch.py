@@ -53,6 +53,15 @@ print("planned", region)
 """
 
 
+CHART = """\
+import matplotlib.pyplot as plt
+plt.plot([1, 3, 2])
+plt.title(region);
+hooks = get_ipython().events.callbacks["post_execute"]
+print("hooks:", sorted(getattr(h, "__name__", "") for h in hooks))
+"""
+
+
 def make_template(path: Path, *cells: str, faults: dict | None = None) -> Path:
     """A small template shaped like the real one (parameters, imports, outputs)."""
     params = PARAMS if not faults else PARAMS.replace("faults = {}", f"faults = {faults!r}")
@@ -110,7 +119,9 @@ def run(template, data, out, **kw):
 def first_run(tmp_path_factory, data3):
     root = tmp_path_factory.mktemp("first")
     template = make_template(
-        root / "t.ipynb", 'assert "leak" not in globals(), "state leaked"\nleak = region'
+        root / "t.ipynb",
+        'assert "leak" not in globals(), "state leaked"\nleak = region',
+        CHART,
     )
     out = root / "reports"
     manifest = run(template, data3, out, params={"half": "2026H2", "label": "一"})
@@ -177,6 +188,21 @@ def test_kernel_is_warm_and_reset_between_regions(first_run):
     assert all(s["cached"] for s in summaries)  # data set loaded once, served from memory
     assert [s["hospitals"] for s in summaries] == [5, 5, 5]
     # the "leak" cell asserts that no variable survived from the previous region
+
+
+def test_each_chart_is_drawn_once_per_cell_and_shown(first_run):
+    _, out, manifest = first_run
+    for n, entry in enumerate(manifest["regions"].values()):
+        nb = nbformat.read(str(out / entry["folder"] / "plan.ipynb"), as_version=4)
+        cell = next(c for c in nb.cells if "plt.plot" in c.source)
+        kinds = [k for o in cell.outputs for k in o.get("data", {})]
+        assert kinds.count("image/png") == 1
+        hooks = next(o["text"] for o in cell.outputs if o.get("name") == "stdout")
+        assert "flush_figures" in hooks  # the inline backend still shows the figure
+        if n:  # pyplot's extra draw-everything hook is gone once the kernel is warm
+            assert "_draw_all_if_interactive" not in hooks
+        page = (out / entry["folder"] / "plan.html").read_text(encoding="utf-8")
+        assert '<img alt="' in page and 'tabindex="0"' in page
 
 
 def test_html_report_has_no_code_and_index_links_every_region(first_run):

@@ -250,4 +250,12 @@ if __name__ == "__main__":
     # grammar parser at import (seconds); notebooks never use that format check.
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     _conn = Connection(int(sys.argv[1]))
-    _worker_main(_conn, _conn.recv())
+    _profile = os.environ.get("REPKIT_BATCH_PROFILE")  # a folder: one cProfile per worker
+    if _profile:
+        import cProfile
+
+        cProfile.run(
+            "_worker_main(_conn, _conn.recv())", os.path.join(_profile, f"worker-{os.getpid()}")
+        )
+    else:
+        _worker_main(_conn, _conn.recv())

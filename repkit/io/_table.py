@@ -62,6 +62,11 @@ class DroppedRows(pd.DataFrame):
 
     __hash__ = None  # type: ignore[assignment]
 
+    def __deepcopy__(self, memo: dict | None = None) -> DroppedRows:
+        # pandas deep-copies attrs on every operation of the frame that carries this
+        # record; it is a read-only account of the file, so it is shared, not copied
+        return self
+
 
 def dropped_frame(rows: list[dict[str, Any]] | pd.DataFrame) -> DroppedRows:
     """A :class:`DroppedRows` table from records with keys file, sheet, row, reason."""

@@ -37,6 +37,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import decimal
+import functools
 import math
 import os
 import re
@@ -86,6 +87,13 @@ class _Block:
 
 def _display_width(text: str) -> float:
     """Width of text in Excel character units (East Asian wide characters count 2)."""
+    if text.isascii():
+        return float(len(text))
+    return _wide_width(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _wide_width(text: str) -> float:
     width = 0.0
     for ch in text:
         width += 2.1 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
