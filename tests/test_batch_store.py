@@ -292,6 +292,30 @@ def test_notebook_html_hides_code_and_embeds_images(tmp_path):
     assert "very_secret_code" in with_code
 
 
+@pytest.mark.parametrize("code", [False, True])
+def test_notebook_html_is_as_accessible_as_nbconvert(code):
+    from nbconvert import HTMLExporter
+
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgAAIAAAUAAXpeqz8="
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# 计划\n## 图"),
+            new_code_cell(
+                "chart()",
+                outputs=[
+                    new_output("display_data", data={"image/png": png}),
+                    new_output("stream", name="stdout", text="完成"),
+                ],
+            ),
+        ]
+    )
+    page = notebook_to_html(nb, code=code)
+    stock, _ = HTMLExporter(template_name="lab", exclude_input=not code).from_notebook_node(nb)
+    for mark in ("<img", " alt=", 'tabindex="0"'):
+        assert page.count(mark) == stock.count(mark), mark
+    assert page.count('tabindex="0"') >= 2
+
+
 def test_index_escapes_region_names_and_quotes_links():
     manifest = {
         "counts": {"ok": 1, "failed": 1},

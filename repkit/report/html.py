@@ -82,6 +82,8 @@ def _exporter_class() -> type:
             return None
 
         def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
+            if not hasattr(self, "_nb_metadata") or not hasattr(self, "_init_resources"):
+                return super().from_notebook_node(nb, resources, **kw)  # other nbconvert
             langinfo = nb.metadata.get("language_info", {})
             lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
             highlight = self.filters.get(
