@@ -22,10 +22,11 @@ __all__ = ["index_html", "notebook_to_html"]
 PRINT_CSS = """
 body.jp-Notebook { max-width: 1100px; margin: 0 auto; padding: 0 1.5rem 3rem; }
 nav.rk-toc { border: 1px solid #d0d7de; border-radius: 6px; padding: .6rem 1rem;
-  margin: 1rem 0 1.5rem; background: #f6f8fa; font-size: 14px; }
+  margin: 1rem 0 1.5rem; background: #f6f8fa; font-size: 14px;
+  font-family: var(--jp-content-font-family, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif); }
 nav.rk-toc b { display: block; margin-bottom: .3rem; }
-nav.rk-toc ol { margin: 0; padding-left: 1.2rem; }
-nav.rk-toc li.rk-l3 { margin-left: 1.2rem; list-style: circle; }
+nav.rk-toc ul { margin: 0; padding-left: .2rem; list-style: none; }
+nav.rk-toc li.rk-l3 { margin-left: 1.4rem; font-size: 13px; color: #57606a; }
 .jp-RenderedImage img { max-width: 100%; height: auto; }
 table.dataframe { border-collapse: collapse; font-size: 13px; }
 .rk-meta { color: #57606a; font-size: 12px; margin-top: 1rem; }
@@ -131,7 +132,7 @@ def _toc(body: str) -> str:
         )
     if not items:
         return ""
-    return f'<nav class="rk-toc"><b>目录 Contents</b><ol>{"".join(items)}</ol></nav>'
+    return f'<nav class="rk-toc"><b>目录 Contents</b><ul>{"".join(items)}</ul></nav>'
 
 
 def notebook_to_html(
