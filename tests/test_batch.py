@@ -355,6 +355,18 @@ def test_text_parameters_reach_the_notebook_unchanged(tmp_path, data3):
     assert manifest["regions"]["兰州"]["summary"]["label"] == nasty
 
 
+def test_worker_profile_on_request(tmp_path, data3, monkeypatch):
+    import pstats
+
+    monkeypatch.setenv("REPKIT_BATCH_PROFILE", str(tmp_path))
+    template = make_template(tmp_path / "t.ipynb")
+    manifest = run(template, data3, tmp_path / "out", regions=["兰州"])
+    assert manifest["counts"] == {"ok": 1}
+    (profile,) = tmp_path.glob("worker-*")
+    stats = pstats.Stats(str(profile))
+    assert any(name == "run" and "_runner" in file for file, _, name in stats.stats)
+
+
 # ---------------------------------------------------------------------------- output, CLI
 
 

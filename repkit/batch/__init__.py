@@ -5,6 +5,10 @@ on warm kernels (imports and the data set loaded once per worker), in parallel, 
 region with a hard time limit, outputs moved into place atomically, a ``manifest.json``
 and an offline ``index.html``, and incremental re-runs.
 
+Where the time goes: ``manifest.json`` records per region the kernel start, execution and
+HTML seconds; with ``REPKIT_BATCH_PROFILE=<folder>`` each local worker process also writes
+a cProfile of itself there (``python -m pstats <file>``).
+
 Examples
 --------
 >>> sorted(rk.batch.__all__)
