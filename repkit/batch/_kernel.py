@@ -100,7 +100,6 @@ def warm(
             _install_cache(str(Path(data).resolve()), ds)
         except Exception:  # the notebook loads (and reports) the data itself
             _STATE.pop("datasets", None)
-    _single_draw()
     _STATE["filters"] = list(warnings.filters)
     _STATE["environ"] = dict(os.environ)
     _STATE["path"] = list(sys.path)
@@ -121,7 +120,7 @@ def reset(cwd: str) -> None:
         os.environ.clear()
         os.environ.update(_STATE["environ"])
     ip.execution_count = 1
-    _single_draw()  # pyplot may have been imported by the previous region
+    _single_draw()  # pyplot may have been imported since the last region
 
 
 def last_problems(limit: int = 50) -> str:

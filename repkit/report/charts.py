@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -21,6 +21,8 @@ __all__ = [
     "CJK_FONTS",
     "completion_bars",
     "cjk_font",
+    "finish_monthly",
+    "forecast_band",
     "monthly_history",
     "use_cjk_fonts",
 ]
@@ -154,24 +156,36 @@ def monthly_history(
             label="指标",
         )
     if forecast is not None and len(forecast):
-        fx = forecast.index.to_timestamp()
-        for lo, hi, alpha, name in (
-            ("lo_95", "hi_95", 0.25, "95%区间"),
-            ("lo_80", "hi_80", 0.45, "80%区间"),
-        ):
-            if lo in forecast and hi in forecast:
-                ax.fill_between(
-                    fx, forecast[lo], forecast[hi], color=COLORS["band"], alpha=alpha, label=name
-                )
-        ax.plot(fx, forecast["mean"], color=COLORS["forecast"], ls="-.", label="预测")
+        forecast_band(ax, forecast)
     ax.yaxis.set_major_formatter(FuncFormatter(_wan))
     ax.set_title(title)
+    finish_monthly(fig, ax, ylabel)
+    return fig
+
+
+def forecast_band(ax: Any, forecast: pd.DataFrame, *, markers: bool = False) -> None:
+    """Draw the 95 % and 80 % bands (where present) and the forecast mean on ``ax``.
+
+    ``forecast`` is indexed by ``Period[M]`` with ``mean`` and optionally
+    ``lo_95``/``hi_95``, ``lo_80``/``hi_80``; labels 95%区间, 80%区间, 预测.
+    """
+    fx = pd.PeriodIndex(forecast.index, freq="M").to_timestamp()
+    for lv, alpha in ((95, 0.25), (80, 0.45)):
+        lo, hi = f"lo_{lv}", f"hi_{lv}"
+        if lo in forecast and hi in forecast:
+            band = {"color": COLORS["band"], "alpha": alpha, "label": f"{lv}%区间"}
+            ax.fill_between(fx, forecast[lo], forecast[hi], **band)
+    style = {"marker": "o", "ms": 3} if markers else {}
+    ax.plot(fx, forecast["mean"], color=COLORS["forecast"], ls="-.", label="预测", **style)
+
+
+def finish_monthly(fig: Figure, ax: Any, ylabel: str) -> None:
+    """The common finish of a monthly line chart: y label, grid, legend, dates, layout."""
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", ncols=5, fontsize=8, frameon=False)
     fig.autofmt_xdate()
     fig.tight_layout()
-    return fig
 
 
 def completion_bars(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from repkit.report.charts import COLORS, use_cjk_fonts
+from repkit.report.charts import COLORS, finish_monthly, forecast_band, use_cjk_fonts
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -116,29 +116,14 @@ def forecast_plot(
             label="拟合",
         )
     fut = forecast[forecast["mean"].notna()] if "mean" in forecast else forecast
-    fx = pd.PeriodIndex(fut.index, freq="M").to_timestamp()
-    for lv, alpha in ((95, 0.25), (80, 0.45)):
-        if f"lo_{lv}" in fut and f"hi_{lv}" in fut:
-            ax.fill_between(
-                fx,
-                fut[f"lo_{lv}"],
-                fut[f"hi_{lv}"],
-                color=COLORS["band"],
-                alpha=alpha,
-                label=f"{lv}%区间",
-            )
-    ax.plot(fx, fut["mean"], color=COLORS["forecast"], marker="o", ms=3, ls="-.", label="预测")
+    forecast_band(ax, fut, markers=True)
     model = forecast.attrs.get("model")
     sub = f"模型：{model_label(model)}" if model else ""
     if forecast.attrs.get("calendar"):
         sub += f"；日历调整：{_CAL_ZH.get(forecast.attrs['calendar'], forecast.attrs['calendar'])}"
     ax.set_title(f"{title}\n{sub}" if sub else title, fontsize=11)
-    ax.set_ylabel(ylabel)
     ax.set_xlabel("月份")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", ncols=5, fontsize=8, frameon=False)
-    fig.autofmt_xdate()
-    fig.tight_layout()
+    finish_monthly(fig, ax, ylabel)
     return fig
 
 

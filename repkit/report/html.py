@@ -75,12 +75,8 @@ def _exporter_class() -> type:
 
         ``HTMLExporter.from_notebook_node`` re-parses the whole page to add alt texts to
         images and tabindex to cells; the same is done here with two regular expressions
-        on the page nbconvert's own template wrote. The notebook is validated once, not
-        again after every preprocessor (they only read it).
+        on the page nbconvert's own template wrote.
         """
-
-        def _validate_preprocessor(self, nbc: Any, preprocessor: Any) -> None:
-            return None
 
         def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
             if not hasattr(self, "_nb_metadata") or not hasattr(self, "_init_resources"):
@@ -117,6 +113,7 @@ def _exporter(code: bool) -> Any:
                 exclude_input_prompt=not code,
                 exclude_output_prompt=True,
                 embed_images=True,
+                optimistic_validation=True,  # validate once, not after each preprocessor
             )
         return _EXPORTERS[code]
 
