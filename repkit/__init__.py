@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from repkit._version import __version__ as __version__
 
 __all__ = [
     # functions
@@ -59,7 +59,7 @@ _ATTRS = {
     "load_dataset": ("repkit.io", "load_dataset"),
     "read_sales": ("repkit.io", "read_sales"),
     "read_table": ("repkit.io", "read_table"),
-    "DataError": ("repkit.io.errors", "DataError"),
+    "DataError": ("repkit.errors", "DataError"),
     "Dataset": ("repkit.dataset", "Dataset"),
     "Half": ("repkit.calendar", "Half"),
 }
@@ -81,8 +81,8 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from repkit.calendar import Half
     from repkit.dataset import Dataset
+    from repkit.errors import DataError
     from repkit.io import load_dataset, read_sales, read_table
-    from repkit.io.errors import DataError
 
 
 def __getattr__(name: str) -> Any:

@@ -73,7 +73,7 @@ def plan(
 ) -> None:
     """Make one region's plan workbook without a notebook."""
     from repkit import plan as plan_mod
-    from repkit.io.errors import DataError
+    from repkit.errors import DataError
 
     try:
         summary = plan_mod.run_region(data, region, half, out, growth=growth)
@@ -93,7 +93,7 @@ def forecast(
     """Forecast monthly units per group (default region × product) with intervals."""
     from repkit import forecast as fc
     from repkit import io
-    from repkit.io.errors import DataError
+    from repkit.errors import DataError
 
     try:
         ds = io.load_dataset(data)
@@ -149,7 +149,7 @@ def batch(
             params[name] = json.loads(value)
         except json.JSONDecodeError:
             params[name] = value
-    from repkit.io.errors import DataError
+    from repkit.errors import DataError
 
     try:
         manifest = batch_mod.run(

@@ -48,7 +48,7 @@ with open(f"{out}/summary.json", "w", encoding="utf-8") as fh:
     json.dump({"region": region, "half": half, "completion_rate": 0.5, "target_units": 1200,
                "target_amount": 34567.0, "label": label, "pid": os.getpid(),
                "hospitals": len(ds.hospitals),
-               "cached": hasattr(rk.io.load_dataset, "__wrapped__")}, fh, ensure_ascii=False)
+               "cached": bool(rk.io._load.served_from_memory())}, fh, ensure_ascii=False)
 print("planned", region)
 """
 

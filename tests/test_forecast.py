@@ -8,7 +8,7 @@ import pytest
 
 import repkit.forecast as fc
 from repkit.calendar import festival_days
-from repkit.io.errors import DataError
+from repkit.errors import DataError
 
 MONTHS = pd.period_range("2023-07", periods=36, freq="M")
 
@@ -304,7 +304,7 @@ def test_forecast_many_treats_missing_months_as_zero_and_late_starts_as_launches
 
 
 def test_forecast_many_results_do_not_depend_on_processes(monkeypatch):
-    monkeypatch.setattr(fc, "_CHUNK", 1)
+    monkeypatch.setattr(fc._api, "_CHUNK", 1)
     frame = long_frame()
     one = fc.forecast_many(frame, 3, keys=["product", "hospital"], method="fast", n_jobs=1)
     two = fc.forecast_many(frame, 3, keys=["product", "hospital"], method="fast", n_jobs=2)

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 import repkit as rk
+from repkit.errors import PROBLEM_COLUMNS
 from repkit.io import _table
-from repkit.io.errors import PROBLEM_COLUMNS
 
 
 @pytest.fixture(scope="module")

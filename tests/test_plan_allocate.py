@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import repkit as rk
-from repkit._decompose import split, split_weeks
+from repkit.plan._decompose import split, split_weeks
 
 allocate = rk.plan.allocate
 

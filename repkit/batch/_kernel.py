@@ -29,19 +29,10 @@ def _fresh(ds: Any) -> Any:
 
 
 def _install_cache(key: str, ds: Any) -> None:
-    import repkit.io as rio
+    from repkit.io._load import serve_from_memory
 
-    original = getattr(rio.load_dataset, "__wrapped__", rio.load_dataset)
     _STATE.setdefault("datasets", {})[key] = ds
-
-    @functools.wraps(original)
-    def load_dataset(folder: Any, *args: Any, **kwargs: Any) -> Any:
-        cached = None
-        if not args and not kwargs and isinstance(folder, (str, os.PathLike)):
-            cached = _STATE["datasets"].get(str(Path(folder).resolve()))
-        return _fresh(cached) if cached is not None else original(folder, *args, **kwargs)
-
-    rio.load_dataset = load_dataset
+    serve_from_memory(key, functools.partial(_fresh, ds))
 
 
 def _single_draw() -> bool:

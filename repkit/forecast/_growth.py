@@ -69,7 +69,8 @@ def growth(
     >>> bool(g.loc[0, "hoh_rate_lo_95"] < g.loc[0, "hoh_rate"] < g.loc[0, "hoh_rate_hi_95"])
     True
     """
-    from repkit.forecast import _check_args, _engine, _run_chunks
+    from repkit.forecast import _engine
+    from repkit.forecast._api import _check_args, _run_chunks
     from repkit.forecast._input import long_to_series
 
     keys = list(keys)

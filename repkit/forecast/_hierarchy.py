@@ -316,7 +316,8 @@ def forecast_hierarchy(
     >>> bool(np.allclose(total, bottom))
     True
     """
-    from repkit.forecast import _check_args, _engine, _results_frame, _run_chunks
+    from repkit.forecast import _engine
+    from repkit.forecast._api import _check_args, _results_frame, _run_chunks
     from repkit.forecast._input import long_to_series
 
     _check_method(reconcile_method)

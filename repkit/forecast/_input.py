@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from repkit.errors import DataError
 from repkit.forecast._engine import Series
-from repkit.io.errors import DataError
 
 
 def _as_months(index: pd.Index, *, where: str) -> pd.PeriodIndex:

@@ -42,7 +42,7 @@ def folder(cache: bool | str | os.PathLike | None) -> Path | None:
 
 def key(path: Path, kind: str, options: dict[str, Any]) -> str:
     """Hash of the file content, repkit version, kind and options."""
-    from repkit import __version__
+    from repkit._version import __version__
 
     h = hashlib.blake2b(digest_size=20)
     h.update(f"{FORMAT}|{__version__}|{kind}|{sorted(options.items())!r}|".encode())

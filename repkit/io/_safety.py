@@ -6,7 +6,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from repkit.io.errors import DataError
+from repkit.errors import DataError
+from repkit.io._grid import column_letter
 
 MAX_MEMBER_BYTES = 1 << 30
 """An xlsx member declaring more uncompressed bytes than this is refused (1 GiB)."""
@@ -168,8 +169,6 @@ def check_sheet_extent(
                     break
     cells = last_row * widest
     if cells > limit:
-        from repkit.io._table import column_letter
-
         raise DataError(
             [
                 {

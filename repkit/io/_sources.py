@@ -17,7 +17,6 @@ import os
 import re
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -25,49 +24,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from repkit.errors import DataError
 from repkit.io import _safety
-from repkit.io.errors import DataError
-
-Issue = tuple[int, int, str, str, Any]
-"""(grid row, grid column, rule, message, value) of a cell the fast reader shows blank."""
-
-
-@dataclass
-class Grid:
-    """One sheet's cells.
-
-    Attributes
-    ----------
-    file, sheet
-        Names shown in problems.
-    rows
-        Cells, row by row (``""`` for blank). With ``block`` set, only the header rows.
-    first_row
-        Number the user sees for ``rows[0]`` (Excel row; CSV line; 0 for database rows so
-        that data rows count from 1).
-    merged
-        Merged ranges as ((r0, c0), (r1, c1)) in grid coordinates, inclusive.
-    hidden
-        The sheet is hidden in its workbook.
-    line_numbers
-        CSV only: the line each row starts on, when quoted line breaks shift them.
-    block
-        Data rows as a 2-D object array below ``rows`` (tables read from parquet, SQL or
-        a DataFrame).
-    issues
-        Finds error cells and uncalculated formulas among the given grid rows/columns.
-    """
-
-    file: str
-    sheet: str | None
-    rows: list[list[Any]]
-    first_row: int = 1
-    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
-    hidden: bool = False
-    line_numbers: list[int] | None = None
-    block: np.ndarray | None = None
-    issues: Callable[[set[int], set[int]], list[Issue]] | None = None
-
+from repkit.io._grid import HEADER_SCAN, Grid, Issue
 
 Score = Callable[[Grid], int]
 
@@ -358,8 +317,6 @@ def read_excel(
             ]
             visible = [g for g in heads if not g.hidden]
             if len(visible) > 1:
-                from repkit.io._table import HEADER_SCAN
-
                 for g in visible:
                     guard(g.sheet)
                     ws = wb.get_sheet_by_name(g.sheet)

@@ -9,13 +9,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from repkit.errors import DataError
 from repkit.io import _values
-from repkit.io._sources import Grid
-from repkit.io.errors import DataError
+from repkit.io._grid import HEADER_SCAN, Grid, column_letter
 from repkit.schema import _SHARED_ALIASES, ALIASES, TABLES, _norm
 
-HEADER_SCAN = 30
-"""Rows searched for the header (title rows above it are skipped)."""
 MAX_PER_RULE = 1000
 """Problems listed per column and rule; the rest are counted in one summary row."""
 
@@ -27,16 +25,6 @@ _DOCTOR_HEADERS = frozenset(_norm(h) for h in _SHARED_ALIASES["doctor_id"])
 _YEAR = re.compile(r"^(\d{4})\s*年?(度)?$")
 DROPPED_COLUMNS = ("file", "sheet", "row", "reason")
 WIDE_KINDS = ("sales",)
-
-
-def column_letter(index: int) -> str:
-    """0-based column index → Excel letters (0 → A, 27 → AB)."""
-    s = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        s = chr(65 + rem) + s
-    return s
 
 
 class DroppedRows(pd.DataFrame):

@@ -129,7 +129,7 @@ def history_chart(plan: Plan, *, months: int = 24, forecast: bool = True) -> Fig
         target = pd.concat([past.groupby("month")["units"].sum(), planned]).sort_index()
     band = None
     if forecast and len(actual) >= 12:
-        from repkit._scenario import resolve_forecaster
+        from repkit.plan._scenario import resolve_forecaster
 
         method = "auto" if str(plan.params.get("forecast", "")).startswith("repkit") else "simple"
         run_forecast, _name = resolve_forecaster(method)

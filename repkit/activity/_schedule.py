@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from repkit._norms import (
+from repkit.activity._norms import (
     TIER_ORDER,
     _hosp_list,
     rep_capacity,
@@ -469,7 +469,7 @@ def plan_visits(
 ) -> VisitPlan:
     """Plan a month of visits: goals per doctor, load per rep, shortfall, daily schedule.
 
-    See the module notes of :mod:`repkit._schedule` for the method.
+    See the module notes of :mod:`repkit.activity._schedule` for the method.
 
     Parameters
     ----------

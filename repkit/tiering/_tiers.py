@@ -1,21 +1,4 @@
-"""Customer tiers: Pareto ABC, doctor and hospital tiers, department status, adoption ladder.
-
-The seeds plan sales through people. Doctors are tiered A (KOL / top), B (core) and C
-(general) — the pyramid 塔尖 / 塔腰 / 塔基 of seed 002 — from their *influence and
-potential*: public workload (``potential``, e.g. outpatient volume × indication share),
-title, expert status, their department's share of the company's sales and their
-current adoption rating. Never from sales per doctor: compiling doctors' individual
-prescription figures (统方) is forbidden in China, and repkit's sales table has no
-doctor column by design. Hospitals are tiered by level and sales; departments are
-star / potential / dormant (seed 003). The adoption ladder (1 opposes … 7 uses fully)
-is read from the call log: the latest rating per doctor, and who moved up or slid back
-between two periods.
-
-Examples
---------
->>> rk.tiering.abc([50, 30, 15, 5, 0]).tolist()
-['A', 'A', 'B', 'C', 'C']
-"""
+"""Doctor, hospital and department tiers; pyramid and rating ladders."""
 
 from __future__ import annotations
 
@@ -25,33 +8,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from repkit._ladder import (
-    current_rating,
-    key_doctor_share,
-    period_bounds,
-    rating_moves,
-    transition_matrix,
-)
-from repkit.io.errors import DataError
+from repkit.errors import DataError
 from repkit.schema import LEVEL_LABELS
-
-__all__ = [
-    "PYRAMID_LABELS",
-    "STATUS_LABELS",
-    "TIERS",
-    "TIER_LABELS",
-    "TITLE_WEIGHTS",
-    "abc",
-    "current_rating",
-    "department_status",
-    "doctor_tiers",
-    "hospital_tiers",
-    "key_doctor_share",
-    "period_bounds",
-    "pyramid",
-    "rating_moves",
-    "transition_matrix",
-]
+from repkit.tiering._ladder import (
+    period_bounds,
+)
 
 TIERS: tuple[str, ...] = ("A", "B", "C")
 TIER_LABELS: dict[str, str] = {"A": "A类（KOL/顶级）", "B": "B类（核心）", "C": "C类（一般）"}

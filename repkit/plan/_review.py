@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from repkit._decompose import UNASSIGNED, decompose, split_owners
-from repkit._scenario import round_half_up
 from repkit.calendar import Half
+from repkit.plan._decompose import UNASSIGNED, decompose, split_owners
+from repkit.plan._scenario import round_half_up
 
 REVIEW_LEVELS: dict[str, list[str]] = {
     "region": [],

@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from repkit._decompose import UNASSIGNED
-from repkit._review import prices, review_targets
 from repkit.calendar import week_label, weeks_of_half
+from repkit.plan._decompose import UNASSIGNED
+from repkit.plan._review import prices, review_targets
 from repkit.schema import (
     CALL_PURPOSES,
     HEADERS_ZH,

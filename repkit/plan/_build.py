@@ -1,24 +1,4 @@
-"""Half-year plans: review, scenarios, target decomposition, explanation, workbook.
-
-The method of seed 000 from data: review the half that ended (completion, gaps), set
-the next half's targets (forecast, growth over last half, stretch, company targets,
-带量采购), decompose them into integers that add up exactly — half → quarter → month →
-ISO week and region → hospital → department → sales owner — explain every number,
-check the visits it needs, and write the management workbook (sheets 概览, A–H).
-
-Sales targets stop at department and sales staff (reps with role ``sales_staff``):
-Chinese rules forbid sales quotas for registered medical representatives and
-compiling doctors' prescription figures, so doctors never receive units.
-
-Examples
---------
->>> ds = rk.sample.generate(seed=0, regions=1)
->>> plan = rk.plan.build(ds, "2026H2", growth=0.5, forecast="simple")
->>> plan
-Plan(兰州 2026H2, scenario=target, 96,884 units, ¥5,505,034.50)
->>> int(plan.targets["units"].sum()) == plan.summary["target_units"]
-True
-"""
+"""The plan object and its builder: ``build``, ``run_region``, ``Plan``."""
 
 from __future__ import annotations
 
@@ -32,17 +12,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from repkit._decompose import (
+from repkit.calendar import Half
+from repkit.dataset import Dataset
+from repkit.plan._decompose import (
     UNASSIGNED,
-    allocate,
     decompose,
     month_weights,
     seasonality,
     split_owners,
     split_weeks,
 )
-from repkit._explain import build_waterfall, diff, feasibility, replan, waterfall
-from repkit._review import (
+from repkit.plan._explain import build_waterfall, feasibility
+from repkit.plan._review import (
     REVIEW_LEVELS,
     attach_amount,
     company_targets,
@@ -52,7 +33,7 @@ from repkit._review import (
     review,
     review_targets,
 )
-from repkit._scenario import (
+from repkit.plan._scenario import (
     SCENARIOS,
     apply_procurement,
     base_forecast,
@@ -61,24 +42,6 @@ from repkit._scenario import (
     round_half_up,
     scenario_totals,
 )
-from repkit.calendar import Half
-from repkit.dataset import Dataset
-
-__all__ = [
-    "Plan",
-    "SCENARIOS",
-    "allocate",
-    "build",
-    "diff",
-    "feasibility",
-    "money",
-    "prices",
-    "replan",
-    "review",
-    "run_region",
-    "split_weeks",
-    "waterfall",
-]
 
 _COLLECTION_TARGET = 0.9
 
@@ -179,7 +142,7 @@ class Plan:
         >>> list(plan.workbook())[:3]
         ['概览', 'A 医院档案', 'B 医生档案']
         """
-        from repkit._workbook import workbook
+        from repkit.plan._workbook import workbook
 
         return workbook(self, doctors=doctors, schedule=schedule)
 

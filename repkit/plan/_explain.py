@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from repkit._decompose import UNASSIGNED, split
-from repkit._scenario import round_half_up
 from repkit.calendar import Half, month_working_days
+from repkit.plan._decompose import UNASSIGNED, split
+from repkit.plan._scenario import round_half_up
 
 STEPS: tuple[str, ...] = (
     "share_step",

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from repkit._norms import _levels, _norm_lookup, norms_table
+from repkit.activity._norms import _levels, _norm_lookup, norms_table
 from repkit.calendar import working_days
 from repkit.schema import CALL_PURPOSES
 from repkit.tiering import TIERS, period_bounds

@@ -1,23 +1,4 @@
-"""Call and visit activity: KPIs against the seeds' norms, activity vs outcome, call plans.
-
-Seeds 000, 002 and 003 run sales through visits: at least 8 effective visits a rep a
-working day, A doctors (KOL) at least monthly, B (core) weekly, C monthly, every target
-department developed, 60–80 % of key doctors using the products regularly, meetings
-with ≥ 90 % attendance. This module measures those KPIs on the call log, compares
-activity with sales **at department and hospital level only** (never per doctor:
-compiling doctors' prescription figures, 统方, is forbidden in China) and turns the
-tier norms into a month's visit goals and a daily schedule per rep (seed 000 table H).
-
-:func:`call_plan` does everything for one region in one call; the half-year template
-uses it. Nothing here computes payments to anyone.
-
-Examples
---------
->>> ds = rk.sample.generate(seed=0, regions=1)
->>> cp = rk.activity.call_plan(ds, "2026-07")
->>> cp.feasible, sorted(cp.schedule["rep_id"].unique())
-(True, ['R0001', 'R0002', 'R0003', 'R0004'])
-"""
+"""Call plans, activity outcome and the KPI table, over the private KPI/norm/schedule modules."""
 
 from __future__ import annotations
 
@@ -29,11 +10,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from repkit import _kpi
-from repkit._kpi import (
+from repkit.activity import _kpi
+from repkit.activity._kpi import (
     KPI_LABELS,
     KPI_NORMS,
-    NOT_EFFECTIVE_RESULTS,
     coverage,
     department_development,
     effective_calls,
@@ -43,16 +23,10 @@ from repkit._kpi import (
     time_to_listing,
     visits_per_day,
 )
-from repkit._ladder import _matrix
-from repkit._norms import (
-    DEFAULT_NORMS,
-    MOVABILITY,
-    default_norms,
+from repkit.activity._norms import (
     norms_table,
-    rep_capacity,
-    visit_goals,
 )
-from repkit._schedule import FOLLOW_UP, MAX_VISITS, VisitPlan, plan_visits
+from repkit.activity._schedule import plan_visits
 from repkit.schema import CALL_PURPOSES, RATING_LABELS
 from repkit.tiering import (
     TIER_LABELS,
@@ -65,41 +39,11 @@ from repkit.tiering import (
     pyramid,
     rating_moves,
 )
+from repkit.tiering._ladder import _matrix
 
 if TYPE_CHECKING:  # pragma: no cover
     from repkit.dataset import Dataset
     from repkit.privacy import Privacy
-
-__all__ = [
-    "DEFAULT_NORMS",
-    "FOLLOW_UP",
-    "KPI_LABELS",
-    "KPI_NORMS",
-    "MAX_VISITS",
-    "MOVABILITY",
-    "NOT_EFFECTIVE_RESULTS",
-    "CallPlan",
-    "Outcome",
-    "VisitPlan",
-    "activity_outcome",
-    "call_plan",
-    "coverage",
-    "default_norms",
-    "department_development",
-    "effective_calls",
-    "export_schedule",
-    "frequency_compliance",
-    "kpi_table",
-    "meetings",
-    "norms_table",
-    "plan_visits",
-    "purpose_mix",
-    "rep_capacity",
-    "schedule_sheet",
-    "time_to_listing",
-    "visit_goals",
-    "visits_per_day",
-]
 
 _LEVELS = ("department", "hospital")
 _COMPARE = ("previous", "last_year")

@@ -1,0 +1,648 @@
+"""repkit.batch.run: every region through a template notebook, in parallel."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from repkit.batch._store import check_params, folder_names
+
+_STATUSES = ("ok", "skipped", "failed", "timeout")
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _source(cell: Mapping[str, Any]) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else str(src)
+
+
+def _parameter_names(source: str) -> list[str]:
+    """Names assigned at the top level of a parameters cell (``x = 1``, ``x: int = 1``)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as err:
+        raise ValueError(f"the template's parameters cell is not valid Python: {err}") from err
+    names = []
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        names += [t.id for t in targets if isinstance(t, ast.Name)]
+    return list(dict.fromkeys(names))
+
+
+def _template(path: Path) -> tuple[dict[str, Any], list[str], bytes]:
+    """The template notebook (as JSON) and the names its ``parameters`` cell defines.
+
+    Read with ``json`` rather than nbformat: importing nbformat (jsonschema) costs seconds.
+    """
+    if not path.is_file():
+        raise FileNotFoundError(f"template not found: {path}")
+    raw = path.read_bytes()
+    try:
+        nb = json.loads(raw.decode("utf-8"))
+        cells = nb["cells"]
+    except (ValueError, KeyError, TypeError) as err:
+        raise ValueError(f"template {path} is not a readable notebook: {err}") from err
+    tagged = [c for c in cells if "parameters" in (c.get("metadata") or {}).get("tags", [])]
+    if not tagged:
+        raise ValueError(f"template {path} has no cell tagged 'parameters'")
+    names = _parameter_names(_source(tagged[0]))
+    missing = [n for n in ("data", "region", "out") if n not in names]
+    if missing:
+        raise ValueError(
+            f"template {path}: its parameters cell must define {', '.join(missing)} "
+            f"(it defines {', '.join(names) or 'nothing'})"
+        )
+    return nb, names, raw
+
+
+def _cell_source(nb: Mapping[str, Any], index: int) -> str:
+    """Source of a cell of the output notebook (the template plus one injected cell)."""
+    cells = nb.get("cells", [])
+    tags = [(c.get("metadata") or {}).get("tags", []) for c in cells]
+    first = next((i for i, t in enumerate(tags) if "parameters" in t), len(cells))
+    i = index - 1 if index > first else index
+    return _source(cells[i])[:500] if 0 <= i < len(cells) else ""
+
+
+def _language(nb: Mapping[str, Any]) -> str:
+    meta = nb.get("metadata") or {}
+    return (
+        (meta.get("kernelspec") or {}).get("language")
+        or (meta.get("language_info") or {}).get("name")
+        or "python"
+    )
+
+
+def _check_args(workers: Any, timeout: Any, cell_timeout: Any, retries: Any) -> None:
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise ValueError(f"workers must be a whole number >= 1 or None, got {workers!r}")
+    if not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise ValueError(f"timeout must be a number of seconds > 0, got {timeout!r}")
+    if cell_timeout is not None and (
+        not isinstance(cell_timeout, (int, float)) or cell_timeout <= 0
+    ):
+        raise ValueError(f"cell_timeout must be seconds > 0 or None, got {cell_timeout!r}")
+    if not isinstance(retries, int) or retries < 0:
+        raise ValueError(f"retries must be a whole number >= 0, got {retries!r}")
+
+
+def _check_kernel(name: str) -> None:
+    """Refuse an unknown Jupyter kernel before any worker starts."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    manager = KernelSpecManager()
+    try:
+        manager.get_kernel_spec(name)
+    except NoSuchKernel as err:
+        valid = ", ".join(sorted(manager.find_kernel_specs())) or "none"
+        raise ValueError(f"no Jupyter kernel named {name!r}; installed kernels: {valid}") from err
+
+
+def _regions(ds: Any, regions: Iterable[str] | None) -> list[str]:
+    valid = list(ds.regions)
+    if not valid:
+        raise ValueError("the data has no regions (no region column in hospitals or sales)")
+    if regions is None:
+        return valid
+    if isinstance(regions, str):
+        regions = [regions]
+    wanted = list(dict.fromkeys(str(r) for r in regions))
+    unknown = [r for r in wanted if r not in valid]
+    if unknown:
+        raise ValueError(
+            f"unknown region(s) {', '.join(map(repr, unknown))}; valid regions: {', '.join(valid)}"
+        )
+    if not wanted:
+        raise ValueError(f"regions is empty; valid regions: {', '.join(valid)}")
+    return wanted
+
+
+class _Progress:
+    """A tqdm bar on a terminal; one plain line per region in CI and logs."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.enabled, self.total, self.n = enabled, total, 0
+        tty = sys.stderr.isatty() and not os.environ.get("CI")
+        self.bar = None
+        if enabled and tty and total:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="region", desc="batch", file=sys.stderr)
+
+    def note(self, text: str) -> None:
+        if self.enabled:
+            (self.bar.write if self.bar else print)(text, file=sys.stderr, flush=True)
+
+    def update(self, region: str, status: str, seconds: float | None) -> None:
+        self.n += 1
+        if not self.enabled:
+            return
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{region}: {status}", refresh=False)
+            self.bar.update(1)
+        else:
+            took = "" if seconds is None else f" {seconds:.1f}s"
+            width = len(str(self.total))
+            line = f"[{self.n:>{width}}/{self.total}] {status:<7} {region}{took}"
+            print(line, file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def summary_table(manifest: Mapping[str, Any], *, max_rows: int = 30) -> str:
+    """A plain-text summary of a batch: counts, and one line per region (failures first).
+
+    Parameters
+    ----------
+    manifest
+        The dict returned by :func:`run`.
+    max_rows
+        Above this many regions only the ones that did not succeed are listed.
+
+    Examples
+    --------
+    >>> m = {"duration_s": 12.0, "out_dir": "reports", "regions": {
+    ...     "兰州": {"status": "ok", "duration_s": 5.0, "summary": {"completion_rate": 0.21}},
+    ...     "西宁": {"status": "failed", "duration_s": 1.0,
+    ...            "error": {"exception": "DataError", "message": "bad units", "cell": 3}}}}
+    >>> print(rk.batch.summary_table(m))  # doctest: +NORMALIZE_WHITESPACE
+    region  status   time  completion  note
+    西宁      failed   1.0s              DataError: bad units (cell 3)
+    兰州      ok       5.0s  21.0%
+    2 regions: 1 ok, 1 failed in 12.0s; see reports/index.html
+    """
+    entries = manifest.get("regions", {})
+    order = {"failed": 0, "timeout": 1, "ok": 2, "skipped": 3}
+    rows = sorted(entries.items(), key=lambda kv: order.get(kv[1].get("status"), 0))
+    if len(rows) > max_rows:
+        rows = [r for r in rows if r[1].get("status") not in ("ok", "skipped")]
+    table = [("region", "status", "time", "completion", "note")]
+    for region, e in rows:
+        err = e.get("error") or {}
+        note = ""
+        if err:
+            note = f"{err.get('exception', '')}: {err.get('message', '')}".strip(": ")
+            note = " ".join(note.split())[:90]
+            if err.get("cell") is not None:
+                note += f" (cell {err['cell']})"
+        rate = (e.get("summary") or {}).get("completion_rate")
+        took = e.get("duration_s")
+        table.append(
+            (
+                region,
+                str(e.get("status", "")),
+                "" if took is None else f"{took:.1f}s",
+                f"{rate:.1%}" if isinstance(rate, (int, float)) else "",
+                note,
+            )
+        )
+    widths = [max(len(str(row[i])) for row in table) for i in range(4)]
+    lines = [
+        "  ".join(str(c).ljust(w) for c, w in zip(row[:4], widths, strict=True)) + "  " + row[4]
+        for row in table
+    ]
+    counts: dict[str, int] = {}
+    for e in entries.values():
+        counts[e.get("status", "")] = counts.get(e.get("status", ""), 0) + 1
+    parts = ", ".join(
+        f"{counts[s]} {s}" for s in dict.fromkeys((*_STATUSES, *counts)) if s in counts
+    )
+    total = manifest.get("duration_s")
+    tail = f"{len(entries)} regions: {parts}"
+    if total is not None:
+        tail += f" in {total:.1f}s"
+    if manifest.get("out_dir"):
+        tail += f"; see {Path(manifest['out_dir']) / 'index.html'}"
+    return "\n".join([*(line.rstrip() for line in lines), tail])
+
+
+def run(
+    template: str | os.PathLike,
+    *,
+    data: str | os.PathLike,
+    out_dir: str | os.PathLike,
+    regions: Iterable[str] | None = None,
+    params: Mapping[str, Any] | None = None,
+    workers: int | None = None,
+    timeout: float = 600,
+    cell_timeout: float | None = None,
+    retries: int = 1,
+    resume: bool = False,
+    force: bool = False,
+    scheduler: str | None = None,
+    kernel_name: str | None = None,
+    progress: bool | None = None,
+) -> dict[str, Any]:
+    r"""Run a notebook template for every region; write reports, index.html and manifest.json.
+
+    For each region the template runs through papermill with ``data``, ``region`` and
+    ``out`` injected (plus ``params``) on a warm kernel: imports and the data set are
+    loaded once per worker, and the kernel's state is reset between regions. Each region
+    gets ``out_dir/<folder>/`` with ``plan.ipynb``, ``plan.html`` (no code) and whatever
+    the template writes into ``out`` (e.g. ``plan.xlsx``, ``summary.json``), all moved
+    into place only when the region succeeded. A failed region keeps its previous good
+    outputs; the failed notebook is kept beside them as ``plan.failed.ipynb``/``.html``.
+
+    Parameters
+    ----------
+    template
+        The notebook; its cell tagged ``parameters`` must define ``data``, ``region`` and
+        ``out``.
+    data
+        Input data folder (read with ``repkit.load_dataset``); its regions are the batch.
+    out_dir
+        Output folder (created). Must not be inside ``data``.
+    regions
+        Only these regions (default: every region of the data).
+    params
+        More template parameters, e.g. ``{"half": "2026H2", "growth": 0.5}``: names the
+        template defines, JSON scalar or list values. Checked before any kernel starts.
+    workers
+        Parallel workers (default: one per CPU core, at most one per region).
+    timeout
+        Seconds a region may run before its kernel (and if needed its worker) is killed;
+        the region is then reported as ``timeout`` and the batch goes on.
+    cell_timeout
+        Seconds a single cell may run (default: no limit beyond ``timeout``).
+    retries
+        Re-runs of a region after an infrastructure failure (kernel or worker died,
+        kernel did not start). Errors raised by the notebook are never retried.
+    resume
+        Re-run only regions that failed or are missing in the previous manifest.
+    force
+        Re-run every region even when nothing changed.
+    scheduler
+        None for local worker processes; ``"local"`` for a Dask ``LocalCluster``; or a
+        Dask scheduler address such as ``"tcp://10.0.0.5:8786"``.
+    kernel_name
+        Jupyter kernel to use (default: the template's, else ``python3``).
+    progress
+        Show progress and a summary table (default True): a tqdm bar on a terminal,
+        one line per region otherwise (and when ``CI`` is set).
+
+    Returns
+    -------
+    dict
+        The manifest (also written to ``out_dir/manifest.json``): ``regions`` maps each
+        region to its entry with ``status`` (ok, failed, timeout, skipped), ``folder``,
+        timings, ``input_hash``, ``template_hash``, ``params``, ``repkit_version``,
+        ``summary`` (the template's ``summary.json``) and ``error`` (cell, exception,
+        message, traceback; ``problems`` for a DataError) for failures; ``counts`` and
+        ``failed`` (regions that did not succeed).
+
+    Raises
+    ------
+    ValueError
+        Unknown regions (the message lists the valid ones), bad parameters, a template
+        without the required parameters, or ``out_dir`` inside ``data``.
+    DataError
+        When the data folder cannot be read at all.
+
+    Notes
+    -----
+    A region is skipped (status ``skipped``) when its previous outputs exist and the
+    template, the input files' content, the parameters and the repkit version are all
+    unchanged. ``repkit batch`` exits with 1 when any region failed or timed out.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> from pathlib import Path
+    >>> from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+    >>> nb = new_notebook(cells=[
+    ...     new_code_cell('data = ""\nregion = ""\nout = "."', metadata={"tags": ["parameters"]}),
+    ...     new_markdown_cell("# Plan"), new_code_cell("print(region)")])
+    >>> nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    >>> nbformat.write(nb, "t.ipynb")
+    >>> _ = rk.sample.write(rk.sample.generate(seed=0, regions=2), "data")
+    >>> m = rk.batch.run("t.ipynb", data="data", out_dir="reports", workers=1, progress=False)
+    >>> {r: e["status"] for r, e in m["regions"].items()}
+    {'兰州': 'ok', '西宁': 'ok'}
+    >>> sorted(p.name for p in Path("reports/兰州").iterdir())
+    ['plan.html', 'plan.ipynb']
+    >>> m = rk.batch.run("t.ipynb", data="data", out_dir="reports", workers=1, progress=False)
+    >>> m["counts"]
+    {'skipped': 2}
+    """
+    from repkit._version import __version__
+    from repkit.batch import _store
+
+    t_start = time.monotonic()
+    started = _now()
+    template, data, out_dir = Path(template), Path(data), Path(out_dir)
+    _check_args(workers, timeout, cell_timeout, retries)
+    if resume and force:
+        raise ValueError("choose resume (only failed/missing regions) or force (all), not both")
+    nb, declared, template_bytes = _template(template)
+    params = check_params(params, allowed=declared)
+    if not data.exists():
+        raise FileNotFoundError(f"data folder not found: {data}")
+    data_abs, out_abs = data.resolve(), out_dir.resolve()
+    if out_abs == data_abs or out_abs.is_relative_to(data_abs) or data_abs.is_relative_to(out_abs):
+        raise ValueError(f"out_dir {out_dir} and data {data} must not contain one another")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"out_dir {out_dir} is a file, not a folder")
+    if scheduler is None and os.name == "nt":  # pragma: no cover - no fd passing on Windows
+        scheduler = "local"
+    if scheduler is not None and not isinstance(scheduler, str):
+        raise ValueError(f"scheduler must be None, 'local' or an address, got {scheduler!r}")
+
+    from repkit.io import load_dataset
+
+    ds = load_dataset(data)
+    selected = _regions(ds, regions)
+    folders = folder_names(ds.regions)
+    kernel = (
+        kernel_name or (nb.get("metadata", {}).get("kernelspec") or {}).get("name") or "python3"
+    )
+    if scheduler is None:
+        _check_kernel(kernel)  # Dask workers may have kernels this machine lacks
+    template_hash = _store.hash_bytes(template_bytes)
+    input_hash = _store.hash_path(data)
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    show = True if progress is None else bool(progress)
+    with _store.Lock(out_dir):
+        previous = _store.read_manifest(out_dir).get("regions", {})
+        staging_root = out_abs / _store.STAGING
+        shutil.rmtree(staging_root, ignore_errors=True)  # leftovers of a killed batch
+        staging_root.mkdir()
+        entries: dict[str, dict[str, Any]] = {}
+        tasks = []
+        for region in selected:
+            folder = folders[region]
+            target = _store.inside(out_dir, folder)
+            region_params = {**params, "region": region}
+            fp = _store.fingerprint(
+                template=template_hash,
+                inputs=input_hash,
+                params=region_params,
+                version=__version__,
+                kernel=kernel,
+            )
+            base = {
+                "region": region,
+                "folder": folder,
+                "fingerprint": fp,
+                "input_hash": input_hash,
+                "template_hash": template_hash,
+                "params": {**region_params, "data": str(data_abs)},
+                "repkit_version": __version__,
+            }
+            prev = previous.get(region) or {}
+            output: dict[str, Any] = prev.get("output") or {}
+            intact = (
+                bool(output)
+                and prev.get("folder") == folder
+                and all((target / f).is_file() for f in output.get("files", []))
+            )
+            reason = None
+            if intact and not force:
+                if resume and prev.get("status") in ("ok", "skipped"):
+                    reason = "resume"
+                elif output.get("fingerprint") == fp:
+                    reason = "unchanged"
+            if reason is not None:
+                entries[region] = {
+                    **base,
+                    "status": "skipped",
+                    "reason": reason,
+                    "summary": output.get("summary"),
+                    "output": output,
+                    "error": None,
+                    "duration_s": 0.0,
+                    "finished": output.get("finished"),
+                }
+                continue
+            entries[region] = {**base, "status": "pending", "output": output or None, "prev": prev}
+            tasks.append(
+                {
+                    "region": region,
+                    "folder": folder,
+                    "params": {**params, "data": str(data_abs), "region": region, "out": "."},
+                    "attempt": 1,
+                    "retried": [],
+                }
+            )
+
+        manifest: dict[str, Any] = {
+            "repkit_version": __version__,
+            "template": str(template.resolve()),
+            "template_hash": template_hash,
+            "data": str(data_abs),
+            "input_hash": input_hash,
+            "params": params,
+            "out_dir": str(out_dir),
+            "backend": None,
+            "workers": None,
+            "started": started,
+            "finished": None,
+            "duration_s": None,
+            "counts": {},
+            "failed": [],
+            "regions": entries,
+        }
+        bar = _Progress(len(selected), show)
+        skipped = len(selected) - len(tasks)
+        if skipped:
+            bar.note(f"{skipped} of {len(selected)} regions unchanged since the last run: skipped")
+            for region, e in entries.items():
+                if e["status"] == "skipped":
+                    bar.update(region, "skipped", None)
+        last_write = [0.0]
+
+        def save(final: bool = False) -> None:
+            if not final and time.monotonic() - last_write[0] < 1.0:
+                return
+            last_write[0] = time.monotonic()
+            written = _final(manifest, previous, final=final)
+            from repkit.report.html import index_html
+
+            _store.write_json(out_dir / _store.MANIFEST, written)
+            _store.write_text(out_dir / _store.INDEX, index_html(written))
+
+        def on_result(task: dict[str, Any], result: dict[str, Any]) -> None:
+            region = task["region"]
+            entry = entries[region]
+            target = out_dir / entry["folder"]
+            status = result["status"]
+            staging = Path(result.get("staging") or task.get("staging") or staging_root / "none")
+            timings = result.get("timings") or {}
+            entry.pop("prev", None)
+            err = result.get("error")
+            if err and isinstance(err.get("cell"), int) and not err.get("source"):
+                err["source"] = _cell_source(nb, err["cell"])  # a worker killed mid-cell
+            entry.update(
+                status="failed" if status == "infra" else status,
+                attempts=task["attempt"],
+                retried=task["retried"],
+                timings=timings,
+                duration_s=round(sum(timings.values()), 3),
+                finished=_now(),
+                worker=result.get("worker"),
+                error=result.get("error"),
+            )
+            if status == "ok":
+                old = (entry.get("output") or {}).get("files", [])
+                try:
+                    files = _store.commit_ok(staging, target, previous=old)
+                except OSError as err:
+                    entry.update(
+                        status="failed",
+                        error={
+                            "cell": None,
+                            "exception": "OSError",
+                            "message": f"could not move outputs: {err}",
+                        },
+                    )
+                else:
+                    entry["summary"] = result.get("summary")
+                    entry["output"] = {
+                        "fingerprint": entry["fingerprint"],
+                        "finished": entry["finished"],
+                        "files": files,
+                        "summary": result.get("summary"),
+                    }
+                    entry["failure_files"] = []
+            if entry["status"] != "ok":
+                entry["summary"] = None
+                entry["failure_files"] = _store.commit_failed(staging, target)
+            bar.update(region, entry["status"], entry["duration_s"])
+            save()
+
+        def new_staging(task: dict[str, Any]) -> str:
+            return str(staging_root / f"{task['folder']}.{task['attempt']}.{uuid.uuid4().hex[:8]}")
+
+        cache_dir = None
+        try:
+            if tasks:
+                # every region runs this snapshot, even if the template is edited meanwhile
+                snapshot = staging_root / f"template-{template_hash[7:19]}.ipynb"
+                snapshot.write_bytes(template_bytes)
+                config = {
+                    "template": str(snapshot),
+                    "template_path": str(template.resolve()),
+                    "data": str(data_abs),
+                    "data_cache": None,
+                    "kernel_name": kernel,
+                    "language": _language(nb),
+                    "timeout": float(timeout),
+                    "cell_timeout": cell_timeout,
+                    "imports": _imports(nb),
+                    "staging_root": str(staging_root.resolve()),
+                    "html": True,
+                }
+                n = min(workers or os.cpu_count() or 1, len(tasks))
+                manifest["workers"] = n
+                if scheduler is None:
+                    cache_dir = tempfile.mkdtemp(prefix="repkit-batch-")
+                    cache = Path(cache_dir) / "dataset.pickle"
+                    with open(cache, "wb") as fh:
+                        pickle.dump(ds, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    config["data_cache"] = str(cache)
+                    manifest["backend"] = "local"
+                    from repkit.batch._local import run_local
+
+                    run_local(
+                        tasks,
+                        config,
+                        workers=n,
+                        grace=10 + 0.1 * float(timeout),
+                        retries=retries,
+                        on_result=on_result,
+                        new_staging=new_staging,
+                    )
+                else:
+                    from repkit.batch._dask import run_dask
+
+                    manifest["backend"] = run_dask(
+                        tasks,
+                        config,
+                        scheduler=scheduler,
+                        workers=n,
+                        retries=retries,
+                        on_result=on_result,
+                        new_staging=new_staging,
+                    )
+        finally:
+            bar.close()
+            if cache_dir is not None:
+                shutil.rmtree(cache_dir, ignore_errors=True)
+            manifest["finished"] = _now()
+            manifest["duration_s"] = round(time.monotonic() - t_start, 3)
+            save(final=True)
+            shutil.rmtree(staging_root, ignore_errors=True)
+        result = _final(manifest, previous, final=True)
+    if show:
+        print(summary_table(result))
+    return result
+
+
+def _imports(nb: Mapping[str, Any]) -> list[str]:
+    """Top-level import statements of the template's code cells (to warm the kernels)."""
+    found: list[str] = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        try:
+            tree = ast.parse(_source(cell))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import) or (
+                isinstance(node, ast.ImportFrom) and not node.level and node.module != "__future__"
+            ):
+                found.append(ast.unparse(node))
+    return list(dict.fromkeys(found))
+
+
+def _final(manifest: dict[str, Any], previous: Mapping[str, Any], *, final: bool) -> dict[str, Any]:
+    """The manifest to write: finished regions, and the previous entries of pending ones."""
+    regions = {}
+    for region, e in manifest["regions"].items():
+        if e["status"] == "pending":
+            prev = e.get("prev") or {}
+            if not final and prev:
+                regions[region] = prev
+                continue
+            if final:
+                e = {k: v for k, v in e.items() if k != "prev"}
+                e.update(
+                    status="failed",
+                    error={
+                        "cell": None,
+                        "exception": "Interrupted",
+                        "message": "the batch stopped",
+                    },
+                    summary=None,
+                )
+            else:
+                continue
+        regions[region] = e
+    counts: dict[str, int] = {}
+    for e in regions.values():
+        counts[e["status"]] = counts.get(e["status"], 0) + 1
+    return {
+        **manifest,
+        "counts": {s: counts[s] for s in _STATUSES if s in counts},
+        "failed": [r for r, e in regions.items() if e["status"] in ("failed", "timeout")],
+        "regions": regions,
+    }

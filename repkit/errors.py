@@ -1,0 +1,116 @@
+"""The one error type for bad input data, with a table of every problem found."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["PROBLEM_COLUMNS", "RULES", "DataError", "Problem"]
+
+PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "value", "rule", "message")
+
+RULES: dict[str, str] = {
+    "ambiguous_number": "Write the number without ambiguity, e.g. 12.3 or 123 (not 12,3).",
+    "bad_number": "Enter a plain number (1234.5, 1.2万, ¥1,234.50 and (1,000) are understood).",
+    "bad_date": "Write the month as 2024-07, 202407 or 2024年7月.",
+    "bad_code": "Use one of the listed codes.",
+    "uncalculated_formula": "Open the file in Excel, let it recalculate, save, or paste values.",
+    "excel_error": "Fix the formula that gives this error in Excel, or paste values.",
+    "duplicate_header": "Give each column a distinct header.",
+    "missing_column": "Add the column (any header listed in repkit.schema.ALIASES works).",
+    "missing_value": "Fill in the cell; key columns cannot be blank.",
+    "out_of_range": "Use a value inside the allowed range.",
+    "not_a_spreadsheet": "Export the data as .xlsx or .csv.",
+    "empty": "The file has no data rows; export it again with the data.",
+    "mojibake": "Save the file again as UTF-8 (or GB18030) text; the characters are garbled.",
+    "too_large": "The file declares a size that would exhaust memory; export it again.",
+    "duplicate_key": "Each key must appear once; merge or remove the repeated rows.",
+    "unknown_reference": "Add the missing row to the referenced table or correct the code.",
+    "inexact_id": "Format the ID column as Text in Excel and enter the IDs again.",
+    "prescription_by_doctor": (
+        "Sales per doctor are prescription figures (统方), which Chinese rules forbid "
+        "compiling; remove the doctor column and aggregate to department."
+    ),
+}
+"""Stable rule codes and the fix shown to the user."""
+
+
+class Problem(dict):
+    """One problem: a mapping with the keys of :data:`PROBLEM_COLUMNS`."""
+
+
+def _where(p: Mapping[str, Any]) -> str:
+    parts = [str(p.get("file") or "<data>")]
+    if p.get("sheet"):
+        parts.append(str(p["sheet"]))
+    loc = []
+    if p.get("row") is not None and not pd.isna(p.get("row")):
+        loc.append(f"row {int(p['row'])}")
+    if p.get("column"):
+        loc.append(f"column {p['column']!s}")
+    if loc:
+        parts.append(", ".join(loc))
+    return " › ".join(parts)
+
+
+class DataError(ValueError):
+    """Input data that repkit cannot read with certainty.
+
+    Attributes
+    ----------
+    problems : DataFrame
+        One row per problem with columns file, sheet, row, column, value, rule, message.
+        Rows are numbered as the user sees them (Excel row, CSV line with header = 1).
+
+    Examples
+    --------
+    >>> err = DataError([{"file": "a.xlsx", "sheet": "销售", "row": 14, "column": "数量",
+    ...                   "value": "12,3", "rule": "ambiguous_number",
+    ...                   "message": "'12,3' could be 12.3 or 123"}])
+    >>> err.problems["rule"].tolist()
+    ['ambiguous_number']
+    >>> line = str(err).splitlines()[1]
+    >>> line.startswith("  1. a.xlsx › 销售 › row 14, column 数量:")
+    True
+    >>> line.split("Fix: ")[1][:40]
+    'Write the number without ambiguity, e.g.'
+    """
+
+    def __init__(self, problems: Iterable[Mapping[str, Any]] | pd.DataFrame, summary: str = ""):
+        if isinstance(problems, pd.DataFrame):
+            rows = problems.to_dict("records")
+        else:
+            rows = [dict(p) for p in problems]
+        for r in rows:
+            for c in PROBLEM_COLUMNS:
+                r.setdefault(c, None)
+        self._rows = rows
+        self.summary = summary
+        super().__init__(self._format())
+
+    @property
+    def problems(self) -> pd.DataFrame:
+        """The problems as a DataFrame (a fresh copy on each access)."""
+        frame = pd.DataFrame(self._rows, columns=list(PROBLEM_COLUMNS))
+        frame["row"] = frame["row"].astype("Int64")
+        return frame
+
+    def _format(self, limit: int = 10) -> str:
+        n = len(self._rows)
+        head = self.summary or f"{n} problem{'s' if n != 1 else ''} in the input data"
+        lines = [head + ":"]
+        for i, p in enumerate(self._rows[:limit], 1):
+            fix = RULES.get(str(p.get("rule")), "")
+            msg = str(p.get("message") or p.get("rule"))
+            lines.append(f"  {i}. {_where(p)}: {msg}." + (f" Fix: {fix}" if fix else ""))
+        if n > limit:
+            lines.append(f"  … and {n - limit} more, see err.problems")
+        return "\n".join(lines)
+
+    def __reduce__(self):
+        return (self.__class__, (self._rows, self.summary))
+
+    def __add__(self, other: DataError) -> DataError:
+        return DataError([*self._rows, *other._rows], self.summary or other.summary)
