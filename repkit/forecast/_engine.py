@@ -267,33 +267,26 @@ def _calibration(zs: list[np.ndarray], n: int, levels) -> tuple[np.ndarray, dict
 
 
 # ------------------------------------------------------------------------- a batch
-def _run_batch(
-    Y,
-    cal_h,
-    cal_f,
-    names,
-    horizon,
-    *,
-    log,
-    tier,
-    windows,
-    levels,
-    nonneg,
-    steps_of,
-    keep_candidates,
-    seed,
-):
-    """Backtest, select, combine and forecast a batch of equal-length series."""
-    n, T = Y.shape
-    Z = np.log(Y) - cal_h if log else Y * np.exp(-cal_h)
-    names = [nm for nm in names if nm != "snaive" or T > _models.M]
-    origins = _origins(T, horizon, windows, _min_train(tier, T)) if len(names) > 1 else []
-    if not origins and tier != "intermittent" and T > 4:
-        origins = _origins(T, horizon, windows, max(3, T // 2))  # for calibration only
-    ones = np.ones(n)
-    back = []  # per origin: {name: (mean_y, Zmean, Zsd)}
+@dataclass
+class _Batch:
+    """What :func:`_run_batch` learns about a batch of equal-length series (row per series)."""
+
+    mean: np.ndarray
+    lo: dict[int, np.ndarray]
+    hi: dict[int, np.ndarray]
+    fitted: np.ndarray
+    totals: dict[str, dict[str, np.ndarray]]
+    chosen: list[str]
+    candidates: dict[str, dict[str, np.ndarray]]
+    scores: list[dict[str, float]]
+
+
+def _backtest_candidates(Z, cal_h, names, origins, horizon, *, log, nonneg) -> list:
+    """Per origin ``(o, hh, {name: (mean_y, Zmean, Zsd)})`` of every candidate."""
+    ones = np.ones(Z.shape[0])
+    back = []
     for o in origins:
-        hh = min(horizon, T - o)
+        hh = min(horizon, Z.shape[1] - o)
         per = {}
         for nm in names:
             if nm == "snaive" and o <= _models.M:
@@ -310,6 +303,12 @@ def _run_batch(
             )
             per[nm] = (mu, f.mean, _sd(f) if f.empirical is None else None)
         back.append((o, hh, per))
+    return back
+
+
+def _select(Y, names, back) -> tuple[np.ndarray, np.ndarray]:
+    """Backtest MAE per series × candidate and equal weights on the best :data:`TOP_K`."""
+    n = Y.shape[0]
     if back and len(names) > 1:
         score = np.stack(
             [
@@ -335,34 +334,108 @@ def _run_batch(
     for i in range(n):
         good = [j for j in order[i] if np.isfinite(score[i, j])] or [order[i][0]]
         weights[i, good] = 1.0 / len(good)
-    # calibration of the combination on its backtest errors (working scale)
-    zs = []
-    if tier != "intermittent":
-        for o, hh, per in back:
-            if not all(names[j] in per for j in range(len(names)) if weights[:, j].any()):
-                continue
-            m_c = np.zeros((n, hh))
-            s_c = np.zeros((n, hh))
-            for j, nm in enumerate(names):
-                if nm in per and weights[:, j].any():
-                    m_c += weights[:, j, None] * per[nm][1]
-                    s_c += weights[:, j, None] * per[nm][2]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                zs.append((Z[:, o : o + hh] - m_c) / s_c)
-    kms, klev = _calibration(zs, n, levels)
-    klev = {lv: np.maximum(kms, klev[lv]) for lv in levels}
-    mean = np.zeros((n, horizon))
-    lo = {lv: np.zeros((n, horizon)) for lv in levels}
-    hi = {lv: np.zeros((n, horizon)) for lv in levels}
-    fitted = np.zeros((n, T))
-    fitted_w = np.zeros((n, T))  # members with a fitted value in each month
-    totals = {}
-    for label in steps_of:
-        totals[label] = {"mean": np.zeros(n)}
+    return score, weights
+
+
+def _combination_errors(Z, names, weights, back, tier) -> list[np.ndarray]:
+    """Standardised backtest errors of the weighted combination (working scale)."""
+    n = Z.shape[0]
+    zs: list[np.ndarray] = []
+    if tier == "intermittent":
+        return zs
+    for o, hh, per in back:
+        if not all(names[j] in per for j in range(len(names)) if weights[:, j].any()):
+            continue
+        m_c = np.zeros((n, hh))
+        s_c = np.zeros((n, hh))
+        for j, nm in enumerate(names):
+            if nm in per and weights[:, j].any():
+                m_c += weights[:, j, None] * per[nm][1]
+                s_c += weights[:, j, None] * per[nm][2]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            zs.append((Z[:, o : o + hh] - m_c) / s_c)
+    return zs
+
+
+def _empty_batch(n, T, horizon, levels, steps_of) -> _Batch:
+    totals = {
+        label: {"mean": np.zeros(n)}
+        | {f"{side}_{lv}": np.zeros(n) for lv in levels for side in ("lo", "hi")}
+        for label in steps_of
+    }
+    return _Batch(
+        mean=np.zeros((n, horizon)),
+        lo={lv: np.zeros((n, horizon)) for lv in levels},
+        hi={lv: np.zeros((n, horizon)) for lv in levels},
+        fitted=np.zeros((n, T)),
+        totals=totals,
+        chosen=[],
+        candidates={},
+        scores=[],
+    )
+
+
+def _add_member(
+    out, fitted_w, f, wj, mu, l_, h_, *, log, cal_h, cal_f, klev, levels, nonneg, steps_of, seed
+) -> None:
+    """Add one candidate's forecast, fit and window totals to the combination, weighted."""
+    out.mean += wj[:, None] * mu
+    for lv in levels:
+        out.lo[lv] += wj[:, None] * l_[lv]
+        out.hi[lv] += wj[:, None] * h_[lv]
+    fy = _fitted_y(f, log=log, cal_h=cal_h)
+    has = np.isfinite(fy)
+    out.fitted += np.where(has, wj[:, None] * fy, 0.0)
+    fitted_w += has * wj[:, None]
+    for label, steps in steps_of.items():
+        if not len(steps):
+            continue
+        tm, tl, th = _window_total(
+            f,
+            steps,
+            log=log,
+            cal_f=cal_f,
+            klev=klev,
+            levels=levels,
+            nonneg=nonneg,
+            mean_y=mu,
+            seed=seed,
+        )
+        out.totals[label]["mean"] += wj * tm
         for lv in levels:
-            totals[label][f"lo_{lv}"] = np.zeros(n)
-            totals[label][f"hi_{lv}"] = np.zeros(n)
-    cands = {}
+            out.totals[label][f"lo_{lv}"] += wj * tl[lv]
+            out.totals[label][f"hi_{lv}"] += wj * th[lv]
+
+
+def _run_batch(
+    Y,
+    cal_h,
+    cal_f,
+    names,
+    horizon,
+    *,
+    log,
+    tier,
+    windows,
+    levels,
+    nonneg,
+    steps_of,
+    keep_candidates,
+    seed,
+) -> _Batch:
+    """Backtest, select, combine and forecast a batch of equal-length series."""
+    n, T = Y.shape
+    Z = np.log(Y) - cal_h if log else Y * np.exp(-cal_h)
+    names = [nm for nm in names if nm != "snaive" or T > _models.M]
+    origins = _origins(T, horizon, windows, _min_train(tier, T)) if len(names) > 1 else []
+    if not origins and tier != "intermittent" and T > 4:
+        origins = _origins(T, horizon, windows, max(3, T // 2))  # for calibration only
+    back = _backtest_candidates(Z, cal_h, names, origins, horizon, log=log, nonneg=nonneg)
+    score, weights = _select(Y, names, back)
+    kms, klev = _calibration(_combination_errors(Z, names, weights, back, tier), n, levels)
+    klev = {lv: np.maximum(kms, klev[lv]) for lv in levels}
+    out = _empty_batch(n, T, horizon, levels, steps_of)
+    fitted_w = np.zeros((n, T))  # members with a fitted value in each month
     for j, nm in enumerate(names):
         wj = weights[:, j]
         if not wj.any() and not keep_candidates:
@@ -372,44 +445,34 @@ def _run_batch(
             f, log=log, cal_f=cal_f, kms=kms, klev=klev, levels=levels, nonneg=nonneg
         )
         if keep_candidates:
-            cands[nm] = {
+            out.candidates[nm] = {
                 "mean": mu,
                 **{f"lo_{lv}": l_[lv] for lv in levels},
                 **{f"hi_{lv}": h_[lv] for lv in levels},
             }
-        if not wj.any():
-            continue
-        mean += wj[:, None] * mu
-        for lv in levels:
-            lo[lv] += wj[:, None] * l_[lv]
-            hi[lv] += wj[:, None] * h_[lv]
-        fy = _fitted_y(f, log=log, cal_h=cal_h)
-        has = np.isfinite(fy)
-        fitted += np.where(has, wj[:, None] * fy, 0.0)
-        fitted_w += has * wj[:, None]
-        for label, steps in steps_of.items():
-            if not len(steps):
-                continue
-            tm, tl, th = _window_total(
+        if wj.any():
+            _add_member(
+                out,
+                fitted_w,
                 f,
-                steps,
+                wj,
+                mu,
+                l_,
+                h_,
                 log=log,
+                cal_h=cal_h,
                 cal_f=cal_f,
                 klev=klev,
                 levels=levels,
                 nonneg=nonneg,
-                mean_y=mu,
+                steps_of=steps_of,
                 seed=seed,
             )
-            totals[label]["mean"] += wj * tm
-            for lv in levels:
-                totals[label][f"lo_{lv}"] += wj * tl[lv]
-                totals[label][f"hi_{lv}"] += wj * th[lv]
     with np.errstate(invalid="ignore", divide="ignore"):
-        fitted = np.where(fitted_w > 0, fitted / fitted_w, np.nan)
-    chosen = ["+".join(names[j] for j in np.flatnonzero(weights[i] > 0)) for i in range(n)]
-    scores = [dict(zip(names, score[i].tolist(), strict=True)) for i in range(n)]
-    return mean, lo, hi, fitted, totals, chosen, cands, scores
+        out.fitted = np.where(fitted_w > 0, out.fitted / fitted_w, np.nan)
+    out.chosen = ["+".join(names[j] for j in np.flatnonzero(weights[i] > 0)) for i in range(n)]
+    out.scores = [dict(zip(names, score[i].tolist(), strict=True)) for i in range(n)]
+    return out
 
 
 # -------------------------------------------------------------------------- the run
@@ -555,25 +618,24 @@ def run(
             keep_candidates=keep_candidates,
             seed=seed,
         )
-        mean, lo, hi, fitted, tots, chosen, cands, scores = out
         for r, i in enumerate(rows):
             first = info[i][1]
             full_fit = np.full(len(series[i].y), np.nan)
             full_fit[:first] = 0.0
-            full_fit[first:] = fitted[r]
+            full_fit[first:] = out.fitted[r]
             results[i] = Result(
                 series[i].key,
                 future,
-                mean[r],
-                {lv: lo[lv][r] for lv in levels},
-                {lv: hi[lv][r] for lv in levels},
-                chosen[r],
+                out.mean[r],
+                {lv: out.lo[lv][r] for lv in levels},
+                {lv: out.hi[lv][r] for lv in levels},
+                out.chosen[r],
                 kind + ("/new" if new else ""),
                 cal_names[r],
                 series[i].months,
                 full_fit,
-                {lab: {c: float(v[r]) for c, v in d.items()} for lab, d in tots.items()},
-                {nm: {c: v[r] for c, v in d.items()} for nm, d in cands.items()},
-                scores[r],
+                {lab: {c: float(v[r]) for c, v in d.items()} for lab, d in out.totals.items()},
+                {nm: {c: v[r] for c, v in d.items()} for nm, d in out.candidates.items()},
+                out.scores[r],
             )
     return results  # type: ignore[return-value]
