@@ -41,20 +41,6 @@ __all__ = [
     "training",
 ]
 
-_SUBMODULES = {
-    "activity",
-    "batch",
-    "calendar",
-    "forecast",
-    "io",
-    "plan",
-    "privacy",
-    "report",
-    "sample",
-    "schema",
-    "tiering",
-    "training",
-}
 _ATTRS = {
     "load_dataset": ("repkit.io", "load_dataset"),
     "read_sales": ("repkit.io", "read_sales"),
@@ -63,6 +49,7 @@ _ATTRS = {
     "Dataset": ("repkit.dataset", "Dataset"),
     "Half": ("repkit.calendar", "Half"),
 }
+_SUBMODULES = {name for name in __all__ if name.islower() and name not in _ATTRS}
 
 if TYPE_CHECKING:  # pragma: no cover
     from repkit import (

@@ -1,0 +1,174 @@
+"""The shape of the code: no import cycles, no upward imports, thin package faces.
+
+These are the rules of docs/architecture.md, checked on the source so that they hold
+as the code grows.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1] / "repkit"
+MAX_INIT_LINES = 80
+MAX_FUNCTION_LINES = 80
+
+
+def _modules() -> dict[str, Path]:
+    mods = {}
+    for p in sorted(ROOT.rglob("*.py")):
+        parts = list(p.relative_to(ROOT.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        mods[".".join(parts)] = p
+    return mods
+
+
+MODULES = _modules()
+
+
+def _type_only(tree: ast.AST) -> set[int]:
+    """Ids of nodes inside ``if TYPE_CHECKING:`` blocks."""
+    ids: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            ids.update(id(n) for b in node.body for n in ast.walk(b))
+    return ids
+
+
+def _imports(path: Path) -> list[tuple[str, int]]:
+    """(imported repkit module, line) of every run-time import in a file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = _type_only(tree)
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("repkit"):
+            for alias in node.names:
+                sub = f"{node.module}.{alias.name}"
+                found.append((sub if sub in MODULES else node.module, node.lineno))
+        elif isinstance(node, ast.Import):
+            found += [(a.name, node.lineno) for a in node.names if a.name.startswith("repkit")]
+    return [(m, line) for m, line in found if m in MODULES]
+
+
+def _graph() -> dict[str, set[str]]:
+    return {name: {m for m, _ in _imports(p)} for name, p in MODULES.items()}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                found.append(sorted(comp))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_import_cycles():
+    assert _cycles(_graph()) == []
+
+
+def test_cycle_finder_finds_a_cycle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_no_module_imports_its_own_package_face():
+    upward = [
+        f"{name} line {line} imports {target}"
+        for name, path in MODULES.items()
+        for target, line in _imports(path)
+        if target != "repkit" and name.startswith(target + ".")
+    ]
+    assert upward == []
+
+
+def test_nothing_imports_cli():
+    users = [n for n, p in MODULES.items() for m, _ in _imports(p) if m == "repkit.cli"]
+    assert users == []
+
+
+LAZY = {"__getattr__", "__dir__"}
+"""Functions a package face may hold: lazy attribute loading keeps ``import repkit`` cheap."""
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES.values() if p.name == "__init__.py"], ids=str)
+def test_package_faces_only_re_export(path):
+    text = path.read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    code = [
+        n
+        for n in tree.body
+        if isinstance(n, (ast.ClassDef, ast.For, ast.While, ast.With, ast.Try))
+        or (isinstance(n, ast.FunctionDef) and n.name not in LAZY)
+    ]
+    assert code == [], f"{path} defines code; move it to a named module"
+    doc = tree.body[0] if ast.get_docstring(tree) else None
+    lines = len(text.splitlines()) - (doc.end_lineno if doc else 0)
+    assert lines <= MAX_INIT_LINES, f"{path}: {lines} lines after the docstring"
+
+
+def _long_functions() -> list[str]:
+    long = []
+    for path in MODULES.values():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            body = node.body
+            has_doc = isinstance(body[0], ast.Expr) and isinstance(
+                getattr(body[0], "value", None), ast.Constant
+            )
+            start = body[0].end_lineno + 1 if has_doc and len(body) > 1 else body[0].lineno
+            if node.end_lineno - start + 1 > MAX_FUNCTION_LINES:
+                long.append(f"{path.relative_to(ROOT.parent)}:{node.name}")
+    return sorted(long)
+
+
+PENDING_SPLIT = {
+    "repkit/activity/_calls.py:call_plan",
+    "repkit/activity/_calls.py:kpi_table",
+    "repkit/batch/_local.py:run_local",
+    "repkit/batch/_run.py:run",
+    "repkit/batch/_runner.py:run",
+    "repkit/io/_table.py:build",
+    "repkit/plan/_build.py:build",
+    "repkit/plan/_review.py:review",
+    "repkit/plan/_workbook.py:_overview",
+    "repkit/report/excel.py:_place",
+    "repkit/training/_sessions.py:_s2",
+    "repkit/training/_sessions.py:_s5",
+    "repkit/training/_sessions.py:_s8",
+}
+"""Functions still over the limit; each is being split into named stages. Never add."""
+
+
+def test_no_function_over_80_lines_of_code():
+    assert sorted(set(_long_functions()) - PENDING_SPLIT) == []
