@@ -60,6 +60,11 @@ test: $(STAMP) fonts chromium
 	$(BIN)/python -m pytest -n 2 --dist loadgroup tests repkit --doctest-modules
 	$(BIN)/python -m pytest --nbval-lax -p no:xdist notebooks/training -q
 
+## test-fast: unit tests and doctests only (no notebooks, browsers or slow tests), about 2 minutes
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup tests repkit --doctest-modules -q \
+		-m "not slow and not notebook and not browser"
+
 ## lint: ruff check and format check
 lint: $(STAMP)
 	$(BIN)/ruff check repkit tests benchmarks
@@ -76,7 +81,7 @@ strip: $(STAMP)
 
 ## typecheck: light mypy on repkit/
 typecheck: $(STAMP)
-	$(BIN)/python -m pip install -q mypy && $(BIN)/mypy repkit
+	$(BIN)/mypy repkit
 
 ## bench: performance budgets of design.md, measured side by side
 bench: $(STAMP)
@@ -87,4 +92,4 @@ bench: $(STAMP)
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache .hypothesis .bench
 
-.PHONY: help install fonts chromium sample demo test lint format strip typecheck bench clean
+.PHONY: help install fonts chromium sample demo test test-fast lint format strip typecheck bench clean

@@ -29,7 +29,11 @@ __all__ = [
     "working_days",
 ]
 
-_HALF_RE = re.compile(r"^\s*(\d{4})\s*(?:[-_ ]?\s*(?:H|h|S|s)\s*([12])|年?\s*([上下])半年)\s*$")
+_HALF_RE = re.compile(
+    r"^\s*(?P<y>\d{4})\s*年?\s*[-_/ ]?\s*"
+    r"(?:[HhSs]\s*(?P<h>[12])|(?P<hn>[12])\s*[Hh]|(?P<zh>[上下])半年)\s*$"
+)
+"""The one half-year syntax: 2026H1, 2026-H2, 2026 h1, 2026S2, 2026/1H, 2026年上半年."""
 
 FESTIVAL_BEFORE = 7
 """Days before Spring Festival (春节) counted as the festival's low-activity window."""
@@ -70,9 +74,9 @@ class Half:
                 f"cannot read half-year {text!r}; write it like '2026H1' or '2026H2' "
                 "(or 2026年上半年 / 2026年下半年)"
             )
-        year = int(m.group(1))
-        half = int(m.group(2)) if m.group(2) else (1 if m.group(3) == "上" else 2)
-        return cls(year, half)
+        digit = m.group("h") or m.group("hn")
+        half = int(digit) if digit else (1 if m.group("zh") == "上" else 2)
+        return cls(int(m.group("y")), half)
 
     @classmethod
     def of(cls, when: pd.Period | dt.date | str) -> Half:

@@ -172,3 +172,37 @@ PENDING_SPLIT = {
 
 def test_no_function_over_80_lines_of_code():
     assert sorted(set(_long_functions()) - PENDING_SPLIT) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["2026H1", "2026-H2", "2026 h1", "2026S2", "2026/1H", "2026年上半年", "2026年H2"]
+)
+def test_one_half_year_parser(text):
+    from repkit.calendar import Half
+    from repkit.io._values import parse_half
+
+    assert parse_half(text) == str(Half.parse(text))
+
+
+def test_half_year_syntax_lives_in_calendar_only():
+    defining = [
+        str(p.relative_to(ROOT.parent))
+        for p in MODULES.values()
+        if "半年" in p.read_text(encoding="utf-8")
+        and "re.compile" in p.read_text(encoding="utf-8")
+        and "上下" in p.read_text(encoding="utf-8")
+    ]
+    assert defining == ["repkit/calendar.py"]
+
+
+def test_nothing_in_the_repository_points_outside_it():
+    top = ROOT.parent
+    texts = [
+        p
+        for pattern in ("*.md", "*.py", "*.ipynb", "*.toml", "Makefile", ".ci/*")
+        for p in top.glob(f"**/{pattern}" if "/" not in pattern else pattern)
+        if ".venv" not in p.parts and "reports" not in p.parts
+    ]
+    assert texts
+    pointing = [str(p.relative_to(top)) for p in texts if "../" + "shared" in p.read_text("utf-8")]
+    assert pointing == []

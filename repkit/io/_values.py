@@ -283,19 +283,19 @@ def parse_month(value: Any, *, year: int | None = None) -> pd.Period:
     return pd.Period(year=d.year, month=d.month, freq="M")
 
 
-_HALF = re.compile(
-    r"^(?P<y>\d{4})\s*(年)?\s*[-_/ ]?\s*(?:(?:H|h)(?P<h>[12])|(?P<zh>上|下)半年|(?P<hn>[12])\s*H)$"
-)
-
-
 def parse_half(value: Any) -> str:
-    """Parse a half-year (2026H1, 2026年上半年, 2026-H2) into ``"2026H1"`` form."""
+    """Parse a half-year (2026H1, 2026年上半年, 2026-H2) into ``"2026H1"`` form.
+
+    The syntax is :meth:`repkit.calendar.Half.parse`'s; full-width characters are
+    normalised first.
+    """
+    from repkit.calendar import Half
+
     if isinstance(value, str):
-        s = normalise_text(value)
-        m = _HALF.match(s)
-        if m:
-            h = m.group("h") or m.group("hn") or ("1" if m.group("zh") == "上" else "2")
-            return f"{m.group('y')}H{h}"
+        try:
+            return str(Half.parse(normalise_text(value)))
+        except ValueError:
+            pass
     raise _Refuse("bad_date", f"{value!r} is not a half-year; write it as 2026H1 or 2026年上半年")
 
 
