@@ -87,6 +87,13 @@ SCHEDULE_COLUMNS: tuple[str, ...] = (
 # ----------------------------------------------------------------------------- assignment
 
 
+def _entry(rows: list[int], cols: list[int], vals: list[float], row: int, col: int, v: float):
+    """Add one coefficient to a sparse constraint matrix in coordinate form."""
+    rows.append(row)
+    cols.append(col)
+    vals.append(v)
+
+
 def _assign_norms(
     demand: dict[tuple[str, str], int],
     eligible: dict[str, list[str]],
@@ -114,7 +121,11 @@ def _assign_norms(
     for i, (h, t, r) in enumerate(pairs):
         c[i] = -(_TIER_WEIGHT[t] + _CONTINUITY * continuity.get((h, r), 0.0))
     c[z] = mean_cap
-    rows, cols, vals, lo, hi = [], [], [], [], []
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    lo: list[float] = []
+    hi: list[float] = []
     row = 0
     by_ht: dict[tuple[str, str], list[int]] = {}
     by_r: dict[str, list[int]] = {}
@@ -123,18 +134,21 @@ def _assign_norms(
         by_r.setdefault(r, []).append(i)
     for key, idx in by_ht.items():
         for i in idx:
-            rows.append(row), cols.append(i), vals.append(1.0)
-        lo.append(0.0), hi.append(float(demand[key]))
+            _entry(rows, cols, vals, row, i, 1.0)
+        lo.append(0.0)
+        hi.append(float(demand[key]))
         row += 1
     for r, idx in by_r.items():
         for i in idx:
-            rows.append(row), cols.append(i), vals.append(1.0)
-        lo.append(0.0), hi.append(float(cap[r]))
+            _entry(rows, cols, vals, row, i, 1.0)
+        lo.append(0.0)
+        hi.append(float(cap[r]))
         row += 1
         for i in idx:
-            rows.append(row), cols.append(i), vals.append(1.0 / cap[r])
-        rows.append(row), cols.append(z), vals.append(-1.0)
-        lo.append(-np.inf), hi.append(0.0)
+            _entry(rows, cols, vals, row, i, 1.0 / cap[r])
+        _entry(rows, cols, vals, row, z, -1.0)
+        lo.append(-np.inf)
+        hi.append(0.0)
         row += 1
     a = coo_array((vals, (rows, cols)), shape=(row, n + 1)).tocsr()
     integrality = np.ones(n + 1)
@@ -289,14 +303,8 @@ def _place_rep(
             for i in cands:
                 h = hospital[visits[i].doctor]
                 count[h] = count.get(h, 0) + 1
-            chosen = [
-                min(
-                    cands,
-                    key=lambda i, j=j, today=today, count=count: _order(
-                        visits[i], hospital, priority, j, today, count
-                    ),
-                )
-            ]
+            keys = {i: _order(visits[i], hospital, priority, j, today, count) for i in cands}
+            chosen = [min(cands, key=keys.__getitem__)]
     order = sorted(
         unplaced, key=lambda i: (visits[i].kind != "norm", visits[i].end, visits[i].doctor)
     )

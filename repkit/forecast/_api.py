@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -221,7 +222,7 @@ def _results_frame(results: list[_engine.Result], keys: list[str], levels) -> pd
     if not results:
         return pd.DataFrame(columns=cols)
     H = len(results[0].months)
-    data: dict[str, object] = {}
+    data: dict[str, Any] = {}
     for j, k in enumerate(keys):
         data[k] = np.repeat(np.array([r.key[j] for r in results], dtype=object), H)
     data["month"] = pd.PeriodIndex(np.concatenate([np.asarray(r.months) for r in results]))

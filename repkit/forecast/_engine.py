@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -51,7 +52,7 @@ METHODS = ("auto", "fast", *sorted(_FUNCS))
 class Series:
     """One input series: values and their consecutive months."""
 
-    key: object
+    key: Any
     y: np.ndarray
     months: pd.PeriodIndex
     calendar: tuple[str, np.ndarray] | None = None
@@ -61,7 +62,7 @@ class Series:
 class Result:
     """Forecast of one series (original scale)."""
 
-    key: object
+    key: Any
     months: pd.PeriodIndex
     mean: np.ndarray
     lo: dict[int, np.ndarray]
@@ -158,8 +159,9 @@ def _model_output(fit, *, log, cal_f, kms, klev, levels, nonneg):
 
 def _mixture_quantile(fit: _models.Fit, q: float) -> np.ndarray:
     """Quantile of 'no demand with 1-p, else a (rescaled) historical size'."""
-    sizes = fit.empirical
-    p = fit.prob
+    sizes, p = fit.empirical, fit.prob
+    if sizes is None or p is None:
+        raise TypeError("a mixture quantile needs an intermittent fit (empirical sizes)")
     out = np.zeros(len(p))
     for i in range(len(p)):
         row = sizes[i][np.isfinite(sizes[i])]

@@ -162,7 +162,7 @@ def _ets_run(Z, level, slope, seas, alpha, beta, gamma, phi, *, keep=False, m: i
             yhat = pred
         e = Z[:, t, None] - yhat
         sse += e * e
-        if keep:
+        if fitted is not None:
             fitted[:, t] = yhat[:, 0]
         lv = pred + alpha * e
         sl = phi * sl + beta * e

@@ -343,6 +343,7 @@ def code_text(value: Any) -> str:
     if isinstance(value, int | np.integer):
         return str(int(value))
     if isinstance(value, float | np.floating):
+        value = float(value)
         if value != int(value):
             raise _Refuse("bad_code", f"{value!r} is not a whole-number code")
         if abs(value) >= _ID_EXACT_LIMIT:

@@ -143,7 +143,9 @@ def current_rating(doctors: pd.DataFrame, calls: pd.DataFrame, *, at: Any = None
     out["rated_on"] = (
         pd.to_datetime(out["doctor_id"].map(latest["rated_on"])) if len(latest) else pd.NaT
     )
-    out["source"] = np.where(from_call.notna(), "call", np.where(from_card.notna(), "card", None))
+    out["source"] = np.where(
+        from_call.notna(), "call", np.where(from_card.notna(), "card", np.array(None, dtype=object))
+    )
     return out
 
 
