@@ -344,15 +344,32 @@ def _weeks_of_half(half: Half) -> pd.DataFrame:
     return out
 
 
-def week_label(week: pd.Period) -> str:
+def week_label(week: pd.Period, *, within: str | Half | None = None) -> str:
     """ISO week label with its Monday–Sunday dates, e.g. ``2026-W27 (06-29~07-05)``.
+
+    Parameters
+    ----------
+    week
+        The ``Period[W-SUN]``.
+    within
+        A half-year: a week straddling its first or last day shows only the dates
+        inside it and is marked ``部分周`` (part week), so a two-day target is not read
+        as a week's.
 
     Examples
     --------
     >>> week_label(pd.Period("2026-07-01", "W-SUN"))
     '2026-W27 (06-29~07-05)'
+    >>> week_label(pd.Period("2026-07-01", "W-SUN"), within="2026H1")
+    '2026-W27 (06-29~06-30 部分周)'
     """
-    start = week.start_time
-    end = week.end_time
+    start = week.start_time.normalize()
+    end = week.end_time.normalize()
     iso = start.isocalendar()
-    return f"{iso.year}-W{iso.week:02d} ({start:%m-%d}~{end:%m-%d})"
+    mark = ""
+    if within is not None:
+        h = Half.parse(within)
+        first, last = h.start.start_time.normalize(), h.end.end_time.normalize()
+        if start < first or end > last:
+            start, end, mark = max(start, first), min(end, last), " 部分周"
+    return f"{iso.year}-W{iso.week:02d} ({start:%m-%d}~{end:%m-%d}{mark})"

@@ -89,3 +89,47 @@ def test_next_week_and_competitor_notes(plan):
     notes = weekly.competitor_notes(calls, "2026-06-24")
     assert notes["rep_id"].tolist() == ["R1"]
     assert notes["note"].iloc[0] == "达到目标；竞品在做学术会"
+
+
+def test_half_to_date_counts_only_the_days_of_the_half(plan):
+    # ISO week 2026-W01 starts on 29 Dec 2025: those days belong to 2025H2
+    sales = plan.data.sales
+    half_sales = sales[sales["month"].isin(plan.half.months)]["units"].sum()
+    last = weekly.week_review(plan, "2026-06-30")  # the half's last (part) week
+    assert last["half_actual_units"].sum() == pytest.approx(half_sales, abs=len(last))
+    first = weekly.week_review(plan, "2026-01-01")
+    jan = sales[sales["month"] == pd.Period("2026-01", "M")]["units"].sum()
+    jan_days = plan.weekly.groupby("week")["units"].sum()  # target days of W01 are in Jan only
+    assert jan_days.index.min() == weekly.week_of("2026-01-01")
+    expected = weekly.weekly_actuals(sales, [weekly.week_of("2026-01-01")], within=plan.half)
+    assert first["actual_units"].sum() == pytest.approx(expected["units"].sum(), abs=len(first))
+    assert first["actual_units"].sum() < jan / 3
+    for wk in ("2026-03-04", "2026-06-24"):
+        g = weekly.week_review(plan, wk)
+        assert g["half_actual_units"].sum() <= half_sales
+
+
+def test_weekly_actuals_within_a_half_drop_the_neighbouring_half():
+    sales = pd.DataFrame(
+        {
+            "month": pd.PeriodIndex(["2025-12", "2026-01"], freq="M"),
+            "product": ["A", "A"],
+            "units": [1000.0, 210.0],
+        }
+    )
+    wk = weekly.week_of("2026-01-01")  # Mon 29 Dec 2025 – Sun 4 Jan 2026
+    got = weekly.weekly_actuals(sales, [wk], within="2026H1")
+    whole = weekly.weekly_actuals(sales, [wk])
+    assert got["units"].iloc[0] < whole["units"].iloc[0]
+    assert weekly.weekly_actuals(sales, [wk], within="2027H1").empty
+
+
+def test_next_week_labels_and_sizes_a_part_week(plan):
+    full = weekly.next_week(plan, "2026-06-17", by="product")
+    part = weekly.next_week(plan, "2026-06-24", by="product")
+    assert set(full["working_days"]) == {5}
+    assert set(part["working_days"]) == {2}
+    assert set(part["week"]) == {"2026-W27 (06-29~06-30 部分周)"}
+    ratio = part["units"].sum() / full["units"].sum()
+    assert 0.3 < ratio < 0.5  # two working days of five
+    assert "部分周" in weekly.headline(plan, "2026-06-30").splitlines()[0]

@@ -83,7 +83,11 @@ def _week_parts(months: Sequence[pd.Period]) -> pd.DataFrame:
 
 
 def weekly_actuals(
-    sales: pd.DataFrame, weeks: Sequence[pd.Period], *, by: Sequence[str] = ("product",)
+    sales: pd.DataFrame,
+    weeks: Sequence[pd.Period],
+    *,
+    by: Sequence[str] = ("product",),
+    within: str | Half | None = None,
 ) -> pd.DataFrame:
     """Estimated actual units per ISO week: monthly units spread by working days.
 
@@ -95,6 +99,10 @@ def weekly_actuals(
         ISO weeks (``Period[W-SUN]``) wanted.
     by
         Columns to keep apart (e.g. ``("product",)`` or ``("rep_id", "product")``).
+    within
+        Count only the days of this half-year (a week straddling its first or last
+        day keeps only its part inside, as the plan's weekly targets do). Default: every
+        day of the weeks.
 
     Returns
     -------
@@ -109,12 +117,22 @@ def weekly_actuals(
     >>> w = weekly_actuals(s, [week_of("2026-07-08")])
     >>> w["units"].tolist()   # 5 of July's 23 working days
     [50.0]
+    >>> s2 = pd.DataFrame({"month": pd.PeriodIndex(["2026-06", "2026-07"], freq="M"),
+    ...                    "product": ["A", "A"], "units": [210.0, 230.0]})
+    >>> wk = week_of("2026-06-30")   # Mon 29 June – Sun 5 July
+    >>> weekly_actuals(s2, [wk], within="2026H1")["units"].tolist()   # 2 of June's 21 days
+    [20.0]
     """
     weeks = [week_of(w) for w in weeks]
     by = list(by)
     if not weeks:
         return pd.DataFrame(columns=["week", *by, "units"])
     months = sorted({m for w in weeks for m in pd.period_range(w.start_time, w.end_time, freq="M")})
+    if within is not None:
+        inside = set(Half.parse(within).months)
+        months = [m for m in months if m in inside]
+    if not months:
+        return pd.DataFrame(columns=["week", *by, "units"])
     parts = _week_parts(months)
     parts = parts[parts["week"].isin(weeks)]
     monthly = sales[sales["month"].isin(months)].groupby(["month", *by])["units"].sum()
@@ -192,11 +210,15 @@ def week_review(plan: Any, week: str | dt.date | pd.Period, *, by: str = "produc
     if "rep_id" in keys:
         sales = _rep_actuals(sales, owners)
     target = weekly[weekly["week"] == wk].groupby(keys)["units"].sum().rename("target_units")
-    actual = weekly_actuals(sales, [wk], by=keys).set_index(keys)["units"]
-    last = weekly_actuals(sales, [wk - 52], by=keys).set_index(keys)["units"]
+    # weeks straddling the half's first or last day count only their days inside it,
+    # as the weekly targets do, so half to date never exceeds the half
+    half, last_half = plan.half, plan.half.same_last_year
+    actual = weekly_actuals(sales, [wk], by=keys, within=half).set_index(keys)["units"]
+    last = weekly_actuals(sales, [wk - 52], by=keys, within=last_half).set_index(keys)["units"]
     to_date = weekly[weekly["week"] <= wk].groupby(keys)["units"].sum()
     weeks_done = sorted(w for w in set(weekly["week"]) if w <= wk)
-    act_to_date = weekly_actuals(sales, weeks_done, by=keys).groupby(keys)["units"].sum()
+    act_to_date = weekly_actuals(sales, weeks_done, by=keys, within=half)
+    act_to_date = act_to_date.groupby(keys)["units"].sum()
     out = pd.DataFrame({"target_units": target})
     out = out.join(actual.rename("actual_units"), how="outer")
     out = out.join(last.rename("last_year_units"), how="left")
@@ -285,12 +307,16 @@ def next_week(
 ) -> pd.DataFrame:
     """Targets of the week after ``week`` (what Monday's meeting hands out).
 
+    A week straddling the first or last day of the plan's half-year holds only the
+    target of its days inside the half: its label shows those dates and ``部分周``, and
+    ``working_days`` counts them, so a two-day target is not read as a week's.
+
     Returns
     -------
     DataFrame
-        ``week`` (its label, e.g. ``2026-W27 (06-29~07-05)``) and the ``by`` columns
-        with target ``units`` and ``amount``; empty
-        when the next week is outside the plan's half-year.
+        ``week`` (its label, e.g. ``2026-W27 (06-29~07-05)``), ``working_days`` (of the
+        week inside the half) and the ``by`` columns with target ``units`` and
+        ``amount``; empty when the next week is outside the plan's half-year.
 
     Examples
     --------
@@ -298,16 +324,22 @@ def next_week(
     >>> plan = rk.plan.build(ds, "2026H1", scenario="company", forecast="simple")
     >>> int(next_week(plan, "2026-06-17", by="product")["units"].sum()) > 0
     True
+    >>> part = next_week(plan, "2026-06-24", by="product")
+    >>> part["week"].iloc[0], int(part["working_days"].iloc[0])
+    ('2026-W27 (06-29~06-30 部分周)', 2)
     """
+    from repkit.calendar import week_label
+
     if by not in _BY:
         raise ValueError(f"by must be one of {', '.join(_BY)}; got {by!r}")
     keys = _BY[by]
     nxt = week_of(week) + 1
     w = plan.weekly[plan.weekly["week"] == nxt]
     out = w.groupby(keys)[["units", "amount"]].sum().reset_index()
-    from repkit.calendar import week_label
-
-    out.insert(0, "week", week_label(nxt))
+    parts = weeks_of_half(plan.half)
+    days = int(parts.loc[parts["week"] == nxt, "working_days"].sum())
+    out.insert(0, "working_days", days)
+    out.insert(0, "week", week_label(nxt, within=plan.half))
     out = _with_names(out, plan)
     return out.sort_values([*keys], kind="stable").reset_index(drop=True)
 
@@ -346,5 +378,5 @@ def headline(plan: Any, week: str | dt.date | pd.Period) -> str:
         "半年累计": f"完成 {rate(half_a, half_t)}（时间进度 {elapsed:.0%}）",
         "本周未完成的品种": "、".join(behind) if behind else "无",
     }
-    title = f"### {plan.region} · {week_label(wk)} 周复盘"
+    title = f"### {plan.region} · {week_label(wk, within=plan.half)} 周复盘"
     return "\n".join([title, "", key_figures(figures)])
