@@ -402,3 +402,25 @@ def test_call_plan_without_calls_or_optional_columns():
     cp2 = rk.activity.call_plan(replace(ds, doctors=bare, sales=ds.sales.iloc[0:0]), "2026-07")
     assert cp2.feasible
     assert cp2.pyramid["doctors"].sum() == len(bare)
+
+
+def test_kpi_display_rates_in_percent_and_visits_with_a_decimal(lanzhou_plan):
+    kpis = lanzhou_plan[1].kpis
+    shown = rk.activity.kpi_display(kpis).set_index("指标")
+    freq_b = kpis.set_index("kpi").loc["frequency_B"]
+    assert 0 < freq_b["value"] < 1
+    text = shown.loc[freq_b["label"], "实际"]
+    assert text == f"{freq_b['value'] * 100:.1f}%"  # not "0" with a "%" unit
+    assert shown.loc[freq_b["label"], "规范"] == "90.0%"
+    k = pd.DataFrame(
+        {
+            "label": ["人均每工作日有效拜访", "会议出席率", "院内会议场次"],
+            "value": [7.6, 0.8996, 3.0],
+            "norm": [8.0, 0.9, np.nan],
+            "unit": ["次/日", "%", "场"],
+            "meets": pd.array([False, False, pd.NA], dtype="boolean"),
+            "basis": ["", "", ""],
+        }
+    )
+    got = rk.activity.kpi_display(k)[["实际", "规范", "达标"]].values.tolist()
+    assert got == [["7.6", "8.0", "否"], ["89.96%", "90.00%", "否"], ["3", "–", "–"]]

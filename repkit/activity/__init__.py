@@ -31,6 +31,7 @@ from repkit.activity._calls import (
     schedule_sheet,
 )
 from repkit.activity._kpi import (
+    KPI_DISPLAY_COLUMNS,
     KPI_LABELS,
     KPI_NORMS,
     NOT_EFFECTIVE_RESULTS,
@@ -38,6 +39,7 @@ from repkit.activity._kpi import (
     department_development,
     effective_calls,
     frequency_compliance,
+    kpi_display,
     meetings,
     purpose_mix,
     time_to_listing,
@@ -61,6 +63,7 @@ from repkit.activity._schedule import (
 __all__ = [
     "DEFAULT_NORMS",
     "FOLLOW_UP",
+    "KPI_DISPLAY_COLUMNS",
     "KPI_LABELS",
     "KPI_NORMS",
     "MAX_VISITS",
@@ -77,6 +80,7 @@ __all__ = [
     "effective_calls",
     "export_schedule",
     "frequency_compliance",
+    "kpi_display",
     "kpi_table",
     "meetings",
     "norms_table",

@@ -51,6 +51,78 @@ KPI_LABELS: dict[str, str] = {
 }
 
 
+KPI_DISPLAY_COLUMNS: dict[str, str] = {
+    "label": "指标",
+    "value": "实际",
+    "norm": "规范",
+    "unit": "单位",
+    "meets": "达标",
+    "basis": "依据",
+}
+"""Chinese headings of :func:`kpi_display`."""
+
+
+def _kpi_number(value: float, unit: str, digits: int) -> str:
+    if pd.isna(value):
+        return "–"
+    if unit == "%":
+        return f"{value * 100:,.{digits}f}%"
+    if unit in ("场",):
+        return f"{value:,.0f}"
+    return f"{value:,.{digits}f}"
+
+
+def kpi_display(kpis: pd.DataFrame) -> pd.DataFrame:
+    """The KPI table as text for a document: rates in %, per-day figures with a decimal.
+
+    Rates (unit ``%``, stored 0–1) print as percentages with one decimal, visits a day
+    and days with one decimal, meetings as whole numbers. ``meets`` comes from the
+    unrounded value; when a value that misses its norm would print the same as the
+    norm, more decimals are shown so the text never contradicts 是/否.
+
+    Parameters
+    ----------
+    kpis
+        Output of :func:`repkit.activity.kpi_table`.
+
+    Returns
+    -------
+    DataFrame
+        Text columns with the Chinese headings of :data:`KPI_DISPLAY_COLUMNS`
+        (指标, 实际, 规范, 单位, 达标, 依据); 达标 is 是, 否 or – (no norm).
+
+    Examples
+    --------
+    >>> k = pd.DataFrame({"label": ["人均每工作日有效拜访", "B类拜访频率达标率"],
+    ...                   "value": [7.6, 0.27], "norm": [8.0, 0.9], "unit": ["次/日", "%"],
+    ...                   "meets": [False, False], "basis": ["4 名代表", "30 个医生·月"]})
+    >>> kpi_display(k)[["实际", "规范", "达标"]].values.tolist()
+    [['7.6', '8.0', '否'], ['27.0%', '90.0%', '否']]
+    """
+    rows = []
+    for r in kpis.itertuples(index=False):
+        unit = str(r.unit)
+        meets = bool(r.meets) if pd.notna(r.meets) else None
+        digits = 1
+        value = _kpi_number(r.value, unit, digits)
+        norm = _kpi_number(r.norm, unit, digits)
+        while meets is False and value == norm and digits < 4:
+            digits += 1
+            value, norm = _kpi_number(r.value, unit, digits), _kpi_number(r.norm, unit, digits)
+        rows.append(
+            {
+                "label": r.label,
+                "value": value,
+                "norm": norm,
+                "unit": unit,
+                "meets": "–" if meets is None else ("是" if meets else "否"),
+                "basis": r.basis,
+            }
+        )
+    out = pd.DataFrame(rows, columns=list(KPI_DISPLAY_COLUMNS))
+    return out.rename(columns=KPI_DISPLAY_COLUMNS)
+
+
 def effective_calls(calls: pd.DataFrame) -> pd.DataFrame:
     """Calls that count as effective visits: all but those whose result says "not met".
 
