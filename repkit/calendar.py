@@ -2,27 +2,47 @@
 
 pandas has no half-year period, so :class:`Half` is the one half-year type of repkit.
 Working days follow the official Chinese calendar (public holidays and the adjusted
-working weekends 调休) through the ``chinese_calendar`` package for the years it covers;
-for later years the holidays from the ``holidays`` package (lunar dates computed) are
-used and weekends are assumed off.
+working weekends 调休) through the ``chinese_calendar`` package for the years it covers
+(the State Council announces a year's arrangement in November or December before it).
+Later years are *provisional*: repkit's estimate of the Spring Festival week
+(:data:`PROVISIONAL_CN`, 2027) plus the other holidays of the ``holidays`` package
+(lunar dates computed, weekends assumed off). :func:`is_provisional` and
+:func:`calendar_warnings` say so, so plans can tell their readers.
+
+Your own holiday file overrides both: a CSV or Excel file with columns ``date``,
+``name`` and ``is_workday`` (or 日期, 名称, 是否上班), named by the environment variable
+``REPKIT_HOLIDAYS``, put in the data folder as ``holidays.xlsx``/``节假日.xlsx`` (or .csv;
+:func:`repkit.load_dataset` reads it), or given to :func:`use_holidays`. A year with
+rows in that file counts as the user's own, not provisional.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 __all__ = [
+    "HOLIDAYS_ENV",
+    "HOLIDAY_FILES",
+    "PROVISIONAL_CN",
     "Half",
+    "calendar_status",
+    "calendar_warnings",
     "festival_days",
     "half_months",
+    "is_official",
+    "is_provisional",
     "is_working_day",
     "month_working_days",
     "spring_festival",
+    "use_holidays",
     "week_label",
     "weeks_of",
     "weeks_of_half",
@@ -143,23 +163,294 @@ def half_months(half: str | Half) -> pd.PeriodIndex:
     return Half.parse(half).months
 
 
+HOLIDAYS_ENV = "REPKIT_HOLIDAYS"
+"""Environment variable naming a holiday file (CSV or Excel: date, name, is_workday)."""
+
+HOLIDAY_FILES: tuple[str, ...] = (
+    "holidays.xlsx",
+    "holidays.csv",
+    "节假日.xlsx",
+    "节假日.csv",
+)
+"""Holiday file names :func:`repkit.load_dataset` looks for in the data folder."""
+
+PROVISIONAL_CN: dict[int, dict[str, tuple[str, ...]]] = {
+    2027: {
+        # Spring Festival: eve Fri 5 Feb, New Year's day Sat 6 Feb 2027 (lunar calendar).
+        # Since 2025 the festival has four statutory days (eve to day 3); like the 2026
+        # arrangement (9 days from the eve, two adjusted weekend days worked) repkit
+        # assumes 5-13 Feb off and Sun 31 Jan and Sat 20 Feb worked. Not the State
+        # Council's announcement: replace by the official one (a newer
+        # ``chinesecalendar`` release, or your holiday file) when it is published.
+        "off": ("2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11", "2027-02-12"),
+        "worked": ("2027-01-31", "2027-02-20"),
+    },
+}
+"""repkit's provisional estimate of official arrangements not yet in ``chinesecalendar``.
+
+Weekdays off (``off``) and weekend days worked (``worked``) by year; other holidays of
+such a year come from the ``holidays`` package. Years here are provisional."""
+
+_USER: dict[str, object] = {"frame": None, "loaded_env": False}
+
+
+def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
+    """A holiday file or frame as date (datetime.date), name, is_workday (bool)."""
+    from repkit.errors import DataError
+
+    name = "<DataFrame>"
+    if isinstance(source, pd.DataFrame):
+        raw = source.copy()
+    else:
+        path = Path(source)
+        name = path.name
+        if not path.is_file():
+            raise FileNotFoundError(f"no such holiday file: {path}")
+        if path.suffix.lower() in (".csv", ".txt"):
+            raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+        else:
+            raw = pd.read_excel(path, dtype=str, engine="openpyxl")
+    aliases = {
+        "日期": "date",
+        "名称": "name",
+        "节日": "name",
+        "是否上班": "is_workday",
+        "上班": "is_workday",
+        "工作日": "is_workday",
+    }
+    raw = raw.rename(columns=lambda c: aliases.get(str(c).strip(), str(c).strip().lower()))
+    missing = [c for c in ("date", "is_workday") if c not in raw.columns]
+    if missing:
+        raise DataError(
+            [
+                {
+                    "file": name,
+                    "column": c,
+                    "rule": "missing_column",
+                    "message": f"the holiday file has no {c} column",
+                }
+                for c in missing
+            ]
+        )
+    dates = pd.to_datetime(raw["date"], errors="coerce", format="mixed")
+    flag = raw["is_workday"].astype(str).str.strip().str.lower()
+    truthy = {"1", "true", "yes", "y", "是", "上班", "工作日"}
+    falsy = {"0", "false", "no", "n", "否", "休", "放假", "休息"}
+    problems = []
+    for i in raw.index:
+        row = int(i) + 2
+        if pd.isna(dates[i]):
+            problems.append(
+                {
+                    "file": name,
+                    "row": row,
+                    "column": "date",
+                    "value": raw.at[i, "date"],
+                    "rule": "bad_date",
+                    "message": "not a date",
+                }
+            )
+        if flag[i] not in truthy | falsy:
+            problems.append(
+                {
+                    "file": name,
+                    "row": row,
+                    "column": "is_workday",
+                    "value": raw.at[i, "is_workday"],
+                    "rule": "bad_code",
+                    "message": "is_workday must be 是/否 (1/0, true/false)",
+                }
+            )
+    if problems:
+        raise DataError(problems)
+    names = raw["name"].astype(str) if "name" in raw.columns else pd.Series("", index=raw.index)
+    return pd.DataFrame(
+        {
+            "date": [d.date() for d in dates],
+            "name": names.to_list(),
+            "is_workday": flag.isin(truthy).to_list(),
+        }
+    )
+
+
+def _clear_caches() -> None:
+    for fn in (_holiday_table, _month_working_days, _weeks_of_half):
+        fn.cache_clear()
+    fc = sys.modules.get("repkit.forecast._calendar")
+    if fc is not None:
+        fc._month_features.cache_clear()
+        fc._regressors.cache_clear()
+
+
+def use_holidays(source: str | os.PathLike | pd.DataFrame | None) -> pd.DataFrame:
+    """Use your own holiday calendar from now on (this process); ``None`` goes back.
+
+    ``None`` returns to the default: the file named by ``REPKIT_HOLIDAYS`` if set, else
+    the official and provisional calendars.
+
+    Dates in the file override the official and provisional calendars: a row with
+    ``is_workday`` 否 makes the day off, 是 makes it a working day (调休). A year with
+    any row in the file is no longer provisional.
+
+    Parameters
+    ----------
+    source
+        CSV/Excel file or DataFrame with columns ``date``, ``name``, ``is_workday``
+        (or 日期, 名称, 是否上班); ``None`` forgets it.
+
+    Returns
+    -------
+    DataFrame
+        date, name, is_workday as read.
+
+    Raises
+    ------
+    DataError
+        With rule ``bad_date``, ``bad_code`` or ``missing_column`` for unreadable rows.
+
+    Examples
+    --------
+    >>> own = pd.DataFrame({"date": ["2027-02-11", "2027-02-12"], "name": "春节",
+    ...                     "is_workday": ["否", "否"]})
+    >>> _ = use_holidays(own)
+    >>> is_working_day(dt.date(2027, 2, 11)), calendar_status(2027)
+    (False, 'user')
+    >>> _ = use_holidays(None)
+    """
+    frame = None if source is None else _read_holidays(source)
+    _USER["frame"] = frame
+    _USER["loaded_env"] = frame is not None  # an explicit file wins over the environment
+    _clear_caches()
+    return frame if frame is not None else pd.DataFrame(columns=["date", "name", "is_workday"])
+
+
+def _user_days() -> dict[dt.date, bool]:
+    if not _USER["loaded_env"]:
+        _USER["loaded_env"] = True
+        env = os.environ.get(HOLIDAYS_ENV)
+        if env:
+            _USER["frame"] = _read_holidays(env)
+    frame = _USER["frame"]
+    if frame is None:
+        return {}
+    return dict(zip(frame["date"], frame["is_workday"], strict=True))
+
+
 @functools.cache
-def _holiday_table(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date], bool]:
-    """Official holidays and adjusted working weekends of a year, and whether official."""
+def _holiday_table(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date], str]:
+    """Holidays on weekdays, worked weekend days and the status of a year's calendar."""
+    user = {d: w for d, w in _user_days().items() if d.year == year}
     try:
         import chinese_calendar as cc
 
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        holidays_ = frozenset(
+        holidays_ = {
             d for d in cc.get_holidays(start, end, include_weekends=False) if d.weekday() < 5
-        )
-        workdays = frozenset(d for d in cc.get_workdays(start, end) if d.weekday() >= 5)
-        return holidays_, workdays, True
+        }
+        workdays = {d for d in cc.get_workdays(start, end) if d.weekday() >= 5}
+        status = "official"
     except (ImportError, RuntimeError):  # chinese_calendar: year not announced yet
         import holidays as hol
 
         cn = hol.country_holidays("CN", years=year)
-        return frozenset(d for d in cn if d.weekday() < 5), frozenset(), False
+        holidays_ = {d for d in cn if d.weekday() < 5}
+        workdays = set()
+        status = "estimated"
+        extra = PROVISIONAL_CN.get(year)
+        if extra:
+            holidays_ |= {dt.date.fromisoformat(d) for d in extra["off"]}
+            workdays |= {dt.date.fromisoformat(d) for d in extra["worked"]}
+            holidays_ -= workdays
+            status = "provisional"
+    if user:
+        status = "user"
+        for d, work in user.items():
+            if work:
+                holidays_.discard(d)
+                if d.weekday() >= 5:
+                    workdays.add(d)
+            else:
+                workdays.discard(d)
+                if d.weekday() < 5:
+                    holidays_.add(d)
+    return frozenset(holidays_), frozenset(workdays), status
+
+
+def calendar_status(year: int) -> str:
+    """Where a year's working-day calendar comes from.
+
+    Returns
+    -------
+    str
+        ``"official"`` (the State Council's announcement, via ``chinesecalendar``),
+        ``"user"`` (your holiday file has rows for the year), ``"provisional"``
+        (repkit's estimate in :data:`PROVISIONAL_CN`) or ``"estimated"`` (computed
+        holidays only, no adjusted weekends).
+
+    Examples
+    --------
+    >>> calendar_status(2026), calendar_status(2027), calendar_status(2031)
+    ('official', 'provisional', 'estimated')
+    """
+    return _holiday_table(int(year))[2]
+
+
+def is_provisional(year: int) -> bool:
+    """Whether a year's calendar is not the official (or your own) one.
+
+    Examples
+    --------
+    >>> is_provisional(2026), is_provisional(2027)
+    (False, True)
+    """
+    return calendar_status(year) in ("provisional", "estimated")
+
+
+def calendar_warnings(years: object) -> pd.DataFrame:
+    """One warning per provisional year, for a plan's warnings list.
+
+    Parameters
+    ----------
+    years
+        Years, months (``Period``) or a :class:`Half` / half-year text.
+
+    Returns
+    -------
+    DataFrame
+        year, status, message (Chinese, for the plan's reader); no rows when every
+        year's calendar is official or the user's own.
+
+    Examples
+    --------
+    >>> calendar_warnings("2027H1")[["year", "status"]].values.tolist()
+    [[2027, 'provisional']]
+    >>> calendar_warnings("2026H2").empty
+    True
+    """
+    if isinstance(years, str | Half):
+        wanted = {Half.parse(years).year}
+    else:
+        wanted = {int(getattr(y, "year", y)) for y in years}  # type: ignore[attr-defined]
+    rows = []
+    for year in sorted(wanted):
+        status = calendar_status(year)
+        if status not in ("provisional", "estimated"):
+            continue
+        what = (
+            "春节放假按 repkit 估计（除夕起 9 天，前后各调休一天）"
+            if status == "provisional"
+            else "节假日按农历推算，没有调休"
+        )
+        rows.append(
+            {
+                "year": year,
+                "status": status,
+                "message": f"{year} 年的放假安排尚未收录官方公布版本：{what}，"
+                "工作日与周指标为暂定；官方安排公布后请更新 chinesecalendar，"
+                f"或用环境变量 {HOLIDAYS_ENV} / 数据文件夹中的节假日.xlsx 提供自己的日历。",
+            }
+        )
+    return pd.DataFrame(rows, columns=["year", "status", "message"])
 
 
 def is_working_day(day: dt.date | pd.Timestamp) -> bool:
@@ -193,25 +484,28 @@ def working_days(start: dt.date | str, end: dt.date | str) -> pd.DatetimeIndex:
 
 def is_official(year: int) -> bool:
     """Whether the working-day calendar of a year comes from the official announcement."""
-    return _holiday_table(year)[2]
+    return calendar_status(year) == "official"
 
 
 @functools.cache
-def spring_festival(year: int) -> dt.date:
+def spring_festival(year: int) -> dt.date | None:
     """Date of the Spring Festival (Chinese New Year's day) of a Gregorian year.
+
+    ``None`` for years the ``holidays`` package has no lunar dates for (before 1950):
+    such years simply have no festival effect.
 
     Examples
     --------
     >>> spring_festival(2024), spring_festival(2025)
     (datetime.date(2024, 2, 10), datetime.date(2025, 1, 29))
+    >>> spring_festival(1949) is None
+    True
     """
     import holidays as hol
 
     cn = hol.country_holidays("CN", years=year, language="en_US")
     days = sorted(d for d, name in cn.items() if name == "Chinese New Year (Spring Festival)")
-    if not days:
-        raise ValueError(f"no Spring Festival date known for {year}")
-    return days[0]
+    return days[0] if days else None
 
 
 def festival_days(months: pd.PeriodIndex | pd.Series) -> pd.Series:
@@ -244,6 +538,9 @@ def festival_days(months: pd.PeriodIndex | pd.Series) -> pd.Series:
             out.append(0)
             continue
         sf = spring_festival(p.year)
+        if sf is None:  # no lunar dates known for the year: no festival effect
+            out.append(0)
+            continue
         lo = sf - dt.timedelta(days=FESTIVAL_BEFORE)
         hi = sf + dt.timedelta(days=FESTIVAL_AFTER)
         first = p.start_time.date()

@@ -54,3 +54,106 @@ def test_weeks_of_a_month_cover_its_working_days():
     weeks = weeks_of(pd.Period("2026-02", "M"))
     assert weeks["working_days"].sum() == 16  # 2026: 15–23 Feb off, 14 and 28 Feb worked
     assert weeks["start"].min() == pd.Timestamp("2026-02-01")
+
+
+@pytest.fixture
+def own_calendar():
+    """Forget any user holiday calendar a test registers."""
+    from repkit import calendar
+
+    yield calendar
+    calendar.use_holidays(None)
+
+
+def test_2027_spring_festival_week_is_off_and_marked_provisional():
+    from repkit import calendar
+
+    # Spring Festival 2027 is Saturday 6 Feb; repkit's provisional arrangement keeps
+    # 5-13 Feb off (like 2026's nine days) and works Sun 31 Jan and Sat 20 Feb
+    assert spring_festival(2027) == dt.date(2027, 2, 6)
+    week = [dt.date(2027, 2, 8) + dt.timedelta(days=i) for i in range(7)]
+    assert not any(is_working_day(d) for d in week)
+    assert not is_working_day(dt.date(2027, 2, 5))
+    assert is_working_day(dt.date(2027, 1, 31))
+    assert is_working_day(dt.date(2027, 2, 20))
+    assert calendar.is_provisional(2027)
+    assert not calendar.is_provisional(2026)
+    assert calendar.calendar_status(2031) == "estimated"
+    warn = calendar.calendar_warnings("2027H1")
+    assert warn["year"].tolist() == [2027]
+    assert "暂定" in warn["message"].iloc[0]
+    assert calendar.calendar_warnings(pd.period_range("2026-01", "2026-12", freq="M")).empty
+
+
+def test_2027_spring_festival_week_gets_no_weekly_target(sample_ds):
+    import repkit as rk
+
+    ds = sample_ds.for_region("兰州")
+    plan = rk.plan.build(ds, "2027H1", scenario="target", forecast="simple")
+    by_week = plan.weekly.groupby("week")["units"].sum()
+    assert by_week.get(pd.Period("2027-02-10", "W-SUN"), 0) == 0
+    assert by_week.get(pd.Period("2027-02-03", "W-SUN"), 0) > 0
+
+
+def test_own_holiday_file_overrides_and_is_not_provisional(own_calendar, tmp_path):
+    path = tmp_path / "节假日.csv"
+    path.write_text(
+        "日期,名称,是否上班\n2027-02-15,春节延长,否\n2027-02-21,调休上班,是\n", encoding="utf-8"
+    )
+    got = own_calendar.use_holidays(path)
+    assert got["is_workday"].tolist() == [False, True]
+    assert not is_working_day(dt.date(2027, 2, 15))
+    assert is_working_day(dt.date(2027, 2, 21))  # a Sunday worked
+    assert own_calendar.calendar_status(2027) == "user"
+    assert not own_calendar.is_provisional(2027)
+    own_calendar.use_holidays(None)
+    assert is_working_day(dt.date(2027, 2, 15))
+    assert own_calendar.is_provisional(2027)
+
+
+def test_holiday_file_from_the_environment(own_calendar, tmp_path, monkeypatch):
+    path = tmp_path / "h.csv"
+    path.write_text("date,name,is_workday\n2026-03-02,公司年会,0\n", encoding="utf-8")
+    monkeypatch.setenv(own_calendar.HOLIDAYS_ENV, str(path))
+    own_calendar.use_holidays(None)  # re-read the environment
+    assert not is_working_day(dt.date(2026, 3, 2))
+    monkeypatch.delenv(own_calendar.HOLIDAYS_ENV)
+    own_calendar.use_holidays(None)
+    assert is_working_day(dt.date(2026, 3, 2))
+
+
+def test_bad_holiday_file_is_refused_with_rule_codes(own_calendar, tmp_path):
+    from repkit.errors import DataError
+
+    path = tmp_path / "holidays.csv"
+    path.write_text("date,name,is_workday\nsoon,x,0\n2027-01-04,y,maybe\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"holidays\.csv") as err:
+        own_calendar.use_holidays(path)
+    assert err.value.problems["rule"].tolist() == ["bad_date", "bad_code"]
+    assert err.value.problems["row"].tolist() == [2, 3]
+
+
+def test_load_dataset_reads_the_holiday_file_of_the_data_folder(own_calendar, sample_dir, tmp_path):
+    import shutil
+
+    import repkit as rk
+
+    for f in sample_dir.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    pd.DataFrame({"日期": ["2027-02-22"], "名称": ["公司假"], "是否上班": ["否"]}).to_excel(
+        tmp_path / "节假日.xlsx", index=False
+    )
+    ds = rk.load_dataset(tmp_path)
+    assert len(ds.sales)
+    assert not is_working_day(dt.date(2027, 2, 22))
+
+
+def test_years_without_lunar_dates_have_no_festival_effect():
+    from repkit.forecast._calendar import regressors
+
+    months = pd.period_range("1948-11", "1951-03", freq="M")
+    fd = festival_days(months)
+    assert (fd[fd.index.year < 1950] == 0).all()
+    assert fd[pd.Period("1950-02", "M")] > 0
+    assert spring_festival(1949) is None
+    assert regressors(months, "cn").shape == (len(months), 2)

@@ -258,11 +258,24 @@ def _identify(path: Path) -> str | None:
 
 
 def _data_files(folder: Path) -> list[Path]:
+    from repkit.calendar import HOLIDAY_FILES
+
     return sorted(
         p
         for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in _EXTENSIONS and not p.name.startswith(("~$", "."))
+        if p.is_file()
+        and p.suffix.lower() in _EXTENSIONS
+        and not p.name.startswith(("~$", "."))
+        and p.name.lower() not in HOLIDAY_FILES
     )
+
+
+def _holiday_file(folder: Path) -> Path | None:
+    """The user's holiday calendar in the data folder (see repkit.calendar), if any."""
+    from repkit.calendar import HOLIDAY_FILES
+
+    found = [p for p in sorted(folder.iterdir()) if p.is_file() and p.name.lower() in HOLIDAY_FILES]
+    return found[0] if found else None
 
 
 def _read_folder(
@@ -307,6 +320,9 @@ def load_dataset(folder: str | os.PathLike, *, cache: bool | str | os.PathLike |
     Files are matched to tables by name first (销售明细.xlsx, 医院.xlsx, sales.csv,
     销售明细2025.xlsx …; see ``repkit.schema.SHEET_NAMES``), then by their headers;
     files matching no table are ignored. Several files of one table are stacked.
+    A holiday calendar in the folder (``holidays.xlsx``/``节假日.xlsx`` or .csv; columns
+    date, name, is_workday) is used for working days from then on
+    (:func:`repkit.calendar.use_holidays`).
 
     Parameters
     ----------
@@ -347,6 +363,14 @@ def load_dataset(folder: str | os.PathLike, *, cache: bool | str | os.PathLike |
     if not folder.is_dir():
         raise ValueError(f"{folder} is not a folder")
     reads, problems = _read_folder(folder, cache)
+    holidays_file = _holiday_file(folder)
+    if holidays_file is not None:
+        from repkit.calendar import use_holidays
+
+        try:
+            use_holidays(holidays_file)
+        except DataError as err:
+            problems.extend(err.problems.to_dict("records"))
     tables: dict[str, dict[str, Any]] = {}
     for kind, parts in reads.items():
         if len(parts) == 1:
