@@ -27,6 +27,14 @@ RULES: dict[str, str] = {
     "mojibake": "Save the file again as UTF-8 (or GB18030) text; the characters are garbled.",
     "too_large": "The file declares a size that would exhaust memory; export it again.",
     "duplicate_key": "Each key must appear once; merge or remove the repeated rows.",
+    "duplicate_file": (
+        "Two files of one table hold the same rows (a second copy of an export such as "
+        "'销售明细 - 副本.xlsx'); delete the copy or keep one export per period."
+    ),
+    "implausible_value": (
+        "Correct the number (a typing slip or a corrupt export?); if it is right, widen "
+        "repkit.io.PLAUSIBLE_RANGES for that column."
+    ),
     "unknown_reference": "Add the missing row to the referenced table or correct the code.",
     "inexact_id": "Format the ID column as Text in Excel and enter the IDs again.",
     "prescription_by_doctor": (

@@ -219,3 +219,64 @@ def test_refused_files_are_not_cached(tmp_path):
     with pytest.raises(rk.DataError):
         rk.read_sales(path, cache=cache)
     assert not list(cache.glob("*.parquet")) if cache.exists() else True
+
+
+def _write_sales(path, sales):
+    from repkit.io._xlsx import Sheet, write_xlsx
+
+    headers = [rk.schema.HEADERS_ZH["sales"][c] for c in sales.columns]
+    rows = [[*r] for r in sales.astype(object).itertuples(index=False)]
+    rows = [[str(v) if isinstance(v, pd.Period) else v for v in r] for r in rows]
+    write_xlsx(path, [Sheet("销售明细", [headers, *rows])])
+
+
+@pytest.mark.parametrize("copy", ["销售明细 - 副本.xlsx", "销售明细 (1).xlsx"])
+def test_a_second_copy_of_an_export_is_refused(folder, copy):
+    shutil.copy(folder / "销售明细.xlsx", folder / copy)
+    with pytest.raises(rk.DataError) as err:
+        rk.load_dataset(folder)
+    p = err.value.problems
+    assert p["rule"].tolist() == ["duplicate_file"]
+    assert {p["file"].iloc[0], p["value"].iloc[0]} == {"销售明细.xlsx", copy}
+    assert "copy" in p["message"].iloc[0]
+    assert rk.io.check(folder)["rule"].tolist() == ["duplicate_file"]
+
+
+def test_files_repeating_some_rows_of_another_are_refused(folder):
+    sales = rk.read_sales(folder / "销售明细.xlsx")
+    later = sales[sales["month"] >= pd.Period("2026-01", "M")]
+    _write_sales(folder / "销售明细2026.xlsx", later)  # a newer export, overlapping
+    with pytest.raises(rk.DataError) as err:
+        rk.load_dataset(folder)
+    p = err.value.problems
+    assert p["rule"].tolist() == ["duplicate_file"]
+    assert p["file"].iloc[0] == "销售明细2026.xlsx"
+    assert p["row"].iloc[0] == 2
+    assert f"{len(later):,} rows" in p["message"].iloc[0]
+
+
+@pytest.mark.parametrize(("column", "value"), [("数量", 1e308), ("数量", 2e7), ("金额", 5e10)])
+def test_implausible_values_are_refused(column, value):
+    frame = pd.DataFrame(
+        {
+            "月份": ["2026-01", "2026-02"],
+            "医院编码": ["001", "001"],
+            "品种": ["A", "A"],
+            "数量": [10.0, 12.0],
+            "金额": [100.0, 120.0],
+        }
+    )
+    frame.loc[1, column] = value
+    with pytest.raises(rk.DataError) as err:
+        rk.read_sales(frame)
+    p = err.value.problems
+    assert p["rule"].tolist() == ["implausible_value"]
+    assert p["column"].iloc[0] == column
+
+
+def test_plausible_ranges_are_configurable(monkeypatch):
+    frame = pd.DataFrame({"月份": ["2026-01"], "医院编码": ["001"], "品种": ["A"], "数量": [2e7]})
+    monkeypatch.setitem(rk.io.PLAUSIBLE_RANGES, "units", (-1e8, 1e8))
+    assert rk.read_sales(frame)["units"].tolist() == [2e7]
+    returns = pd.DataFrame({"月份": ["2026-01"], "医院编码": ["001"], "品种": ["A"], "数量": [-30]})
+    assert rk.read_sales(returns)["units"].tolist() == [-30.0]

@@ -22,9 +22,10 @@ from repkit.io._load import (
     read_sales,
     read_table,
 )
-from repkit.io._validate import schema
+from repkit.io._validate import PLAUSIBLE_RANGES, schema
 
 __all__ = [
+    "PLAUSIBLE_RANGES",
     "DataError",
     "RULES",
     "check",

@@ -319,7 +319,9 @@ def load_dataset(folder: str | os.PathLike, *, cache: bool | str | os.PathLike |
 
     Files are matched to tables by name first (销售明细.xlsx, 医院.xlsx, sales.csv,
     销售明细2025.xlsx …; see ``repkit.schema.SHEET_NAMES``), then by their headers;
-    files matching no table are ignored. Several files of one table are stacked.
+    files matching no table are ignored. Several files of one table are stacked, unless
+    they repeat each other's rows (a second copy of an export): that is refused with
+    rule ``duplicate_file`` naming both files.
     A holiday calendar in the folder (``holidays.xlsx``/``节假日.xlsx`` or .csv; columns
     date, name, is_workday) is used for working days from then on
     (:func:`repkit.calendar.use_holidays`).
@@ -373,6 +375,7 @@ def load_dataset(folder: str | os.PathLike, *, cache: bool | str | os.PathLike |
             problems.extend(err.problems.to_dict("records"))
     tables: dict[str, dict[str, Any]] = {}
     for kind, parts in reads.items():
+        problems.extend(_validate.overlapping_files(kind, parts))
         if len(parts) == 1:
             r = parts[0]
             tables[kind] = {

@@ -29,6 +29,25 @@ distributors or departments per month, two visits a day)."""
 
 NON_NEGATIVE = ("price_supply", "price_retail", "beds", "potential")
 
+PLAUSIBLE_RANGES: dict[str, tuple[float, float]] = {
+    "units": (-1e7, 1e7),
+    "amount": (-1e10, 1e10),
+    "price_supply": (-np.inf, 1e6),  # negatives: out_of_range (NON_NEGATIVE)
+    "price_retail": (-np.inf, 1e6),  # negatives: out_of_range (NON_NEGATIVE)
+    "beds": (-np.inf, 2e4),  # negatives: out_of_range (NON_NEGATIVE)
+    "potential": (-np.inf, 1e9),  # negatives: out_of_range (NON_NEGATIVE)
+    "shipped": (-1e10, 1e10),
+    "collected": (-1e10, 1e10),
+    "stock": (-1e10, 1e10),
+}
+"""Plausible range (low, high, both included) of a number in one row, by column.
+
+A value outside is refused with rule ``implausible_value`` (as are infinities): a
+typing slip or a corrupt export, not a sale. Negative units and amounts are returns,
+so they are allowed down to minus the limit. Change an entry (e.g.
+``rk.io.PLAUSIBLE_RANGES["units"] = (-1e8, 1e8)``) before reading to allow larger rows;
+the change applies to every table with that column."""
+
 REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("sales", "hospital_id", "hospitals", "hospital_id"),
     ("doctors", "hospital_id", "hospitals", "hospital_id"),
@@ -93,11 +112,44 @@ def validate(
 
     s = schema(kind)
     checked = frame.set_axis(pd.RangeIndex(len(frame)), axis=0)
+    out = _implausible(checked, rows, file=file, sheet=sheet, texts=texts or {})
     try:
         s.validate(checked, lazy=True)
     except pa.errors.SchemaErrors as err:
-        return _problems(err.failure_cases, rows, file=file, sheet=sheet, texts=texts or {})
-    return []
+        return _problems(err.failure_cases, rows, file=file, sheet=sheet, texts=texts or {}) + out
+    return out
+
+
+def _implausible(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    *,
+    file: str,
+    sheet: str | None,
+    texts: dict[str, str],
+) -> list[dict[str, Any]]:
+    """Numbers outside :data:`PLAUSIBLE_RANGES` (and infinities): rule implausible_value."""
+    out = []
+    for column, (low, high) in PLAUSIBLE_RANGES.items():
+        if column not in frame or not pd.api.types.is_numeric_dtype(frame[column]):
+            continue
+        values = frame[column].astype("float64")
+        bad = values.notna() & (~values.between(low, high) | ~np.isfinite(values))
+        for pos in np.flatnonzero(bad.to_numpy()):
+            value = float(values.iloc[pos])
+            out.append(
+                {
+                    "file": file,
+                    "sheet": sheet,
+                    "row": int(rows[pos]),
+                    "column": texts.get(column, column),
+                    "value": f"{value:g}",
+                    "rule": "implausible_value",
+                    "message": f"{column} {value:g} is outside the plausible range "
+                    f"{low:g} to {high:g} for one row",
+                }
+            )
+    return out
 
 
 def _problems(
@@ -135,6 +187,71 @@ def _problems(
             }
         )
     return out
+
+
+def _identity(frame: pd.DataFrame) -> pd.Series:
+    """A hash per row of the columns that say what the row is about (not its numbers)."""
+    ident = frame[_identity_columns(frame)].map(lambda v: str(v) if isinstance(v, list) else v)
+    return pd.util.hash_pandas_object(ident, index=False)
+
+
+def overlapping_files(kind: str, parts: list[Any]) -> list[dict[str, Any]]:
+    """Problems for files of one table that repeat each other's rows (rule duplicate_file).
+
+    Two files of a table overlap when a row of one is about the same thing as a row of
+    the other (equal in every column but the numbers: month, hospital, product,
+    distributor …), as when an export is saved twice (``销售明细 - 副本.xlsx``,
+    ``销售明细 (1).xlsx``). Stacking them would count those rows twice, so they are
+    refused; a file whose rows are all equal to another file's is named as a copy.
+
+    ``parts`` are the reads (frame, rows, file, sheet) of the table's files.
+    """
+    out: list[dict[str, Any]] = []
+    idents = [_identity(p.frame) for p in parts]
+    for j in range(1, len(parts)):
+        for i in range(j):
+            shared = idents[j].isin(set(idents[i])).to_numpy()
+            if not shared.any():
+                continue
+            a, b = parts[i], parts[j]
+            same = len(a.frame) == len(b.frame) and _same_rows(a.frame, b.frame)
+            first = int(np.flatnonzero(shared)[0])
+            what = (
+                f"{b.file} is a copy of {a.file} (the same {len(b.frame):,} rows); delete the copy"
+                if same
+                else f"{int(shared.sum()):,} rows of {b.file} repeat rows of {a.file} "
+                f"(same {', '.join(_identity_columns(b.frame))}); the {kind} would be "
+                "counted twice: keep one export of each period"
+            )
+            out.append(
+                {
+                    "file": b.file,
+                    "sheet": b.sheet,
+                    "row": int(b.rows[first]),
+                    "column": None,
+                    "value": a.file,
+                    "rule": "duplicate_file",
+                    "message": what,
+                }
+            )
+    return out
+
+
+def _identity_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if not pd.api.types.is_float_dtype(frame[c])]
+
+
+def _same_rows(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """Whether two frames hold the same rows, in any order."""
+    if list(a.columns) != list(b.columns):
+        return False
+    ha = pd.util.hash_pandas_object(
+        a.map(lambda v: str(v) if isinstance(v, list) else v), index=False
+    )
+    hb = pd.util.hash_pandas_object(
+        b.map(lambda v: str(v) if isinstance(v, list) else v), index=False
+    )
+    return bool((np.sort(ha.to_numpy()) == np.sort(hb.to_numpy())).all())
 
 
 def _at(value: Any, pos: int) -> Any:
