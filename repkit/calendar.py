@@ -209,7 +209,7 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
         if path.suffix.lower() in (".csv", ".txt"):
             raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
         else:
-            raw = pd.read_excel(path, dtype=str, engine="openpyxl")
+            raw = pd.read_excel(path, dtype=str, engine="calamine")
     aliases = {
         "日期": "date",
         "名称": "name",

@@ -24,8 +24,10 @@ _STATE: dict[str, Any] = {}
 
 def _fresh(ds: Any) -> Any:
     """A Dataset whose tables are copy-on-write views: mutations never reach the cache."""
+    from dataclasses import replace
+
     tables = {k: v.copy(deep=False) for k, v in ds.tables().items()}
-    return type(ds).from_tables(**tables)
+    return replace(ds, **tables)  # keeps the provenance of the cached data set
 
 
 def _install_cache(key: str, ds: Any) -> None:

@@ -336,7 +336,9 @@ def load_dataset(folder: str | os.PathLike, *, cache: bool | str | os.PathLike |
     Returns
     -------
     Dataset
-        One attribute per table; tables without a file are empty.
+        One attribute per table; tables without a file are empty. ``ds.provenance``
+        lists the files read (rows read and left out, SHA-256) and
+        ``ds.source_rows("sales")`` the file and row of each sales row.
 
     Raises
     ------
@@ -365,12 +367,12 @@ def load_dataset(folder: str | os.PathLike, *, cache: bool | str | os.PathLike |
     if not folder.is_dir():
         raise ValueError(f"{folder} is not a folder")
     reads, problems = _read_folder(folder, cache)
-    holidays_file = _holiday_file(folder)
+    holidays_file, holidays = _holiday_file(folder), None
     if holidays_file is not None:
         from repkit.calendar import use_holidays
 
         try:
-            use_holidays(holidays_file)
+            holidays = (holidays_file, len(use_holidays(holidays_file)))
         except DataError as err:
             problems.extend(err.problems.to_dict("records"))
     tables: dict[str, dict[str, Any]] = {}
@@ -405,7 +407,13 @@ def load_dataset(folder: str | os.PathLike, *, cache: bool | str | os.PathLike |
         problems = _validate.cross_check(tables)
     if problems:
         raise DataError(problems, f"{len(problems)} problems in the data folder {folder}")
-    return Dataset.from_tables(**{k: v["frame"] for k, v in tables.items()})
+    from dataclasses import replace
+
+    from repkit.io._provenance import folder_provenance
+
+    frames = {k: v["frame"] for k, v in tables.items()}
+    files, sources = folder_provenance(folder, reads, frames, holidays=holidays)
+    return replace(Dataset.from_tables(**frames), files=files, sources=sources)
 
 
 def _no_problems() -> pd.DataFrame:

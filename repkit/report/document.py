@@ -314,13 +314,11 @@ def write_summary(plan: Plan, out: str | Path, **extra: Any) -> Path:
 
 
 def provenance(plan: Plan):
-    """Where the numbers come from: rows per input table and rows left out on purpose."""
-    rows = []
-    for kind, frame in plan.data.tables().items():
-        dropped = frame.attrs.get("dropped")
-        n_dropped = len(dropped) if isinstance(dropped, pd.DataFrame) else 0
-        source = frame.attrs.get("source", "")
-        rows.append(
-            {"table": kind, "source": str(source), "rows": len(frame), "dropped": n_dropped}
-        )
-    return pd.DataFrame(rows)
+    """附录 数据来源: each input file, rows read, used and left out, file checksum.
+
+    Read from ``plan.data.provenance`` (kept on the Dataset, not in table attrs); see
+    :func:`repkit.report.provenance.provenance_table`.
+    """
+    from repkit.report.provenance import provenance_table
+
+    return provenance_table(plan)
