@@ -641,7 +641,7 @@ def _weeks_of_half(half: Half) -> pd.DataFrame:
     return out
 
 
-def week_label(week: pd.Period, *, within: str | Half | None = None) -> str:
+def week_label(week: pd.Period, *, within: str | Half | pd.Period | None = None) -> str:
     """ISO week label with its Monday–Sunday dates, e.g. ``2026-W27 (06-29~07-05)``.
 
     Parameters
@@ -649,9 +649,9 @@ def week_label(week: pd.Period, *, within: str | Half | None = None) -> str:
     week
         The ``Period[W-SUN]``.
     within
-        A half-year: a week straddling its first or last day shows only the dates
-        inside it and is marked ``部分周`` (part week), so a two-day target is not read
-        as a week's.
+        A half-year (or a month, ``Period[M]``): a week straddling its first or last
+        day shows only the dates inside it and is marked ``部分周`` (part week), so a
+        two-day target is not read as a week's.
 
     Examples
     --------
@@ -659,14 +659,19 @@ def week_label(week: pd.Period, *, within: str | Half | None = None) -> str:
     '2026-W27 (06-29~07-05)'
     >>> week_label(pd.Period("2026-07-01", "W-SUN"), within="2026H1")
     '2026-W27 (06-29~06-30 部分周)'
+    >>> week_label(pd.Period("2026-07-01", "W-SUN"), within=pd.Period("2026-07", "M"))
+    '2026-W27 (07-01~07-05 部分周)'
     """
     start = week.start_time.normalize()
     end = week.end_time.normalize()
     iso = start.isocalendar()
     mark = ""
     if within is not None:
-        h = Half.parse(within)
-        first, last = h.start.start_time.normalize(), h.end.end_time.normalize()
+        if isinstance(within, pd.Period):
+            first, last = within.start_time.normalize(), within.end_time.normalize()
+        else:
+            h = Half.parse(within)
+            first, last = h.start.start_time.normalize(), h.end.end_time.normalize()
         if start < first or end > last:
             start, end, mark = max(start, first), min(end, last), " 部分周"
     return f"{iso.year}-W{iso.week:02d} ({start:%m-%d}~{end:%m-%d}{mark})"

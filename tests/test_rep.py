@@ -53,3 +53,11 @@ def test_doctors_to_develop_are_in_the_reps_hospitals_with_next_rung_goals(regio
     assert "units" not in d.columns
     with pytest.raises(ValueError, match="unknown rep"):
         rep.doctors_to_develop(region, "nobody")
+
+
+def test_week_targets_label_month_boundary_weeks_with_their_dates_in_the_month(plan):
+    weeks = rep.week_targets(plan, "R0002", "2026-07").index.tolist()
+    # 2026-W27 runs 29 June – 5 July: July holds 1–5 July only
+    assert weeks[0] == "2026-W27 (07-01~07-05 部分周)"
+    assert weeks[-1] == "2026-W31 (07-27~07-31 部分周)"
+    assert all("部分周" not in w for w in weeks[1:-1])

@@ -87,7 +87,8 @@ def week_targets(plan: Any, rep: str, month: str | pd.Period) -> pd.DataFrame:
     """A sales owner's targets of one month by ISO week (rows) × product (columns).
 
     Weeks that straddle two months hold only this month's part (so the table adds up
-    to the month). Empty for reps without a sales role.
+    to the month) and are labelled with its dates and ``部分周``. Empty for reps
+    without a sales role.
 
     Examples
     --------
@@ -104,7 +105,7 @@ def week_targets(plan: Any, rep: str, month: str | pd.Period) -> pd.DataFrame:
     out = rows.pivot_table(
         index="week", columns="product", values="units", aggfunc="sum", fill_value=0
     )
-    out.index = [week_label(x) for x in out.index]
+    out.index = [week_label(x, within=m) for x in out.index]  # dates inside the month
     out.index.name = "周"
     out.columns.name = None
     return out.astype("int64")
