@@ -25,6 +25,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -191,7 +192,7 @@ PROVISIONAL_CN: dict[int, dict[str, tuple[str, ...]]] = {
 Weekdays off (``off``) and weekend days worked (``worked``) by year; other holidays of
 such a year come from the ``holidays`` package. Years here are provisional."""
 
-_USER: dict[str, object] = {"frame": None, "loaded_env": False}
+_USER: dict[str, Any] = {"frame": None, "loaded_env": False}
 
 
 def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:

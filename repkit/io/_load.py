@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import pandas as pd
 
@@ -14,7 +14,7 @@ from repkit.errors import PROBLEM_COLUMNS, DataError
 from repkit.io import _cache, _sources, _table
 from repkit.schema import KINDS, SHEET_NAMES, TABLES
 
-Source = str | os.PathLike | pd.DataFrame
+Source: TypeAlias = "str | os.PathLike[str] | pd.DataFrame"
 
 _EXTENSIONS = (
     ".xlsx",

@@ -278,9 +278,9 @@ def cross_check(tables: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         if not missing.any():
             continue
         codes, uniques = pd.factorize(values[missing])
-        first = {}
-        positions = np.flatnonzero(missing.to_numpy())
-        for pos, code in zip(positions, codes, strict=True):
+        first: dict[int, list[int]] = {}
+        positions = np.flatnonzero(missing.to_numpy()).tolist()
+        for pos, code in zip(positions, codes.tolist(), strict=True):
             first.setdefault(code, []).append(pos)
         for code, where in first.items():
             value = uniques[code]
