@@ -9,6 +9,7 @@ Failures come back as problems with the row numbers of the file.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 import numpy as np
@@ -214,6 +215,9 @@ def overlapping_files(kind: str, parts: list[Any]) -> list[dict[str, Any]]:
             if not shared.any():
                 continue
             a, b = parts[i], parts[j]
+            if _looks_like_copy(a.file) and not _looks_like_copy(b.file):
+                a, b = b, a
+                shared = idents[i].isin(set(idents[j])).to_numpy()
             same = len(a.frame) == len(b.frame) and _same_rows(a.frame, b.frame)
             first = int(np.flatnonzero(shared)[0])
             what = (
@@ -235,6 +239,14 @@ def overlapping_files(kind: str, parts: list[Any]) -> list[dict[str, Any]]:
                 }
             )
     return out
+
+
+_COPY_NAME = re.compile(r"副本|copy|[(（]\s*\d+\s*[)）]\s*$", re.IGNORECASE)
+
+
+def _looks_like_copy(name: str) -> bool:
+    """Whether a file name reads like a saved copy (``… - 副本``, ``… (1)``, ``Copy of``)."""
+    return bool(_COPY_NAME.search(name.rsplit(".", 1)[0]))
 
 
 def _identity_columns(frame: pd.DataFrame) -> list[str]:
