@@ -133,3 +133,12 @@ def test_next_week_labels_and_sizes_a_part_week(plan):
     ratio = part["units"].sum() / full["units"].sum()
     assert 0.3 < ratio < 0.5  # two working days of five
     assert "部分周" in weekly.headline(plan, "2026-06-30").splitlines()[0]
+
+
+def test_headline_says_when_the_calendar_is_provisional(sample_ds, plan):
+    assert "暂定" not in weekly.headline(plan, "2026-06-24")
+    ds = sample_ds.for_region("兰州")
+    later = rk.plan.build(ds, "2027H1", scenario="target", forecast="simple")
+    text = weekly.headline(later, "2027-02-17")
+    assert "日历（暂定）" in text
+    assert "2027 年的放假安排" in text

@@ -347,6 +347,9 @@ def next_week(
 def headline(plan: Any, week: str | dt.date | pd.Period) -> str:
     """Key figures of a week as Markdown: target, estimated actual, last year, half to date.
 
+    When the half's holiday calendar is provisional (not yet announced, see
+    :func:`repkit.calendar.calendar_warnings`) a line says so.
+
     Examples
     --------
     >>> ds = rk.sample.generate(seed=0, regions=1)
@@ -354,7 +357,7 @@ def headline(plan: Any, week: str | dt.date | pd.Period) -> str:
     >>> print(headline(plan, "2026-06-24").splitlines()[0])
     ### 兰州 · 2026-W26 (06-22~06-28) 周复盘
     """
-    from repkit.calendar import month_working_days, week_label
+    from repkit.calendar import calendar_warnings, month_working_days, week_label
     from repkit.report.tables import key_figures
 
     wk = week_of(week)
@@ -378,5 +381,7 @@ def headline(plan: Any, week: str | dt.date | pd.Period) -> str:
         "半年累计": f"完成 {rate(half_a, half_t)}（时间进度 {elapsed:.0%}）",
         "本周未完成的品种": "、".join(behind) if behind else "无",
     }
+    for note in calendar_warnings(plan.half)["message"]:
+        figures["日历（暂定）"] = note
     title = f"### {plan.region} · {week_label(wk, within=plan.half)} 周复盘"
     return "\n".join([title, "", key_figures(figures)])
