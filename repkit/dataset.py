@@ -61,9 +61,9 @@ def dropped_reasons(dropped: Any) -> str:
     return "; ".join(f"{reason} ×{n}" for reason, n in counts.items())
 
 
-def _in_memory(kind: str, frame: pd.DataFrame) -> tuple[dict[str, Any], pd.DataFrame]:
+def _in_memory(kind: str, frame: pd.DataFrame) -> dict[str, Any]:
     dropped = frame.attrs.get("dropped")
-    record = {
+    return {
         "table": kind,
         "file": IN_MEMORY,
         "sheet": None,
@@ -72,16 +72,6 @@ def _in_memory(kind: str, frame: pd.DataFrame) -> tuple[dict[str, Any], pd.DataF
         "dropped_reasons": dropped_reasons(dropped),
         "sha256": None,
     }
-    rows = pd.DataFrame(
-        {
-            "file": IN_MEMORY,
-            "sheet": None,
-            "row": pd.array([pd.NA] * len(frame), dtype="Int64"),
-            "key": key_hash(frame, kind).to_numpy(),
-        },
-        index=frame.index,
-    )
-    return record, rows
 
 
 @dataclass(frozen=True)
@@ -122,12 +112,9 @@ class Dataset:
         unknown = set(tables) - set(TABLES)
         if unknown:
             raise ValueError(f"unknown tables {sorted(unknown)}; valid: {', '.join(TABLES)}")
-        records, sources = [], {}
-        for kind, frame in tables.items():
-            records.append(_in_memory(kind, frame)[0])
-            sources[kind] = _in_memory(kind, frame)[1]
+        records = [_in_memory(kind, frame) for kind, frame in tables.items()]
         files = pd.DataFrame(records, columns=list(_FILE_COLUMNS))
-        return cls(**{k: tables.get(k, _empty(k)) for k in TABLES}, files=files, sources=sources)
+        return cls(**{k: tables.get(k, _empty(k)) for k in TABLES}, files=files)
 
     @property
     def provenance(self) -> pd.DataFrame:
@@ -154,10 +141,13 @@ class Dataset:
             return pd.DataFrame(columns=list(PROVENANCE_COLUMNS))
         used = []
         for rec in files.itertuples(index=False):
-            src = self.source_rows(rec.table) if rec.table in TABLES else None
-            if src is None:
+            if rec.table not in TABLES:  # the holiday file
                 used.append(rec.rows_read)
                 continue
+            if rec.table not in self.sources:  # given in memory: every row is its own
+                used.append(len(getattr(self, rec.table)))
+                continue
+            src = self.source_rows(rec.table)
             mine = src["file"] == rec.file
             if rec.sheet is not None and not pd.isna(rec.sheet):
                 mine &= src["sheet"] == rec.sheet
@@ -178,9 +168,9 @@ class Dataset:
         Returns
         -------
         DataFrame
-            Indexed like ``getattr(ds, table)``: file, sheet, row. Rows not read from a
-            file (made in memory, added by a computation, or whose label no longer
-            holds the row read) have a missing file and row.
+            Indexed like ``getattr(ds, table)``: file, sheet, row. Tables given in
+            memory have file ``<in memory>`` and no row; rows added by a computation,
+            or whose label no longer holds the row read, have neither.
 
         Examples
         --------
@@ -198,7 +188,15 @@ class Dataset:
             {"file": None, "sheet": None, "row": pd.array([pd.NA] * len(frame), dtype="Int64")},
             index=frame.index,
         )
-        if src is None or src.empty or frame.empty or not frame.index.is_unique:
+        if src is None:
+            files = self.files
+            if (
+                files is not None
+                and ((files["table"] == table) & (files["file"] == IN_MEMORY)).any()
+            ):
+                out["file"] = IN_MEMORY
+            return out
+        if src.empty or frame.empty or not frame.index.is_unique:
             return out
         common = frame.index.intersection(src.index)
         if not len(common):

@@ -190,10 +190,16 @@ def _problems(
     return out
 
 
-def _identity(frame: pd.DataFrame) -> pd.Series:
+def _hashable(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """The frame with list columns (reps' hospitals …) as text, so rows can be hashed."""
+    types = TABLES[kind].columns
+    lists = [c for c in frame.columns if types.get(c) == "list"]
+    return frame.assign(**{c: frame[c].astype(str) for c in lists}) if lists else frame
+
+
+def _identity(frame: pd.DataFrame, kind: str) -> pd.Series:
     """A hash per row of the columns that say what the row is about (not its numbers)."""
-    ident = frame[_identity_columns(frame)].map(lambda v: str(v) if isinstance(v, list) else v)
-    return pd.util.hash_pandas_object(ident, index=False)
+    return pd.util.hash_pandas_object(_hashable(frame[_identity_columns(frame)], kind), index=False)
 
 
 def overlapping_files(kind: str, parts: list[Any]) -> list[dict[str, Any]]:
@@ -208,7 +214,9 @@ def overlapping_files(kind: str, parts: list[Any]) -> list[dict[str, Any]]:
     ``parts`` are the reads (frame, rows, file, sheet) of the table's files.
     """
     out: list[dict[str, Any]] = []
-    idents = [_identity(p.frame) for p in parts]
+    if len(parts) < 2:
+        return out
+    idents = [_identity(p.frame, kind) for p in parts]
     for j in range(1, len(parts)):
         for i in range(j):
             shared = idents[j].isin(set(idents[i])).to_numpy()
@@ -218,7 +226,7 @@ def overlapping_files(kind: str, parts: list[Any]) -> list[dict[str, Any]]:
             if _looks_like_copy(a.file) and not _looks_like_copy(b.file):
                 a, b = b, a
                 shared = idents[i].isin(set(idents[j])).to_numpy()
-            same = len(a.frame) == len(b.frame) and _same_rows(a.frame, b.frame)
+            same = len(a.frame) == len(b.frame) and _same_rows(a.frame, b.frame, kind)
             first = int(np.flatnonzero(shared)[0])
             what = (
                 f"{b.file} is a copy of {a.file} (the same {len(b.frame):,} rows); delete the copy"
@@ -253,16 +261,12 @@ def _identity_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if not pd.api.types.is_float_dtype(frame[c])]
 
 
-def _same_rows(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+def _same_rows(a: pd.DataFrame, b: pd.DataFrame, kind: str) -> bool:
     """Whether two frames hold the same rows, in any order."""
     if list(a.columns) != list(b.columns):
         return False
-    ha = pd.util.hash_pandas_object(
-        a.map(lambda v: str(v) if isinstance(v, list) else v), index=False
-    )
-    hb = pd.util.hash_pandas_object(
-        b.map(lambda v: str(v) if isinstance(v, list) else v), index=False
-    )
+    ha = pd.util.hash_pandas_object(_hashable(a, kind), index=False)
+    hb = pd.util.hash_pandas_object(_hashable(b, kind), index=False)
     return bool((np.sort(ha.to_numpy()) == np.sort(hb.to_numpy())).all())
 
 
