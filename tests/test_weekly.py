@@ -142,3 +142,13 @@ def test_headline_says_when_the_calendar_is_provisional(sample_ds, plan):
     text = weekly.headline(later, "2027-02-17")
     assert "日历（暂定）" in text
     assert "2027 年的放假安排" in text
+
+
+def test_visits_per_day_show_one_decimal_in_the_weekly_table():
+    visits = pd.DataFrame(
+        {"rep_id": ["R1"], "visits_per_day": [7.6], "norm": [8.0], "meets_norm": [False]}
+    )
+    html = rk.report.display_table(visits, labels=weekly.LABELS, highlight=None).to_html()
+    assert ">7.6<" in html
+    assert ">8<" in html
+    assert ">否<" in html

@@ -122,6 +122,8 @@ def _format_for(column: str, series: pd.Series):
         return "{:.1%}"
     if name in ("mase", "rmse", "mae", "bias", "score"):
         return "{:,.2f}"
+    if name.endswith("per_day") and pd.api.types.is_float_dtype(series):
+        return "{:,.1f}"  # 7.6 visits a day must not print as 8 next to a norm of 8
     if pd.api.types.is_bool_dtype(series):
         return lambda v: "是" if v else "否"
     if pd.api.types.is_float_dtype(series):
