@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from repkit._escape import markdown_text
 from repkit.report.charts import COLORS, use_cjk_fonts
 from repkit.report.tables import display_table, key_figures
 
@@ -61,7 +62,7 @@ def headline(plan: Plan) -> str:
     """
     s = plan.summary
     review = plan.review_half
-    lines = [f"### {plan.region} · {plan.half.label} 工作计划", ""]
+    lines = [f"### {markdown_text(plan.region)} · {plan.half.label} 工作计划", ""]
     figures: dict[str, Any] = {
         f"{review.label}完成率": f"{s['completion_rate']:.0%}"
         f"（实际 ¥{_wan(s['review_actual_amount'])} / 指标 ¥{_wan(s['review_target_amount'])}）",

@@ -58,7 +58,12 @@ _EXPORTERS: dict[bool, Any] = {}
 _LOCK = threading.Lock()
 
 
-_IMG_NO_ALT = re.compile(r"<img(?![^>]*\salt=)")
+# Only the images nbconvert writes (inline data of chart outputs and embedded markdown
+# images) get an alt text; text from data is escaped, so it never holds a real <img>,
+# and this pass must not touch anything else.
+_IMG_NO_ALT = re.compile(
+    r'<img(?=\s+src="data:image/(?:png|jpeg|gif|svg\+xml);base64,)(?![^>]*\salt=)'
+)
 _FOCUSABLE = re.compile(
     r'<div class="([^"]*(?<![\w-])(?:jp-Cell-inputWrapper|jp-OutputArea-output)(?![\w-])[^"]*)"'
 )

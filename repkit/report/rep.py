@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from repkit._escape import markdown_text
 from repkit.schema import RATING_LABELS, ROLE_LABELS
 
 __all__ = ["doctors_to_develop", "headline", "month_targets", "pick_rep", "week_targets"]
@@ -200,7 +201,8 @@ def headline(plan: Any, rep: str, month: str | pd.Period) -> str:
     name = reps.loc[rep, "name"] if "name" in reps else rep
     role = ROLE_LABELS.get(str(reps.loc[rep, "role"]), "") if "role" in reps else ""
     days = int(month_working_days(pd.PeriodIndex([m])).iloc[0])
-    lines = [f"### {name}（{rep}，{role}）· {m.year}年{m.month}月 工作计划", ""]
+    who = f"{markdown_text(name)}（{markdown_text(rep)}，{role}）"
+    lines = [f"### {who}· {m.year}年{m.month}月 工作计划", ""]
     figures: dict[str, object] = {"工作日": f"{days} 天，拜访能力 {days * 8} 次（每天 8 次）"}
     if _is_staff(plan, rep):
         t = month_targets(plan, rep, m)

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from repkit._escape import html_text, markdown_text
+
 __all__ = ["COLUMN_LABELS", "display_table", "key_figures", "label_columns"]
 
 COLUMN_LABELS: dict[str, str] = {
@@ -173,7 +175,8 @@ def display_table(
         if fmt:
             formats[col] = fmt
     styler = (
-        shown.style.format(formats, na_rep="–")
+        shown.style.format(formats, na_rep="–", escape="html")
+        .format_index(escape="html", axis="index")
         .hide(axis="index")
         .set_table_styles([{"selector": "td, th", "props": "white-space: nowrap;"}])
     )
@@ -183,7 +186,8 @@ def display_table(
             subset=[highlight],
         )
     names = {**COLUMN_LABELS, **(labels or {})}
-    styler = styler.relabel_index([names.get(c, c) for c in shown.columns], axis="columns")
+    headers = [html_text(names.get(c, c)) for c in shown.columns]
+    styler = styler.relabel_index(headers, axis="columns")
     more = len(frame) - len(shown)
     text = caption or ""
     if frame.empty:
@@ -191,7 +195,7 @@ def display_table(
     if more > 0:
         text = f"{text}（另有 {more} 行，见 Excel 工作簿）".strip()
     if text:
-        styler = styler.set_caption(text)
+        styler = styler.set_caption(html_text(text))
     return styler.set_table_attributes('class="rk-table"')
 
 
@@ -204,4 +208,4 @@ def key_figures(figures: Mapping[str, object]) -> str:
     - **完成率**：58%
     - **差距**：1.2万盒
     """
-    return "\n".join(f"- **{k}**：{v}" for k, v in figures.items())
+    return "\n".join(f"- **{markdown_text(k)}**：{markdown_text(v)}" for k, v in figures.items())

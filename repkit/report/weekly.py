@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from repkit._escape import markdown_text
 from repkit.calendar import Half, weeks_of_half
 
 __all__ = [
@@ -383,5 +384,5 @@ def headline(plan: Any, week: str | dt.date | pd.Period) -> str:
     }
     for note in calendar_warnings(plan.half)["message"]:
         figures["日历（暂定）"] = note
-    title = f"### {plan.region} · {week_label(wk, within=plan.half)} 周复盘"
+    title = f"### {markdown_text(plan.region)} · {week_label(wk, within=plan.half)} 周复盘"
     return "\n".join([title, "", key_figures(figures)])

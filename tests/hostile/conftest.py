@@ -1,0 +1,99 @@
+"""Hostile data: payloads in every text cell people type, and an HTML scanner."""
+
+from __future__ import annotations
+
+import dataclasses
+from html.parser import HTMLParser
+
+import pytest
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '"><svg onload=alert(1)>',
+    "'><iframe src=javascript:alert(1)>",
+    "[x](javascript:alert(1))",
+    '=HYPERLINK("http://x","y")',
+    "+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1",
+    "../../x",
+    "..\\x",
+    "a\x00b",
+    "／etc／passwd",
+    "CON",
+    "长" * 300,
+]
+"""Strings an attacker or an unlucky export puts into names."""
+
+# Columns holding names people type, per table of a Dataset; lists are mapped item-wise.
+TEXT_COLUMNS = {
+    "sales": ("region", "hospital", "department", "product"),
+    "products": ("product",),
+    "hospitals": ("name", "region", "departments"),
+    "doctors": ("name", "department"),
+    "reps": ("name", "region", "products"),
+    "calls": ("department",),
+    "targets": ("region", "product"),
+    "collections": ("region",),
+}
+
+
+def inject(ds, payload: str, *, tag: str = ""):
+    """A copy of ``ds`` whose regions, hospitals, departments, products and people
+    carry ``payload`` (the same value maps to the same new name everywhere)."""
+
+    def spoil(value):
+        if isinstance(value, str):
+            return f"{payload}{tag}{value}"
+        if isinstance(value, (list, tuple)):
+            return type(value)(spoil(v) for v in value)
+        return value
+
+    changes = {}
+    for table, columns in TEXT_COLUMNS.items():
+        frame = getattr(ds, table).copy()
+        for col in columns:
+            if col in frame:
+                frame[col] = frame[col].map(spoil)
+        changes[table] = frame
+    return dataclasses.replace(ds, **changes)
+
+
+_ALLOWED_TAGS = {
+    "table", "thead", "tbody", "tr", "th", "td", "caption", "style", "div", "p", "ul", "ol",
+    "li", "strong", "em", "h1", "h2", "h3", "h4", "blockquote", "br", "code", "pre", "span",
+    "a", "img", "nav", "b", "html", "head", "body", "meta", "title", "hr", "main", "link",
+}  # fmt: skip
+
+
+class _Scanner(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.bad: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in _ALLOWED_TAGS:
+            self.bad.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                self.bad.append(f"<{tag} {name}={value!r}>")
+            if tag == "img" and name == "src" and not (value or "").startswith("data:image/"):
+                self.bad.append(f"<img src={value!r}>")
+
+
+def scan_html(page: str) -> list[str]:
+    """Tags and attributes in ``page`` that could run script (empty when clean)."""
+    parser = _Scanner()
+    parser.feed(page)
+    parser.close()
+    return parser.bad
+
+
+@pytest.fixture(scope="session")
+def small_ds():
+    """The sample data set of seed 0 with one region (do not mutate)."""
+    import repkit as rk
+
+    return rk.sample.generate(seed=0, regions=1)
