@@ -36,6 +36,10 @@ RULES: dict[str, str] = {
         "repkit.io.PLAUSIBLE_RANGES for that column."
     ),
     "unknown_reference": "Add the missing row to the referenced table or correct the code.",
+    "unsafe_id": (
+        'Remove / \\ .. : * ? " < > | and control characters from the ID (use letters, '
+        "digits, - and _); IDs become file and folder names."
+    ),
     "inexact_id": "Format the ID column as Text in Excel and enter the IDs again.",
     "prescription_by_doctor": (
         "Sales per doctor are prescription figures (统方), which Chinese rules forbid "

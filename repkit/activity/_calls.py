@@ -665,6 +665,9 @@ def export_schedule(
 ) -> list[Path]:
     """Write one Excel schedule per rep: ``<folder>/日程_<rep_id>.xlsx``.
 
+    The file name goes through ``repkit._paths.safe_filename``: path characters in a
+    rep ID become ``_``, so every file stays inside ``folder``.
+
     Each file has one sheet per week of the month plus ``全月``, with the columns of
     :func:`schedule_sheet`. Doctor IDs are written as they are in ``schedule``:
     pseudonymise it first (``call_plan(..., privacy=...)``) when the files leave the
@@ -684,15 +687,21 @@ def export_schedule(
     >>> [f.name for f in rk.activity.export_schedule(p.schedule, "out", reps=reps)]
     ['日程_R1.xlsx']
     """
+    from repkit._paths import inside, safe_filename
     from repkit.report.excel import write_excel
 
     folder = Path(folder)
     paths = []
+    names: set[str] = set()
     for rep_id, part in schedule.groupby("rep_id", sort=True):
+        name = safe_filename(f"日程_{rep_id}", suffix=".xlsx")
+        if name in names:  # two IDs that differ only in path characters
+            name = safe_filename(f"日程_{rep_id}~{len(names)}", suffix=".xlsx")
+        names.add(name)
         sheet = schedule_sheet(part, reps=reps)
         weeks = pd.to_datetime(part["date"]).dt.to_period("W-SUN")
         tables: dict[str, pd.DataFrame] = {"全月": sheet}
         for w in sorted(weeks.unique()):
             tables[f"{w.start_time:%m-%d}至{w.end_time:%m-%d}"] = sheet[(weeks == w).to_numpy()]
-        paths.append(write_excel(tables, folder / f"日程_{rep_id}.xlsx"))
+        paths.append(write_excel(tables, inside(folder, name)))
     return paths

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from repkit._paths import is_safe_id
 from repkit.schema import CODE_LISTS, TABLES
 
 UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
@@ -56,6 +57,10 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("calls", "rep_id", "reps", "rep_id"),
 )
 """(table, column, referenced table, referenced column) checked by load_dataset."""
+
+ID_COLUMNS = ("rep_id", "hospital_id", "doctor_id", "region")
+"""Columns whose values name files or folders (schedules per rep, folders per region):
+path characters in them are refused with rule ``unsafe_id``."""
 
 _RULE_OF_CHECK = {
     "not_nullable": "missing_value",
@@ -114,6 +119,7 @@ def validate(
     s = schema(kind)
     checked = frame.set_axis(pd.RangeIndex(len(frame)), axis=0)
     out = _implausible(checked, rows, file=file, sheet=sheet, texts=texts or {})
+    out += _unsafe_ids(checked, rows, file=file, sheet=sheet, texts=texts or {})
     try:
         s.validate(checked, lazy=True)
     except pa.errors.SchemaErrors as err:
@@ -148,6 +154,39 @@ def _implausible(
                     "rule": "implausible_value",
                     "message": f"{column} {value:g} is outside the plausible range "
                     f"{low:g} to {high:g} for one row",
+                }
+            )
+    return out
+
+
+def _unsafe_ids(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    *,
+    file: str,
+    sheet: str | None,
+    texts: dict[str, str],
+) -> list[dict[str, Any]]:
+    """IDs with path characters (``../``, slashes, NUL…): rule unsafe_id."""
+    out = []
+    for column in ID_COLUMNS:
+        if column not in frame:
+            continue
+        values = frame[column]
+        text = values.notna() & values.map(lambda v: isinstance(v, str))
+        bad = text & ~values.map(lambda v: not isinstance(v, str) or is_safe_id(v))
+        for pos in np.flatnonzero(bad.to_numpy()):
+            value = str(values.iloc[pos])
+            out.append(
+                {
+                    "file": file,
+                    "sheet": sheet,
+                    "row": int(rows[pos]),
+                    "column": texts.get(column, column),
+                    "value": value,
+                    "rule": "unsafe_id",
+                    "message": f"{column} {value!r} contains path characters; it would "
+                    "name a file outside the output folder",
                 }
             )
     return out
