@@ -35,6 +35,14 @@ RULES: dict[str, str] = {
         "Correct the number (a typing slip or a corrupt export?); if it is right, widen "
         "repkit.io.PLAUSIBLE_RANGES for that column."
     ),
+    "not_monthly": (
+        "Aggregate the data to months first, one value per month: y.resample('MS').sum() "
+        "for sales, .mean() for levels such as prices (forecast_many sums rows by itself)."
+    ),
+    "missing_month": (
+        "Add the month, or pass missing='zero' when it had no sales, or "
+        "missing='interpolate' for levels such as prices or stock."
+    ),
     "unknown_reference": "Add the missing row to the referenced table or correct the code.",
     "unsafe_id": (
         'Remove / \\ .. : * ? " < > | and control characters from the ID (use letters, '

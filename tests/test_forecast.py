@@ -75,8 +75,49 @@ def test_missing_month_is_refused_with_its_month():
     with pytest.raises(DataError, match="2024-03 is missing") as info:
         fc.forecast(y, 3)
     problems = info.value.problems
-    assert problems["rule"].tolist() == ["missing_value"]
+    assert problems["rule"].tolist() == ["missing_month"]
     assert problems["value"].tolist() == ["2024-03"]
+
+
+def test_missing_month_advice_offers_zero_and_interpolation():
+    y = seasonal().drop(pd.Period("2024-03", "M"))
+    with pytest.raises(DataError, match="missing='interpolate'") as info:
+        fc.forecast(y, 3)
+    assert "enter 0" not in str(info.value)
+
+
+@pytest.mark.parametrize("gap", ["absent", "nan"])
+def test_missing_month_can_be_interpolated_or_zero(gap):
+    y = seasonal()
+    month = pd.Period("2024-03", "M")
+    y = y.drop(month) if gap == "absent" else y.where(y.index != month)
+    out = fc.forecast(y, 3, method="fast", include_history=True, missing="interpolate")
+    prev, nxt = seasonal()[month - 1], seasonal()[month + 1]
+    assert out.loc[month, "actual"] == pytest.approx((prev + nxt) / 2)
+    assert len(out) == 36 + 3
+    zero = fc.forecast(y, 3, method="fast", include_history=True, missing="zero")
+    assert zero.loc[month, "actual"] == 0.0
+
+
+def test_missing_policy_is_checked():
+    with pytest.raises(ValueError, match="missing must be one of error, zero, interpolate"):
+        fc.forecast(seasonal(), 3, missing="drop")
+
+
+def test_daily_input_is_refused_with_aggregate_advice():
+    days = pd.date_range("2024-01-01", periods=400, freq="D")
+    y = pd.Series(np.arange(400.0), index=days)
+    with pytest.raises(DataError, match="Aggregate the data to months first") as info:
+        fc.forecast(y, 3)
+    assert info.value.problems["rule"].tolist() == ["not_monthly"]
+    assert "appears more than once" not in str(info.value)
+
+
+def test_weekly_periods_are_refused_with_aggregate_advice():
+    weeks = pd.period_range("2024-01", periods=60, freq="W-SUN")
+    with pytest.raises(DataError, match="months first") as info:
+        fc.forecast(pd.Series(np.ones(60), index=weeks), 3)
+    assert info.value.problems["rule"].tolist() == ["not_monthly"]
 
 
 def test_repeated_month_is_refused():
@@ -294,13 +335,72 @@ def test_forecast_many_sums_rows_per_key_and_month():
     np.testing.assert_allclose(b, single["mean"].to_numpy(), rtol=1e-9)
 
 
-def test_forecast_many_treats_missing_months_as_zero_and_late_starts_as_launches():
+def test_forecast_many_with_fill_treats_late_starts_as_launches():
     frame = long_frame()
     late = frame[(frame["product"] == "B") & (frame["month"] >= pd.Period("2025-01", "M"))]
     early = frame[frame["product"] == "A"]
-    out = fc.forecast_many(pd.concat([early, late]), 3, keys=["product"], method="fast")
+    out = fc.forecast_many(pd.concat([early, late]), 3, keys=["product"], method="fast", fill=True)
     kinds = out.groupby("product")["kind"].first().to_dict()
     assert kinds == {"A": "regular", "B": "short/new"}
+
+
+def ragged_frame() -> pd.DataFrame:
+    """A full, an early-ending and a late-starting series in one table."""
+    parts = {
+        "full": seasonal(seed=1),
+        "ended": seasonal(seed=2, level=80.0).iloc[:28],
+        "late": seasonal(seed=3, level=300.0).iloc[20:],
+    }
+    return pd.concat(
+        pd.DataFrame({"product": k, "month": y.index, "units": y.to_numpy()})
+        for k, y in parts.items()
+    ), parts
+
+
+def test_forecast_many_forecasts_each_series_from_its_own_months():
+    frame, parts = ragged_frame()
+    out = fc.forecast_many(frame, 4, keys=["product"], method="fast", calendar="none")
+    for key, y in parts.items():
+        got = out[out["product"] == key]
+        alone = fc.forecast(y, 4, method="fast", calendar="none")
+        assert got["month"].tolist() == alone.index.tolist()
+        np.testing.assert_allclose(got["mean"], alone["mean"], rtol=1e-9)
+        assert got["kind"].iloc[0] == alone.attrs["kind"]
+    ended = out[out["product"] == "ended"]
+    assert str(ended["month"].iloc[0]) == "2025-11"
+    assert ended["mean"].min() > 40  # not forecast from zero-filled months
+
+
+def test_forecast_many_result_does_not_depend_on_the_other_series():
+    frame, _ = ragged_frame()
+    kw = {"keys": ["product"], "method": "fast", "calendar": "none"}
+    together = fc.forecast_many(frame, 4, **kw)
+    for key in ("full", "ended", "late"):
+        alone = fc.forecast_many(frame[frame["product"] == key], 4, **kw)
+        pd.testing.assert_frame_equal(
+            together[together["product"] == key].reset_index(drop=True), alone
+        )
+
+
+def test_forecast_many_fills_gaps_by_the_missing_policy():
+    y = seasonal(seed=1)
+    frame = pd.DataFrame({"product": "A", "month": y.index, "units": y.to_numpy()})
+    frame = frame[frame["month"] != pd.Period("2024-03", "M")]
+    with pytest.raises(DataError) as info:
+        fc.forecast_many(frame, 3, keys=["product"], missing="error")
+    assert info.value.problems["rule"].tolist() == ["missing_month"]
+    assert info.value.problems["value"].tolist() == ["2024-03"]
+    kw = {"keys": ["product"], "method": "fast", "calendar": "none"}
+    interp = fc.forecast_many(frame, 3, missing="interpolate", **kw)
+    full = fc.forecast_many(
+        pd.DataFrame({"product": "A", "month": y.index, "units": y.to_numpy()}), 3, **kw
+    )
+    zero = fc.forecast_many(frame, 3, **kw)
+    gap_err = {
+        name: np.abs(out["mean"].to_numpy() - full["mean"].to_numpy()).mean()
+        for name, out in (("interp", interp), ("zero", zero))
+    }
+    assert gap_err["interp"] < gap_err["zero"]
 
 
 def test_forecast_many_results_do_not_depend_on_processes(monkeypatch):

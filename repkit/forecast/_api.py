@@ -54,6 +54,7 @@ def forecast(
     calendar: str = "auto",
     windows: int = SELECT_WINDOWS,
     include_history: bool = False,
+    missing: str = "error",
 ) -> pd.DataFrame:
     """Forecast one monthly series, with prediction intervals.
 
@@ -80,6 +81,11 @@ def forecast(
     include_history
         Also return the history months, with columns ``actual`` and ``fitted`` (one-step
         in-sample forecasts), for charts.
+    missing
+        What a month without a value (absent from the index, or NaN) means: ``"error"``
+        (refuse it, the default), ``"zero"`` (no sales that month) or ``"interpolate"``
+        (a straight line between the neighbouring months; right for levels such as
+        prices or stock, wrong for sales).
 
     Returns
     -------
@@ -92,9 +98,11 @@ def forecast(
     Raises
     ------
     DataError
-        Months missing or repeated in ``y``, or values that are not numbers.
+        Daily or weekly data (``not_monthly``: aggregate to months first), months missing
+        (``missing_month``, see ``missing``) or repeated in ``y``, or values that are not
+        numbers.
     ValueError
-        A bad ``horizon``, ``method``, ``level`` or ``calendar``.
+        A bad ``horizon``, ``method``, ``level``, ``calendar`` or ``missing``.
 
     Examples
     --------
@@ -107,7 +115,7 @@ def forecast(
     True
     """
     levels = _check_args(horizon, method, level, calendar)
-    series = check_series(y)
+    series = check_series(y, missing=missing)
     s = _engine.Series("y", series.to_numpy(dtype="float64"), series.index)
     _engine.assign_calendar([s], calendar, pooled=False)
     result = _engine.run([s], int(horizon), method=method, levels=levels, windows=windows)[0]
@@ -164,16 +172,23 @@ def forecast_many(
     calendar: str = "auto",
     windows: int = 3,
     n_jobs: int | None = None,
+    fill: bool = False,
+    missing: str = "zero",
 ) -> pd.DataFrame:
     """Forecast every series of a long table, in parallel processes.
+
+    Each series is forecast from its own months: from its first to its last month with
+    rows, so a product that stopped selling is forecast after its last month (not from
+    zeros) and one that started late is not taken for a launch. With ``calendar="none"``
+    a series' forecast is the same whichever other series share the call; the calendar
+    option and its pooled coefficients are the one thing learnt across series.
 
     Parameters
     ----------
     frame
         Long table with the ``keys`` columns, ``month`` and ``value``; rows of the same
-        key and month are added up (so a sales table can be passed as is). Each series
-        runs from its first month to the last month of the table; months without rows
-        count as zero sales.
+        key and month are added up (so a sales table, or daily or weekly rows, can be
+        passed as is: they become monthly totals).
     horizon, method, level, calendar, windows
         As in :func:`forecast`. The calendar option is chosen once for the table and each
         series' coefficients are shrunk towards the pooled estimate, which keeps short
@@ -185,12 +200,27 @@ def forecast_many(
     n_jobs
         Processes (joblib); ``None`` uses all cores when the work is large enough to pay
         for starting them, ``-1`` all cores. Results do not depend on it.
+    fill
+        Run every series over the table's whole span instead, months without rows as
+        zero: a series that ends early is then forecast from its zeros, one that starts
+        late is treated as launched inside the history, and all forecasts cover the
+        same months.
+    missing
+        Months without rows (or with a blank value) inside a series' own span:
+        ``"zero"`` (no sales, the default for sales tables, which leave such months
+        out), ``"interpolate"`` (levels such as prices) or ``"error"``.
 
     Returns
     -------
     DataFrame
         One row per key × forecast month: the ``keys``, ``month``, ``mean``,
-        ``lo_<level>``, ``hi_<level>``, ``model``, ``kind``, ``calendar``.
+        ``lo_<level>``, ``hi_<level>``, ``model``, ``kind``, ``calendar``. The forecast
+        months follow each series' own last month (unless ``fill``).
+
+    Raises
+    ------
+    DataError
+        Values that are not numbers, or months without rows when ``missing="error"``.
 
     Examples
     --------
@@ -209,7 +239,7 @@ def forecast_many(
     """
     levels = _check_args(horizon, method, level, calendar)
     keys = list(keys)
-    series = long_to_series(frame, keys=keys, month=month, value=value, align=True)
+    series = long_to_series(frame, keys=keys, month=month, value=value, align=fill, missing=missing)
     _engine.assign_calendar(series, calendar, pooled=True)
     results = _run_chunks(
         series, int(horizon), n_jobs=n_jobs, method=method, levels=levels, windows=windows
