@@ -6,20 +6,26 @@ first 10 hex digits of HMAC-SHA256(project key, doctor_id). The same key gives t
 token in every report and every run, so a rep can follow "their" doctor across months,
 while nobody without the key can get back from the token to the doctor.
 
-Where the key comes from (first match wins, nothing is ever hard-coded):
+Where the key comes from (first match wins; nothing is hard-coded, nothing is searched):
 
 1. an explicit ``key=`` (bytes or text) or ``key_file=`` argument;
 2. the environment variable ``REPKIT_PRIVACY_KEY`` (64 hex digits, or any text of at
    least 16 characters);
 3. the file named by the environment variable ``REPKIT_PRIVACY_KEY_FILE``;
-4. a file ``.repkit-privacy-key`` in the working directory or any parent directory
-   (the project's key: keep it next to the project, out of version control).
+4. the user's key file ``$XDG_CONFIG_HOME/repkit/key`` (``~/.config/repkit/key`` when
+   ``XDG_CONFIG_HOME`` is not set), see :func:`user_key_path`.
 
-When none exists, :func:`load_key` raises :class:`PrivacyKeyError` with these options,
-unless ``create=True`` was passed: then a new random key is written to
-``.repkit-privacy-key`` in the working directory (or the given path), readable by the
-owner only, and used from then on. Losing that file changes every token; sharing it
-lets others re-identify doctors from tokens.
+The working directory, the data folder and their parents are never searched, and
+nothing is ever written into a data folder: a key planted in a shared folder is
+ignored, and a read-only data folder works. A key file that its group or other users
+may read or write, or that belongs to another user, is refused with
+:class:`PrivacyKeyError`.
+
+When no key exists, :func:`load_key` raises :class:`PrivacyKeyError` with these options,
+unless ``create=True`` was passed: then a new random key is written to the given path,
+else to the user's key file (created ``0600`` in a ``0700`` folder), and used from then
+on. Losing that file changes every token; sharing it lets others re-identify doctors
+from tokens.
 
 Aggregates of fewer than :data:`MIN_GROUP` people (5) can be suppressed with
 :func:`suppress`. Every report states its mode with :attr:`Privacy.label`.
@@ -31,10 +37,12 @@ import hashlib
 import hmac
 import os
 import secrets
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -50,7 +58,9 @@ __all__ = [
     "pseudonymise",
     "setup",
     "suppress",
+    "suppress_small",
     "tokens",
+    "user_key_path",
 ]
 
 KEY_ENV = "REPKIT_PRIVACY_KEY"
@@ -58,7 +68,7 @@ KEY_ENV = "REPKIT_PRIVACY_KEY"
 KEY_FILE_ENV = "REPKIT_PRIVACY_KEY_FILE"
 """Environment variable naming the project key file."""
 KEY_FILE_NAME = ".repkit-privacy-key"
-"""Name of the per-project key file searched in the working directory and its parents."""
+"""Former per-project key file name (no longer searched; kept for imports)."""
 MIN_GROUP = 5
 """Aggregates of fewer people than this are suppressed."""
 MODES: tuple[str, ...] = ("tokens", "names")
@@ -89,30 +99,53 @@ def _key_from_text(text: str, source: str) -> bytes:
     return data
 
 
+def user_key_path() -> Path:
+    """The user's key file: ``$XDG_CONFIG_HOME/repkit/key`` (default ``~/.config``).
+
+    Examples
+    --------
+    >>> rk.privacy.user_key_path().parts[-2:]
+    ('repkit', 'key')
+    """
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "repkit" / "key"
+
+
+def _check_private(path: Path, source: str) -> None:
+    """Refuse a key file that other users may read or change (POSIX permissions)."""
+    if os.name != "posix":  # pragma: no cover - Windows: ACLs, not mode bits
+        return
+    info = path.stat()
+    if info.st_mode & 0o077:
+        raise PrivacyKeyError(
+            f"the privacy key file {path} ({source}) can be read or changed by other users "
+            f"(mode {stat.S_IMODE(info.st_mode):o}); anyone who reads it can re-identify "
+            f"doctors. Hint: chmod 600 {path}"
+        )
+    if info.st_uid != os.getuid():
+        raise PrivacyKeyError(
+            f"the privacy key file {path} ({source}) belongs to another user (uid "
+            f"{info.st_uid}); use a key file of your own"
+        )
+
+
 def _read_key_file(path: Path, source: str) -> bytes:
     try:
+        _check_private(path, source)
         text = path.read_text(encoding="utf-8")
     except OSError as err:
         raise PrivacyKeyError(f"cannot read the privacy key file {path} ({source}): {err}") from err
     return _key_from_text(text, f"{source} {path}")
 
 
-def _search_key_file(start: Path) -> Path | None:
-    for folder in (start, *start.parents):
-        candidate = folder / KEY_FILE_NAME
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def create_key(path: str | Path = KEY_FILE_NAME) -> Path:
+def create_key(path: str | Path | None = None) -> Path:
     """Write a new random project key (256 bits, hex) to a file readable by its owner only.
 
     Parameters
     ----------
     path
-        Key file to create (default ``.repkit-privacy-key`` in the working directory).
-        Its folder is created if missing.
+        Key file to create (default: :func:`user_key_path`). A missing folder is
+        created readable by its owner only (``0700``).
 
     Returns
     -------
@@ -131,8 +164,9 @@ def create_key(path: str | Path = KEY_FILE_NAME) -> Path:
     >>> len(p.read_text().strip())
     64
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = user_key_path() if path is None else Path(path)
+    if not path.parent.is_dir():
+        path.parent.mkdir(mode=0o700, parents=True)
     if path.exists():
         raise FileExistsError(f"a privacy key file exists already: {path}")
     # Write a complete temporary file, then link it into place: the link fails if another
@@ -153,11 +187,19 @@ def create_key(path: str | Path = KEY_FILE_NAME) -> Path:
     return path
 
 
+def _key_at(path: Path, source: str, create: bool) -> tuple[bytes, str]:
+    if path.is_file() or not create:
+        return _read_key_file(path, source), f"file {path}"
+    try:
+        create_key(path)
+        note = " (created now)"
+    except FileExistsError:  # created by a parallel run a moment ago
+        note = ""
+    return _read_key_file(path, source), f"file {path}{note}"
+
+
 def _find_key(
-    key: bytes | str | None,
-    key_file: str | Path | None,
-    create: bool,
-    project: str | Path | None = None,
+    key: bytes | str | None, key_file: str | Path | None, create: bool
 ) -> tuple[bytes, str]:
     if key is not None:
         if isinstance(key, bytes):
@@ -166,40 +208,22 @@ def _find_key(
             return key, "argument"
         return _key_from_text(str(key), "argument"), "argument"
     if key_file is not None:
-        path = Path(key_file)
-        if path.is_file() or not create:
-            return _read_key_file(path, "key_file"), f"file {path}"
-        try:
-            create_key(path)
-            note = " (created now)"
-        except FileExistsError:  # created by a parallel run a moment ago
-            note = ""
-        return _read_key_file(path, "key_file"), f"file {path}{note}"
+        return _key_at(Path(key_file), "key_file", create)
     env = os.environ.get(KEY_ENV)
     if env:
         return _key_from_text(env, f"${KEY_ENV}"), f"${KEY_ENV}"
     env_file = os.environ.get(KEY_FILE_ENV)
     if env_file:
         return _read_key_file(Path(env_file), f"${KEY_FILE_ENV}"), f"file {env_file}"
-    home = Path(project).resolve() if project is not None else Path.cwd()
-    found = _search_key_file(home)
-    if found is None and project is not None:
-        found = _search_key_file(Path.cwd())
-    if found is not None:
-        return _read_key_file(found, "project key file"), f"file {found}"
-    if create:
-        try:
-            path = create_key(home / KEY_FILE_NAME)
-            note = " (created now)"
-        except FileExistsError:  # created by a parallel run a moment ago
-            path, note = home / KEY_FILE_NAME, ""
-        return _read_key_file(path, "project key file"), f"file {path}{note}"
+    path = user_key_path()
+    if path.is_file() or create:
+        return _key_at(path, "user key file", create)
     raise PrivacyKeyError(
         "no privacy key for doctor tokens. Set one of: the environment variable "
         f"{KEY_ENV} (64 hex digits or >= {_MIN_KEY_BYTES} characters); {KEY_FILE_ENV} "
-        f"naming a key file; or a file {KEY_FILE_NAME} in this project folder. "
-        "Hint: create a key file once with rk.privacy.create_key(), or pass "
-        "create_key=True to rk.privacy.setup(); keep the file out of version control."
+        f"naming a key file; or the user key file {path}. "
+        "Hint: create the key once with rk.privacy.create_key(), or pass "
+        "create_key=True to rk.privacy.setup(); never put it in a shared or data folder."
     )
 
 
@@ -215,8 +239,8 @@ def load_key(
     key
         The key itself (bytes, 64 hex digits, or text of at least 16 characters).
     create
-        Create a new key file (``path``, else ``.repkit-privacy-key`` in the working
-        directory) when none is found, instead of raising.
+        Create a new key file (``path``, else :func:`user_key_path`) when none is
+        found, instead of raising.
 
     Returns
     -------
@@ -225,7 +249,8 @@ def load_key(
     Raises
     ------
     PrivacyKeyError
-        No key found (and ``create`` is False), or the key is shorter than 16 bytes.
+        No key found (and ``create`` is False), the key is shorter than 16 bytes, or
+        its file may be read by other users.
 
     Examples
     --------
@@ -321,55 +346,78 @@ def pseudonymise(
     return out
 
 
-def suppress(
+def suppress_small(
     frame: pd.DataFrame,
+    count_cols: str | Sequence[str] | None,
     *,
-    count: str,
-    min_group: int = MIN_GROUP,
+    k: int = MIN_GROUP,
     columns: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Blank the figures of rows that aggregate fewer than ``min_group`` people.
+    """The one small-group rule: blank every figure that rests on 1 … ``k - 1`` people.
 
-    Rows with 1 … ``min_group - 1`` people have ``columns`` (default: every numeric
-    column, the count included) set to missing; a boolean column ``suppressed`` says
-    which. Rows of 0 people describe nobody and are kept.
+    Every aggregate of doctors that reaches a report goes through this function (the
+    pyramid, department status, the rating transition matrix, KPI rows per doctor
+    group, outcome and shortfall tables).
 
     Parameters
     ----------
     frame
-        An aggregate table, one row per group.
-    count
-        Column with the number of people in each row's group.
-    min_group
+        An aggregate table, one row per group; or, with ``count_cols=None``, a table
+        of head counts (such as the transition matrix) whose every cell is a group.
+    count_cols
+        Column(s) with the number of people a row rests on; a row is small when any
+        of them is between 1 and ``k - 1``. Rows of 0 people describe nobody and are
+        kept. None: each numeric cell is its own count and small cells are blanked.
+    k
         Smallest group shown (default 5); 0 or 1 turns suppression off.
     columns
-        Columns to blank.
+        Columns blanked in small rows (default: every numeric column, the counts
+        included). Ignored when ``count_cols`` is None.
 
     Returns
     -------
     DataFrame
+        A copy; with ``count_cols`` given, a boolean column ``suppressed`` says which
+        rows were blanked.
 
     Examples
     --------
     >>> t = pd.DataFrame({"tier": ["A", "B"], "doctors": [3, 12], "mean_rating": [5.3, 4.1]})
-    >>> rk.privacy.suppress(t, count="doctors")
+    >>> rk.privacy.suppress_small(t, "doctors")
       tier  doctors  mean_rating  suppressed
     0    A     <NA>          NaN        True
     1    B       12          4.1       False
+    >>> m = pd.DataFrame({1: [9, 3], 2: [0, 16]}, index=[1, 2])
+    >>> rk.privacy.suppress_small(m, None)
+         1   2
+    1  9.0   0
+    2  NaN  16
     """
-    if count not in frame.columns:
-        raise ValueError(f"count column {count!r} not in the table; columns: {list(frame.columns)}")
-    if min_group < 0:
-        raise ValueError(f"min_group must be >= 0, got {min_group}")
-    n = pd.to_numeric(frame[count], errors="coerce")
-    small = ((n > 0) & (n < min_group)).fillna(False).to_numpy(dtype=bool)
+    if k < 0:
+        raise ValueError(f"k (the smallest group shown) must be >= 0, got {k}")
+    out = frame.copy()
+    if count_cols is None:
+        for col in out.columns:
+            if pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
+                n = pd.to_numeric(out[col], errors="coerce")
+                small = ((n > 0) & (n < k)).fillna(False).to_numpy(dtype=bool)
+                if small.any():
+                    out[col] = out[col].astype("float64").mask(small)
+        return out
+    counts = [count_cols] if isinstance(count_cols, str) else list(count_cols)
+    missing = [c for c in counts if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"count column(s) {missing} not in the table; columns: {list(frame.columns)}"
+        )
+    small = np.zeros(len(frame), dtype=bool)
+    for c in counts:
+        n = pd.to_numeric(frame[c], errors="coerce")
+        small |= ((n > 0) & (n < k)).fillna(False).to_numpy(dtype=bool)
     if columns is None:
         columns = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
         columns = [c for c in columns if not pd.api.types.is_bool_dtype(frame[c])]
-    out = frame.copy()
-    for col in columns:
-        if not small.any():
-            break
+    for col in dict.fromkeys([*counts, *columns]) if small.any() else ():
         if pd.api.types.is_integer_dtype(out[col]):
             out[col] = out[col].astype("Int64")
         elif not pd.api.types.is_float_dtype(out[col]):
@@ -377,6 +425,26 @@ def suppress(
         out.loc[small, col] = None
     out["suppressed"] = small
     return out
+
+
+def suppress(
+    frame: pd.DataFrame,
+    *,
+    count: str,
+    min_group: int = MIN_GROUP,
+    columns: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """:func:`suppress_small` with one count column (kept for existing callers).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"tier": ["A", "B"], "doctors": [3, 12], "mean_rating": [5.3, 4.1]})
+    >>> rk.privacy.suppress(t, count="doctors")["suppressed"].tolist()
+    [True, False]
+    """
+    if min_group < 0:
+        raise ValueError(f"min_group must be >= 0, got {min_group}")
+    return suppress_small(frame, count, k=min_group, columns=columns)
 
 
 @dataclass(frozen=True)
@@ -457,10 +525,14 @@ class Privacy:
         return out
 
     def suppress(
-        self, frame: pd.DataFrame, *, count: str, columns: Sequence[str] | None = None
+        self,
+        frame: pd.DataFrame,
+        *,
+        count: str | Sequence[str] | None,
+        columns: Sequence[str] | None = None,
     ) -> pd.DataFrame:
-        """:func:`suppress` with this policy's ``min_group``."""
-        return suppress(frame, count=count, min_group=self.min_group, columns=columns)
+        """:func:`suppress_small` with this policy's ``min_group``."""
+        return suppress_small(frame, count, k=self.min_group, columns=columns)
 
 
 def setup(
@@ -482,15 +554,14 @@ def setup(
     key, key_file
         The project key or its file; default: the search of :func:`load_key`.
     create_key
-        In ``tokens`` mode, create the per-project key file when none is found (see
+        In ``tokens`` mode, create the user key file when none is found (see
         the module docstring) instead of raising :class:`PrivacyKeyError`.
     min_group
         Aggregates of fewer people are suppressed (default 5; 0 turns it off).
     project
-        The project's folder (e.g. the data folder): the key file is looked for there
-        and in its parents before the working directory, and created there. Batch runs
-        pass it so that every region and every run uses the same key wherever the
-        kernel runs.
+        Accepted for compatibility and ignored: the key never lives in (or is looked
+        for in) a project or data folder; every region and run finds the same key in
+        the environment or the user's key file, wherever the kernel runs.
 
     Returns
     -------
@@ -517,5 +588,6 @@ def setup(
         raise ValueError(f"min_group must be >= 0, got {min_group}")
     if mode == "names":
         return Privacy(mode="names", min_group=min_group, key=b"", key_source="")
-    found, source = _find_key(key, key_file, create_key, project)
+    del project  # see the docstring: keys are never kept in data folders
+    found, source = _find_key(key, key_file, create_key)
     return Privacy(mode="tokens", min_group=min_group, key=found, key_source=source)

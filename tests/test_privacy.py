@@ -21,6 +21,7 @@ KEY = "0123456789abcdef" * 4  # 64 hex digits
 def _no_key_env(monkeypatch, tmp_path):
     monkeypatch.delenv(privacy.KEY_ENV, raising=False)
     monkeypatch.delenv(privacy.KEY_FILE_ENV, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.chdir(tmp_path)
 
 
@@ -65,13 +66,42 @@ def test_key_file_from_environment(monkeypatch, tmp_path):
     assert privacy.load_key() == bytes.fromhex(path.read_text().strip())
 
 
-def test_project_key_file_found_in_parent(tmp_path, monkeypatch):
-    path = privacy.create_key(tmp_path / privacy.KEY_FILE_NAME)
+def test_planted_key_in_a_parent_folder_is_ignored(tmp_path, monkeypatch):
+    planted = tmp_path / privacy.KEY_FILE_NAME
+    planted.write_text("0" * 64 + "\n")
+    planted.chmod(0o600)
     sub = tmp_path / "reports" / "兰州"
     sub.mkdir(parents=True)
     monkeypatch.chdir(sub)
-    p = privacy.setup()
+    with pytest.raises(PrivacyKeyError, match="no privacy key"):
+        privacy.setup()
+    p = privacy.setup(create_key=True, project=sub)
+    assert p.key != bytes.fromhex("0" * 64)
+    assert str(privacy.user_key_path()) in p.key_source
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o620])
+def test_key_readable_by_others_is_refused(tmp_path, monkeypatch, mode):
+    path = privacy.create_key(tmp_path / "shared.key")
+    path.chmod(mode)
+    with pytest.raises(PrivacyKeyError, match="other users") as err:
+        privacy.setup(key_file=path)
+    assert "chmod 600" in str(err.value)
+    monkeypatch.setenv(privacy.KEY_FILE_ENV, str(path))
+    with pytest.raises(PrivacyKeyError, match="other users"):
+        privacy.load_key()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_user_key_is_created_private_in_a_private_folder(tmp_path):
+    p = privacy.setup(create_key=True)
+    path = tmp_path / "config" / "repkit" / "key"
+    assert path.is_file()
     assert str(path) in p.key_source
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert not (tmp_path / privacy.KEY_FILE_NAME).exists()
 
 
 def test_create_key_file_is_private_and_never_overwritten(tmp_path):
@@ -83,9 +113,9 @@ def test_create_key_file_is_private_and_never_overwritten(tmp_path):
         privacy.create_key(path)
 
 
-def test_setup_create_key_makes_a_project_key_once(tmp_path):
+def test_setup_create_key_makes_a_user_key_once(tmp_path):
     p1 = privacy.setup(create_key=True)
-    assert (tmp_path / privacy.KEY_FILE_NAME).is_file()
+    assert privacy.user_key_path().is_file()
     assert "created now" in p1.key_source
     p2 = privacy.setup(create_key=True)
     assert p2.key == p1.key
