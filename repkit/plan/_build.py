@@ -453,7 +453,8 @@ def run_region(
     """Make one region's plan without a notebook: ``plan.xlsx`` and ``summary.json``.
 
     What the half-year template does, as one call: load the data folder, build the
-    region's plan, write the workbook (doctor cards without names) and the key figures.
+    region's plan, write the workbook (doctor cards as pseudonymous tokens, without
+    names, with the key of :func:`repkit.privacy.setup`) and the key figures.
 
     Parameters
     ----------
@@ -500,7 +501,11 @@ def run_region(
     plan = build(sub, half, **params)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    doctors = sub.doctors.drop(columns=["name"], errors="ignore")
+    from repkit.privacy import pseudonymise, setup
+
+    # the same doctor tokens as the template's workbook (the user's key; see privacy)
+    key = setup("tokens", create_key=True).key
+    doctors = pseudonymise(sub.doctors, key=key)
     write_excel(plan.workbook(doctors=doctors), folder / "plan.xlsx")
     summary = dict(plan.summary)
     summary["files"] = ["plan.xlsx", "summary.json"]
