@@ -431,7 +431,7 @@ def hospital_weights(
         frame = pd.DataFrame({"product": p, "hospital_id": ids})
         key = pd.MultiIndex.from_arrays([frame["product"], frame["hospital_id"]])
         h = hist.reindex(key).fillna(0.0).to_numpy()
-        q = pot.reindex(key).fillna(0.0).to_numpy()
+        q = pot.reindex(key).astype("float64").fillna(0.0).to_numpy()
         hs = h / h.sum() if h.sum() > 0 else None
         qs = q / q.sum() if q.sum() > 0 else None
         if hs is None and qs is None:

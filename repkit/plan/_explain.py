@@ -340,6 +340,7 @@ def replan(targets: pd.DataFrame, sales: pd.DataFrame, *, as_of: str | pd.Period
         act_r = act_r[["month", *keys, "rep_id", "units"]].rename(columns={"units": "actual"})
     else:
         act_r = pd.DataFrame(columns=["month", *keys, "rep_id", "actual"])
+        act_r = act_r.astype({"actual": "float64"})  # numeric even with no actuals yet
     out = t.rename(columns={"units": "target_units"}).merge(
         act_r, on=["month", *keys, "rep_id"], how="left"
     )
