@@ -8,14 +8,14 @@ from typing import Annotated
 
 import typer
 
+from repkit import _resources
+
 app = typer.Typer(
     help="repkit: half-year plans and growth forecasts for pharmaceutical sales teams.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "half_year_plan.ipynb"
 
 
 def _fail_on_data_error(err: Exception) -> None:
@@ -118,7 +118,9 @@ def batch(
     data: Annotated[Path, typer.Option(help="Input data folder.")],
     out: Annotated[Path, typer.Option(help="Output folder (one sub-folder per region).")],
     half: Annotated[str, typer.Option(help="Half-year to plan, e.g. 2026H2.")] = "2026H2",
-    template: Annotated[Path, typer.Option(help="Notebook template.")] = _TEMPLATE,
+    template: Annotated[
+        Path | None, typer.Option(help="Notebook template (default: half_year_plan.ipynb).")
+    ] = None,
     region: Annotated[
         list[str] | None, typer.Option("--region", help="Only these regions (repeatable).")
     ] = None,
@@ -153,7 +155,7 @@ def batch(
 
     try:
         manifest = batch_mod.run(
-            template,
+            template or _resources.template_path("half_year_plan.ipynb"),
             data=data,
             out_dir=out,
             regions=region or None,
@@ -199,5 +201,24 @@ def demo(
     workers: Annotated[int | None, typer.Option(help="Parallel workers.")] = None,
 ) -> None:
     """Plan every region of the bundled sample data into reports/."""
-    data = Path(__file__).resolve().parent.parent / "sample_data"
+    data = _resources.resource_path("sample_data")
     batch(data=data, out=out, workers=workers)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="New working folder to create.")],
+    force: Annotated[
+        bool, typer.Option(help="Fill a non-empty folder; existing files are kept.")
+    ] = False,
+) -> None:
+    """Make a working folder: sample data, templates, training, examples, README in Chinese."""
+    try:
+        written, kept = _resources.scaffold(folder, force=force)
+    except FileExistsError as err:
+        typer.echo(f"repkit init: {err}", err=True)
+        raise typer.Exit(1) from err
+    for path in kept:
+        typer.echo(f"kept existing {path}")
+    typer.echo(f"wrote {len(written)} files into {folder}; next: see {folder / 'README.md'}")
+    typer.echo(f"  repkit batch --data {folder / 'data'} --out {folder / 'reports'}")

@@ -63,6 +63,9 @@ def run_dask(
     ``LocalCluster`` of ``workers`` single-threaded processes on this machine.
     Returns a description of the cluster for the manifest.
     """
+    from repkit._extras import require
+
+    require("distributed", feature="repkit batch --scheduler (Dask)")
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None

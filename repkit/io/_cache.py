@@ -54,6 +54,9 @@ def key(path: Path, kind: str, options: dict[str, Any]) -> str:
 
 def load(where: Path, k: str, *, file: str, list_columns: list[str]) -> Any:
     """The cached read (a ``_table.Read``) or None."""
+    from repkit._extras import require
+
+    require("pyarrow.parquet", feature="the table cache (cache=, REPKIT_CACHE_DIR)")
     import pyarrow.parquet as pq
 
     from repkit.io._table import Read, dropped_frame

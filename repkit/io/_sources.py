@@ -649,6 +649,9 @@ def frame_grid(frame: pd.DataFrame, *, name: str, sheet: str | None) -> Grid:
 
 def read_parquet(path: Path, *, name: str) -> Grid:
     """A parquet file."""
+    from repkit._extras import require
+
+    require("pyarrow.parquet", feature="reading parquet files")
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -680,6 +683,9 @@ def read_sql(
     name: str | None = None,
 ) -> Grid:
     """A database table (chosen like a sheet) or the result of a query, via SQLAlchemy."""
+    from repkit._extras import require
+
+    require("sqlalchemy", feature="reading databases")
     import sqlalchemy as sa
 
     own = isinstance(source, str | sa.URL)
