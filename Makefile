@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 WORKERS ?= 2
 DATA ?= sample_data
 OUT ?= reports
+WHEEL_VENV ?= /tmp/repkit-wheel-check
 
 .DEFAULT_GOAL := help
 
@@ -65,6 +66,20 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup tests repkit --doctest-modules -q \
 		-m "not slow and not notebook and not browser"
 
+## wheel-check: build the wheel, install it (not editable) in a fresh venv, repkit init + batch one region
+wheel-check: $(STAMP)
+	rm -rf build dist $(WHEEL_VENV)
+	$(BIN)/python -m pip wheel --no-deps -q -w dist .
+	$(PYTHON) -m venv $(WHEEL_VENV)
+	$(WHEEL_VENV)/bin/python -m pip install -q dist/repkit-*.whl
+	cd $(WHEEL_VENV) && bin/repkit init work && bin/repkit batch --data work/data \
+		--template work/templates/half_year_plan.ipynb --out work/reports --region 兰州 --workers 1
+	test -s $(WHEEL_VENV)/work/reports/index.html
+	test -s $(WHEEL_VENV)/work/reports/兰州/plan.html
+	cd /tmp && $(WHEEL_VENV)/bin/python -c "from repkit._resources import template_path as t; \
+		p = str(t()); assert '/site-packages/repkit/_data/' in p, p"
+	@echo "wheel-check: $$(ls dist/*.whl) installs and plans from a fresh venv"
+
 ## lint: ruff check and format check
 lint: $(STAMP)
 	$(BIN)/ruff check repkit tests benchmarks
@@ -90,6 +105,6 @@ bench: $(STAMP)
 
 ## clean: remove reports and caches (keeps .venv)
 clean:
-	rm -rf $(OUT) .pytest_cache .ruff_cache .hypothesis .bench
+	rm -rf $(OUT) .pytest_cache .ruff_cache .hypothesis .bench build dist
 
-.PHONY: help install fonts chromium sample demo test test-fast lint format strip typecheck bench clean
+.PHONY: help install fonts chromium sample demo test test-fast wheel-check lint format strip typecheck bench clean
