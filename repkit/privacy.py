@@ -166,7 +166,7 @@ def create_key(path: str | Path | None = None) -> Path:
     """
     path = user_key_path() if path is None else Path(path)
     if not path.parent.is_dir():
-        path.parent.mkdir(mode=0o700, parents=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if path.exists():
         raise FileExistsError(f"a privacy key file exists already: {path}")
     # Write a complete temporary file, then link it into place: the link fails if another

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -366,7 +367,8 @@ class CallPlan:
     departments
         Department status (star / potential / dormant) and development.
     pyramid
-        The pyramid view per tier (small groups suppressed when a privacy policy is set).
+        The pyramid view per tier. With a privacy policy, this and every other
+        aggregate of doctors has its groups of fewer than 5 doctors blanked.
     transitions
         Adoption-ladder transition matrix (first half of the review vs the second).
     moves
@@ -499,8 +501,11 @@ def call_plan(
         Shares of doctors in tiers A and B (see :func:`repkit.tiering.doctor_tiers`).
     privacy
         A :func:`repkit.privacy.setup` policy: doctor IDs in doctor-level tables
-        become tokens (or names in ``names`` mode) and the pyramid's small groups
-        are suppressed. None keeps the internal IDs (for the analyst's machine).
+        become tokens (or names in ``names`` mode), and every aggregate of doctors
+        (pyramid, department status, transition matrix, KPI rows per tier, outcome,
+        shortfall) blanks groups of fewer than ``privacy.min_group`` doctors with
+        :func:`repkit.privacy.suppress_small`. None keeps the internal IDs and all
+        figures (for the analyst's machine).
     kpi_norms
         Overrides of :data:`KPI_NORMS`.
 
@@ -574,10 +579,17 @@ def call_plan(
         sales=ds.sales,
         departments=depts,
     )
-    pyr = pyramid(tiers)
+    shown = {
+        "pyramid": pyramid(tiers),
+        "departments": depts,
+        "transitions": matrix,
+        "kpis": kpis,
+        "outcome": outcome,
+        "shortfall": plan.shortfall,
+    }
     label = ""
     if privacy is not None:
-        pyr = privacy.suppress(pyr, count="doctors")
+        shown = _suppress_aggregates(shown, tiers, privacy)
         label = privacy.label
     names = ds.doctors[["doctor_id", "name"]] if "name" in ds.doctors.columns else None
     return CallPlan(
@@ -586,21 +598,50 @@ def call_plan(
         norms=norms_table(norms),
         tiers=_tokenise(tiers, privacy, names),
         hospitals=hosp,
-        departments=depts,
-        pyramid=pyr,
-        transitions=matrix,
         moves=_tokenise(moves, privacy, names),
-        kpis=kpis,
         visits=visits,
         purposes=purposes,
-        outcome=outcome,
         goals=_tokenise(plan.goals, privacy, names),
         load=plan.load,
-        shortfall=plan.shortfall,
         schedule=_tokenise(plan.schedule, privacy, names),
         privacy_label=label,
         reps=ds.reps,
+        **shown,
     )
+
+
+def _suppress_aggregates(
+    shown: dict[str, Any], tiers: pd.DataFrame, privacy: Privacy
+) -> dict[str, Any]:
+    """Blank the groups of fewer than ``privacy.min_group`` doctors in every aggregate.
+
+    One rule for all: :func:`repkit.privacy.suppress_small`.
+    """
+    out = dict(shown)
+    out["pyramid"] = privacy.suppress(shown["pyramid"], count="doctors")
+    out["departments"] = privacy.suppress(
+        shown["departments"],
+        count="doctors",
+        columns=["potential", "potential_share"],
+    )
+    out["transitions"] = privacy.suppress(shown["transitions"], count=None)
+    kpis = shown["kpis"].copy()
+    sizes = tiers["tier"].astype(str).value_counts()
+    groups = {f"{kind}_{t}": sizes.get(t, 0) for kind in ("coverage", "frequency") for t in "ABC"}
+    groups["key_doctors_developed"] = int(tiers["tier"].astype(str).isin(["A", "B"]).sum())
+    kpis["_people"] = kpis["kpi"].map(groups).fillna(0).astype("int64")
+    kpis = privacy.suppress(kpis, count="_people", columns=["value"])
+    kpis.loc[kpis["suppressed"], "meets"] = pd.NA
+    kpis.loc[kpis["suppressed"], "basis"] = f"少于 {privacy.min_group} 名医生，不显示"
+    out["kpis"] = kpis.drop(columns=["_people"])
+    table = shown["outcome"].table
+    if "doctors_visited" in table.columns:
+        table = privacy.suppress(table, count="doctors_visited", columns=["visits"])
+        out["outcome"] = dataclasses.replace(shown["outcome"], table=table)
+    short = shown["shortfall"]
+    if len(short) and "doctors" in short.columns:
+        out["shortfall"] = privacy.suppress(short, count="doctors", columns=["doctors_short"])
+    return out
 
 
 # ----------------------------------------------------------------------------- export

@@ -60,7 +60,8 @@ def transition_heatmap(
     import matplotlib.pyplot as plt
 
     m = matrix.astype("float64")
-    values = m.to_numpy()
+    hidden = np.isnan(m.to_numpy())  # groups suppressed for privacy (fewer than 5)
+    values = np.nan_to_num(m.to_numpy())
     if share:
         rows = values.sum(axis=1, keepdims=True)
         shown = np.divide(values, rows, out=np.zeros_like(values), where=rows > 0)
@@ -73,13 +74,13 @@ def transition_heatmap(
     for i in range(n_rows):
         for j in range(n_cols):
             v = int(values[i, j])
-            if v == 0:
+            if v == 0 and not hidden[i, j]:
                 continue
             dark = top > 0 and shown[i, j] > 0.6 * top
             ax.text(
                 j,
                 i,
-                str(v),
+                "<5" if hidden[i, j] else str(v),
                 ha="center",
                 va="center",
                 fontsize=9,
