@@ -102,6 +102,14 @@ class Dataset:
     """Input files per table (see :attr:`provenance`); kept by ``replace``."""
     sources: Mapping[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
     """Per table: file, sheet, row and key hash of each row label (see :meth:`source_rows`)."""
+    nurses: pd.DataFrame = field(default_factory=lambda: _empty("nurses"), repr=False)
+    """Nurses of the inpatient and emergency wards (seed 000 table C)."""
+    competitors: pd.DataFrame = field(default_factory=lambda: _empty("competitors"), repr=False)
+    """Competitor observations (weekly survey of seed 000 table F)."""
+    meetings: pd.DataFrame = field(default_factory=lambda: _empty("meetings"), repr=False)
+    """Department and academic meetings with head counts (no spending)."""
+    listings: pd.DataFrame = field(default_factory=lambda: _empty("listings"), repr=False)
+    """Admission status (进院) of each product in each hospital."""
 
     @classmethod
     def from_tables(cls, **tables: pd.DataFrame) -> Dataset:
@@ -252,6 +260,10 @@ class Dataset:
             calls=self.calls[self.calls["rep_id"].isin(set(reps["rep_id"]))],
             targets=self.targets[self.targets["region"] == region],
             collections=self.collections[self.collections["region"] == region],
+            **{
+                k: getattr(self, k)[getattr(self, k)["hospital_id"].isin(ids)]
+                for k in ("nurses", "competitors", "meetings", "listings")
+            },
         )
 
     def __repr__(self) -> str:

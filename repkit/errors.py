@@ -49,6 +49,13 @@ RULES: dict[str, str] = {
         "digits, - and _); IDs become file and folder names."
     ),
     "inexact_id": "Format the ID column as Text in Excel and enter the IDs again.",
+    "attended_above_invited": (
+        "A meeting cannot have more attendees than invitees; correct 到会人数 or 邀请人数."
+    ),
+    "meeting_spending": (
+        "Meeting records hold dates, departments, products and head counts only; remove "
+        "the spending column (no costs or payments per doctor are compiled)."
+    ),
     "prescription_by_doctor": (
         "Sales per doctor are prescription figures (统方), which Chinese rules forbid "
         "compiling; remove the doctor column and aggregate to department."

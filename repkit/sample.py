@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from repkit._sample_fieldwork import fieldwork_tables
 from repkit.calendar import Half, festival_days, working_days
 from repkit.dataset import Dataset
 from repkit.schema import (
@@ -25,6 +26,9 @@ from repkit.schema import (
     CATEGORY_LABELS,
     HEADERS_ZH,
     LEVEL_LABELS,
+    LISTING_STATUSES,
+    MEETING_TYPES,
+    NURSE_TITLES,
     ROLE_LABELS,
     SHEET_NAMES,
     TITLE_LABELS,
@@ -554,6 +558,10 @@ def generate(
     }
     if call_log is not None:
         tables["calls"] = call_log
+    # the field-work tables draw from their own stream: the tables above stay as they were
+    field_rng = np.random.default_rng([seed, 17])
+    departments = {p[0]: p[5] for p in _PRODUCTS}
+    tables |= fieldwork_tables(field_rng, hospitals, reps, sales, departments, _name)
     return Dataset.from_tables(**tables)
 
 
@@ -588,6 +596,15 @@ def _to_file_frame(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
         out["date"] = [f"{d.year}/{d.month}/{d.day}" for d in out["date"]]
         out["purpose"] = out["purpose"].map(CALL_PURPOSES)
         out["rating_after"] = out["rating_after"].astype(int)
+    for column in ("recorded_on", "applied_on", "listed_on") + (("date",) * (kind != "calls")):
+        if column in out:
+            out[column] = [f"{d:%Y-%m-%d}" if not pd.isna(d) else "" for d in out[column]]
+    codes = {"nurses": NURSE_TITLES, "meetings": MEETING_TYPES, "listings": LISTING_STATUSES}
+    column = {"nurses": "title", "meetings": "type", "listings": "status"}.get(kind)
+    if column:
+        out[column] = out[column].map(codes[kind])
+    if kind == "listings":
+        out["benchmark"] = np.where(out["benchmark"], "是", "否")
     return out.rename(columns=HEADERS_ZH[kind])
 
 
@@ -643,6 +660,10 @@ _FORMATS = {
     "targets": ("xlsx", None),
     "calls": ("csv", "utf-8-sig"),
     "collections": ("csv", "gb18030"),
+    "nurses": ("xlsx", None),
+    "competitors": ("xlsx", None),
+    "meetings": ("csv", "utf-8-sig"),
+    "listings": ("xlsx", None),
 }
 
 

@@ -13,6 +13,9 @@ __all__ = [
     "CALL_PURPOSES",
     "HOSPITAL_LEVELS",
     "KINDS",
+    "LISTING_STATUSES",
+    "MEETING_TYPES",
+    "NURSE_TITLES",
     "PRODUCT_CATEGORIES",
     "RATING_LABELS",
     "REP_ROLES",
@@ -88,6 +91,34 @@ CALL_PURPOSES: dict[str, str] = {
 }
 """Call purposes of seed 000 table H (code → Chinese label)."""
 
+NURSE_TITLES: dict[str, str] = {
+    "head_nurse": "护士长",
+    "charge_nurse": "主管护师",
+    "senior_nurse": "护师",
+    "nurse": "护士",
+    "intern_nurse": "实习护士",
+}
+"""Nursing titles of seed 000 table C (住院部和急诊科护士/主管护师/实习护士)."""
+
+MEETING_TYPES: dict[str, str] = {
+    "department": "科室会",
+    "hospital": "院内会",
+    "academic": "学术会",
+    "city": "城市会",
+    "national": "全国会议",
+}
+"""Meeting types of seeds 000–003 (科室会 in each hospital, academic meetings …)."""
+
+LISTING_STATUSES: dict[str, str] = {
+    "not_listed": "未进院",
+    "applied": "申请中",
+    "committee": "药事会待审",
+    "temporary": "临时采购",
+    "listed": "已进院",
+    "delisted": "已停用",
+}
+"""Admission (进院/准入) steps of a product in a hospital, in order (seeds 000, 002)."""
+
 # Code lists accept the Chinese label as well as the code.
 CODE_ALIASES: dict[str, dict[str, str]] = {
     "level": LEVEL_ALIASES,
@@ -99,6 +130,28 @@ CODE_ALIASES: dict[str, dict[str, str]] = {
     | {"医药代表": "medical_rep", "销售": "sales_staff", "销售员": "sales_staff"},
     "purpose": {v: k for k, v in CALL_PURPOSES.items()}
     | {"其他": "other", "查库存": "check_stock", "院内会议": "hospital_meeting"},
+    "nurse_title": {v: k for k, v in NURSE_TITLES.items()}
+    | {"主管护士": "charge_nurse", "实习": "intern_nurse", "实习生": "intern_nurse"},
+    "meeting_type": {v: k for k, v in MEETING_TYPES.items()}
+    | {
+        "科室会议": "department",
+        "院内会议": "hospital",
+        "学术会议": "academic",
+        "学术推广会": "academic",
+        "城市会议": "city",
+        "全国会": "national",
+    },
+    "listing_status": {v: k for k, v in LISTING_STATUSES.items()}
+    | {
+        "未进": "not_listed",
+        "申请": "applied",
+        "已申请": "applied",
+        "药事会": "committee",
+        "临采": "temporary",
+        "进院": "listed",
+        "已进": "listed",
+        "停用": "delisted",
+    },
 }
 
 CODE_LISTS: dict[str, tuple[str, ...]] = {
@@ -107,6 +160,9 @@ CODE_LISTS: dict[str, tuple[str, ...]] = {
     "title": TITLES,
     "role": REP_ROLES,
     "purpose": tuple(CALL_PURPOSES),
+    "nurse_title": tuple(NURSE_TITLES),
+    "meeting_type": tuple(MEETING_TYPES),
+    "listing_status": tuple(LISTING_STATUSES),
 }
 
 
@@ -253,6 +309,65 @@ TABLES: dict[str, Table] = {
         },
         required=("month", "region", "distributor"),
     ),
+    # Field work of the seeds (issue 17): no spending and no prescriptions per person.
+    "nurses": Table(
+        "nurses",
+        key=("hospital_id", "department", "name"),
+        columns={
+            "hospital_id": "code",
+            "department": "str",
+            "name": "str",
+            "title": "nurse_title",
+            "rep_id": "code",
+            "recorded_on": "date",
+        },
+        required=("hospital_id", "department", "name"),
+    ),
+    "competitors": Table(
+        "competitors",
+        key=("date", "hospital_id", "competitor_product"),
+        columns={
+            "date": "date",
+            "hospital_id": "code",
+            "department": "str",
+            "product": "str",
+            "competitor_product": "str",
+            "activity": "str",
+            "price": "float",
+            "rep_id": "code",
+            "notes": "str",
+        },
+        required=("date", "hospital_id", "competitor_product", "activity"),
+    ),
+    "meetings": Table(
+        "meetings",
+        key=("date", "hospital_id", "department", "type"),
+        columns={
+            "date": "date",
+            "hospital_id": "code",
+            "department": "str",
+            "type": "meeting_type",
+            "product": "str",
+            "rep_id": "code",
+            "invited": "float",
+            "attended": "float",
+        },
+        required=("date", "hospital_id", "type", "product", "invited", "attended"),
+    ),
+    "listings": Table(
+        "listings",
+        key=("hospital_id", "product"),
+        columns={
+            "hospital_id": "code",
+            "product": "str",
+            "status": "listing_status",
+            "applied_on": "date",
+            "listed_on": "date",
+            "benchmark": "bool",
+            "first_prescribers": "float",
+        },
+        required=("hospital_id", "product", "status"),
+    ),
 }
 
 KINDS: tuple[str, ...] = tuple(TABLES)
@@ -266,6 +381,10 @@ SHEET_NAMES: dict[str, str] = {
     "calls": "拜访记录",
     "targets": "指标",
     "collections": "回款库存",
+    "nurses": "护士",
+    "competitors": "竞品动态",
+    "meetings": "科室会议",
+    "listings": "进院状态",
 }
 """Chinese file/sheet name for each table (used by the sample data and entry templates)."""
 
@@ -344,6 +463,44 @@ HEADERS_ZH: dict[str, dict[str, str]] = {
         "shipped": "发货金额",
         "collected": "回款金额",
         "stock": "渠道库存",
+    },
+    "nurses": {
+        "hospital_id": "医院编码",
+        "department": "病区",
+        "name": "护士姓名",
+        "title": "职称",
+        "rep_id": "代表编码",
+        "recorded_on": "收集日期",
+    },
+    "competitors": {
+        "date": "日期",
+        "hospital_id": "医院编码",
+        "department": "科室",
+        "product": "我方品种",
+        "competitor_product": "竞品",
+        "activity": "竞品活动",
+        "price": "竞品价格",
+        "rep_id": "代表编码",
+        "notes": "备注",
+    },
+    "meetings": {
+        "date": "会议日期",
+        "hospital_id": "医院编码",
+        "department": "科室",
+        "type": "会议类型",
+        "product": "品种",
+        "rep_id": "代表编码",
+        "invited": "邀请人数",
+        "attended": "到会人数",
+    },
+    "listings": {
+        "hospital_id": "医院编码",
+        "product": "品种",
+        "status": "进院状态",
+        "applied_on": "申请日期",
+        "listed_on": "进院日期",
+        "benchmark": "样板医院",
+        "first_prescribers": "首批处方医生数",
     },
 }
 
@@ -444,6 +601,38 @@ _TABLE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "shipped": ("发货金额", "发货", "shipped"),
         "collected": ("回款金额", "回款", "collected"),
         "stock": ("渠道库存", "库存", "stock"),
+    },
+    "nurses": {
+        "department": ("病区", "科室", "护理单元", "病房", "ward", "department"),
+        "name": ("护士姓名", "姓名", "护士", "name", "nurse"),
+        "title": ("职称", "护理职称", "title"),
+        "recorded_on": ("收集日期", "录入日期", "日期", "recorded_on"),
+    },
+    "competitors": {
+        "date": ("日期", "调查日期", "发现日期", "date"),
+        "product": ("我方品种", "我司品种", "本品", "our_product"),
+        "competitor_product": ("竞品", "竞品名称", "竞争产品", "对手产品", "competitor"),
+        "activity": ("竞品活动", "活动", "竞品动态", "动态", "activity"),
+        "price": ("竞品价格", "价格", "中标价", "price"),
+        "notes": ("备注", "对策", "说明", "notes"),
+    },
+    "meetings": {
+        "date": ("会议日期", "日期", "开会日期", "date"),
+        "type": ("会议类型", "类型", "会议形式", "type"),
+        "invited": ("邀请人数", "应到人数", "邀请", "invited"),
+        "attended": ("到会人数", "实到人数", "参会人数", "到会", "attended"),
+    },
+    "listings": {
+        "status": ("进院状态", "状态", "准入状态", "status"),
+        "applied_on": ("申请日期", "申请时间", "提交日期", "applied_on"),
+        "listed_on": ("进院日期", "进院时间", "准入日期", "listed_on"),
+        "benchmark": ("样板医院", "样板", "标杆医院", "benchmark"),
+        "first_prescribers": (
+            "首批处方医生数",
+            "首批处方医生",
+            "首批处方人数",
+            "first_prescribers",
+        ),
     },
 }
 

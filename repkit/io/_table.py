@@ -22,6 +22,19 @@ _TOTAL = re.compile(
 )
 _DOCTOR_HEADERS = frozenset(_norm(h) for h in _SHARED_ALIASES["doctor_id"])
 """Headers that name a doctor; in a sales file they mean prescription data (统方)."""
+_SPENDING_WORDS = (
+    "费用",
+    "讲课费",
+    "劳务费",
+    "餐费",
+    "礼品",
+    "赞助",
+    "报销",
+    "cost",
+    "fee",
+    "spend",
+)
+"""Header words of spending; a meetings file with such a column is refused."""
 _YEAR = re.compile(r"^(\d{4})\s*年?(度)?$")
 DROPPED_COLUMNS = ("file", "sheet", "row", "reason")
 WIDE_KINDS = ("sales",)
@@ -381,6 +394,17 @@ def build(grid: Grid, kind: str, *, year: int | None = None) -> Read:
                     column=t,
                     value=t,
                 )
+    if kind == "meetings":
+        for t in texts:
+            if t and any(w in _norm(t) for w in _SPENDING_WORDS):
+                probs.add(
+                    "meeting_spending",
+                    f"the meetings file has a spending column {t!r}: repkit keeps head "
+                    "counts of meetings, never costs or payments per doctor",
+                    row=hrow,
+                    column=t,
+                    value=t,
+                )
     wide = [j for j, m in enumerate(header.months) if m is not None]
     is_wide = bool(wide) and "month" not in by_col and kind in WIDE_KINDS
     if is_wide:
@@ -407,7 +431,8 @@ def build(grid: Grid, kind: str, *, year: int | None = None) -> Read:
     for group in table.any_of:
         if not present & set(group):
             probs.add("missing_column", f"needs a column for {' or '.join(group)}", row=hrow)
-    if any(p["rule"] in ("missing_column", "prescription_by_doctor") for p in probs.rows):
+    refused = ("missing_column", "prescription_by_doctor", "meeting_spending")
+    if any(p["rule"] in refused for p in probs.rows):
         probs.raise_if_any()
     if n == 0:
         probs.add("empty", "the sheet has a header but no data rows", row=hrow)

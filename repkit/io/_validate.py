@@ -25,11 +25,22 @@ UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
     "reps": ("rep_id",),
     "targets": ("period", "region", "product"),
     "collections": ("month", "region", "distributor"),
+    "nurses": ("hospital_id", "department", "name"),
+    "listings": ("hospital_id", "product"),
 }
 """Tables whose key must be unique (sales and calls may repeat a key: several
 distributors or departments per month, two visits a day)."""
 
-NON_NEGATIVE = ("price_supply", "price_retail", "beds", "potential")
+NON_NEGATIVE = (
+    "price_supply",
+    "price_retail",
+    "beds",
+    "potential",
+    "price",
+    "invited",
+    "attended",
+    "first_prescribers",
+)
 
 PLAUSIBLE_RANGES: dict[str, tuple[float, float]] = {
     "units": (-1e7, 1e7),
@@ -41,6 +52,10 @@ PLAUSIBLE_RANGES: dict[str, tuple[float, float]] = {
     "shipped": (-1e10, 1e10),
     "collected": (-1e10, 1e10),
     "stock": (-1e10, 1e10),
+    "price": (-np.inf, 1e6),  # negatives: out_of_range (NON_NEGATIVE)
+    "invited": (-np.inf, 1e4),  # negatives: out_of_range (NON_NEGATIVE)
+    "attended": (-np.inf, 1e4),  # negatives: out_of_range (NON_NEGATIVE)
+    "first_prescribers": (-np.inf, 1e4),  # negatives: out_of_range (NON_NEGATIVE)
 }
 """Plausible range (low, high, both included) of a number in one row, by column.
 
@@ -55,6 +70,10 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("doctors", "hospital_id", "hospitals", "hospital_id"),
     ("calls", "doctor_id", "doctors", "doctor_id"),
     ("calls", "rep_id", "reps", "rep_id"),
+    ("nurses", "hospital_id", "hospitals", "hospital_id"),
+    ("competitors", "hospital_id", "hospitals", "hospital_id"),
+    ("meetings", "hospital_id", "hospitals", "hospital_id"),
+    ("listings", "hospital_id", "hospitals", "hospital_id"),
 )
 """(table, column, referenced table, referenced column) checked by load_dataset."""
 
@@ -120,6 +139,7 @@ def validate(
     checked = frame.set_axis(pd.RangeIndex(len(frame)), axis=0)
     out = _implausible(checked, rows, file=file, sheet=sheet, texts=texts or {})
     out += _unsafe_ids(checked, rows, file=file, sheet=sheet, texts=texts or {})
+    out += _attendance(checked, rows, file=file, sheet=sheet, texts=texts or {})
     try:
         s.validate(checked, lazy=True)
     except pa.errors.SchemaErrors as err:
@@ -190,6 +210,34 @@ def _unsafe_ids(
                 }
             )
     return out
+
+
+def _attendance(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    *,
+    file: str,
+    sheet: str | None,
+    texts: dict[str, str],
+) -> list[dict[str, Any]]:
+    """Meetings with more attendees than invitees: rule attended_above_invited."""
+    if "attended" not in frame or "invited" not in frame:
+        return []
+    attended = pd.to_numeric(frame["attended"], errors="coerce").astype("float64")
+    invited = pd.to_numeric(frame["invited"], errors="coerce").astype("float64")
+    bad = (attended > invited).to_numpy()
+    return [
+        {
+            "file": file,
+            "sheet": sheet,
+            "row": int(rows[pos]),
+            "column": texts.get("attended", "attended"),
+            "value": f"{attended.iloc[pos]:g}",
+            "rule": "attended_above_invited",
+            "message": f"{attended.iloc[pos]:g} attended but only {invited.iloc[pos]:g} invited",
+        }
+        for pos in np.flatnonzero(bad)
+    ]
 
 
 def _problems(

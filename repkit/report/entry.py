@@ -24,6 +24,9 @@ from repkit.schema import (
     CATEGORY_LABELS,
     HEADERS_ZH,
     LEVEL_LABELS,
+    LISTING_STATUSES,
+    MEETING_TYPES,
+    NURSE_TITLES,
     RATING_LABELS,
     ROLE_LABELS,
     SHEET_NAMES,
@@ -113,6 +116,44 @@ ENTRY_NOTES: dict[str, dict[str, str]] = {
         "collected": "回款金额（元）。",
         "stock": "月末渠道库存金额（元）。",
     },
+    "nurses": {
+        "hospital_id": "医院编码，与医院表一致。",
+        "department": "病区：急诊科或住院部的病区，例如 心内科病区。",
+        "name": "护士姓名（报告默认匿名显示）。",
+        "title": "下拉选择：护士长 / 主管护师 / 护师 / 护士 / 实习护士。",
+        "rep_id": "收集信息的代表编码（可选）。",
+        "recorded_on": "收集日期，例如 2026-01-12（表 C 要求 20 天内完成）。",
+    },
+    "competitors": {
+        "date": "调查日期，例如 2026-01-12（每周调查竞品）。",
+        "hospital_id": "医院编码。",
+        "department": "科室。",
+        "product": "受影响的我方品种（可选）。",
+        "competitor_product": "竞品名称。",
+        "activity": "竞品活动：降价投标、科室会推广、新增代表、申请进院 …",
+        "price": "竞品价格（元，可选）。",
+        "rep_id": "代表编码（可选）。",
+        "notes": "备注和我方对策。",
+    },
+    "meetings": {
+        "date": "会议日期，例如 2026-03-05。",
+        "hospital_id": "医院编码。",
+        "department": "科室。",
+        "type": "下拉选择：科室会 / 院内会 / 学术会 / 城市会 / 全国会议。",
+        "product": "推广品种。",
+        "rep_id": "负责代表编码（可选）。",
+        "invited": "邀请人数。",
+        "attended": "到会人数（不超过邀请人数）。只记人数，不记费用。",
+    },
+    "listings": {
+        "hospital_id": "医院编码。",
+        "product": "品种。",
+        "status": "下拉选择：未进院 / 申请中 / 药事会待审 / 临时采购 / 已进院 / 已停用。",
+        "applied_on": "提交进药申请的日期（可选）。",
+        "listed_on": "进院日期（已进院时填写）。",
+        "benchmark": "下拉选择：是 / 否（百日攻坚的样板医院）。",
+        "first_prescribers": "首批处方医生的人数（只填人数，不填姓名和处方量）。",
+    },
 }
 """Per table and column: the comment shown on the header cell."""
 
@@ -124,9 +165,27 @@ _LISTS: dict[str, tuple[str, ...]] = {
     "purpose": tuple(CALL_PURPOSES.values()),
     "is_expert": ("是", "否"),
     "tier": ("A", "B", "C"),
+    "type": tuple(MEETING_TYPES.values()),
+    "status": tuple(LISTING_STATUSES.values()),
+    "benchmark": ("是", "否"),
 }
+_KIND_LISTS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("nurses", "title"): tuple(NURSE_TITLES.values()),
+}
+"""Drop-down lists of a column whose name means another list in other tables."""
 _RATINGS = ("rating", "rating_after")
-_TEXT = ("hospital_id", "doctor_id", "rep_id", "month", "period", "launch", "date")
+_TEXT = (
+    "hospital_id",
+    "doctor_id",
+    "rep_id",
+    "month",
+    "period",
+    "launch",
+    "date",
+    "recorded_on",
+    "applied_on",
+    "listed_on",
+)
 _NUMBERS = {
     "units": None,
     "amount": None,
@@ -137,6 +196,10 @@ _NUMBERS = {
     "shipped": 0,
     "collected": 0,
     "stock": 0,
+    "price": 0,
+    "invited": 0,
+    "attended": 0,
+    "first_prescribers": 0,
 }
 
 _H1, _H2 = "001001", "001002"
@@ -255,6 +318,43 @@ EXAMPLES: dict[str, list[tuple[Any, ...]]] = {
         ("2026-01", "兰州", _DIST, 33117.5, 28000, 30000),
         ("2026-02", "兰州", _DIST, 14437.5, 30500, 26000),
     ],
+    "nurses": [
+        (_H1, "急诊科", "赵敏", "护士长", "R0001", "2026-01-08"),
+        (_H1, "心内科病区", "孙丽", "主管护师", "R0001", "2026-01-12"),
+        (_H1, "心内科病区", "周洁", "实习护士", "R0001", "2026-01-12"),
+    ],
+    "competitors": [
+        (
+            "2026-01-09",
+            _H1,
+            "心内科",
+            "瑞心安片",
+            "心脉宁片",
+            "降价投标",
+            45.0,
+            "R0001",
+            "上报公司",
+        ),
+        (
+            "2026-01-16",
+            _H1,
+            "心内科",
+            "新活宁注射液",
+            "心活素注射液",
+            "科室会推广",
+            None,
+            "R0002",
+            "",
+        ),
+    ],
+    "meetings": [
+        ("2026-01-20", _H1, "心内科", "科室会", "新活宁注射液", "R0002", 20, 18),
+        ("2026-02-26", _H1, "呼吸内科", "科室会", "瑞心安片", "R0001", 12, 11),
+    ],
+    "listings": [
+        (_H1, "新活宁注射液", "已进院", "2025-03-02", "2025-06-18", "是", 3),
+        (_H2, "新活宁注射液", "申请中", "2026-01-15", None, "否", None),
+    ],
 }
 """Example rows per table (in ``HEADERS_ZH`` column order), consistent across tables."""
 
@@ -290,9 +390,10 @@ def _workbook(kind: str) -> Any:
             dim.number_format = "@"
         rng = f"{letter}2:{letter}{_ROWS}"
         dv = None
-        if col in _LISTS:
-            dv = DataValidation(type="list", formula1='"' + ",".join(_LISTS[col]) + '"')
-            dv.error = f"请从下拉列表中选择：{'、'.join(_LISTS[col])}"
+        choices = _KIND_LISTS.get((kind, col), _LISTS.get(col))
+        if choices:
+            dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"')
+            dv.error = f"请从下拉列表中选择：{'、'.join(choices)}"
         elif col in _RATINGS:
             dv = DataValidation(type="whole", operator="between", formula1="1", formula2="7")
             dv.error = f"用药评级只能是 1–7 的整数：{_RATING_NOTE}"
