@@ -30,6 +30,7 @@ from repkit.activity._calls import (
     kpi_table,
     schedule_sheet,
 )
+from repkit.activity._completeness import COMPLETENESS_TARGETS, completeness
 from repkit.activity._kpi import (
     KPI_DISPLAY_COLUMNS,
     KPI_LABELS,
@@ -61,6 +62,7 @@ from repkit.activity._schedule import (
 )
 
 __all__ = [
+    "COMPLETENESS_TARGETS",
     "DEFAULT_NORMS",
     "FOLLOW_UP",
     "KPI_DISPLAY_COLUMNS",
@@ -74,6 +76,7 @@ __all__ = [
     "VisitPlan",
     "activity_outcome",
     "call_plan",
+    "completeness",
     "coverage",
     "default_norms",
     "department_development",

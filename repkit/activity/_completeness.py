@@ -1,0 +1,151 @@
+"""Completeness of the basic field work (seed 000 tables A–C and H, seed 002 CRM data).
+
+Private; reached through :mod:`repkit.activity` (``completeness``, ``COMPLETENESS_TARGETS``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from repkit.calendar import Half
+
+COMPLETENESS_TARGETS: dict[str, tuple[str, float, str]] = {
+    "hospital_files": ("A 医院档案完整率", 0.8, "seed 000 table A: 一个月完成80%"),
+    "doctor_cards": ("B 医生资料卡完整率", 1.0, "seed 000 table B: 医生资料卡"),
+    "ward_nurses": ("C 住院部和急诊科护士信息", 1.0, "seed 000 table C: 20天内完成"),
+    "weekly_schedules": ("H 每周5份日程工作表", 1.0, "seed 000 table H: 每周每个员工5份"),
+    "call_records": ("CRM 拜访记录完整率", 1.0, "seed 002: CRM 数据完整"),
+}
+"""Measure → (Chinese label, target share, the seed sentence it comes from)."""
+
+HOSPITAL_FILE_COLUMNS = ("name", "level", "city", "beds", "departments")
+DOCTOR_CARD_COLUMNS = ("name", "department", "title", "is_expert", "rating")
+CALL_RECORD_COLUMNS = ("purpose", "result", "rating_after", "follow_up")
+INPATIENT_LEVELS = ("3A", "3", "2")
+"""Hospital levels with inpatient wards, whose nurses table C collects."""
+SCHEDULES_PER_WEEK = 5
+
+
+def _filled(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
+    """Rows with every one of ``columns`` present and not blank (lists: not empty)."""
+    ok = pd.Series(True, index=frame.index)
+    for c in columns:
+        if c not in frame.columns:
+            return pd.Series(False, index=frame.index)
+        col = frame[c]
+        blank = col.isna() | col.map(lambda v: (isinstance(v, str) and not v.strip()) or v == [])
+        ok &= ~blank.astype(bool)
+    return ok
+
+
+def _ward_nurses(ds: Any, as_of: pd.Timestamp) -> tuple[int, int]:
+    """Inpatient hospitals with nurses of the emergency and of an inpatient ward."""
+    hosp = ds.hospitals[ds.hospitals["level"].isin(INPATIENT_LEVELS)]
+    nurses = ds.nurses
+    if "recorded_on" in nurses.columns:
+        dates = pd.to_datetime(nurses["recorded_on"])
+        nurses = nurses[dates.isna() | (dates <= as_of)]
+    ward = nurses["department"].astype(str)
+    emergency = set(nurses.loc[ward.str.contains("急诊"), "hospital_id"])
+    inpatient = set(nurses.loc[~ward.str.contains("急诊"), "hospital_id"])
+    ids = set(hosp["hospital_id"])
+    return len(ids & emergency & inpatient), len(ids)
+
+
+def _weekly_schedules(ds: Any, half: Half, as_of: pd.Timestamp) -> tuple[int, int, pd.Timestamp]:
+    """Rep-weeks (Mon–Sun, ended by ``as_of``) with at least five schedule entries."""
+    first = half.start.start_time
+    monday = first - pd.Timedelta(days=first.day_of_week)
+    weeks = pd.date_range(monday, as_of - pd.Timedelta(days=6), freq="W-MON")
+    weeks = weeks[weeks + pd.Timedelta(days=6) >= first]
+    due = as_of.normalize() - pd.Timedelta(days=as_of.day_of_week)
+    reps = ds.reps["rep_id"].astype(str).tolist()
+    if not len(weeks) or not reps:
+        return 0, 0, due
+    calls = ds.calls
+    dates = pd.to_datetime(calls["date"])
+    week = (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.normalize()
+    counts = pd.Series(1, index=[calls["rep_id"].astype(str), week]).groupby(level=[0, 1]).sum()
+    grid = pd.MultiIndex.from_product([reps, weeks])
+    done = int((counts.reindex(grid, fill_value=0) >= SCHEDULES_PER_WEEK).sum())
+    return done, len(grid), due
+
+
+def completeness(ds: Any, *, as_of: Any, half: Any = None) -> pd.DataFrame:
+    """How complete the basic work of the seeds is on a date: tables A, B, C, H and CRM.
+
+    Parameters
+    ----------
+    ds
+        Dataset (usually one region's: ``ds.for_region("兰州")``).
+    as_of
+        The date to measure on (``"2026-01-31"``); nurses recorded later and weeks not
+        yet ended are not counted.
+    half
+        The half-year the deadlines run from (default: the half of ``as_of``).
+
+    Returns
+    -------
+    DataFrame
+        One row per measure of :data:`COMPLETENESS_TARGETS`: measure, label, done,
+        total, value (done ÷ total, 0–1), target, deadline, met (value ≥ target),
+        overdue (not met and the deadline has passed), seed.
+        Deadlines: A the half's first month, C its first 20 days, H every Monday
+        (the latest one before ``as_of``), B and CRM ``as_of``.
+
+    Notes
+    -----
+    In Excel you would count filled rows with COUNTIFS and divide by the rows due.
+    Schedules are counted as logged entries; when each was handed in is not recorded.
+
+    Examples
+    --------
+    >>> ds = rk.sample.generate(seed=0, regions=1)
+    >>> c = rk.activity.completeness(ds, as_of="2026-01-31")
+    >>> c[["measure", "done", "total", "target", "met"]]
+                measure  done  total  target    met
+    0    hospital_files    25     25     0.8   True
+    1      doctor_cards   284    284     1.0   True
+    2       ward_nurses     7     14     1.0  False
+    3  weekly_schedules    16     16     1.0   True
+    4      call_records   697    697     1.0   True
+    """
+    when = pd.Timestamp(as_of).normalize()
+    h = Half.parse(half) if half is not None else Half.of(when.date())
+    start = h.start.start_time
+    files = _filled(ds.hospitals, HOSPITAL_FILE_COLUMNS)
+    cards = _filled(ds.doctors, DOCTOR_CARD_COLUMNS)
+    calls = ds.calls[pd.to_datetime(ds.calls["date"]).between(start, when)]
+    records = _filled(calls, CALL_RECORD_COLUMNS)
+    nurses_done, nurses_total = _ward_nurses(ds, when)
+    weeks_done, weeks_total, monday = _weekly_schedules(ds, h, when)
+    counts = {
+        "hospital_files": (int(files.sum()), len(files), h.start.end_time),
+        "doctor_cards": (int(cards.sum()), len(cards), when),
+        "ward_nurses": (nurses_done, nurses_total, start + pd.Timedelta(days=19)),
+        "weekly_schedules": (weeks_done, weeks_total, monday),
+        "call_records": (int(records.sum()), len(records), when),
+    }
+    rows = []
+    for measure, (label, target, seed) in COMPLETENESS_TARGETS.items():
+        done, total, deadline = counts[measure]
+        value = done / total if total else np.nan
+        met = bool(total) and value >= target - 1e-12
+        rows.append(
+            {
+                "measure": measure,
+                "label": label,
+                "done": done,
+                "total": total,
+                "value": value,
+                "target": target,
+                "deadline": pd.Timestamp(deadline).date(),
+                "met": met,
+                "overdue": not met and when.date() > pd.Timestamp(deadline).date(),
+                "seed": seed,
+            }
+        )
+    return pd.DataFrame(rows)

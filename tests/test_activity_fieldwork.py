@@ -1,0 +1,120 @@
+"""Field work of the seeds: completeness of the basic work, norm presets, summaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+import repkit as rk
+
+
+def tiny():
+    hospitals = pd.DataFrame(
+        {
+            "hospital_id": ["H1", "H2", "H3", "H4", "H5"],
+            "name": ["甲", "乙", "丙", "丁", "戊"],
+            "region": "兰州",
+            "city": ["兰州", "兰州", None, "兰州", "兰州"],
+            "level": ["3A", "3", "2", "community", "1"],
+            "beds": [1500.0, 800.0, 300.0, 40.0, None],
+            "departments": [["心内科"], ["心内科"], ["内一科"], ["内一科"], ["内一科"]],
+        }
+    )
+    doctors = pd.DataFrame(
+        {
+            "doctor_id": ["D1", "D2", "D3", "D4"],
+            "name": ["王明", "李芳", "张静", "赵强"],
+            "hospital_id": "H1",
+            "department": "心内科",
+            "title": ["chief", "attending", None, "resident"],
+            "is_expert": [True, False, False, False],
+            "rating": pd.array([5, 3, 4, None], dtype="Int64"),
+        }
+    )
+    nurses = pd.DataFrame(
+        {
+            "hospital_id": ["H1", "H1", "H2", "H3", "H3"],
+            "department": ["急诊科", "心内科病区", "急诊科", "急诊科", "内一科病区"],
+            "name": ["甲", "乙", "丙", "丁", "戊"],
+            "title": "nurse",
+            "recorded_on": pd.to_datetime(
+                ["2026-07-03", "2026-07-10", "2026-07-05", "2026-07-08", "2026-07-25"]
+            ),
+        }
+    )
+    reps = pd.DataFrame({"rep_id": ["R1", "R2"], "region": "兰州"})
+    # week of Mon 6 July: R1 five entries, R2 four; week of 13 July: R1 five, R2 none
+    days = ["2026-07-06"] * 5 + ["2026-07-07"] * 4 + ["2026-07-14"] * 5
+    calls = pd.DataFrame(
+        {
+            "date": pd.to_datetime(days),
+            "rep_id": ["R1"] * 5 + ["R2"] * 4 + ["R1"] * 5,
+            "doctor_id": "D1",
+            "hospital_id": "H1",
+            "purpose": ["keep_use"] * 13 + [None],
+            "result": "达到目标",
+            "rating_after": 5,
+            "follow_up": ["跟进"] * 12 + ["", "跟进"],
+        }
+    )
+    return rk.Dataset.from_tables(
+        hospitals=hospitals, doctors=doctors, nurses=nurses, reps=reps, calls=calls
+    )
+
+
+def test_completeness_arithmetic_on_a_tiny_region():
+    c = rk.activity.completeness(tiny(), as_of="2026-07-20").set_index("measure")
+    assert list(c.index) == [
+        "hospital_files",
+        "doctor_cards",
+        "ward_nurses",
+        "weekly_schedules",
+        "call_records",
+    ]
+    # A: H3 has no city, H5 no beds → 3 of 5 complete, target 80 %, due 31 July
+    assert (c.at["hospital_files", "done"], c.at["hospital_files", "total"]) == (3, 5)
+    assert c.at["hospital_files", "value"] == pytest.approx(0.6)
+    assert c.at["hospital_files", "deadline"] == dt.date(2026, 7, 31)
+    assert not c.at["hospital_files", "met"]
+    assert not c.at["hospital_files", "overdue"]
+    # B: D3 lacks a title, D4 a rating
+    assert (c.at["doctor_cards", "done"], c.at["doctor_cards", "total"]) == (2, 4)
+    # C: inpatient hospitals H1, H2, H3; H1 has both wards, H2 only the emergency,
+    # H3's inpatient ward was recorded on 25 July (after as_of)
+    assert (c.at["ward_nurses", "done"], c.at["ward_nurses", "total"]) == (1, 3)
+    assert c.at["ward_nurses", "deadline"] == dt.date(2026, 7, 20)
+    # H: weeks ended by 20 July: 29 Jun–5 Jul, 6–12 Jul, 13–19 Jul, for R1 and R2;
+    # only R1 in the weeks of 6 and 13 July logged five
+    assert (c.at["weekly_schedules", "done"], c.at["weekly_schedules", "total"]) == (2, 6)
+    assert c.at["weekly_schedules", "deadline"] == dt.date(2026, 7, 20)
+    # CRM: one call without purpose, one without follow-up
+    assert (c.at["call_records", "done"], c.at["call_records", "total"]) == (12, 14)
+    assert c.at["call_records", "value"] == pytest.approx(12 / 14)
+
+
+def test_completeness_counts_later_records_and_flags_overdue_work():
+    c = rk.activity.completeness(tiny(), as_of="2026-08-03").set_index("measure")
+    assert c.at["ward_nurses", "done"] == 2  # H3's ward now counted
+    assert bool(c.at["ward_nurses", "overdue"])  # 2 of 3 after the 20 days
+    assert bool(c.at["hospital_files", "overdue"])  # 60 % after July
+    assert c.at["weekly_schedules", "total"] == 10  # five weeks ended, two reps
+
+
+def test_completeness_met_when_the_target_is_reached():
+    ds = tiny()
+    hospitals = ds.hospitals.assign(city="兰州", beds=100.0)
+    from dataclasses import replace
+
+    c = rk.activity.completeness(replace(ds, hospitals=hospitals), as_of="2026-07-20")
+    row = c.set_index("measure").loc["hospital_files"]
+    assert (row["done"], row["value"], bool(row["met"])) == (5, 1.0, True)
+
+
+def test_completeness_of_the_sample_shows_lanzhou_behind_on_table_c():
+    ds = rk.sample.generate(seed=0, regions=1).for_region("兰州")
+    c = rk.activity.completeness(ds, as_of="2026-01-31").set_index("measure")
+    assert c.at["ward_nurses", "value"] < 1
+    assert bool(c.at["ward_nurses", "overdue"])
+    assert c.at["hospital_files", "target"] == 0.8
