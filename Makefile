@@ -8,6 +8,8 @@ WORKERS ?= 2
 DATA ?= sample_data
 OUT ?= reports
 WHEEL_VENV ?= /tmp/repkit-wheel-check
+OLDEST_VENV ?= /tmp/repkit-oldest
+OLDEST ?= pandas==2.2.2 numpy==1.26.4 pyarrow==17.0.0
 
 .DEFAULT_GOAL := help
 
@@ -80,6 +82,16 @@ wheel-check: $(STAMP)
 		p = str(t()); assert '/site-packages/repkit/_data/' in p, p"
 	@echo "wheel-check: $$(ls dist/*.whl) installs and plans from a fresh venv"
 
+## test-oldest: io and plan tests on the oldest pandas and NumPy that pyproject.toml allows
+test-oldest:
+	rm -rf $(OLDEST_VENV)
+	$(PYTHON) -m venv $(OLDEST_VENV)
+	$(OLDEST_VENV)/bin/python -m pip install -q $(OLDEST) -e . pytest hypothesis sqlalchemy xlwt
+	$(OLDEST_VENV)/bin/python -c "import pandas, numpy; \
+		print('test-oldest: pandas', pandas.__version__, 'numpy', numpy.__version__)"
+	$(OLDEST_VENV)/bin/python -m pytest -p no:cacheprovider -q tests/test_io.py tests/test_plan.py \
+		-m "not slow and not notebook"
+
 ## lint: ruff check and format check
 lint: $(STAMP)
 	$(BIN)/ruff check repkit tests benchmarks
@@ -107,4 +119,4 @@ bench: $(STAMP)
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache .hypothesis .bench build dist
 
-.PHONY: help install fonts chromium sample demo test test-fast wheel-check lint format strip typecheck bench clean
+.PHONY: help install fonts chromium sample demo test test-fast wheel-check test-oldest lint format strip typecheck bench clean

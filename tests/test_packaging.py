@@ -237,3 +237,18 @@ def test_reading_parquet_without_pyarrow_names_the_extra(monkeypatch, tmp_path):
     _hide(monkeypatch, "pyarrow", "pyarrow.parquet")
     with pytest.raises(ImportError, match=r"repkit\[parquet\]"):
         rk.read_table(path, "sales")
+
+
+def test_ci_tests_the_lower_bounds_pyproject_claims():
+    import re
+    import tomllib
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "dependencies"
+    ]
+    floors = dict(re.match(r"([\w-]+)>=([\d.]+)", d).groups() for d in deps if ">=" in d)
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    pins = dict(re.findall(r"(\w+)==([\d.]+)", re.search(r"^OLDEST \?=(.*)$", makefile, re.M)[1]))
+    assert pins["pandas"] == floors["pandas"]
+    assert pins["numpy"] == floors["numpy"]
+    assert "make test-oldest" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
