@@ -23,6 +23,14 @@ RULES: dict[str, str] = {
     "missing_value": "Fill in the cell; key columns cannot be blank.",
     "out_of_range": "Use a value inside the allowed range.",
     "not_a_spreadsheet": "Export the data as .xlsx or .csv.",
+    "unsupported_format": (
+        "Open the file in WPS, Excel or LibreOffice and save it as Excel Workbook (.xlsx); "
+        "repkit reads .xlsx, .xlsm, .xlsb, .xls, .ods, .csv and text tables."
+    ),
+    "no_data_files": (
+        "Put the exported data files (销售明细.xlsx, 医院.xlsx …) into the folder, or give "
+        "the folder that holds them."
+    ),
     "empty": "The file has no data rows; export it again with the data.",
     "mojibake": "Save the file again as UTF-8 (or GB18030) text; the characters are garbled.",
     "too_large": "The file declares a size that would exhaust memory; export it again.",

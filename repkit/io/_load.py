@@ -19,7 +19,9 @@ Source: TypeAlias = "str | os.PathLike[str] | pd.DataFrame"
 _EXTENSIONS = (
     ".xlsx",
     ".xlsm",
+    ".xlsb",
     ".xls",
+    ".ods",
     ".csv",
     ".txt",
     ".tsv",
@@ -28,6 +30,47 @@ _EXTENSIONS = (
     ".html",
     ".xml",
 )
+
+REFUSED_EXTENSIONS = (
+    ".et",
+    ".ett",
+    ".numbers",
+    ".xlt",
+    ".xltx",
+    ".xltm",
+    ".xlam",
+    ".xlr",
+    ".fods",
+    ".ots",
+    ".sxc",
+    ".gnumeric",
+    ".wks",
+    ".wk1",
+    ".wk3",
+    ".wk4",
+    ".123",
+    ".qpw",
+    ".dif",
+    ".slk",
+    ".dbf",
+)
+"""Spreadsheet formats repkit does not read (WPS .et, Numbers, templates, old Lotus/Quattro
+…): a file with one of these extensions is refused by name (rule ``unsupported_format``)
+instead of being skipped, so ``check`` never says "no problems" about data it did not read."""
+
+
+def _unsupported(path: Path) -> DataError:
+    return DataError(
+        [
+            {
+                "file": path.name,
+                "value": path.suffix,
+                "rule": "unsupported_format",
+                "message": f"{path.suffix} files are not read; save it as an Excel workbook "
+                "(.xlsx)",
+            }
+        ]
+    )
 
 
 def _check_kind(kind: str) -> None:
@@ -63,6 +106,8 @@ def _open(
         raise FileNotFoundError(f"no such file: {path}")
     if path.is_dir():
         raise ValueError(f"{path} is a folder; use load_dataset() or check() for folders")
+    if path.suffix.lower() in REFUSED_EXTENSIONS:
+        raise _unsupported(path)
     with open(path, "rb") as fh:
         head = fh.read(8192)
     fmt = _sources.sniff(head)
@@ -282,7 +327,13 @@ def _read_folder(
     folder: Path, cache: Any
 ) -> tuple[dict[str, list[_table.Read]], list[dict[str, Any]]]:
     reads: dict[str, list[_table.Read]] = {}
-    problems: list[dict[str, Any]] = []
+    problems: list[dict[str, Any]] = [
+        _unsupported(p).problems.iloc[0].to_dict()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+        and p.suffix.lower() in REFUSED_EXTENSIONS
+        and not p.name.startswith(("~$", "."))
+    ]
     for path in _data_files(folder):
         try:
             kind = _identify(path)
@@ -367,6 +418,19 @@ def load_dataset(folder: str | os.PathLike, *, cache: bool | str | os.PathLike |
     if not folder.is_dir():
         raise ValueError(f"{folder} is not a folder")
     reads, problems = _read_folder(folder, cache)
+    if not reads and not problems:
+        raise DataError(
+            [
+                {
+                    "file": str(folder),
+                    "rule": "no_data_files",
+                    "message": "the folder holds no data file repkit reads ("
+                    + ", ".join(_EXTENSIONS)
+                    + ") whose name or headers match a table",
+                }
+            ],
+            f"no data files in {folder}",
+        )
     holidays_file, holidays = _holiday_file(folder), None
     if holidays_file is not None:
         from repkit.calendar import use_holidays

@@ -262,7 +262,7 @@ class _XlsCells:
 def read_excel(
     path: Path, *, name: str, sheet: str | int | None, score: Score, preferred: str | None
 ) -> Grid:
-    """The chosen worksheet of an xlsx/xlsm/xls workbook, read with python-calamine."""
+    """The chosen worksheet of an xlsx/xlsm/xlsb/xls/ods workbook, read with python-calamine."""
     import python_calamine as pc
 
     is_zip = zipfile.is_zipfile(path)
@@ -270,7 +270,7 @@ def read_excel(
         _safety.check_archive(path, name=name)
         with zipfile.ZipFile(path) as zf:
             members = set(zf.namelist())
-        if "xl/workbook.xml" not in members and "content.xml" not in members:
+        if not members & {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}:
             raise _refuse(
                 name, "not_a_spreadsheet", "the file is a zip archive but not an Excel workbook"
             )

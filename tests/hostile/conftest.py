@@ -97,3 +97,44 @@ def small_ds():
     import repkit as rk
 
     return rk.sample.generate(seed=0, regions=1)
+
+
+def write_ods(frame, path, sheet: str) -> None:
+    """A minimal OpenDocument spreadsheet (what LibreOffice/WPS save), without odfpy."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cell(v):
+        if isinstance(v, bool) or v is None or v != v:
+            return "<table:table-cell/>"
+        if isinstance(v, (int, float)):
+            return f'<table:table-cell office:value-type="float" office:value="{v}"/>'
+        text = f"<text:p>{escape(str(v))}</text:p>"
+        return f'<table:table-cell office:value-type="string">{text}</table:table-cell>'
+
+    rows = [list(frame.columns), *frame.itertuples(index=False)]
+    body = "".join(
+        "<table:table-row>" + "".join(cell(v) for v in r) + "</table:table-row>" for r in rows
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="{escape(sheet)}">{body}'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+        ' manifest:version="1.2"><manifest:file-entry manifest:full-path="/"'
+        ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(
+            "mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
+        )
+        zf.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        zf.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
