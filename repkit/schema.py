@@ -8,6 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from repkit.labels import (  # labels live in the registry; these names are aliases
+    CALL_PURPOSES,
+    CATEGORY_LABELS,
+    LEVEL_LABELS,
+    RATING_LABELS,
+    ROLE_LABELS,
+    TITLE_LABELS,
+)
+
 __all__ = [
     "ALIASES",
     "CALL_PURPOSES",
@@ -29,14 +38,6 @@ __all__ = [
 HOSPITAL_LEVELS: tuple[str, ...] = ("3A", "3", "2", "1", "community")
 """Hospital levels, highest first (三甲, 三级, 二级, 一级, 社区)."""
 
-LEVEL_LABELS: dict[str, str] = {
-    "3A": "三甲",
-    "3": "三级",
-    "2": "二级",
-    "1": "一级",
-    "community": "社区",
-}
-
 LEVEL_ALIASES: dict[str, str] = {
     **{v: k for k, v in LEVEL_LABELS.items()},
     "三级甲等": "3A",
@@ -55,41 +56,10 @@ LEVEL_ALIASES: dict[str, str] = {
 }
 
 PRODUCT_CATEGORIES: tuple[str, ...] = ("mature", "new", "support")
-CATEGORY_LABELS: dict[str, str] = {"mature": "成熟品种", "new": "新品", "support": "辅助品种"}
 
 TITLES: tuple[str, ...] = ("chief", "deputy_chief", "attending", "resident")
-TITLE_LABELS: dict[str, str] = {
-    "chief": "主任医师",
-    "deputy_chief": "副主任医师",
-    "attending": "主治医师",
-    "resident": "住院医师",
-}
 
 REP_ROLES: tuple[str, ...] = ("sales_staff", "medical_rep")
-ROLE_LABELS: dict[str, str] = {"sales_staff": "销售人员", "medical_rep": "备案医药代表"}
-
-RATING_LABELS: dict[int, str] = {
-    7: "全面使用",
-    6: "优先使用",
-    5: "常用",
-    4: "少用、接受",
-    3: "试用",
-    2: "不用、不支持",
-    1: "不用、反对",
-}
-"""The seeds' adoption ladder: 7 uses fully … 1 opposes."""
-
-CALL_PURPOSES: dict[str, str] = {
-    "support_listing": "支持进药",
-    "increase_use": "增加用量",
-    "keep_use": "保持用量",
-    "introduce_product": "介绍新药",
-    "hospital_meeting": "开院内会议",
-    "check_stock": "查库存/用量/取定单",
-    "solve_problem": "解决问题",
-    "other": "其它",
-}
-"""Call purposes of seed 000 table H (code → Chinese label)."""
 
 NURSE_TITLES: dict[str, str] = {
     "head_nurse": "护士长",

@@ -1,5 +1,7 @@
 import datetime as dt
+import os
 import shutil
+import stat
 import subprocess
 
 import numpy as np
@@ -35,7 +37,7 @@ def test_round_trip_values_and_formats(tmp_path):
     ws = load_workbook(path)["表"]
     assert ws.freeze_panes == "A2"
     assert ws["B2"].number_format == "#,##0"
-    assert ws["C2"].number_format == "#,##0.00"
+    assert ws["C2"].number_format == "#,##0"  # money in yuan without cents (issue 15)
     assert ws["D2"].number_format == "0.0%"
     assert ws["F2"].number_format == "yyyy-mm-dd"
     assert ws["A1"].font.bold
@@ -46,9 +48,10 @@ def test_round_trip_values_and_formats(tmp_path):
 def test_column_widths_fit_chinese_and_numbers(tmp_path):
     frame = pd.DataFrame({"品种": ["安泽曲南注射液"], "金额": [12345678.25], "x": [1]})
     ws = load_workbook(write_excel({"s": frame}, tmp_path / "w.xlsx"))["s"]
-    # 7 CJK characters need about 14 character widths; '12,345,678.25' needs 13
+    # 7 CJK characters need about 14 character widths; '12,345,678' (money, no cents) 10
     assert ws.column_dimensions["A"].width >= 16
-    assert ws.column_dimensions["B"].width >= 15
+    assert ws.column_dimensions["B"].width >= 12
+    assert ws["B2"].number_format == "#,##0"
     assert ws.column_dimensions["C"].width >= 6
 
 
@@ -221,3 +224,60 @@ def test_libreoffice_opens_plan_workbook(tmp_path):
         assert "###" not in text
         assert "季度完成率" in text
         assert "兰州空军医院" in text
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_file_mode_follows_umask(tmp_path, mask, mode):
+    old = os.umask(mask)
+    try:
+        path = write_excel({"s": pd.DataFrame({"x": [1]})}, tmp_path / "m.xlsx")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_canonical_headers_and_codes_are_labelled(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "level": ["3A", "community"],
+            "level_label": ["三甲", "社区"],
+            "status": ["star", "dormant"],
+            "target_amount": [1234567.0, 2.5],
+            "completion_rate": [0.5, 1.2],
+        }
+    )
+    frame.attrs["excel_formats"] = {"target_amount": "#,##0.0"}
+    ws = load_workbook(write_excel({"s": frame}, tmp_path / "c.xlsx"))["s"]
+    header = [c.value for c in ws[1]]
+    assert header == ["等级", "状态", "指标金额(元)", "完成率"]
+    assert [ws["A2"].value, ws["A3"].value] == ["三甲", "社区"]
+    assert ws["B3"].value == rk.labels.STATUS_LABELS["dormant"]
+    assert ws["C2"].value == 1234567.0  # a number, formatted by Excel
+    assert ws["C2"].number_format == "#,##0.0"
+
+
+def test_completion_colours_use_the_shared_thresholds(tmp_path, monkeypatch):
+    monkeypatch.setattr(excel_mod, "COMPLETION_MID_FROM", 0.9)
+    frame = pd.DataFrame({"完成率": [0.85, 1.0]})
+    ws = load_workbook(write_excel({"s": frame}, tmp_path / "t.xlsx"))["s"]
+    formulas = [r.formula[0] for cf in ws.conditional_formatting for r in cf.rules]
+    assert formulas[0] == "AND(ISNUMBER(A2),A2<0.9)"
+    assert rk.report.style.COMPLETION_MID_FROM == 0.8  # one definition, used by both
+
+
+def test_print_setup_on_every_sheet(tmp_path):
+    narrow = pd.DataFrame({"品种": ["甲"], "数量": [1]})
+    wide = pd.DataFrame({f"列{i}": [i] for i in range(9)})
+    path = write_excel({"窄": narrow, "宽": wide}, tmp_path / "p.xlsx", header="兰州 · 2026H2")
+    wb = load_workbook(path)
+    for ws in wb.worksheets:
+        assert ws.print_title_rows == "$1:$1"
+        assert ws.page_setup.fitToWidth == 1
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.oddHeader.center.text == "&A"
+        assert ws.oddHeader.left.text == "兰州 · 2026H2"
+        assert "&P" in ws.oddFooter.center.text
+        assert "&N" in ws.oddFooter.center.text
+    assert wb["窄"].page_setup.orientation == "portrait"
+    assert wb["宽"].page_setup.orientation == "landscape"

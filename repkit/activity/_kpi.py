@@ -14,6 +14,7 @@ import pandas as pd
 
 from repkit.activity._norms import _levels, _norm_lookup, norms_table
 from repkit.calendar import working_days
+from repkit.labels import KPI_LABELS as KPI_LABELS  # the registry's; re-exported here
 from repkit.schema import CALL_PURPOSES
 from repkit.tiering import TIERS, period_bounds
 
@@ -34,21 +35,6 @@ KPI_NORMS: dict[str, float] = {
 every tiered doctor visited (seed 000: 一般医生的开发百分之百), 90 % of doctor-months at
 their visit norm (repkit default), every target department developed (seed 000: 70 % →
 100 %), 60 % of key doctors at rating ≥ 5 (seed 000: 60–80 %), 90 % meeting attendance."""
-
-KPI_LABELS: dict[str, str] = {
-    "visits_per_day": "人均每工作日有效拜访",
-    "coverage_A": "A类医生覆盖率",
-    "coverage_B": "B类医生覆盖率",
-    "coverage_C": "C类医生覆盖率",
-    "frequency_A": "A类拜访频率达标率",
-    "frequency_B": "B类拜访频率达标率",
-    "frequency_C": "C类拜访频率达标率",
-    "development_rate": "科室开发率",
-    "key_doctors_developed": "重点医生开发率（评级≥5）",
-    "meetings_held": "院内会议场次",
-    "meeting_attendance": "会议出席率",
-    "days_to_listing": "首次拜访到进药天数（中位数）",
-}
 
 
 KPI_DISPLAY_COLUMNS: dict[str, str] = {

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from repkit.calendar import week_label, weeks_of_half
+from repkit.labels import SCENARIO_LABELS
 from repkit.plan._decompose import UNASSIGNED
 from repkit.plan._review import prices, review_targets
 from repkit.schema import (
@@ -36,14 +37,7 @@ COMPLIANCE_NOTE = (
     "销售指标只分解到医院、科室和销售人员；备案医药代表不承担销售指标，"
     "医生只设拜访与用药评级目标，不设处方数量（统方）。"
 )
-_SCENARIO_ZH = {
-    "last": "上半年实际",
-    "base": "基准预测",
-    "target": "目标情景",
-    "stretch": "冲刺情景",
-    "company": "公司指标",
-    "procurement": "带量采购后",
-}
+_SCENARIO_ZH = SCENARIO_LABELS
 _MAX_WEEKS = 6
 
 
@@ -58,8 +52,8 @@ def _overview(plan: Any) -> list[pd.DataFrame]:
     growth_text = _pct(growth) if isinstance(growth, int | float) else "按品种设定"
     scen_text = {
         "base": "基准预测（按历史与季节性预测）",
-        "target": f"目标情景：较{p.label}实际增长 {growth_text}",
-        "stretch": f"冲刺情景：目标情景再增长 {_pct(plan.params['stretch'])}",
+        "target": f"目标：较{p.label}实际增长 {growth_text}",
+        "stretch": f"冲刺：目标再增长 {_pct(plan.params['stretch'])}",
         "company": "公司指标（自上而下分解）",
     }[plan.scenario]
     if plan.params.get("procurement"):

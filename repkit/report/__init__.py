@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["charts", "display_table", "document", "tables", "write_excel"]
+__all__ = ["charts", "display_table", "document", "style", "tables", "write_excel"]
 
 _ATTRS = {
     "write_excel": ("repkit.report.excel", "write_excel"),

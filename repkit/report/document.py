@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from repkit._escape import markdown_text
+from repkit.labels import SCENARIO_LABELS
 from repkit.report.charts import COLORS, use_cjk_fonts
 from repkit.report.tables import display_table, key_figures
 
@@ -34,15 +35,6 @@ __all__ = [
     "scenario_table",
     "write_summary",
 ]
-
-SCENARIO_LABELS = {
-    "last": "上半年实际",
-    "base": "基准（预测）",
-    "target": "目标（增长）",
-    "stretch": "挑战",
-    "company": "公司下达",
-    "procurement": "带量采购后",
-}
 
 
 def _wan(value: float) -> str:
@@ -75,7 +67,7 @@ def headline(plan: Plan) -> str:
     }
     if s.get("scenario_company_units"):
         figures["公司下达"] = _scenario_figure(s, "company")
-    figures["挑战目标"] = _scenario_figure(s, "stretch")
+    figures[f"{SCENARIO_LABELS['stretch']}目标"] = _scenario_figure(s, "stretch")
     over = s.get("reps_over_capacity", 0)
     figures["拜访能力"] = (
         f"{over} / {s.get('reps_with_targets', 0)} 名销售人员所需拜访超出能力，见第4节"

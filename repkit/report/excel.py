@@ -51,6 +51,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from repkit.labels import COLUMN_CODES, COLUMNS, label, label_values
+from repkit.report.style import (
+    COMPLETION_COLORS,
+    COMPLETION_FILLS,
+    COMPLETION_GOOD_FROM,
+    COMPLETION_MID_FROM,
+    EXCEL_MONEY,
+    EXCEL_PERCENT,
+    EXCEL_PRICE,
+    EXCEL_UNITS,
+)
+
 __all__ = ["write_excel"]
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -64,10 +76,10 @@ _COMPLETION_WORDS = ("完成率", "completion")
 _GAP_ROWS = 2
 _WRAP_FACTOR = 0.85  # widths assume 2.1 units per CJK character; text renders narrower
 _CHART_W, _CHART_H = 16.0, 7.5  # cm
+_PORTRAIT_COLUMNS = 6  # wider sheets print landscape
 
-_FILL_BAD = "FFC7CE"
-_FILL_MID = "FFEB9C"
-_FILL_GOOD = "C6EFCE"
+_WHOLE_WORDS = ("金额", "(元)", "销售额", "数量", "指标", "实际", "差距", "预测", "amount", "units")
+_PRICE_WORDS = ("单价", "每次", "price", "per_")
 _HEADER_FILL = "1F4E79"
 
 
@@ -183,10 +195,13 @@ def _guess_format(name: str, values: list[Any]) -> str | None:
         return None
     if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
         if _is_rate(name):
-            return "0.0%"
+            return EXCEL_PERCENT
         if all(float(v).is_integer() for v in present):
-            return "#,##0"
-        return "#,##0.00"
+            return EXCEL_UNITS
+        low = name.lower()
+        if any(w in low for w in _WHOLE_WORDS) and not any(w in low for w in _PRICE_WORDS):
+            return EXCEL_MONEY if ("元" in name or "amount" in low) else EXCEL_UNITS
+        return EXCEL_PRICE
     if all(isinstance(v, dt.datetime) for v in present):
         has_time = any(v.time() != dt.time(0) for v in present)
         return "yyyy-mm-dd hh:mm" if has_time else "yyyy-mm-dd"
@@ -268,12 +283,41 @@ def _column_values(series: pd.Series, sheet: str, column: str) -> list[Any]:
     return [_scalar(v, sheet, i + 2, column) for i, v in enumerate(series.tolist())]
 
 
+def _localise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Canonical headings and codes → the registry's labels (Chinese tables unchanged).
+
+    ``excel_formats`` and ``excel_charts`` in ``attrs`` may name canonical columns;
+    they follow the rename.
+    """
+    names = [c for c in frame.columns if isinstance(c, str)]
+    if not any(c in COLUMNS or c in COLUMN_CODES for c in names):
+        return frame
+    out = label_values(frame)
+    rename = {c: label(c) for c in out.columns if isinstance(c, str)}
+    out = out.rename(columns=rename)
+    out.attrs = dict(frame.attrs)
+    if "excel_formats" in frame.attrs:
+        formats = frame.attrs["excel_formats"]
+        out.attrs["excel_formats"] = {rename.get(k, k): v for k, v in formats.items()}
+    if "excel_charts" in frame.attrs:
+        out.attrs["excel_charts"] = [
+            {
+                **spec,
+                "x": rename.get(spec.get("x"), spec.get("x")),
+                "y": [rename.get(y, y) for y in spec.get("y", [])],
+            }
+            for spec in frame.attrs["excel_charts"]
+        ]
+    return out
+
+
 def _block(frame: Any, sheet: str) -> _Block:
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(
             f"sheet {sheet!r}: expected a DataFrame (or a list of DataFrames), "
             f"got {type(frame).__name__}"
         )
+    frame = _localise(frame)
     if frame.columns.empty:
         raise ValueError(f"sheet {sheet!r}: the table has no columns")
     header = _header_names(frame, sheet)
@@ -428,12 +472,15 @@ def _place(ws: Any, block: _Block, top: int, left: int, table_no: int) -> int:
             letter = get_column_letter(j)
             rng = f"{letter}{top + 1}:{letter}{last}"
             c = f"{letter}{top + 1}"  # relative reference to the first cell of the range
-            rules = [
-                (f"AND(ISNUMBER({c}),{c}<0.8)", _FILL_BAD, "9C0006"),
-                (f"AND(ISNUMBER({c}),{c}>=0.8,{c}<1)", _FILL_MID, "9C5700"),
-                (f"AND(ISNUMBER({c}),{c}>=1)", _FILL_GOOD, "006100"),
-            ]
-            for formula, fill, color in rules:
+            mid, good = f"{COMPLETION_MID_FROM:g}", f"{COMPLETION_GOOD_FROM:g}"
+            bands = {
+                "bad": f"AND(ISNUMBER({c}),{c}<{mid})",
+                "mid": f"AND(ISNUMBER({c}),{c}>={mid},{c}<{good})",
+                "good": f"AND(ISNUMBER({c}),{c}>={good})",
+            }
+            for band, formula in bands.items():
+                fill = COMPLETION_FILLS[band].lstrip("#").upper()
+                color = COMPLETION_COLORS[band].lstrip("#").upper()
                 ws.conditional_formatting.add(
                     rng,
                     FormulaRule(
@@ -483,7 +530,24 @@ def _chart(
     ws.add_chart(chart, anchor)
 
 
-def _build(tables: Mapping[str, Any]) -> Any:
+def _print_setup(ws: Any, wide: bool, header: str | None) -> None:
+    """Printing / PDF: A4, one page wide, header row on every page, header and footer."""
+    ws.page_setup.orientation = "landscape" if wide else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.oddHeader.center.text = "&A"  # the sheet name as the page title
+    ws.oddHeader.center.size = 12
+    ws.oddHeader.center.font = "-,Bold"
+    if header:
+        ws.oddHeader.left.text = header.replace("&", "&&")
+    ws.oddFooter.center.text = "第 &P 页 / 共 &N 页"
+    ws.oddFooter.right.text = "&D"
+
+
+def _build(tables: Mapping[str, Any], header: str | None = None) -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -510,13 +574,6 @@ def _build(tables: Mapping[str, Any]) -> Any:
     for sheet, blocks in sheets:
         ws = wb.create_sheet(sheet)
         ws.freeze_panes = "A2"
-        # printing / PDF: landscape, one page wide, header row repeated on every page
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_title_rows = "1:1"
         top, left, bottom, right = 1, 1, 1, 1
         placed = []
         for k, block in enumerate(blocks):
@@ -534,6 +591,8 @@ def _build(tables: Mapping[str, Any]) -> Any:
             placed.append((block, top, left))
             bottom = max(bottom, last) if block.beside else last
             right = max(right, left + len(block.header)) if k else left + len(block.header)
+        wide = right - 1 > _PORTRAIT_COLUMNS or any(b.charts for b in blocks)
+        _print_setup(ws, wide, header)
         anchor_col = get_column_letter(right + 1)
         row = 2
         for block, block_top, block_left in placed:
@@ -544,17 +603,33 @@ def _build(tables: Mapping[str, Any]) -> Any:
     return wb
 
 
+def _umask() -> int:
+    """The process umask (set and restored at once: the only portable way to read it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_excel(
-    tables: Mapping[str, pd.DataFrame | Sequence[pd.DataFrame]], path: str | Path
+    tables: Mapping[str, pd.DataFrame | Sequence[pd.DataFrame]],
+    path: str | Path,
+    *,
+    header: str | None = None,
 ) -> Path:
     """Write DataFrames as formatted Excel Tables, one sheet each, atomically.
 
+    Canonical headings and codes go through the label registry (:mod:`repkit.labels`):
+    a frame with ``completion_rate`` or ``level`` = ``3A`` shows 完成率 and 三甲.
     Every sheet gets its header in row 1 (bold, frozen), an Excel Table (filterable,
-    striped), column widths that fit Chinese text, number formats guessed from the data
-    (``#,##0`` for whole numbers, ``#,##0.00`` for money, ``0.0%`` for columns named
-    like a rate: ``…率``, ``占比``, ``…_rate``, ``…_share``) and red/yellow/green
-    colours on completion-rate columns (< 80 %, 80–100 %, ≥ 100 %). A sheet may hold a
-    list of frames, stacked with two blank rows between them (each its own Table).
+    striped), column widths that fit Chinese text, number formats (values stay numbers;
+    :mod:`repkit.report.style`): ``#,##0`` for units and money in yuan, ``#,##0.00``
+    for prices, ``0.0%`` for columns named like a rate (``…率``, ``占比``,
+    ``…_rate``, ``…_share``), and the completion colours (red below 80 %, amber below
+    100 %, green from 100 %). Each sheet prints on A4 one page wide (landscape when
+    wide) with the header row repeated, the sheet name as title, ``header`` top left
+    and "第 x 页 / 共 y 页" at the bottom. The file's mode follows the umask. A sheet
+    may hold a list of frames, stacked with two blank rows between them (each its own
+    Table).
     Native Excel charts are drawn from ``frame.attrs["excel_charts"]`` (see the module
     docstring).
 
@@ -567,6 +642,9 @@ def write_excel(
     path
         Target ``.xlsx`` file. Its folder is created if missing. An existing file is
         replaced only once the new one is completely written.
+    header
+        Text printed at the top left of every page, e.g. ``"兰州 · 2026H2"``
+        (default: none).
 
     Returns
     -------
@@ -600,7 +678,7 @@ def write_excel(
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise ValueError(f"write_excel writes .xlsx files; got {target.name!r}")
-    wb = _build(tables)
+    wb = _build(tables, header)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     tmp = Path(tmp_name)
@@ -609,6 +687,7 @@ def write_excel(
             wb.save(fh)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp made it 0600; colleagues must read it
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)

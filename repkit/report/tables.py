@@ -1,4 +1,4 @@
-"""Tables for plan documents: Chinese column labels, percentages, thousands separators."""
+"""Tables for plan documents: registry labels, 万元, percentages, thousands separators."""
 
 from __future__ import annotations
 
@@ -7,132 +7,76 @@ from collections.abc import Mapping
 import pandas as pd
 
 from repkit._escape import html_text, markdown_text
+from repkit.labels import COLUMNS, label, label_frame, label_values
+from repkit.report.style import completion_css, percent, units, wan
 
 __all__ = ["COLUMN_LABELS", "display_table", "key_figures", "label_columns"]
 
-COLUMN_LABELS: dict[str, str] = {
-    "region": "区域",
-    "hospital_id": "医院编码",
-    "hospital": "医院",
-    "name": "名称",
-    "level": "等级",
-    "department": "科室",
-    "product": "品种",
-    "category": "类别",
-    "rep_id": "代表编码",
-    "rep": "代表",
-    "role": "岗位",
-    "month": "月份",
-    "quarter": "季度",
-    "week": "周",
-    "half": "半年",
-    "period": "期间",
-    "units": "数量",
-    "amount": "金额(元)",
-    "actual_units": "实际数量",
-    "actual_amount": "实际金额(元)",
-    "target_units": "指标数量",
-    "target_amount": "指标金额(元)",
-    "completion_rate": "完成率",
-    "gap_units": "差距数量",
-    "gap_amount": "差距金额(元)",
-    "growth_rate": "增长率",
-    "share": "占比",
-    "run_rate_units": "按当前进度全期数量",
-    "run_rate_amount": "按进度全期金额(元)",
-    "last_year_amount": "去年同期金额(元)",
-    "last_units": "上半年数量",
-    "gap_rank": "差距排名",
-    "visits_needed": "所需拜访",
-    "working_days": "工作日",
-    "capacity": "拜访能力",
-    "utilisation_rate": "能力占用率",
-    "shortfall_visits": "拜访缺口",
-    "feasible": "可行",
-    "final_units": "最终指标",
-    "last_amount": "上半年金额(元)",
-    "last_calls": "上半年拜访",
-    "amount_per_call": "每次拜访金额(元)",
-    "share_step": "份额调整",
-    "forecast_step": "预测调整",
-    "growth_step": "增长",
-    "company_step": "公司调整",
-    "procurement_step": "带量采购",
-    "rounding_step": "取整",
-    "sales": "销售额(元)",
-    "sales_prev": "上期销售额(元)",
-    "sales_share": "销售占比",
-    "doctors": "医生数",
-    "potential": "潜力",
-    "potential_share": "潜力占比",
-    "developed": "已开发",
-    "doctors_short": "未达标医生",
-    "required": "应拜访",
-    "planned": "已排拜访",
-    "shortfall": "缺口",
-    "reason": "原因",
-    "hint": "建议",
-    "table": "数据表",
-    "source": "来源",
-    "rows": "行数",
-    "dropped": "剔除行数",
-    "last_year_units": "去年同期数量",
-    "scenario": "情景",
-    "mean": "预测",
-    "lo_80": "80%下限",
-    "hi_80": "80%上限",
-    "lo_95": "95%下限",
-    "hi_95": "95%上限",
-    "doctor": "医生",
-    "doctor_id": "医生编码",
-    "tier": "分级",
-    "rating": "用药评级",
-    "title": "职称",
-    "visits": "拜访次数",
-    "date": "日期",
-    "purpose": "目的",
-    "next_step": "下一步",
-    "status": "状态",
-}
-"""Canonical column → Chinese heading used in documents."""
+COLUMN_LABELS = COLUMNS
+"""Canonical column → Chinese heading (alias of :data:`repkit.labels.COLUMNS`)."""
 
 _RATE_SUFFIXES = ("_rate", "_share", "share")
-_MONEY = ("amount",)
+_MONEY_NAMES = ("sales", "sales_prev", "amount")
+_PER_UNIT = ("price", "amount_per_call")
+_SCORES = ("mase", "rmse", "mae", "bias", "score", "mean_rating", "potential")
 
 
-def label_columns(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Rename canonical columns to their Chinese headings (unknown columns kept).
-
-    Examples
-    --------
-    >>> label_columns(pd.DataFrame({"product": ["A"], "completion_rate": [0.5]})).columns.tolist()
-    ['品种', '完成率']
-    """
-    names = {**COLUMN_LABELS, **(labels or {})}
-    return frame.rename(columns=lambda c: names.get(c, c))
-
-
-def _whole(value: float) -> str:
-    """Thousands separators, no decimals, and never '-0'."""
-    text = f"{value:,.0f}"
-    return "0" if text == "-0" else text
+def _is_money(name: str) -> bool:
+    """Money totals shown in 万元 (not unit prices or per-call amounts)."""
+    return name not in _PER_UNIT and (name in _MONEY_NAMES or name.endswith("_amount"))
 
 
 def _format_for(column: str, series: pd.Series):
     name = str(column)
     if name.endswith(_RATE_SUFFIXES) or "_rate_" in name or name.startswith("coverage"):
-        return "{:.1%}"
-    if name in ("mase", "rmse", "mae", "bias", "score"):
+        return percent
+    if pd.api.types.is_bool_dtype(series):
+        return lambda v: "是" if v else "否"
+    if not pd.api.types.is_numeric_dtype(series):
+        return None
+    if name in _SCORES or name in _PER_UNIT:
         return "{:,.2f}"
     if name.endswith("per_day") and pd.api.types.is_float_dtype(series):
         return "{:,.1f}"  # 7.6 visits a day must not print as 8 next to a norm of 8
-    if pd.api.types.is_bool_dtype(series):
-        return lambda v: "是" if v else "否"
-    if pd.api.types.is_float_dtype(series):
-        return "{:,.2f}" if any(m in str(column) for m in _MONEY) else _whole
-    if pd.api.types.is_integer_dtype(series):
-        return "{:,}"
-    return None
+    if _is_money(name):
+        return wan
+    return units
+
+
+def _wan_heading(text: str) -> str:
+    """The heading of a money column shown in 万元."""
+    if "(元)" in text:
+        return text.replace("(元)", "(万元)")
+    return f"{text}(万元)"
+
+
+def _kpi_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """KPI tables mix rates and counts in one column: format each row by its unit."""
+    out = frame.copy()
+    is_rate = out["unit"].astype("str").eq("%")
+    for col in ("value", "norm"):
+        if col in out.columns:
+            out[col] = [
+                "–" if pd.isna(v) else (percent(v) if rate else f"{v:,.1f}".removesuffix(".0"))
+                for v, rate in zip(out[col], is_rate, strict=True)
+            ]
+    out["unit"] = out["unit"].where(~is_rate, "")
+    return out
+
+
+def label_columns(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The table as people read it: registry headings and labelled codes.
+
+    Use it before writing a table yourself; :func:`display_table` and
+    :func:`repkit.report.write_excel` already apply it.
+
+    Examples
+    --------
+    >>> t = label_columns(pd.DataFrame({"level": ["3A"], "completion_rate": [0.5]}))
+    >>> t.columns.tolist(), t.iloc[0, 0]
+    (['等级', '完成率'], '三甲')
+    """
+    return label_frame(frame, labels=labels)
 
 
 def display_table(
@@ -143,7 +87,11 @@ def display_table(
     highlight: str | None = "completion_rate",
     caption: str | None = None,
 ):
-    """Style a table for a plan document (HTML): Chinese headings, %, separators.
+    """Style a table for a plan document (HTML): the person's view of a canonical table.
+
+    Headings and codes go through the label registry (:mod:`repkit.labels`); money
+    totals show in 万元 with one decimal (heading says 万元), units as whole numbers
+    with thousands separators, rates as percentages with one decimal.
 
     Parameters
     ----------
@@ -154,7 +102,8 @@ def display_table(
     max_rows
         Rows shown; a note says how many more exist (the workbook has all).
     highlight
-        A rate column to colour red below 100 % and green at or above.
+        A rate column coloured by the completion bands of :mod:`repkit.report.style`
+        (red below 80 %, amber below 100 %, green at or above).
     caption
         Caption above the table.
 
@@ -169,6 +118,9 @@ def display_table(
     True
     """
     shown = frame.head(max_rows)
+    if "value" in shown.columns and "unit" in shown.columns:
+        shown = _kpi_values(shown)
+    shown = label_values(shown)
     formats = {}
     for col in shown.columns:
         fmt = _format_for(col, shown[col])
@@ -181,13 +133,13 @@ def display_table(
         .set_table_styles([{"selector": "td, th", "props": "white-space: nowrap;"}])
     )
     if highlight and highlight in shown.columns:
-        styler = styler.map(
-            lambda v: "" if pd.isna(v) else ("color:#c00000" if v < 1 else "color:#548235"),
-            subset=[highlight],
-        )
-    names = {**COLUMN_LABELS, **(labels or {})}
-    headers = [html_text(names.get(c, c)) for c in shown.columns]
-    styler = styler.relabel_index(headers, axis="columns")
+        styler = styler.map(completion_css, subset=[highlight])
+    extra = dict(labels or {})
+    heads = []
+    for c in shown.columns:
+        head = extra.get(c) or label(c)
+        heads.append(html_text(_wan_heading(head) if formats.get(c) is wan else head))
+    styler = styler.relabel_index(heads, axis="columns")
     more = len(frame) - len(shown)
     text = caption or ""
     if frame.empty:

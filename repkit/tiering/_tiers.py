@@ -9,15 +9,13 @@ import numpy as np
 import pandas as pd
 
 from repkit.errors import DataError
-from repkit.schema import LEVEL_LABELS
+from repkit.labels import LEVEL_LABELS, PYRAMID_LABELS, STATUS_LABELS
+from repkit.labels import TIER_LABELS as TIER_LABELS  # re-exported by rk.tiering
 from repkit.tiering._ladder import (
     period_bounds,
 )
 
 TIERS: tuple[str, ...] = ("A", "B", "C")
-TIER_LABELS: dict[str, str] = {"A": "A类（KOL/顶级）", "B": "B类（核心）", "C": "C类（一般）"}
-PYRAMID_LABELS: dict[str, str] = {"A": "塔尖", "B": "塔腰", "C": "塔基"}
-STATUS_LABELS: dict[str, str] = {"star": "明星科室", "potential": "潜力科室", "dormant": "沉睡科室"}
 TITLE_WEIGHTS: dict[str, float] = {
     "chief": 1.0,
     "deputy_chief": 0.8,
@@ -521,9 +519,11 @@ def department_status(
       growing by at least ``growth`` against the window before, or holding at least
       an average department's share of the doctors' potential and more of it than of
       the sales (under-developed for its workload);
-    - **dormant**: the rest.
+    - **dormant** (沉睡, seed 003: "低贡献的沉睡科室"): the rest — a small contribution,
+      not "no sales": a dormant department may be developed.
 
-    A department is *developed* (科室开发) when it has sales in the window.
+    A department is *developed* (科室开发) when it has sales in the window; the
+    ``developed`` column says which, independently of the status.
 
     Parameters
     ----------
