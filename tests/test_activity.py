@@ -101,9 +101,9 @@ def test_coverage_known_answer():
 
 
 def test_frequency_compliance_by_tier_and_level():
-    # March: A1 (3A, norm 2) 2 visits; B1 (3A, norm 4) 3; B2 (community, norm 2) 2;
+    # March: A1 (3A, norm 4) 4 visits; B1 (3A, norm 4) 3; B2 (community, norm 2) 2;
     # C1 1, C2 0, C3 1 (norm 1). April: nobody.
-    rows = [("2026-03-02", "R1", "A1", "H1", "心内科", "keep_use")] * 2
+    rows = [(f"2026-03-0{d}", "R1", "A1", "H1", "心内科", "keep_use") for d in (2, 3, 4, 5)]
     rows += [("2026-03-03", "R1", "B1", "H1", "心内科", "keep_use")] * 3
     rows += [("2026-03-04", "R1", "B2", "H2", "呼吸内科", "keep_use")] * 2
     rows += [("2026-03-05", "R1", d, "H1", "心内科", "keep_use") for d in ("C1", "C3")]
@@ -115,8 +115,8 @@ def test_frequency_compliance_by_tier_and_level():
     assert fc.loc["B", "mean_norm"] == 3.0
     detail = frequency_compliance(c, _tiers(), period="2026-03", detail=True)
     got = detail.set_index("doctor_id").loc[["A1", "B1", "B2"], ["visits", "norm", "compliant"]]
-    assert got.to_numpy().tolist() == [[2, 2, True], [3, 4, False], [2, 2, True]]
-    strict = frequency_compliance(c, _tiers(), period="2026-03", norms={"A": 3})
+    assert got.to_numpy().tolist() == [[4, 4, True], [3, 4, False], [2, 2, True]]
+    strict = frequency_compliance(c, _tiers(), period="2026-03", norms={"A": 5})
     assert strict.set_index("tier").loc["A", "compliant"] == 0
 
 

@@ -118,3 +118,64 @@ def test_completeness_of_the_sample_shows_lanzhou_behind_on_table_c():
     assert c.at["ward_nurses", "value"] < 1
     assert bool(c.at["ward_nurses", "overdue"])
     assert c.at["hospital_files", "target"] == 0.8
+
+
+# ------------------------------------------------------------------ norm presets
+
+
+def test_default_norms_never_visit_a_less_than_b():
+    n = rk.activity.default_norms().pivot(index="level", columns="tier", values="visits_per_month")
+    assert (n["A"] >= n["B"]).all()
+    assert (n["B"] >= n["C"]).all()
+
+
+def test_july_plan_gives_every_kol_at_least_the_core_norm():
+    ds = rk.sample.generate(seed=0, regions=1)
+    goals = rk.activity.call_plan(ds, "2026-07").goals
+    b_norm = goals.loc[goals["tier"] == "B", "norm_visits"]
+    a_planned = goals.loc[goals["tier"] == "A", "planned"]
+    assert a_planned.min() >= b_norm.max()
+
+
+@pytest.mark.parametrize(
+    ("name", "a", "b"),
+    [("default", 4, 4), ("seed000", 8, 4), ("seed002", 3, 6)],
+)
+def test_norm_presets_follow_their_seed(name, a, b):
+    n = rk.activity.norm_preset(name).set_index(["tier", "level"])["visits_per_month"]
+    assert (n[("A", "3A")], n[("B", "3A")], n[("C", "3A")]) == (a, b, 1)
+    assert rk.activity.NORM_PRESETS[name]["visits_per_day"] == 8
+    assert rk.activity.NORM_PRESETS[name]["seed"] in ("repkit", f"seed {name[-3:]}")
+
+
+def test_a_preset_drives_the_call_plan():
+    ds = rk.sample.generate(seed=0, regions=1)
+    plan = rk.activity.call_plan(ds, "2026-07", norms=rk.activity.norm_preset("seed000"))
+    a = plan.goals[plan.goals["tier"] == "A"]
+    assert (a["norm_visits"] == 8).all()
+
+
+def test_unknown_preset_names_the_presets():
+    with pytest.raises(ValueError, match="valid presets: default, seed000, seed002"):
+        rk.activity.norm_preset("seed009")
+
+
+def test_a_resident_is_never_tiered_a():
+    docs = pd.DataFrame(
+        {
+            "doctor_id": ["D1", "D2", "D3", "D4"],
+            "hospital_id": "H1",
+            "department": "心内科",
+            "title": ["resident", "chief", "attending", "attending"],
+            "is_expert": False,
+            "rating": 4,
+            "potential": [900.0, 100.0, 80.0, 10.0],
+        }
+    )
+    t = rk.tiering.doctor_tiers(docs, shares=(0.25, 0.25)).set_index("doctor_id")
+    assert t.loc["D1", "score_rank"] == 1  # the highest score …
+    assert t.loc["D1", "tier"] == "B"  # … but a resident is not a KOL
+    assert t.loc["D2", "tier"] == "A"
+    assert (t["tier"] == "A").sum() == 1
+    p = rk.tiering.doctor_tiers(docs, method="pareto").set_index("doctor_id")
+    assert p.loc["D1", "tier"] != "A"

@@ -193,7 +193,9 @@ def test_doctor_tiers_by_hospital_and_pareto():
         assert (part["tier"] == "A").sum() == int(np.floor(0.1 * len(part) + 0.5))
         assert sorted(part["score_rank"]) == list(range(1, len(part) + 1))
     p = doctor_tiers(docs, method="pareto")
-    assert (p["tier"] == abc(p["score"].to_numpy()).to_numpy()).all()
+    expected = abc(p["score"].to_numpy()).to_numpy().copy()
+    expected[(expected == "A") & (p["title"] == "resident").to_numpy()] = "B"
+    assert (p["tier"] == expected).all()
 
 
 def test_doctor_tiers_bad_arguments():
@@ -211,12 +213,16 @@ def test_doctor_tier_shares(n, a, b, seed):
     t = doctor_tiers(docs, shares=(a, b))
     n_a = int((t["tier"] == "A").sum())
     n_ab = int((t["tier"] != "C").sum())
-    assert abs(n_a - a * n) <= 0.5 + 1e-9
+    eligible = int((t["title"] != "resident").sum()) if n else 0
+    assert abs(n_a - a * n) <= 0.5 + 1e-9 or n_a == eligible  # residents are never A
     assert abs(n_ab - (a + b) * n) <= 0.5 + 1e-9
-    # A doctors score at least as high as B, B at least as high as C
-    for hi, lo in (("A", "B"), ("B", "C")):
-        if (t["tier"] == hi).any() and (t["tier"] == lo).any():
-            assert t.loc[t["tier"] == hi, "score"].min() >= t.loc[t["tier"] == lo, "score"].max()
+    # A doctors score at least as high as the B who could be A (residents cannot),
+    # B at least as high as C
+    t = t.assign(can_be_a=t["title"] != "resident")
+    for hi, lo, among in (("A", "B", t["can_be_a"]), ("B", "C", True)):
+        low = t[(t["tier"] == lo) & among]
+        if (t["tier"] == hi).any() and len(low):
+            assert t.loc[t["tier"] == hi, "score"].min() >= low["score"].max()
 
 
 def test_pyramid_counts_and_labels():

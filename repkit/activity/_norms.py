@@ -18,15 +18,55 @@ from repkit.schema import HOSPITAL_LEVELS, LEVEL_LABELS
 
 TIER_ORDER: tuple[str, ...] = ("A", "B", "C")
 DEFAULT_NORMS: dict[str, dict[str, int]] = {
-    "A": {"3A": 2, "3": 2, "2": 2, "1": 1, "community": 1},
+    "A": {"3A": 4, "3": 4, "2": 4, "1": 2, "community": 2},
     "B": {"3A": 4, "3": 4, "2": 4, "1": 2, "community": 2},
     "C": {"3A": 1, "3": 1, "2": 1, "1": 1, "community": 1},
 }
 """Minimum visits a month by tier and hospital level.
 
-A: KOL, at least one senior visit a month (seed 002) and a deep visit every two weeks
-(seed 002 篇三, 塔尖); B: core doctors 1–2 visits a week (seed 002), counted as one a
-week, two a month in level-1 and community hospitals; C: at least once a month.
+A: KOL, as often as B (a weekly visit, two a month in level-1 and community
+hospitals), of which one a month with a manager (seed 002: at least one senior visit
+a month, a deep visit every two weeks); B: core doctors 1–2 visits a week (seed 002),
+counted as one a week, two a month in level-1 and community hospitals; C: at least
+once a month. A is never below B, so KOLs are not visited less than core doctors.
+Other norms: :data:`NORM_PRESETS`.
+"""
+NORM_PRESETS: dict[str, dict[str, Any]] = {
+    "default": {
+        "seed": "repkit",
+        "quote": "A 与 B 同为每周一次（一级/社区每月两次），C 每月一次",
+        "norms": DEFAULT_NORMS,
+        "visits_per_day": 8,
+    },
+    "seed000": {
+        "seed": "seed 000",
+        "quote": "业务人员对重点的客户每个月要拜访有效的工作沟通8次以上",
+        "norms": {
+            "A": dict.fromkeys(HOSPITAL_LEVELS, 8),
+            "B": DEFAULT_NORMS["B"],
+            "C": DEFAULT_NORMS["C"],
+        },
+        "visits_per_day": 8,
+    },
+    "seed002": {
+        "seed": "seed 002",
+        "quote": "A类每月至少一次高层拜访、每两周一次深度拜访；B类每周1-2次有效拜访；"
+        "日均有效拜访不少于8位",
+        "norms": {
+            "A": dict.fromkeys(HOSPITAL_LEVELS, 3),
+            "B": {"3A": 6, "3": 6, "2": 6, "1": 4, "community": 4},
+            "C": DEFAULT_NORMS["C"],
+        },
+        "visits_per_day": 8,
+    },
+}
+"""Visit norms of the seeds, for ``norms=norm_preset(name)``.
+
+``seed000``: key (A) doctors at least 8 effective visits a month; B and C as the default.
+``seed002``: A two deep visits a month plus one senior (manager) visit, B 1–2 a week
+(six a month; four in level-1 and community hospitals), C monthly. Taken literally,
+seed 002 visits B doctors more often than A: its A visits are the deep and senior ones.
+Both seeds ask for at least 8 effective visits a rep a working day (``visits_per_day``).
 """
 MOVABILITY: dict[int, float] = {1: 0.2, 2: 0.6, 3: 1.0, 4: 1.0, 5: 0.8, 6: 0.4, 7: 0.1}
 """How far a rating can still move up with visits (3 trialling … 5 regular: most)."""
@@ -48,14 +88,46 @@ def default_norms() -> pd.DataFrame:
     >>> n = rk.activity.default_norms()
     >>> n[n["level"].isin(["3A", "community"])]
        tier      level level_label  visits_per_month
-    0     A         3A          三甲                 2
-    4     A  community          社区                 1
+    0     A         3A          三甲                 4
+    4     A  community          社区                 2
     5     B         3A          三甲                 4
     9     B  community          社区                 2
     10    C         3A          三甲                 1
     14    C  community          社区                 1
     """
     return norms_table(None)
+
+
+def norm_preset(name: str) -> pd.DataFrame:
+    """The visit norms of a seed, as a table for ``norms=`` (see :data:`NORM_PRESETS`).
+
+    Parameters
+    ----------
+    name
+        ``"default"``, ``"seed000"`` (key doctors ≥ 8 visits a month) or ``"seed002"``
+        (A: deep visits every two weeks and a senior visit a month; B: 1–2 a week).
+
+    Returns
+    -------
+    DataFrame
+        tier, level, level_label, visits_per_month (15 rows), usable as ``norms=`` in
+        :func:`repkit.activity.call_plan` and :func:`repkit.activity.plan_visits`.
+
+    Raises
+    ------
+    ValueError
+        Unknown preset (the message lists the presets).
+
+    Examples
+    --------
+    >>> n = rk.activity.norm_preset("seed000").set_index(["tier", "level"])
+    >>> int(n.loc[("A", "3A"), "visits_per_month"]), int(n.loc[("B", "3A"), "visits_per_month"])
+    (8, 4)
+    """
+    if name not in NORM_PRESETS:
+        raise ValueError(f"unknown norm preset {name!r}; valid presets: {', '.join(NORM_PRESETS)}")
+    norms = NORM_PRESETS[name]["norms"]
+    return norms_table({(t, lvl): n for t, row in norms.items() for lvl, n in row.items()})
 
 
 def norms_table(norms: Any = None) -> pd.DataFrame:
@@ -191,7 +263,7 @@ def visit_goals(
     ...                   "level": "3A"})
     >>> rk.activity.visit_goals(t)[["doctor_id", "norm_visits", "movability"]]
       doctor_id  norm_visits  movability
-    0        D1            2         1.0
+    0        D1            4         1.0
     1        D2            1         0.1
     """
     table = norms_table(norms)

@@ -43,8 +43,8 @@ from repkit.activity._norms import (
 from repkit.calendar import working_days
 from repkit.schema import CALL_PURPOSES
 
-MAX_VISITS: dict[str, int] = {"A": 4, "B": 8, "C": 2}
-"""Ceiling of visits a month per doctor when spare capacity is filled (B: two a week)."""
+MAX_VISITS: dict[str, int] = {"A": 8, "B": 8, "C": 2}
+"""Ceiling of visits a month per doctor when spare capacity is filled (A, B: two a week)."""
 _FILL_CLASSES: tuple[tuple[int, ...], ...] = ((3, 4, 5), (2, 6), (1, 7))
 _TIER_WEIGHT = {"A": 1000.0, "B": 100.0, "C": 10.0}
 _CONTINUITY = 0.4
@@ -525,7 +525,7 @@ def plan_visits(
     >>> reps = pd.DataFrame({"rep_id": ["R1"], "name": ["王明"], "hospitals": [["H1"]]})
     >>> p = rk.activity.plan_visits(t, reps, "2026-07", fill=False)
     >>> p.feasible, len(p.schedule), p.goals["planned"].tolist()
-    (True, 7, [2, 4, 1])
+    (True, 9, [4, 4, 1])
     """
     month = pd.Period(month, freq="M")
     if meetings_per_rep < 0:

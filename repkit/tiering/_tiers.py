@@ -159,17 +159,27 @@ def abc(values: Any, cutoffs: tuple[float, float] = (0.8, 0.95)) -> pd.Series:
     return out
 
 
-def _rank_tiers(score: pd.Series, ids: pd.Series, shares: tuple[float, float]) -> pd.Series:
-    """Top ``shares[0]`` of items A, next ``shares[1]`` B (counts rounded half up)."""
+def _rank_tiers(
+    score: pd.Series,
+    ids: pd.Series,
+    shares: tuple[float, float],
+    can_be_a: pd.Series | None = None,
+) -> pd.Series:
+    """Top ``shares[0]`` of items A, next ``shares[1]`` B (counts rounded half up).
+
+    Items where ``can_be_a`` is False (residents) skip the A slots, which go to the
+    next eligible items; they keep their place for B and C.
+    """
     n = len(score)
     order = pd.DataFrame({"score": score.to_numpy(), "id": ids.astype(str).to_numpy()})
     order["pos"] = np.arange(n)
+    order["ok"] = True if can_be_a is None else can_be_a.to_numpy(dtype=bool)
     order = order.sort_values(["score", "id"], ascending=[False, True], kind="mergesort")
     n_a = int(np.floor(shares[0] * n + 0.5))
     n_ab = min(n, int(np.floor((shares[0] + shares[1]) * n + 0.5)))
-    tiers = np.array(["C"] * n, dtype=object)
-    tiers[:n_a] = "A"
-    tiers[n_a:n_ab] = "B"
+    is_a = order["ok"].to_numpy() & (np.cumsum(order["ok"].to_numpy()) <= n_a)
+    rest = np.cumsum(~is_a)
+    tiers = np.where(is_a, "A", np.where(rest <= n_ab - int(is_a.sum()), "B", "C")).astype(object)
     out = np.empty(n, dtype=object)
     out[order["pos"].to_numpy()] = tiers
     return pd.Series(out, index=score.index)
@@ -226,8 +236,9 @@ def doctor_tiers(
     - ``0.6 + 0.4 × (rating − 1) / 6`` from the adoption rating (missing → 4).
 
     Department sales shares, never sales per doctor, enter the score (see the module
-    docstring). A manual ``tier`` column in ``doctors`` (A/B/C, blank = automatic) wins
-    over the computed tier.
+    docstring). Residents (住院医师) are never tiered A automatically (seed 002 puts
+    住院医 in C): the A places go to the next doctors. A manual ``tier`` column in
+    ``doctors`` (A/B/C, blank = automatic) wins over the computed tier.
 
     Parameters
     ----------
@@ -335,10 +346,12 @@ def doctor_tiers(
         order = pd.DataFrame({"s": sc.to_numpy(), "id": ids.to_numpy()}, index=part.index)
         order = order.sort_values(["s", "id"], ascending=[False, True], kind="mergesort")
         rank.loc[order.index] = np.arange(1, len(order) + 1)
+        can_be_a = title.loc[part.index] != "resident"
         if method == "rank":
-            tier_auto.loc[part.index] = _rank_tiers(sc, ids, (s_a, s_b)).to_numpy()
+            tier_auto.loc[part.index] = _rank_tiers(sc, ids, (s_a, s_b), can_be_a).to_numpy()
         else:
-            tier_auto.loc[part.index] = abc(sc.clip(lower=0.0).to_numpy()).to_numpy()
+            auto = abc(sc.clip(lower=0.0).to_numpy()).to_numpy()
+            tier_auto.loc[part.index] = np.where((auto == "A") & ~can_be_a.to_numpy(), "B", auto)
     manual = _manual_tiers(out) if n else pd.Series(dtype="object")
     out["score_rank"] = rank
     out["tier_auto"] = tier_auto
