@@ -252,3 +252,18 @@ def test_ci_tests_the_lower_bounds_pyproject_claims():
     assert pins["pandas"] == floors["pandas"]
     assert pins["numpy"] == floors["numpy"]
     assert "make test-oldest" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_batch_on_dask_without_distributed_names_the_extra_before_any_work(monkeypatch, tmp_path):
+    from repkit import batch as batch_mod
+
+    _hide(monkeypatch, "distributed", "dask")
+    out = tmp_path / "reports"
+    with pytest.raises(ImportError, match=r"repkit\[dask\]"):
+        batch_mod.run(
+            _resources.template_path(),
+            data=_resources.resource_path("sample_data"),
+            out_dir=out,
+            scheduler="local",
+        )
+    assert not out.exists()

@@ -342,6 +342,7 @@ def run(
     >>> m["counts"]
     {'skipped': 2}
     """
+    from repkit._extras import require
     from repkit._version import __version__
     from repkit.batch import _store
 
@@ -349,6 +350,8 @@ def run(
     started = _now()
     template, data, out_dir = Path(template), Path(data), Path(out_dir)
     _check_args(workers, timeout, cell_timeout, retries)
+    if scheduler is not None:
+        require("distributed", feature="repkit batch with a Dask scheduler")
     if resume and force:
         raise ValueError("choose resume (only failed/missing regions) or force (all), not both")
     nb, declared, template_bytes = _template(template)
