@@ -76,8 +76,18 @@ def test_progress_reports_each_exercise(region_ds):
     ex.q1.check(len(region_ds.hospitals))
     ex.q2.check(-1)
     ex.q3.check(...)
-    progress = ex.progress()
+    progress = ex.progress(codes=True)
     assert progress["status"].tolist() == ["correct", "incorrect", "not_attempted", "not_checked"]
+
+
+def test_progress_shows_chinese_headings_and_statuses(region_ds):
+    ex = rk.training.session(1, region_ds, half=HALF)
+    ex.q1.check(len(region_ds.hospitals))
+    ex.q2.check(-1)
+    ex.q3.check(...)
+    shown = ex.progress()
+    assert shown.columns.tolist() == ["练习", "题目", "状态"]
+    assert shown["状态"].tolist() == ["正确", "还不对", "未作答", "未检查"]
 
 
 def test_percent_instead_of_fraction_is_explained(region_ds):

@@ -22,14 +22,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from repkit.labels import TRAINING_STATUS_LABELS
+
 STATUSES: tuple[str, ...] = ("correct", "incorrect", "not_attempted")
 
 _CODE = re.compile(r"`([^`]+)`")
 
 _STATUS_TEXT = {
-    "correct": ("✔ 正确", "#548235"),
-    "incorrect": ("✘ 还不对", "#c00000"),
-    "not_attempted": ("… 未作答", "#7f7f7f"),
+    "correct": (f"✔ {TRAINING_STATUS_LABELS['correct']}", "#548235"),
+    "incorrect": (f"✘ {TRAINING_STATUS_LABELS['incorrect']}", "#c00000"),
+    "not_attempted": (f"… {TRAINING_STATUS_LABELS['not_attempted']}", "#7f7f7f"),
 }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from repkit.calendar import Half
+from repkit.labels import label_frame
 from repkit.training._core import Context, Exercise
 from repkit.training._sessions import BUILDERS, SESSIONS, SessionInfo
 
@@ -56,14 +57,22 @@ class Session:
         """The code of the session's setup cell (names the exercises use), may be empty."""
         return self.info.setup
 
-    def progress(self) -> pd.DataFrame:
+    def progress(self, *, codes: bool = False) -> pd.DataFrame:
         """Status of every exercise after the learner's last ``check()``.
+
+        Parameters
+        ----------
+        codes
+            True for the machine-readable table (English headings and status codes,
+            for collecting a class's results); default: the table as the learner
+            reads it (练习、题目、状态 正确/还不对/未作答/未检查).
 
         Returns
         -------
         DataFrame
             Columns ``exercise``, ``question``, ``status`` (``correct``, ``incorrect``,
-            ``not_attempted``; ``not_checked`` when check was never run).
+            ``not_attempted``; ``not_checked`` when check was never run), labelled
+            through :mod:`repkit.labels` unless ``codes``.
         """
         rows = [
             {
@@ -73,7 +82,8 @@ class Session:
             }
             for ex in self.exercises.values()
         ]
-        return pd.DataFrame(rows)
+        table = pd.DataFrame(rows)
+        return table if codes else label_frame(table)
 
     def __repr__(self) -> str:
         lines = [f"第 {self.info.number} 周：{self.info.title}（{self.info.title_en}）"]
