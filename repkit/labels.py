@@ -112,22 +112,24 @@ KPI_LABELS: dict[str, str] = {
     "days_to_listing": "首次拜访到进药天数（中位数）",
 }
 MODEL_LABELS: dict[str, str] = {
-    "naive": "末值法",
-    "snaive": "季节末值法",
-    "drift": "趋势外推",
-    "mean": "均值法",
-    "ses": "指数平滑",
+    "snaive": "季节朴素",
+    "naive": "朴素",
+    "drift": "漂移",
+    "mean": "均值",
+    "ses": "简单指数平滑",
     "holt": "霍尔特趋势",
     "holt_damped": "阻尼趋势",
+    "theta": "Theta",
     "ets_season": "季节指数平滑",
     "ets_damped": "阻尼季节指数平滑",
-    "theta": "Theta法",
-    "croston": "Croston间歇法",
-    "tsb": "TSB间歇法",
-    "adida": "ADIDA聚合法",
+    "ets_mle": "ETS(极大似然)",
+    "sarima": "季节ARIMA",
+    "croston": "Croston",
+    "tsb": "TSB",
+    "adida": "ADIDA",
+    "zero": "零销量",
     "simple": "简单预测",
-    "auto": "自动选择",
-    "ensemble": "组合预测",
+    "auto": "自动组合",
 }
 """Forecast model names; a combination ``a+b`` is shown as ``甲＋乙``."""
 TRAINING_STATUS_LABELS: dict[str, str] = {
@@ -162,6 +164,8 @@ TABLE_LABELS: dict[str, str] = {
     "stock": "库存",
 }
 """Data tables (provenance)."""
+CALENDAR_LABELS: dict[str, str] = {"cn": "工作日+春节", "weekdays": "工作日", "none": "无"}
+"""Calendar adjustment of a forecast."""
 BOOL_LABELS: dict[bool, str] = {True: "是", False: "否"}
 
 CODES: dict[str, Mapping] = {
@@ -177,6 +181,7 @@ CODES: dict[str, Mapping] = {
     "scenario": SCENARIO_LABELS,
     "kpi": KPI_LABELS,
     "model": MODEL_LABELS,
+    "calendar": CALENDAR_LABELS,
     "training_status": TRAINING_STATUS_LABELS,
     "reason": REASON_LABELS,
     "table": TABLE_LABELS,
@@ -444,7 +449,7 @@ def label_code(code: object, kind: str, *, lang: str | None = None) -> object:
     Examples
     --------
     >>> label_code("snaive+theta", "model")
-    '季节末值法＋Theta法'
+    '季节朴素＋Theta'
     >>> label_code("dormant", "status", lang="en")
     'dormant (small contribution)'
     """

@@ -140,7 +140,7 @@ def test_each_label_is_defined_once():
     from repkit import schema
     from repkit.activity import _kpi
     from repkit.plan import _workbook
-    from repkit.report import document, tables
+    from repkit.report import document, forecast_chart, tables
 
     assert schema.LEVEL_LABELS is labels.LEVEL_LABELS
     assert schema.TITLE_LABELS is labels.TITLE_LABELS
@@ -152,12 +152,13 @@ def test_each_label_is_defined_once():
     assert tables.COLUMN_LABELS is labels.COLUMNS
     assert document.SCENARIO_LABELS is labels.SCENARIO_LABELS
     assert _workbook._SCENARIO_ZH is labels.SCENARIO_LABELS
+    assert forecast_chart.model_label("theta") == labels.MODEL_LABELS["theta"]
 
 
 def test_labels_and_codes():
     assert labels.label("hoh_rate") == "环比"
     assert labels.label("区域") == "区域"
-    assert labels.label_code("snaive+ets_damped", "model") == "季节末值法＋阻尼季节指数平滑"
+    assert labels.label_code("snaive+ets_damped", "model") == "季节朴素＋阻尼季节指数平滑"
     assert labels.label_code("incorrect", "status") == "还不对"
     assert labels.label_code("dormant", "status") == labels.STATUS_LABELS["dormant"]
     assert labels.label_code(5, "rating") == "常用"
@@ -271,3 +272,29 @@ def test_walk_catches_raw_headings_and_codes(tmp_path):
     wb.active.add_table(Table(displayName="T1", ref="A1:C2"))
     wb.save(book)
     assert len(_problems_in_workbook(book)) == 4
+
+
+def test_chart_axes_follow_the_number_conventions():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    months = pd.period_range("2025-01", periods=12, freq="M")
+    money = pd.Series(range(100_000, 1_300_000, 100_000), index=months, dtype="float64")
+    fig = rk.report.charts.monthly_history(money, ylabel="金额(元)")
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text()]
+    assert any(t.endswith("万") for t in ticks)
+    assert not any(t.replace(",", "").isdigit() and float(t.replace(",", "")) >= 1e5 for t in ticks)
+    fig = rk.report.charts.monthly_history(money / 10, ylabel="盒/支")
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text()]
+    assert any("," in t for t in ticks)
+    assert not any("万" in t for t in ticks)
+    frame = pd.DataFrame({"product": ["甲", "乙", "丙"], "completion_rate": [0.5, 0.9, 1.1]})
+    fig = rk.report.charts.completion_bars(frame, label="product")
+    colors = [matplotlib.colors.to_hex(p.get_facecolor()) for p in fig.axes[0].patches]
+    c = rk.report.charts.COLORS
+    assert colors == [c["bad"], c["mid"], c["good"]]  # style's 80 % / 100 % bands
+    plt.close("all")

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from repkit.report.style import completion_band, units, wan_axis
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
@@ -22,6 +24,7 @@ __all__ = [
     "completion_bars",
     "cjk_font",
     "finish_monthly",
+    "format_axis",
     "forecast_band",
     "monthly_history",
     "use_cjk_fonts",
@@ -47,6 +50,7 @@ COLORS = {
     "forecast": "#2e75b6",
     "band": "#9dc3e6",
     "good": "#548235",
+    "mid": "#bf9000",
     "bad": "#c00000",
 }
 
@@ -108,9 +112,39 @@ def use_cjk_fonts() -> str | None:
     return found
 
 
-def _wan(x: float, _pos: int | None = None) -> str:
-    """Axis label in 万 (10,000) when large."""
-    return f"{x / 1e4:,.0f}万" if abs(x) >= 1e5 else f"{x:,.0f}"
+def format_axis(ax: Any, kind: str, *, axis: str = "y") -> None:
+    """Format an axis by the one chart convention of repkit.
+
+    ``"money"`` in 万, ``"units"`` with thousands separators, ``"percent"`` for
+    fractions.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> format_axis(ax, "money")
+    >>> ax.yaxis.get_major_formatter()(250000, 0), ax.yaxis.get_major_formatter()(5000, 0)
+    ('25万', '5,000')
+    >>> format_axis(ax, "units")
+    >>> ax.yaxis.get_major_formatter()(50000, 0)
+    '50,000'
+    >>> plt.close(fig)
+    """
+    from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+    formatters = {
+        "money": FuncFormatter(wan_axis),
+        "units": FuncFormatter(lambda x, _pos=None: units(x)),
+        "percent": PercentFormatter(1.0),
+    }
+    if kind not in formatters:
+        raise ValueError(f"axis kind {kind!r}; valid: {', '.join(formatters)}")
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(formatters[kind])
+
+
+def _is_money_label(label: str) -> bool:
+    return "元" in label or "金额" in label or "销售额" in label
 
 
 def monthly_history(
@@ -141,7 +175,6 @@ def monthly_history(
     """
     use_cjk_fonts()
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import FuncFormatter
 
     fig, ax = plt.subplots(figsize=(9, 3.6))
     x = actual.index.to_timestamp()
@@ -157,7 +190,6 @@ def monthly_history(
         )
     if forecast is not None and len(forecast):
         forecast_band(ax, forecast)
-    ax.yaxis.set_major_formatter(FuncFormatter(_wan))
     ax.set_title(title)
     finish_monthly(fig, ax, ylabel)
     return fig
@@ -180,7 +212,12 @@ def forecast_band(ax: Any, forecast: pd.DataFrame, *, markers: bool = False) -> 
 
 
 def finish_monthly(fig: Figure, ax: Any, ylabel: str) -> None:
-    """The common finish of a monthly line chart: y label, grid, legend, dates, layout."""
+    """The common finish of a monthly line chart: y label, grid, legend, dates, layout.
+
+    The y axis follows :func:`format_axis`: 万 when the label names money (元, 金额,
+    销售额), thousands separators otherwise.
+    """
+    format_axis(ax, "money" if _is_money_label(ylabel) else "units")
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", ncols=5, fontsize=8, frameon=False)
@@ -209,7 +246,8 @@ def completion_bars(
     title
         Chart title.
     norm
-        Reference line (1.0 = 100 %).
+        Reference line (1.0 = 100 %). Bars take the completion colours of
+        :mod:`repkit.report.style` (red below 80 %, amber below 100 %, green).
 
     Returns
     -------
@@ -217,16 +255,16 @@ def completion_bars(
     """
     use_cjk_fonts()
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import PercentFormatter
 
     data = frame[[label, rate]].dropna().sort_values(rate)
     fig, ax = plt.subplots(figsize=(8, 0.35 * len(data) + 1.2))
-    colors = [COLORS["good"] if v >= norm else COLORS["bad"] for v in data[rate]]
+    band = {"bad": COLORS["bad"], "mid": COLORS["mid"], "good": COLORS["good"]}
+    colors = [band[completion_band(v) or "bad"] for v in data[rate]]
     ax.barh(data[label].astype(str), data[rate], color=colors)
     ax.axvline(norm, color="black", lw=1, ls="--")
     for y, v in enumerate(data[rate]):
         ax.text(v, y, f" {v:.0%}", va="center", fontsize=8)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    format_axis(ax, "percent", axis="x")
     ax.set_title(title)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()

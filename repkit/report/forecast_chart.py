@@ -13,31 +13,21 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from repkit.report.charts import COLORS, finish_monthly, forecast_band, use_cjk_fonts
+from repkit.labels import CALENDAR_LABELS, label_code
+from repkit.report.charts import (
+    COLORS,
+    finish_monthly,
+    forecast_band,
+    format_axis,
+    use_cjk_fonts,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 __all__ = ["backtest_plot", "forecast_plot"]
 
-_MODEL_ZH = {
-    "snaive": "季节朴素",
-    "naive": "朴素",
-    "drift": "漂移",
-    "ses": "简单指数平滑",
-    "holt_damped": "阻尼趋势",
-    "theta": "Theta",
-    "ets_season": "季节指数平滑",
-    "ets_damped": "阻尼季节指数平滑",
-    "ets_mle": "ETS(极大似然)",
-    "sarima": "季节ARIMA",
-    "croston": "Croston",
-    "tsb": "TSB",
-    "adida": "ADIDA",
-    "zero": "零销量",
-    "auto": "自动组合",
-}
-_CAL_ZH = {"cn": "工作日+春节", "weekdays": "工作日", "none": "无"}
+_CAL_ZH = CALENDAR_LABELS
 
 
 def model_label(model: str) -> str:
@@ -46,9 +36,9 @@ def model_label(model: str) -> str:
     Examples
     --------
     >>> model_label("snaive+theta")
-    '季节朴素 + Theta'
+    '季节朴素＋Theta'
     """
-    return " + ".join(_MODEL_ZH.get(m, m) for m in str(model).split("+"))
+    return str(label_code(model, "model"))
 
 
 def forecast_plot(
@@ -179,6 +169,7 @@ def backtest_plot(
             ax.fill_between(x, part["lo_80"], part["hi_80"], color=COLORS["band"], alpha=0.3)
     ax.set_title(title, fontsize=11)
     ax.set_xlabel("月份")
+    format_axis(ax, "units")
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3)
     report = backtest_report(backtest).reset_index()
