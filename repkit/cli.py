@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -16,6 +18,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _fail_on_data_error(err: Exception) -> None:
@@ -30,7 +35,47 @@ def _fail_on_data_error(err: Exception) -> None:
     raise typer.Exit(1)
 
 
+def _user_errors(command: _F) -> _F:
+    """End a command's user errors with a message instead of a traceback.
+
+    DataError: its problems, exit 1. ValueError (a bad argument such as an unknown region
+    or half-year): the message, exit 2. OSError (a missing, unreadable or unwritable
+    path; a folder where a file is expected): the file and the reason, exit 1.
+    """
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        from repkit.errors import DataError
+
+        name = command.__name__
+        try:
+            return command(*args, **kwargs)
+        except DataError as err:
+            _fail_on_data_error(err)
+        except ValueError as err:
+            typer.echo(f"repkit {name}: {err}", err=True)
+            raise typer.Exit(2) from err
+        except OSError as err:
+            if isinstance(err, FileExistsError | NotADirectoryError) and err.filename:
+                reason = f"a file is in the way of a folder: {err.filename}"
+            else:
+                where = f": {err.filename}" if err.filename else ""
+                reason = f"{err.strerror or err}{where}"
+            typer.echo(f"repkit {name}: {reason}", err=True)
+            raise typer.Exit(1) from err
+
+    return run  # type: ignore[return-value]
+
+
+def _file_target(out: Path) -> Path:
+    """Refuse an output path that is a folder, before any work is done."""
+    if out.is_dir():
+        raise IsADirectoryError(21, "a folder, not a file; give a file name", str(out))
+    return out
+
+
 @app.command()
+@_user_errors
 def sample(
     folder: Annotated[Path, typer.Argument(help="Folder to write the sample files into.")],
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
@@ -45,6 +90,7 @@ def sample(
 
 
 @app.command()
+@_user_errors
 def check(
     path: Annotated[Path, typer.Argument(help="A data file or a folder of data files.")],
 ) -> None:
@@ -64,6 +110,7 @@ def check(
 
 
 @app.command()
+@_user_errors
 def plan(
     data: Annotated[Path, typer.Option(help="Input data folder.")],
     region: Annotated[str, typer.Option(help="Region to plan.")],
@@ -73,16 +120,13 @@ def plan(
 ) -> None:
     """Make one region's plan workbook without a notebook."""
     from repkit import plan as plan_mod
-    from repkit.errors import DataError
 
-    try:
-        summary = plan_mod.run_region(data, region, half, out, growth=growth)
-    except DataError as err:
-        _fail_on_data_error(err)
+    summary = plan_mod.run_region(data, region, half, out, growth=growth)
     typer.echo(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
 
 
 @app.command()
+@_user_errors
 def forecast(
     data: Annotated[Path, typer.Option(help="Input data folder.")],
     out: Annotated[Path, typer.Option(help="CSV file to write the forecasts to.")],
@@ -93,12 +137,10 @@ def forecast(
     """Forecast monthly units per group (default region × product) with intervals."""
     from repkit import forecast as fc
     from repkit import io
-    from repkit.errors import DataError
+    from repkit._escape import neutralise_formulas
 
-    try:
-        ds = io.load_dataset(data)
-    except DataError as err:
-        _fail_on_data_error(err)
+    _file_target(out)
+    ds = io.load_dataset(data)
     keys = [k.strip() for k in by.split(",") if k.strip()]
     unknown = [k for k in keys if k not in ds.sales.columns]
     if unknown:
@@ -108,12 +150,16 @@ def forecast(
     result = fc.forecast_many(ds.sales, horizon, keys=keys, method=method)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
-    result.to_csv(tmp, index=False, encoding="utf-8-sig")
-    tmp.replace(out)
+    try:  # names like =HYPERLINK(…) must not run when the CSV is opened in Excel
+        neutralise_formulas(result).to_csv(tmp, index=False, encoding="utf-8-sig")
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
     typer.echo(f"wrote {out} ({len(result)} rows)")
 
 
 @app.command()
+@_user_errors
 def batch(
     data: Annotated[Path, typer.Option(help="Input data folder.")],
     out: Annotated[Path, typer.Option(help="Output folder (one sub-folder per region).")],
@@ -141,7 +187,9 @@ def batch(
 ) -> None:
     """Run the plan template for every region; write reports, index.html, manifest.json."""
     from repkit import batch as batch_mod
+    from repkit.calendar import Half
 
+    Half.parse(half)  # a bad half-year is an argument error, not a failed region
     params: dict[str, object] = {"half": half}
     for item in param or []:
         name, sep, value = item.partition("=")
@@ -151,8 +199,6 @@ def batch(
             params[name] = json.loads(value)
         except json.JSONDecodeError:
             params[name] = value
-    from repkit.errors import DataError
-
     try:
         manifest = batch_mod.run(
             template or _resources.template_path("half_year_plan.ipynb"),
@@ -168,9 +214,7 @@ def batch(
             force=force,
             scheduler=scheduler,
         )
-    except DataError as err:
-        _fail_on_data_error(err)
-    except (ValueError, FileNotFoundError, RuntimeError) as err:
+    except RuntimeError as err:
         typer.echo(f"repkit batch: {err}", err=True)
         raise typer.Exit(2) from err
     failed = [r for r, e in manifest["regions"].items() if e["status"] not in ("ok", "skipped")]
@@ -178,6 +222,7 @@ def batch(
 
 
 @app.command()
+@_user_errors
 def pdf(
     html: Annotated[Path, typer.Argument(help="A plan document, e.g. reports/兰州/plan.html.")],
     out: Annotated[

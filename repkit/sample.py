@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -608,6 +609,17 @@ def _to_file_frame(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=HEADERS_ZH[kind])
 
 
+def _cell(ws: Any, value: Any) -> Any:
+    """Text starting with ``=`` stays text (openpyxl would write it as a formula)."""
+    if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 def _write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
@@ -620,7 +632,7 @@ def _write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
     ws.freeze_panes = "A2"
     ws.append(list(frame.columns))
     for row in frame.itertuples(index=False):
-        ws.append([v.item() if isinstance(v, np.generic) else v for v in row])
+        ws.append([_cell(ws, v.item() if isinstance(v, np.generic) else v) for v in row])
     buf = io.BytesIO()
     wb.save(buf)
     _normalise_zip(buf.getvalue(), path)

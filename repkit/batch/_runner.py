@@ -39,6 +39,11 @@ class InfraError(RuntimeError):
     """The kernel or worker failed (died, could not start): worth a retry."""
 
 
+def _literal_path(path: object) -> str:
+    """A path papermill's ``str.format`` leaves as it is (``{`` and ``}`` doubled)."""
+    return str(path).replace("{", "{{").replace("}", "}}")
+
+
 def _register_engine() -> None:
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
@@ -363,9 +368,9 @@ class Runner:
             self._call(
                 f"__import__('repkit.batch._kernel', fromlist=['reset']).reset({str(staging)!r})"
             )
-            nb = pm.execute_notebook(
-                cfg["template"],
-                str(out_nb),
+            nb = pm.execute_notebook(  # papermill str.format()s both paths: escape braces
+                _literal_path(cfg["template"]),
+                _literal_path(out_nb),
                 parameters=task["params"],
                 engine_name=ENGINE,
                 kernel_name=cfg.get("kernel_name") or "python3",

@@ -144,6 +144,8 @@ def inside(root: Path, folder: str) -> Path:
 def _check_value(name: str, value: Any, problems: list[str], depth: int = 0) -> Any:
     if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
         value = value.item()
+    if isinstance(value, str) and type(value) is not str:
+        value = str.__str__(value)  # a subclass's own __str__ may raise or lie
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
@@ -152,8 +154,12 @@ def _check_value(name: str, value: Any, problems: list[str], depth: int = 0) -> 
         return value
     if isinstance(value, (list, tuple)) and depth < 4:
         return [_check_value(name, v, problems, depth + 1) for v in value]
+    try:
+        shown = repr(value)
+    except Exception:  # a value whose repr()/str() raises is still reported clearly
+        shown = f"<unprintable {type(value).__name__}>"
     problems.append(
-        f"{name}={value!r}: a {type(value).__name__}; values must be JSON scalars "
+        f"{name}={shown}: a {type(value).__name__}; values must be JSON scalars "
         "(text, number, true/false, null) or lists of them"
     )
     return None
