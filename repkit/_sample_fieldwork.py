@@ -122,7 +122,9 @@ def _competitors(
                 product = products[int(rng.integers(len(products)))]
                 k = int(rng.choice(len(_ACTIVITIES), p=_ACTIVITY_P))
                 activity, priced, note = _ACTIVITIES[k]
-                day = monday + dt.timedelta(days=int(rng.integers(0, 5)))
+                day = min(
+                    monday + dt.timedelta(days=int(rng.integers(0, 5))), pd.Timestamp(_HALF_END)
+                )
                 rows.append(
                     {
                         "date": day,

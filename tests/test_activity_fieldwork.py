@@ -179,3 +179,118 @@ def test_a_resident_is_never_tiered_a():
     assert (t["tier"] == "A").sum() == 1
     p = rk.tiering.doctor_tiers(docs, method="pareto").set_index("doctor_id")
     assert p.loc["D1", "tier"] != "A"
+
+
+# ------------------------------------------------- competitor, meeting, listing tables
+
+
+def test_competitor_report_by_week_and_month():
+    c = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-03-02", "2026-03-06", "2026-03-09", "2026-04-01"]),
+            "hospital_id": ["H1", "H2", "H1", "H1"],
+            "department": "心内科",
+            "product": "瑞心安片",
+            "competitor_product": "心脉宁片",
+            "activity": ["降价投标", "降价投标", "降价投标", "科室会推广"],
+            "price": [45.0, 42.5, None, None],
+            "notes": ["上报公司", "跟进价格", "再次上报", "加开科室会"],
+        }
+    )
+    ds = rk.Dataset.from_tables(competitors=c)
+    weekly = rk.activity.competitor_report(ds)
+    assert weekly["周"].tolist() == [
+        "2026-03-30/2026-04-05",
+        "2026-03-09/2026-03-15",
+        "2026-03-02/2026-03-08",
+    ]
+    first = weekly.iloc[-1]
+    assert (first["次数"], first["医院数"], first["最低价格"], first["对策"]) == (
+        2,
+        2,
+        42.5,
+        "跟进价格",
+    )
+    monthly = rk.activity.competitor_report(ds, freq="M", period="2026Q1")
+    assert monthly[["月份", "竞品活动", "次数"]].to_numpy().tolist() == [["2026-03", "降价投标", 3]]
+    with pytest.raises(ValueError, match="valid: W, M, Q"):
+        rk.activity.competitor_report(ds, freq="D")
+
+
+def test_meeting_coverage_attendance_against_ninety_percent():
+    m = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-03-02", "2026-03-09", "2026-03-10", "2026-05-01"]),
+            "hospital_id": ["H1", "H2", "H1", "H1"],
+            "department": ["心内科", "心内科", "呼吸内科", "心内科"],
+            "type": ["department", "department", "department", "academic"],
+            "product": ["新活宁", "新活宁", "舒肺宁", "新活宁"],
+            "invited": [20.0, 10.0, 10.0, 50.0],
+            "attended": [19.0, 8.0, 9.0, 40.0],
+        }
+    )
+    ds = rk.Dataset.from_tables(meetings=m)
+    t = rk.activity.meeting_coverage(ds).set_index(["科室", "品种"])
+    heart = t.loc[("心内科", "新活宁")]
+    assert (heart["会议数"], heart["科室会"], heart["学术会等"], heart["医院数"]) == (3, 2, 1, 2)
+    assert heart["到会率"] == pytest.approx(67 / 80)
+    assert not heart["达标"]
+    assert bool(t.loc[("呼吸内科", "舒肺宁"), "达标"])  # 9 of 10
+    march = rk.activity.meeting_coverage(ds, period="2026-03").set_index(["科室", "品种"])
+    assert march.loc[("心内科", "新活宁"), "到会率"] == pytest.approx(27 / 30)
+    assert "费用" not in "".join(t.columns)
+
+
+def test_meetings_per_hospital_gap_to_three():
+    hospitals = pd.DataFrame(
+        {"hospital_id": ["H1", "H2", "H3"], "name": ["甲", "乙", "丙"], "level": ["3A", "3", "2"]}
+    )
+    m = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-03-02", "2026-03-09", "2026-04-01"]),
+            "hospital_id": ["H1", "H1", "H3"],
+            "department": "心内科",
+            "type": ["department", "academic", "department"],
+            "product": "新活宁",
+            "invited": 10.0,
+            "attended": 9.0,
+        }
+    )
+    t = rk.activity.meetings_per_hospital(rk.Dataset.from_tables(hospitals=hospitals, meetings=m))
+    assert t[["医院编码", "科室会", "学术会等", "差距"]].to_numpy().tolist() == [
+        ["H1", 1, 1, 2],
+        ["H2", 0, 0, 3],
+        ["H3", 1, 0, 2],
+    ]
+
+
+def test_listing_status_days_and_first_prescribers_as_a_count():
+    listings = pd.DataFrame(
+        {
+            "hospital_id": ["H1", "H2", "H3"],
+            "product": "新活宁",
+            "status": ["applied", "listed", "not_listed"],
+            "applied_on": pd.to_datetime(["2026-03-01", "2026-01-05", None]),
+            "listed_on": pd.to_datetime([None, "2026-03-06", None]),
+            "benchmark": [False, True, False],
+            "first_prescribers": [None, 4.0, None],
+        }
+    )
+    ds = rk.Dataset.from_tables(listings=listings)
+    t = rk.activity.listing_status(ds, as_of="2026-04-30")
+    assert t["医院编码"].tolist() == ["H2", "H1", "H3"]  # listed first, then the steps
+    assert t["状态"].tolist() == ["已进院", "申请中", "未进院"]
+    assert t["进院天数"].tolist()[0] == 60
+    assert t["已等待天数"].tolist()[1] == 60
+    assert t["首批处方医生数"].tolist()[0] == 4
+    assert t["样板医院"].tolist() == [True, False, False]
+    assert not any("处方量" in c or "doctor" in c for c in t.columns)
+
+
+def test_every_sample_region_has_field_work_to_show():
+    ds = rk.sample.generate(seed=0)
+    for region in ds.regions:
+        sub = ds.for_region(region)
+        assert len(rk.activity.competitor_report(sub, freq="M", period="2026-06")) > 0
+        assert len(rk.activity.meeting_coverage(sub, period="2026H1")) > 0
+        assert (rk.activity.listing_status(sub)["状态"] == "已进院").any()

@@ -31,6 +31,13 @@ from repkit.activity._calls import (
     schedule_sheet,
 )
 from repkit.activity._completeness import COMPLETENESS_TARGETS, completeness
+from repkit.activity._fieldwork import (
+    ATTENDANCE_TARGET,
+    competitor_report,
+    listing_status,
+    meeting_coverage,
+    meetings_per_hospital,
+)
 from repkit.activity._kpi import (
     KPI_DISPLAY_COLUMNS,
     KPI_LABELS,
@@ -56,46 +63,20 @@ from repkit.activity._norms import (
     rep_capacity,
     visit_goals,
 )
-from repkit.activity._schedule import (
-    FOLLOW_UP,
-    MAX_VISITS,
-    VisitPlan,
-    plan_visits,
-)
+from repkit.activity._schedule import FOLLOW_UP, MAX_VISITS, VisitPlan, plan_visits
 
 __all__ = [
-    "COMPLETENESS_TARGETS",
-    "DEFAULT_NORMS",
-    "FOLLOW_UP",
-    "KPI_DISPLAY_COLUMNS",
-    "KPI_LABELS",
-    "KPI_NORMS",
-    "MAX_VISITS",
-    "MOVABILITY",
-    "NORM_PRESETS",
-    "NOT_EFFECTIVE_RESULTS",
-    "CallPlan",
-    "Outcome",
-    "VisitPlan",
-    "activity_outcome",
-    "call_plan",
-    "completeness",
-    "coverage",
-    "default_norms",
-    "department_development",
-    "effective_calls",
-    "export_schedule",
-    "frequency_compliance",
-    "kpi_display",
-    "kpi_table",
-    "meetings",
-    "norm_preset",
-    "norms_table",
-    "plan_visits",
-    "purpose_mix",
-    "rep_capacity",
-    "schedule_sheet",
-    "time_to_listing",
-    "visit_goals",
-    "visits_per_day",
-]
+    # call plans and schedules
+    "CallPlan", "Outcome", "VisitPlan", "activity_outcome", "call_plan", "export_schedule",
+    "kpi_table", "plan_visits", "schedule_sheet", "FOLLOW_UP", "MAX_VISITS",
+    # KPIs of the call log
+    "KPI_DISPLAY_COLUMNS", "KPI_LABELS", "KPI_NORMS", "NOT_EFFECTIVE_RESULTS", "coverage",
+    "department_development", "effective_calls", "frequency_compliance", "kpi_display",
+    "meetings", "purpose_mix", "time_to_listing", "visits_per_day",
+    # visit norms and capacity
+    "DEFAULT_NORMS", "MOVABILITY", "NORM_PRESETS", "default_norms", "norm_preset",
+    "norms_table", "rep_capacity", "visit_goals",
+    # field work: completeness, competitors, meetings, listings
+    "ATTENDANCE_TARGET", "COMPLETENESS_TARGETS", "competitor_report", "completeness",
+    "listing_status", "meeting_coverage", "meetings_per_hospital",
+]  # fmt: skip
