@@ -237,6 +237,69 @@ def refuse_mojibake(text: str, *, name: str) -> None:
         if _utf8_read_as_gbk("".join(lines)):
             reason = "it holds UTF-8 Chinese that was read as GBK and saved again"
     if reason:
+        columns, row, value = _damaged_columns(sample)
+        where = f" (columns {', '.join(columns)})" if columns else ""
         raise DataError(
-            [{"file": name, "rule": "mojibake", "message": f"the text is garbled: {reason}"}]
+            [
+                {
+                    "file": name,
+                    "row": row,
+                    "column": ", ".join(columns) or None,
+                    "value": value,
+                    "rule": "mojibake",
+                    "message": f"the text is garbled{where}: {reason}",
+                }
+            ]
         )
+
+
+def _damaged(cell: str) -> bool:
+    """True when one cell shows the marks of text decoded with the wrong encoding."""
+    if any(marker in cell for marker in _GARBLE_MARKERS):
+        return True
+    candidates = []
+    if _LATIN_MOJIBAKE.search(cell):
+        candidates += [("cp1252", cell), ("latin-1", cell)]
+    candidates += [("gb18030", run) for run in _NON_ASCII_RUN.findall(cell)]
+    for encoding, part in candidates:
+        try:
+            fixed = part.encode(encoding).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if any("\u4e00" <= ch <= "\u9fff" for ch in fixed):
+            return True
+    return False
+
+
+def _damaged_columns(text: str) -> tuple[list[str], int | None, str | None]:
+    """Headers (or letters) of the columns holding garbled cells, first line and cell."""
+    import csv
+    import io
+
+    lines = text.splitlines()[:50]
+    counts = {d: sum(line.count(d) for line in lines) for d in (",", "\t", ";", "|")}
+    delimiter = max(counts, key=lambda d: (counts[d], d == ","))
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] = []
+    found: dict[int, None] = {}
+    first: tuple[int | None, str | None] = (None, None)
+    try:
+        for number, row in enumerate(rows, 1):
+            if number == 1:
+                header = row
+            for j, cell in enumerate(row):
+                if cell and _damaged(cell):
+                    found.setdefault(j)
+                    if first[0] is None:
+                        first = (number, cell[:40])
+            if number >= 5000:
+                break
+    except csv.Error:
+        pass
+    names = [
+        header[j].strip()
+        if j < len(header) and header[j].strip() and not _damaged(header[j])
+        else column_letter(j)
+        for j in sorted(found)
+    ]
+    return names, first[0], first[1]
