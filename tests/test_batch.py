@@ -332,20 +332,29 @@ def test_out_dir_inside_data_is_refused(tmp_path, data3):
 
 
 def test_odd_region_names_stay_inside_out_dir(tmp_path):
-    names = ["兰州", "../逃逸", "CON", "a／b．．"]
+    names = ["兰州", "CON", "Xian", "XIAN"]
     data = write_data(tmp_path / "data", names)
     template = make_template(tmp_path / "t.ipynb")
     out = tmp_path / "out"
     manifest = run(template, data, out, workers=2)
     assert manifest["counts"] == {"ok": 4}
     folders = sorted(p.name for p in out.iterdir() if p.is_dir())
-    assert len(folders) == 4
+    assert len({f.casefold() for f in folders}) == 4
     assert "兰州" in folders
     outside = sorted(p.name for p in tmp_path.iterdir())
     assert outside == ["data", "out", "t.ipynb"]
     for region, entry in manifest["regions"].items():
         assert (out / entry["folder"] / "plan.ipynb").is_file()
         assert entry["summary"]["region"] == region
+
+
+def test_region_names_with_path_characters_are_refused_before_any_work(tmp_path):
+    data = write_data(tmp_path / "data", ["兰州", "../逃逸", "a／b．．"])
+    template = make_template(tmp_path / "t.ipynb")
+    with pytest.raises(rk.DataError) as err:
+        run(template, data, tmp_path / "out")
+    assert set(err.value.problems["rule"]) == {"unsafe_id"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "t.ipynb"]
 
 
 def test_text_parameters_reach_the_notebook_unchanged(tmp_path, data3):
