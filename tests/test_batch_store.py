@@ -235,12 +235,13 @@ def test_commit_failed_keeps_the_good_outputs(tmp_path):
     target.mkdir()
     (target / "plan.ipynb").write_text("good")
     (target / "plan.xlsx").write_text("good")
-    staging = _stage(tmp_path, {"plan.ipynb": "bad", "plan.html": "bad", "plan.xlsx": "half"})
+    bad = '{"cells": [], "bad": true}'
+    staging = _stage(tmp_path, {"plan.ipynb": bad, "plan.html": "bad", "plan.xlsx": "half"})
     kept = _store.commit_failed(staging, target)
     assert kept == ["plan.failed.ipynb", "plan.failed.html"]
     assert (target / "plan.ipynb").read_text() == "good"
     assert (target / "plan.xlsx").read_text() == "good"
-    assert (target / "plan.failed.ipynb").read_text() == "bad"
+    assert (target / "plan.failed.ipynb").read_text() == bad
     assert not staging.exists()
 
 

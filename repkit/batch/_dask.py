@@ -2,9 +2,12 @@
 
 Each Dask worker process keeps one :class:`~repkit.batch._runner.Runner` per thread
 (a warm kernel) across tasks. A region's time limit is kept by the runner's watchdog,
-which kills the kernel from outside it. Infrastructure failures raise, so Dask's own
-``retries`` (and its rescheduling of tasks from lost workers) apply to them only; a
-region whose notebook failed returns normally and is never retried. Paths (template,
+which kills the kernel from outside it. Infrastructure failures (a kernel that died or
+did not start, a lost worker) raise in the task and are retried from here up to
+``retries`` times, each attempt recorded in the manifest as the local pool does; a
+region whose notebook failed returns normally and is never retried. Kernel start
+waits longer on a loaded machine (:func:`repkit.batch._runner.start_timeout`). A
+``LocalCluster`` listens on 127.0.0.1 only, its dashboard included. Paths (template,
 data, output folder) must be visible to the workers under the same names.
 """
 
@@ -47,6 +50,17 @@ def run_task(config: dict[str, Any], task: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def _lost(task: dict[str, Any], err: BaseException) -> dict[str, Any]:
+    return {
+        "region": task["region"],
+        "status": "infra",
+        "staging": task["staging"],
+        "error": {"cell": None, "exception": type(err).__name__, "message": str(err)[:2000]},
+        "timings": {},
+        "summary": None,
+    }
+
+
 def run_dask(
     tasks: list[dict[str, Any]],
     config: dict[str, Any],
@@ -74,7 +88,8 @@ def run_dask(
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=":0",
+            host="127.0.0.1",  # scheduler, workers and dashboard: this machine only
+            dashboard_address="127.0.0.1:0",
             silence_logs=logging.ERROR,
         )
         client = Client(cluster)
@@ -83,35 +98,31 @@ def run_dask(
         client = Client(scheduler, timeout=60)
         where = f"dask {scheduler}"
     try:
-        futures = {}
-        for task in tasks:
+        pending = as_completed()
+        futures: dict[Any, dict[str, Any]] = {}
+
+        def submit(task: dict[str, Any]) -> None:
             task["staging"] = new_staging(task)
             fut = client.submit(
-                run_task,
-                config,
-                task,
-                key=f"repkit-region-{uuid.uuid4().hex}",
-                pure=False,
-                retries=retries,
+                run_task, config, task, key=f"repkit-region-{uuid.uuid4().hex}", pure=False
             )
             futures[fut] = task
-        for fut in as_completed(futures):
-            task = futures[fut]
+            pending.add(fut)
+
+        for task in tasks:
+            submit(task)
+        for fut in pending:
+            task = futures.pop(fut)
             try:
                 result = fut.result()
-            except Exception as err:  # InfraError after retries, KilledWorker, lost scheduler
-                result = {
-                    "region": task["region"],
-                    "status": "infra",
-                    "staging": task["staging"],
-                    "error": {
-                        "cell": None,
-                        "exception": type(err).__name__,
-                        "message": str(err)[:2000],
-                    },
-                    "timings": {},
-                    "summary": None,
-                }
+            except Exception as err:  # InfraError, KilledWorker, lost scheduler
+                result = _lost(task, err)
+            if result["status"] == "infra" and task["attempt"] <= retries:
+                # as the local pool does: another attempt, recorded in the manifest
+                task["retried"].append(result["error"])
+                task["attempt"] += 1
+                submit(task)
+                continue
             on_result(task, result)
     finally:
         client.close()

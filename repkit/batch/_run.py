@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime as dt
 import json
 import os
 import pickle
 import shutil
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from repkit.batch import _scratch, _store
 from repkit.batch._store import check_params, folder_names
 
 _STATUSES = ("ok", "skipped", "failed", "timeout")
@@ -342,17 +344,74 @@ def run(
     >>> m["counts"]
     {'skipped': 2}
     """
-    from repkit._extras import require
-    from repkit._version import __version__
-    from repkit.batch import _store
+    job = _validate(
+        template,
+        data=data,
+        out_dir=out_dir,
+        params=params,
+        workers=workers,
+        timeout=timeout,
+        cell_timeout=cell_timeout,
+        retries=retries,
+        resume=resume,
+        force=force,
+        scheduler=scheduler,
+        kernel_name=kernel_name,
+    )
+    ds, selected = _load(job, regions)
+    job.out_dir.mkdir(parents=True, exist_ok=True)
+    show = True if progress is None else bool(progress)
+    with _store.Lock(job.out_dir), _scratch.sigterm_as_interrupt():
+        batch = _Batch(job, ds, selected, show)
+        try:
+            batch.execute()
+        finally:
+            batch.finalize()
+        result = _final(batch.manifest, batch.previous, final=True)
+    if show:
+        print(summary_table(result))
+    return result
 
-    t_start = time.monotonic()
-    started = _now()
+
+class BatchWriteError(RuntimeError):
+    """The batch could not write its own records (manifest, index): usually a full disk."""
+
+
+@dataclass
+class _Job:
+    """The checked arguments of one batch run."""
+
+    template: Path
+    data: Path
+    out_dir: Path
+    nb: dict[str, Any]
+    template_bytes: bytes
+    params: dict[str, Any]
+    workers: int | None
+    timeout: float
+    cell_timeout: float | None
+    retries: int
+    resume: bool
+    force: bool
+    scheduler: str | None
+    kernel_name: str | None
+    started: str = field(default_factory=_now)
+    t_start: float = field(default_factory=time.monotonic)
+
+    @property
+    def data_abs(self) -> Path:
+        return self.data.resolve()
+
+
+def _validate(template: Any, *, data: Any, out_dir: Any, params: Any, **opts: Any) -> _Job:
+    """Stage 1: check every argument before any work (ValueError naming the problem)."""
     template, data, out_dir = Path(template), Path(data), Path(out_dir)
-    _check_args(workers, timeout, cell_timeout, retries)
-    if scheduler is not None:
+    _check_args(opts["workers"], opts["timeout"], opts["cell_timeout"], opts["retries"])
+    if opts["scheduler"] is not None:
+        from repkit._extras import require
+
         require("distributed", feature="repkit batch with a Dask scheduler")
-    if resume and force:
+    if opts["resume"] and opts["force"]:
         raise ValueError("choose resume (only failed/missing regions) or force (all), not both")
     nb, declared, template_bytes = _template(template)
     params = check_params(params, allowed=declared)
@@ -363,240 +422,362 @@ def run(
         raise ValueError(f"out_dir {out_dir} and data {data} must not contain one another")
     if out_dir.exists() and not out_dir.is_dir():
         raise ValueError(f"out_dir {out_dir} is a file, not a folder")
+    scheduler = opts["scheduler"]
     if scheduler is None and os.name == "nt":  # pragma: no cover - no fd passing on Windows
         scheduler = "local"
     if scheduler is not None and not isinstance(scheduler, str):
         raise ValueError(f"scheduler must be None, 'local' or an address, got {scheduler!r}")
-
-    from repkit.io import load_dataset
-
-    ds = load_dataset(data)
-    selected = _regions(ds, regions)
-    folders = folder_names(ds.regions)
     kernel = (
-        kernel_name or (nb.get("metadata", {}).get("kernelspec") or {}).get("name") or "python3"
+        opts["kernel_name"]
+        or (nb.get("metadata", {}).get("kernelspec") or {}).get("name")
+        or "python3"
     )
     if scheduler is None:
         _check_kernel(kernel)  # Dask workers may have kernels this machine lacks
-    template_hash = _store.hash_bytes(template_bytes)
-    input_hash = _store.hash_path(data)
+    return _Job(
+        template=template,
+        data=data,
+        out_dir=out_dir,
+        nb=nb,
+        template_bytes=template_bytes,
+        params=params,
+        **{**opts, "scheduler": scheduler, "kernel_name": kernel},
+    )
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    show = True if progress is None else bool(progress)
-    with _store.Lock(out_dir):
-        previous = _store.read_manifest(out_dir).get("regions", {})
-        staging_root = out_abs / _store.STAGING
-        shutil.rmtree(staging_root, ignore_errors=True)  # leftovers of a killed batch
-        staging_root.mkdir()
-        entries: dict[str, dict[str, Any]] = {}
-        tasks = []
+
+def _load(job: _Job, regions: Iterable[str] | None) -> tuple[Any, list[str]]:
+    from repkit.io import load_dataset
+
+    ds = load_dataset(job.data)
+    return ds, _regions(ds, regions)
+
+
+_WORKER_MEMORY = 600 * 2**20
+"""Memory one local worker needs (its process and warm kernel with the data set)."""
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory available to new processes (None when unknown)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def worker_count(requested: int | None, tasks: int) -> tuple[int, str | None]:
+    """Workers for this machine: the request, capped by cores, memory and regions.
+
+    Returns the number and, when a request was lowered, a sentence saying why.
+    """
+    cores = os.cpu_count() or 1
+    memory = _available_memory()
+    by_memory = max(1, memory // _WORKER_MEMORY) if memory else cores
+    limit = min(cores, by_memory)
+    n = max(1, min(requested or limit, limit, tasks))
+    note = None
+    if requested is not None and requested > limit:
+        free = f"{memory / 2**30:.1f} GB available memory" if memory else "memory unknown"
+        note = (
+            f"workers capped at {limit} (asked for {requested}): {cores} CPU cores, {free}, "
+            f"about {_WORKER_MEMORY / 2**30:.1f} GB per worker"
+        )
+    return n, note
+
+
+class _Batch:
+    """One batch run's state: the plan of work, the manifest, results as they come."""
+
+    def __init__(self, job: _Job, ds: Any, selected: list[str], show: bool):
+        from repkit._version import __version__
+
+        self.job, self.ds, self.version = job, ds, __version__
+        self.template_hash = _store.hash_bytes(job.template_bytes)
+        self.input_hash = _store.hash_path(job.data)
+        self.previous = _store.read_manifest(job.out_dir).get("regions", {})
+        self.staging_root = job.out_dir.resolve() / _store.STAGING
+        shutil.rmtree(self.staging_root, ignore_errors=True)  # leftovers of a killed batch
+        self.staging_root.mkdir()
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.tasks: list[dict[str, Any]] = []
+        self.stopped: dict[str, Any] | None = None
+        self.write_failed: OSError | None = None
+        self.last_write = 0.0
+        folders = folder_names(ds.regions)
         for region in selected:
-            folder = folders[region]
-            target = _store.inside(out_dir, folder)
-            region_params = {**params, "region": region}
-            fp = _store.fingerprint(
-                template=template_hash,
-                inputs=input_hash,
-                params=region_params,
-                version=__version__,
-                kernel=kernel,
+            self._plan_region(region, folders[region])
+        self.manifest = self._new_manifest()
+        self.bar = _Progress(len(selected), show)
+        skipped = len(selected) - len(self.tasks)
+        if skipped:
+            self.bar.note(
+                f"{skipped} of {len(selected)} regions unchanged since the last run: skipped"
             )
-            base = {
+            for region, e in self.entries.items():
+                if e["status"] == "skipped":
+                    self.bar.update(region, "skipped", None)
+
+    # ------------------------------------------------------------------ stage 2: plan work
+
+    def _plan_region(self, region: str, folder: str) -> None:
+        """Skip a region whose recorded outputs are intact and unchanged, else queue it."""
+        job = self.job
+        target = _store.inside(job.out_dir, folder)
+        region_params = {**job.params, "region": region}
+        fp = _store.fingerprint(
+            template=self.template_hash,
+            inputs=self.input_hash,
+            params=region_params,
+            version=self.version,
+            kernel=job.kernel_name,
+        )
+        base = {
+            "region": region,
+            "folder": folder,
+            "fingerprint": fp,
+            "input_hash": self.input_hash,
+            "template_hash": self.template_hash,
+            "params": {**region_params, "data": str(job.data_abs)},
+            "repkit_version": self.version,
+        }
+        prev = self.previous.get(region) or {}
+        output: dict[str, Any] = prev.get("output") or {}
+        intact = prev.get("folder") == folder and _store.outputs_intact(target, output)
+        reason = None
+        if intact and not job.force:
+            if job.resume and prev.get("status") in ("ok", "skipped"):
+                reason = "resume"
+            elif output.get("fingerprint") == fp:
+                reason = "unchanged"
+        if reason is not None:
+            self.entries[region] = {
+                **base,
+                "status": "skipped",
+                "reason": reason,
+                "summary": output.get("summary"),
+                "output": output,
+                "error": None,
+                "duration_s": 0.0,
+                "finished": output.get("finished"),
+            }
+            return
+        self.entries[region] = {**base, "status": "pending", "output": output or None, "prev": prev}
+        self.tasks.append(
+            {
                 "region": region,
                 "folder": folder,
-                "fingerprint": fp,
-                "input_hash": input_hash,
-                "template_hash": template_hash,
-                "params": {**region_params, "data": str(data_abs)},
-                "repkit_version": __version__,
+                "params": {**job.params, "data": str(job.data_abs), "region": region, "out": "."},
+                "attempt": 1,
+                "retried": [],
             }
-            prev = previous.get(region) or {}
-            output: dict[str, Any] = prev.get("output") or {}
-            intact = (
-                bool(output)
-                and prev.get("folder") == folder
-                and all((target / f).is_file() for f in output.get("files", []))
-            )
-            reason = None
-            if intact and not force:
-                if resume and prev.get("status") in ("ok", "skipped"):
-                    reason = "resume"
-                elif output.get("fingerprint") == fp:
-                    reason = "unchanged"
-            if reason is not None:
-                entries[region] = {
-                    **base,
-                    "status": "skipped",
-                    "reason": reason,
-                    "summary": output.get("summary"),
-                    "output": output,
-                    "error": None,
-                    "duration_s": 0.0,
-                    "finished": output.get("finished"),
-                }
-                continue
-            entries[region] = {**base, "status": "pending", "output": output or None, "prev": prev}
-            tasks.append(
-                {
-                    "region": region,
-                    "folder": folder,
-                    "params": {**params, "data": str(data_abs), "region": region, "out": "."},
-                    "attempt": 1,
-                    "retried": [],
-                }
-            )
+        )
 
-        manifest: dict[str, Any] = {
-            "repkit_version": __version__,
-            "template": str(template.resolve()),
-            "template_hash": template_hash,
-            "data": str(data_abs),
-            "input_hash": input_hash,
-            "params": params,
-            "out_dir": str(out_dir),
+    def _new_manifest(self) -> dict[str, Any]:
+        job = self.job
+        return {
+            "repkit_version": self.version,
+            "template": str(job.template.resolve()),
+            "template_hash": self.template_hash,
+            "data": str(job.data_abs),
+            "input_hash": self.input_hash,
+            "params": job.params,
+            "out_dir": str(job.out_dir),
             "backend": None,
             "workers": None,
-            "started": started,
+            "started": job.started,
             "finished": None,
             "duration_s": None,
             "counts": {},
             "failed": [],
-            "regions": entries,
+            "regions": self.entries,
         }
-        bar = _Progress(len(selected), show)
-        skipped = len(selected) - len(tasks)
-        if skipped:
-            bar.note(f"{skipped} of {len(selected)} regions unchanged since the last run: skipped")
-            for region, e in entries.items():
-                if e["status"] == "skipped":
-                    bar.update(region, "skipped", None)
-        last_write = [0.0]
 
-        def save(final: bool = False) -> None:
-            if not final and time.monotonic() - last_write[0] < 1.0:
-                return
-            last_write[0] = time.monotonic()
-            written = _final(manifest, previous, final=final)
-            from repkit.report.html import index_html
+    # ------------------------------------------------------------------ stage 3: execute
 
-            _store.write_json(out_dir / _store.MANIFEST, written)
-            _store.write_text(out_dir / _store.INDEX, index_html(written))
-
-        def on_result(task: dict[str, Any], result: dict[str, Any]) -> None:
-            region = task["region"]
-            entry = entries[region]
-            target = out_dir / entry["folder"]
-            status = result["status"]
-            staging = Path(result.get("staging") or task.get("staging") or staging_root / "none")
-            timings = result.get("timings") or {}
-            entry.pop("prev", None)
-            err = result.get("error")
-            if err and isinstance(err.get("cell"), int) and not err.get("source"):
-                err["source"] = _cell_source(nb, err["cell"])  # a worker killed mid-cell
-            entry.update(
-                status="failed" if status == "infra" else status,
-                attempts=task["attempt"],
-                retried=task["retried"],
-                timings=timings,
-                duration_s=round(sum(timings.values()), 3),
-                finished=_now(),
-                worker=result.get("worker"),
-                error=result.get("error"),
-            )
-            if status == "ok":
-                old = (entry.get("output") or {}).get("files", [])
-                try:
-                    files = _store.commit_ok(staging, target, previous=old)
-                except OSError as err:
-                    entry.update(
-                        status="failed",
-                        error={
-                            "cell": None,
-                            "exception": "OSError",
-                            "message": f"could not move outputs: {err}",
-                        },
-                    )
-                else:
-                    entry["summary"] = result.get("summary")
-                    entry["output"] = {
-                        "fingerprint": entry["fingerprint"],
-                        "finished": entry["finished"],
-                        "files": files,
-                        "summary": result.get("summary"),
-                    }
-                    entry["failure_files"] = []
-            if entry["status"] != "ok":
-                entry["summary"] = None
-                entry["failure_files"] = _store.commit_failed(staging, target)
-            bar.update(region, entry["status"], entry["duration_s"])
-            save()
-
-        def new_staging(task: dict[str, Any]) -> str:
-            return str(staging_root / f"{task['folder']}.{task['attempt']}.{uuid.uuid4().hex[:8]}")
-
-        cache_dir = None
+    def execute(self) -> None:
+        """Run the queued regions on the local pool or Dask; results arrive in on_result."""
+        if not self.tasks:
+            return
+        job = self.job
         try:
-            if tasks:
-                # every region runs this snapshot, even if the template is edited meanwhile
-                snapshot = staging_root / f"template-{template_hash[7:19]}.ipynb"
-                snapshot.write_bytes(template_bytes)
-                config = {
-                    "template": str(snapshot),
-                    "template_path": str(template.resolve()),
-                    "data": str(data_abs),
-                    "data_cache": None,
-                    "kernel_name": kernel,
-                    "language": _language(nb),
-                    "timeout": float(timeout),
-                    "cell_timeout": cell_timeout,
-                    "imports": _imports(nb),
-                    "staging_root": str(staging_root.resolve()),
-                    "html": True,
-                }
-                n = min(workers or os.cpu_count() or 1, len(tasks))
-                manifest["workers"] = n
-                if scheduler is None:
-                    cache_dir = tempfile.mkdtemp(prefix="repkit-batch-")
-                    cache = Path(cache_dir) / "dataset.pickle"
-                    with open(cache, "wb") as fh:
-                        pickle.dump(ds, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                    config["data_cache"] = str(cache)
-                    manifest["backend"] = "local"
-                    from repkit.batch._local import run_local
+            # every region runs this snapshot, even if the template is edited meanwhile
+            snapshot = self.staging_root / f"template-{self.template_hash[7:19]}.ipynb"
+            snapshot.write_bytes(job.template_bytes)
+            config = {
+                "template": str(snapshot),
+                "template_path": str(job.template.resolve()),
+                "data": str(job.data_abs),
+                "data_cache": None,
+                "kernel_name": job.kernel_name,
+                "language": _language(job.nb),
+                "timeout": float(job.timeout),
+                "cell_timeout": job.cell_timeout,
+                "imports": _imports(job.nb),
+                "staging_root": str(self.staging_root),
+                "html": True,
+            }
+            if job.scheduler in (None, "local"):
+                n, note = worker_count(job.workers, len(self.tasks))
+                if note:
+                    self.bar.note(note)
+            else:  # a remote cluster: its size is the cluster's business
+                n = min(job.workers or os.cpu_count() or 1, len(self.tasks))
+            self.manifest["workers"] = n
+            if job.scheduler is None:
+                self._run_local(config, n)
+            else:
+                self._run_dask(config, n)
+        except OSError as err:  # no space for the scratch or the template snapshot
+            self.stopped = {"cell": None, "exception": "OSError", "message": str(err)}
+            raise BatchWriteError(
+                f"the batch stopped: {err}. Regions not yet run are recorded as failed; "
+                "fix the cause (e.g. free disk space) and run again with --resume"
+            ) from err
 
-                    run_local(
-                        tasks,
-                        config,
-                        workers=n,
-                        grace=10 + 0.1 * float(timeout),
-                        retries=retries,
-                        on_result=on_result,
-                        new_staging=new_staging,
-                    )
-                else:
-                    from repkit.batch._dask import run_dask
+    def _run_local(self, config: dict[str, Any], n: int) -> None:
+        from repkit.batch._local import run_local
 
-                    manifest["backend"] = run_dask(
-                        tasks,
-                        config,
-                        scheduler=scheduler,
-                        workers=n,
-                        retries=retries,
-                        on_result=on_result,
-                        new_staging=new_staging,
-                    )
-        finally:
-            bar.close()
-            if cache_dir is not None:
-                shutil.rmtree(cache_dir, ignore_errors=True)
-            manifest["finished"] = _now()
-            manifest["duration_s"] = round(time.monotonic() - t_start, 3)
-            save(final=True)
-            shutil.rmtree(staging_root, ignore_errors=True)
-        result = _final(manifest, previous, final=True)
-    if show:
-        print(summary_table(result))
-    return result
+        self.manifest["backend"] = "local"
+        with _scratch.private_scratch() as scratch:
+            cache = scratch / "dataset.pickle"
+            fd = os.open(cache, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(self.ds, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            config["data_cache"] = str(cache)
+            run_local(
+                self.tasks,
+                config,
+                workers=n,
+                grace=10 + 0.1 * float(self.job.timeout),
+                retries=self.job.retries,
+                on_result=self.on_result,
+                new_staging=self.new_staging,
+            )
+
+    def _run_dask(self, config: dict[str, Any], n: int) -> None:
+        from repkit.batch._dask import run_dask
+
+        self.manifest["backend"] = run_dask(
+            self.tasks,
+            config,
+            scheduler=str(self.job.scheduler),
+            workers=n,
+            retries=self.job.retries,
+            on_result=self.on_result,
+            new_staging=self.new_staging,
+        )
+
+    def new_staging(self, task: dict[str, Any]) -> str:
+        """A fresh staging folder for one attempt of one region."""
+        return str(self.staging_root / f"{task['folder']}.{task['attempt']}.{uuid.uuid4().hex[:8]}")
+
+    def on_result(self, task: dict[str, Any], result: dict[str, Any]) -> None:
+        """Record one region's result and move its outputs into place as one unit."""
+        region = task["region"]
+        entry = self.entries[region]
+        target = self.job.out_dir / entry["folder"]
+        status = result["status"]
+        staging = Path(result.get("staging") or task.get("staging") or self.staging_root / "none")
+        timings = result.get("timings") or {}
+        entry.pop("prev", None)
+        err = result.get("error")
+        if err and isinstance(err.get("cell"), int) and not err.get("source"):
+            err["source"] = _cell_source(self.job.nb, err["cell"])  # a worker killed mid-cell
+        entry.update(
+            status="failed" if status == "infra" else status,
+            attempts=task["attempt"],
+            retried=task["retried"],
+            timings=timings,
+            duration_s=round(sum(timings.values()), 3),
+            finished=_now(),
+            worker=result.get("worker"),
+            error=err,
+        )
+        if status == "ok":
+            self._commit(entry, staging, target, result.get("summary"))
+        if entry["status"] != "ok":
+            entry["summary"] = None
+            entry["failure_files"] = _store.commit_failed(staging, target)
+        self.bar.update(region, entry["status"], entry["duration_s"])
+        self.save()
+
+    def _commit(self, entry: dict[str, Any], staging: Path, target: Path, summary: Any) -> None:
+        old = (entry.get("output") or {}).get("files", [])
+        try:
+            files = _store.commit_ok(staging, target, previous=old)
+        except OSError as err:
+            entry.update(
+                status="failed",
+                error={
+                    "cell": None,
+                    "exception": "OSError",
+                    "message": f"could not move outputs: {err}",
+                },
+            )
+            return
+        entry["summary"] = summary
+        entry["output"] = {
+            "fingerprint": entry["fingerprint"],
+            "finished": entry["finished"],
+            "files": files,
+            "hashes": _store.hash_files(target, files),
+            "summary": summary,
+        }
+        entry["failure_files"] = []
+
+    # ------------------------------------------------------------------ stage 4: finalize
+
+    def save(self, final: bool = False) -> None:
+        """Write manifest.json and index.html (at most once a second until the end).
+
+        A write that fails before the end (a full disk) is retried at the next result.
+        """
+        if not final and time.monotonic() - self.last_write < 1.0:
+            return
+        self.last_write = time.monotonic()
+        written = _final(self.manifest, self.previous, final=final, stopped=self.stopped)
+        from repkit.report.html import index_html
+
+        try:
+            _store.write_json(self.job.out_dir / _store.MANIFEST, written)
+            _store.write_text(self.job.out_dir / _store.INDEX, index_html(written))
+        except OSError as err:
+            if final:
+                raise
+            self.write_failed = err
+            self.bar.note(f"could not write the manifest yet ({err}); retrying")
+        else:
+            self.write_failed = None
+
+    def finalize(self) -> None:
+        """Stage 4: free the staging space, then write the final manifest and index.
+
+        When even that fails, the previous manifest and index are removed (they would
+        claim results this run did not make) and :class:`BatchWriteError` says so.
+        """
+        self.bar.close()
+        shutil.rmtree(self.staging_root, ignore_errors=True)
+        self.manifest["finished"] = _now()
+        self.manifest["duration_s"] = round(time.monotonic() - self.job.t_start, 3)
+        try:
+            self.save(final=True)
+        except OSError as err:
+            for name in (_store.MANIFEST, _store.INDEX):
+                with contextlib.suppress(OSError):
+                    (self.job.out_dir / name).unlink()
+            lines = [f"  {r}: {e['status']}" for r, e in self.entries.items()]
+            raise BatchWriteError(
+                f"could not write {self.job.out_dir / _store.MANIFEST}: {err}. The previous "
+                "manifest and index were removed so that they do not claim old results. "
+                "Regions this run finished:\n" + "\n".join(lines) + "\nFree some space and "
+                "run again (unchanged regions are re-checked by their output hashes)."
+            ) from err
 
 
 def _imports(nb: Mapping[str, Any]) -> list[str]:
@@ -617,7 +798,13 @@ def _imports(nb: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _final(manifest: dict[str, Any], previous: Mapping[str, Any], *, final: bool) -> dict[str, Any]:
+def _final(
+    manifest: dict[str, Any],
+    previous: Mapping[str, Any],
+    *,
+    final: bool,
+    stopped: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The manifest to write: finished regions, and the previous entries of pending ones."""
     regions = {}
     for region, e in manifest["regions"].items():
@@ -630,11 +817,9 @@ def _final(manifest: dict[str, Any], previous: Mapping[str, Any], *, final: bool
                 e = {k: v for k, v in e.items() if k != "prev"}
                 e.update(
                     status="failed",
-                    error={
-                        "cell": None,
-                        "exception": "Interrupted",
-                        "message": "the batch stopped",
-                    },
+                    error=dict(stopped)
+                    if stopped
+                    else {"cell": None, "exception": "Interrupted", "message": "the batch stopped"},
                     summary=None,
                 )
             else:

@@ -35,6 +35,24 @@ _START_TIMEOUT = 120
 _CONTROL_TIMEOUT = 60
 
 
+def start_timeout(base: float = _START_TIMEOUT) -> float:
+    """Seconds to wait for a kernel to start: ``base``, longer on a loaded machine.
+
+    Scaled by the 1-minute load average per CPU core (at most 10 × ``base``), so that
+    kernels on a busy machine are not declared dead while they are only slow.
+
+    Examples
+    --------
+    >>> rk.batch._runner.start_timeout(60) >= 60
+    True
+    """
+    try:
+        load = os.getloadavg()[0] / (os.cpu_count() or 1)
+    except (OSError, AttributeError):  # pragma: no cover - Windows
+        load = 1.0
+    return float(base) * min(10.0, max(1.0, load))
+
+
 class InfraError(RuntimeError):
     """The kernel or worker failed (died, could not start): worth a retry."""
 
@@ -202,8 +220,10 @@ class Runner:
 
     def _start(self) -> None:
         last = ""
-        for _ in range(3):
+        for attempt in range(3):
             self.close()
+            if attempt:  # let a loaded machine breathe before the next try
+                time.sleep(min(30.0, 2.0**attempt * start_timeout(1.0)))
             try:
                 self._start_once()
             except Exception as err:  # port clash, slow start, broken kernel spec
@@ -239,13 +259,14 @@ class Runner:
         kc.load_connection_info(self.km.get_connection_info())
         kc.start_channels()
         self.kc = kc
-        kc.wait_for_ready(timeout=_START_TIMEOUT)
+        limit = start_timeout()
+        kc.wait_for_ready(timeout=limit)
         data, cache = self.config.get("data"), self.config.get("data_cache")
         imports = list(self.config.get("imports", ()))
         self._call(
             "__import__('repkit.batch._kernel', fromlist=['warm'])"
             f".warm({data!r}, cache={cache!r}, imports={imports!r})",
-            timeout=_START_TIMEOUT,
+            timeout=limit,
         )
 
     def _call(self, code: str, *, timeout: float = _CONTROL_TIMEOUT, **kw: Any) -> dict:
@@ -379,7 +400,7 @@ class Runner:
                 request_save_on_cell_execute=False,
                 log_output=False,
                 execution_timeout=cfg.get("cell_timeout"),
-                start_timeout=_START_TIMEOUT,
+                start_timeout=int(start_timeout()),
             )
             error = notebook_error(nb)
             if error is None and not self.alive() and not self._timed_out:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import keyword
@@ -273,21 +274,53 @@ def fingerprint(**parts: Any) -> str:
 # ---------------------------------------------------------------------------- files
 
 
+def _write_atomic(path: Path, text: str, *, sync: bool) -> None:
+    """Write a temporary file beside ``path``, then replace; no temporary file survives."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            if sync:
+                os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
 def write_json(path: Path, data: Any) -> None:
     """Write JSON atomically (temporary file, fsync, replace)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=1, default=str)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    _write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1, default=str), sync=True)
 
 
 def write_text(path: Path, text: str) -> None:
     """Write text atomically (temporary file next to the target, then replace)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    _write_atomic(path, text, sync=False)
+
+
+def hash_files(folder: Path, files: Iterable[str]) -> dict[str, str]:
+    """Content hash of each of a region's output files (missing files are left out)."""
+    out = {}
+    for rel in files:
+        path = folder / rel
+        if path.is_file():
+            out[rel] = hash_path(path)
+    return out
+
+
+def outputs_intact(folder: Path, output: Mapping[str, Any]) -> bool:
+    """Whether a region's folder holds exactly the outputs its manifest entry records.
+
+    A batch killed between the moves of a region's files leaves new and old files side
+    by side; their hashes no longer match the entry, so the region is run again. An
+    entry without hashes (written by an older repkit) is not trusted either.
+    """
+    files, hashes = output.get("files") or [], output.get("hashes")
+    if not files or not isinstance(hashes, dict) or set(hashes) != set(files):
+        return False
+    return hash_files(folder, files) == hashes
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any]:
@@ -333,12 +366,24 @@ def commit_ok(staging: Path, target: Path, *, previous: Iterable[str] = ()) -> l
     return files
 
 
+def _readable(path: Path) -> bool:
+    """Not empty and, for a notebook, valid JSON (a full disk leaves 0-byte files)."""
+    try:
+        if path.stat().st_size == 0:
+            return False
+        if path.suffix == ".ipynb":
+            json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def commit_failed(staging: Path | None, target: Path) -> list[str]:
     """Record a failure beside the region's outputs, never touching a previous good run."""
     kept = []
     if staging is not None and staging.is_dir():
         for src, dest in ((NOTEBOOK, FAILED_NOTEBOOK), (HTML, FAILED_HTML)):
-            if (staging / src).is_file():
+            if (staging / src).is_file() and _readable(staging / src):
                 target.mkdir(parents=True, exist_ok=True)
                 os.replace(staging / src, target / dest)
                 kept.append(dest)
