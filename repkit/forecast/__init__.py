@@ -15,11 +15,11 @@ How ``method="auto"`` works:
 2. Kind of series. All-zero → zero; sparse (≥ 30 % zero months) → Croston/SBA, TSB,
    ADIDA, SES; launched inside the history → leading zeros dropped, no logs; fewer than
    26 months → non-seasonal models; positive series are modelled on the log scale.
-3. Candidates: seasonal naive, Theta, exponential smoothing (seasonal, damped trend, Holt
-   damped) vectorised over all series; with 60+ months also likelihood-fitted ETS from
-   statsmodels (the airline SARIMA is available by name).
+3. Candidates: seasonal naive, Theta, exponential smoothing (seasonal; seasonal with a
+   full or a damped trend; Holt with a full or a damped trend) vectorised over all series.
+   Likelihood-fitted ETS and the airline SARIMA from statsmodels are available by name.
 4. Each candidate is scored by a rolling-origin backtest on the series' own history (mean
-   absolute error); the forecast averages the best three.
+   absolute error); the forecast averages the best three, weighted by 1 / that error.
 5. Intervals: each model's analytic error variance, scaled by how large the backtest
    errors of the combination really were, averaged quantile by quantile.
 

@@ -68,7 +68,7 @@ def forecast(
         Months to forecast after the last month of ``y``.
     method
         ``"auto"`` (backtested selection and combination, see the module notes),
-        ``"fast"`` (the same without the statsmodels candidates) or one model of
+        ``"fast"`` (the same as ``"auto"`` since auto uses no statsmodels model) or one model of
         :data:`METHODS`; a model that does not fit the series (a seasonal model on a
         one-year history) falls back to ``"auto"``'s choice among those that do.
     level
@@ -135,8 +135,7 @@ def _n_workers(n_jobs: int | None, series: list[_engine.Series]) -> int:
         if n_jobs == 0:
             raise ValueError("n_jobs must be a positive number of processes, -1 or None")
         return (os.cpu_count() or 1) if n_jobs < 0 else int(n_jobs)
-    long = sum(len(s.y) >= 60 for s in series)
-    work = len(series) + 50 * long  # a statsmodels series costs ~50 vectorised ones
+    work = len(series)
     return min(os.cpu_count() or 1, 8) if work > 4 * _CHUNK else 1
 
 

@@ -171,6 +171,31 @@ def _ets_run(Z, level, slope, seas, alpha, beta, gamma, phi, *, keep=False, m: i
     return sse, lv, sl, ss, fitted
 
 
+_STEPS = (0.6, 1.0, 1.6)
+
+
+def _refine(Z, level, slope, seas, a, b, g, p, sse0, *, m: int = M):
+    """One local grid round around each series' best grid point (scaled steps).
+
+    Seasonal models only: the coarse grid misses the likelihood optimum that ``ets_mle``
+    found on long seasonal series (FPP2 h02); on the non-seasonal ones the round did not
+    help on the tuning series (mean MASE 0.429 with it for all models, 0.425 seasonal only).
+    """
+    grid = np.array(list(itertools.product(_STEPS, _STEPS, _STEPS)))
+    aa = np.clip(a * grid[None, :, 0], 0.01, 0.99)
+    bb = np.minimum(b * grid[None, :, 1], aa)
+    gg = np.minimum(g * grid[None, :, 2], 1 - aa)
+    pp = np.broadcast_to(p, aa.shape)
+    sse, *_ = _ets_run(Z, level, slope, seas, aa, bb, gg, pp, m=m)
+    k = np.argmin(sse, axis=1)
+    r = np.arange(len(k))
+    better = (sse[r, k] < sse0)[:, None]
+    return tuple(
+        np.where(better, new[r, k][:, None], old)
+        for new, old in ((aa, a), (bb, b), (gg, g), (pp, p))
+    )
+
+
 def ets(Z: np.ndarray, horizon: int, *, trend: bool, damped: bool, season: bool, m: int = M) -> Fit:
     """Additive exponential smoothing (on the log scale: multiplicative) by grid search.
 
@@ -189,6 +214,8 @@ def ets(Z: np.ndarray, horizon: int, *, trend: bool, damped: bool, season: bool,
     sse, *_ = _ets_run(Z, level, slope, seas, alpha, beta, gamma, phi, m=m)
     best = np.argmin(sse, axis=1)
     a, b, g, p = (x[0, best][:, None] for x in (alpha, beta, gamma, phi))
+    if season:  # one local round: on FPP2 h02 test RMSE 0.0646 -> 0.0603
+        a, b, g, p = _refine(Z, level, slope, seas, a, b, g, p, sse[np.arange(n), best], m=m)
     _, lv, sl, ss, fitted = _ets_run(Z, level, slope, seas, a, b, g, p, keep=True, m=m)
     lv, sl, a, b, g, p = lv[:, 0], sl[:, 0], a[:, 0], b[:, 0], g[:, 0], p[:, 0]
     h = np.arange(1, horizon + 1)
@@ -393,6 +420,8 @@ MODELS = {
     "ets_damped": lambda Z, h: _named(
         ets(Z, h, trend=True, damped=True, season=True), "ets_damped"
     ),
+    "holt": lambda Z, h: _named(ets(Z, h, trend=True, damped=False, season=False), "holt"),
+    "ets_trend": lambda Z, h: _named(ets(Z, h, trend=True, damped=False, season=True), "ets_trend"),
     "theta": theta,
     "croston": croston,
     "tsb": tsb,

@@ -1,9 +1,9 @@
 """Maximum-likelihood candidates from statsmodels for long series.
 
-The vectorised grid models of ``_models`` are cheap but coarse. With five years or more of
-history an exponential smoothing model with likelihood-optimised parameters earns its
-cost, so ``method="auto"`` adds it for long series; the seasonal ARIMA (airline model) is
-available by name. Each returns the same :class:`~repkit.forecast._models.Fit` (with exact psi
+The vectorised grid models of ``_models`` are cheap but coarse. The likelihood-optimised
+exponential smoothing model and the seasonal ARIMA (airline model) are available by name;
+``method="auto"`` no longer adds either (see :data:`AUTO`). Each returns the same
+:class:`~repkit.forecast._models.Fit` (with exact psi
 weights), looping over the series of a batch.
 """
 
@@ -95,8 +95,12 @@ def ets_mle(Z: np.ndarray, horizon: int) -> Fit:
 
 MODELS = {"sarima": sarima, "ets_mle": ets_mle}
 """Models available by name (``method="sarima"``)."""
-AUTO = ("ets_mle",)
-"""Models ``method="auto"`` adds for long series. The airline SARIMA is left out: added to
+AUTO: tuple[str, ...] = ()
+"""Models ``method="auto"`` adds for long series: none. ``ets_mle`` was in it until issue 20:
+on the tuning set of ``benchmarks/_real_series.py`` it took 98 % of auto's time on long
+series (3.9x statsforecast AutoETS), and the undamped-trend grid candidates (``holt``,
+``ets_trend``) do better without it: on 49 of those series mean MASE 0.453, against
+0.497 for the old pool with ``ets_mle`` and 0.517 without. The airline SARIMA is left out: added to
 auto on six FPP2 monthly series (last 24 months held out) it changed the test RMSE by
 -12 % (a10), -11 % (auscafe), +20 % (debitcards) and not at all on h02, elecequip and
 usmelec, while making each forecast 5-10 times slower."""
