@@ -64,6 +64,14 @@ RULES: dict[str, str] = {
         "Meeting records hold dates, departments, products and head counts only; remove "
         "the spending column (no costs or payments per doctor are compiled)."
     ),
+    "half_beyond_data": (
+        "Plan a half at most four halves after the last month of sales, or add the "
+        "missing sales months."
+    ),
+    "implausible_total": (
+        "Check the units column of the sales file: a product's half-year units are not a "
+        "finite number below 10¹²."
+    ),
     "prescription_by_doctor": (
         "Sales per doctor are prescription figures (统方), which Chinese rules forbid "
         "compiling; remove the doctor column and aggregate to department."

@@ -97,7 +97,7 @@ def test_targets_stop_at_sales_staff(lz, plan):
     assert set(plan.targets["rep_id"]) <= staff | {""}
     assert not set(plan.targets["rep_id"]) & medical
     assert not any("doctor" in c for c in plan.targets.columns)
-    assert set(plan.review["rep"]["rep_id"]) <= staff | {""}
+    assert set(plan.reviews["rep"]["rep_id"]) <= staff | {""}
 
 
 def test_responsibility_follows_rep_lists(lz, plan):
@@ -130,7 +130,7 @@ def test_month_weights_follow_working_days_and_season(plan):
 
 
 def test_waterfall_adds_up(plan):
-    w = plan.waterfall
+    w = plan.steps
     steps = ["share_step", "forecast_step", "growth_step", "company_step", "procurement_step"]
     total = w["last_units"] + w[steps].sum(axis=1) + w["rounding_step"]
     assert np.allclose(total, w["final_units"], atol=1e-6)
@@ -207,8 +207,14 @@ def test_forecast_seam_takes_a_function(lz):
     p = rk.plan.build(lz, HALF, scenario="base", forecast=constant)
     assert calls
     assert p.summary["forecast"] == "constant"
+    # the function forecasts every node of the hierarchy once (region, products,
+    # product × level, product × hospital); OLS reconciliation makes them add up
+    nodes = p.forecast_nodes
+    assert len(calls) == nodes.groupby(["product", "level", "hospital_id"]).ngroups
+    assert p.params["reconcile"] == "ols"
     per_product = p.targets.groupby("product")["units"].sum()
-    assert (per_product == 600).all()
+    expected = p.forecast.groupby("product")["mean"].sum().round().astype("int64")
+    assert (per_product.sort_index() == expected.sort_index()).all()
     with pytest.raises(ValueError, match="forecast must be"):
         rk.plan.build(lz, HALF, forecast="prophet")
 
@@ -226,7 +232,7 @@ def test_bad_arguments(ds, lz):
 
 
 def test_review_levels(lz, plan):
-    r = plan.review
+    r = plan.reviews
     region = r["region"].iloc[0]
     h1 = lz.sales[lz.sales["month"].isin(Half.parse("2026H1").months)]
     assert region["actual_amount"] == pytest.approx(h1["amount"].sum())
@@ -247,7 +253,7 @@ def test_review_levels(lz, plan):
 
 
 def test_feasibility(plan):
-    f = plan.feasibility
+    f = plan.capacity
     wd = int(month_working_days(Half.parse(HALF).months).sum())
     assert (f["working_days"] == wd).all()
     staff = f[f["rep_id"] != ""]
@@ -276,13 +282,13 @@ def test_replan_spreads_what_is_left(lz, plan):
 
 
 def test_money_side(plan):
-    m = plan.money
+    m = plan.cash
     assert set(m["month"].astype(str)) == {str(x) for x in Half.parse("2026H1").months}
     rate = plan.summary["collection_rate_60d"]
     assert 0.5 < rate < 1.1
     assert plan.summary["collection_ok"] == (rate >= 0.9)
     assert (m["stock_months"].dropna() > 0).all()
-    pr = plan.prices.set_index("product")
+    pr = plan.price_table.set_index("product")
     assert (pr["price"] == pr["price_supply"]).all()
     assert (pr["retail_markup_rate"] > 0).all()
 

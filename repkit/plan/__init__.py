@@ -37,6 +37,7 @@ from repkit.plan._explain import (
     replan,
     waterfall,
 )
+from repkit.plan._forecast import forecast_table
 from repkit.plan._review import (
     money,
     prices,
@@ -51,6 +52,7 @@ __all__ = [
     "build",
     "diff",
     "feasibility",
+    "forecast_table",
     "money",
     "prices",
     "replan",

@@ -14,6 +14,8 @@ import pandas as pd
 
 from repkit.calendar import Half
 from repkit.dataset import Dataset
+from repkit.errors import DataError
+from repkit.plan._coverage import review_coverage, review_to_date
 from repkit.plan._decompose import (
     UNASSIGNED,
     decompose,
@@ -23,6 +25,7 @@ from repkit.plan._decompose import (
     split_weeks,
 )
 from repkit.plan._explain import build_waterfall, feasibility
+from repkit.plan._forecast import product_forecast, reconciled_forecast
 from repkit.plan._review import (
     REVIEW_LEVELS,
     attach_amount,
@@ -36,7 +39,6 @@ from repkit.plan._review import (
 from repkit.plan._scenario import (
     SCENARIOS,
     apply_procurement,
-    base_forecast,
     procurement_events,
     resolve_forecaster,
     round_half_up,
@@ -44,6 +46,10 @@ from repkit.plan._scenario import (
 )
 
 _COLLECTION_TARGET = 0.9
+MAX_HALVES_AHEAD = 4
+"""Plans reach at most this many halves beyond the half of the last month of sales."""
+MAX_UNITS = 1e12
+"""Half-year units per product above this are refused as implausible."""
 
 
 @dataclass(repr=False)
@@ -60,28 +66,37 @@ class Plan:
     summary
         Key figures (plain Python values, JSON-ready): review completion, targets,
         scenario totals, collections, feasibility.
-    review
+    reviews
         Review of ``review_half`` by level: ``"region"``, ``"product"``,
         ``"hospital"``, ``"department"``, ``"rep"`` (see :func:`review`).
     scenarios
-        Units and amount per scenario × product: ``last`` (review half actual),
-        ``base`` (forecast), ``target``, ``stretch``, ``company`` and, with
-        带量采购, ``procurement``; ``selected`` marks the plan's scenario.
+        Units and amount per scenario × product: ``last`` (review half actual, or its
+        run rate when the half is only partly in the data), ``base`` (the reconciled
+        forecast), ``target``, ``stretch``, ``company`` and, with 带量采购,
+        ``procurement``; ``selected`` marks the plan's scenario.
     forecast
-        Monthly forecast per product (mean and 80/95 % intervals).
+        Monthly forecast per product (mean and 80/95 % intervals): the product rows of
+        ``forecast_nodes``.
+    forecast_nodes
+        The one reconciled forecast of the plan: every node of product × hospital level
+        × hospital → region per month (see :mod:`repkit.plan._forecast`); each node is
+        exactly the sum of its hospitals.
     targets
         Long table: month, quarter, product, hospital_id, hospital, department, rep_id,
         rep, units, price, amount. Integers add up exactly at every level.
     weekly
         The same split into ISO weeks (column ``week``) by working days.
-    waterfall
+    steps
         How each target was built (see :func:`waterfall`).
-    feasibility
+    capacity
         Visits needed against capacity per sales owner (see :func:`feasibility`).
-    money
+    cash
         Shipments, collections within 60 days and channel stock (see :func:`money`).
-    prices
+    price_table
         Price structure per product (see :func:`prices`).
+    warnings
+        What the reader must know to trust the figures: a list of dicts with ``code``
+        and a Chinese ``message`` (partial review half, forecast accuracy, …).
     data
         The region's Dataset the plan was built from.
     history_targets
@@ -95,17 +110,19 @@ class Plan:
     scenario: str
     params: dict[str, Any]
     summary: dict[str, Any]
-    review: dict[str, pd.DataFrame]
+    reviews: dict[str, pd.DataFrame]
     scenarios: pd.DataFrame
     forecast: pd.DataFrame
     targets: pd.DataFrame
     weekly: pd.DataFrame
-    waterfall: pd.DataFrame
-    feasibility: pd.DataFrame
-    money: pd.DataFrame
-    prices: pd.DataFrame
+    steps: pd.DataFrame
+    capacity: pd.DataFrame
+    cash: pd.DataFrame
+    price_table: pd.DataFrame
     data: Dataset = field(repr=False)
     history_targets: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    forecast_nodes: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
     def __repr__(self) -> str:
         s = self.summary
@@ -238,8 +255,98 @@ def build(
     >>> plan.summary["target_units"] == int(company)
     True
     """
-    h = Half.parse(half)
+    h, forecaster, method = _check_options(half, scenario, potential_weight, cap, forecast)
     region = _region_of(ds)
+    if ds.sales.empty:
+        raise ValueError(f"region {region} has no sales rows; a plan needs sales history")
+    ds = complete_sales(ds)
+    sales = ds.sales
+    if sales.empty:
+        raise ValueError(f"region {region} has no sales rows; a plan needs sales history")
+    as_of = _check_horizon(sales, h)
+    _check_units(sales)
+    p = h.previous
+    price_table = prices(ds, as_of=as_of)
+    price = price_table["price"]
+    nodes = reconciled_forecast(
+        sales, ds.hospitals, h, as_of=as_of, forecaster=forecaster, method=method
+    )
+    fc = product_forecast(nodes)
+    cover = review_coverage(sales, p)
+    company = company_targets(ds, h, price)
+    totals = scenario_totals(
+        cover.last,
+        fc.groupby("product")["mean"].sum(),
+        company if len(company) else None,
+        growth=growth,
+        stretch=stretch,
+    )
+    _check_scenario_totals(totals, scenario, h, bool(len(company)))
+    units = _chosen_units(totals, scenario, h)
+    events = procurement_events(procurement, list(units.index))
+    targets, weekly, hosp, proc_delta = _decompose_targets(
+        units,
+        ds,
+        h,
+        as_of,
+        fc if scenario == "base" else None,
+        price,
+        events,
+        cap=cap,
+        potential_weight=potential_weight,
+    )
+    past_targets = review_targets(ds, p, prices(ds, as_of=p.end)["price"])
+    reviews = {lvl: review(ds, p, by=lvl, targets=past_targets) for lvl in REVIEW_LEVELS}
+    wf = build_waterfall(totals, scenario, hosp, targets, proc_delta, cover.last_cells)
+    feas = feasibility(targets, ds, h, p, visits_per_day=visits_per_day)
+    cash = money(ds, p, within_days=within_days)
+    scen = _scenario_table(totals, price, scenario, targets, bool(events))
+    params = {
+        "growth": dict(growth) if isinstance(growth, Mapping) else growth,
+        "scenario": scenario,
+        "forecast": method,
+        "reconcile": nodes.attrs.get("reconcile"),
+        "stretch": stretch,
+        "procurement": procurement,
+        "cap": cap,
+        "potential_weight": potential_weight,
+        "visits_per_day": visits_per_day,
+        "within_days": within_days,
+    }
+    warnings = list(cover.warnings)
+    summary = _summary(region, h, p, scenario, params, reviews["region"], targets, scen, feas, cash)
+    summary.update(review_to_date(cover, sales, past_targets))
+    run_rate = summary.pop("review_run_rate_amount", None)
+    if run_rate:
+        summary["target_growth_rate"] = summary["target_amount"] / run_rate - 1
+    summary["warnings"] = warnings
+    return Plan(
+        region=region,
+        half=h,
+        review_half=p,
+        scenario=scenario,
+        params=params,
+        summary=summary,
+        reviews=reviews,
+        scenarios=scen,
+        forecast=fc,
+        forecast_nodes=nodes,
+        targets=targets,
+        weekly=weekly,
+        steps=wf,
+        capacity=feas,
+        cash=cash,
+        price_table=price_table.reset_index(),
+        data=ds,
+        history_targets=past_targets,
+        warnings=warnings,
+    )
+
+
+def _check_options(
+    half: str | Half, scenario: str, potential_weight: float, cap: float | None, forecast: Any
+) -> tuple[Half, Callable[[pd.Series, int], pd.DataFrame], str]:
+    h = Half.parse(half)
     if scenario not in SCENARIOS:
         raise ValueError(f"scenario must be one of {', '.join(SCENARIOS)}; got {scenario!r}")
     if not 0 <= potential_weight <= 1:
@@ -247,40 +354,97 @@ def build(
     if cap is not None and cap <= 0:
         raise ValueError(f"cap must be positive, got {cap}")
     forecaster, method = resolve_forecaster(forecast)
-    if ds.sales.empty:
-        raise ValueError(f"region {region} has no sales rows; a plan needs sales history")
-    ds = complete_sales(ds)
-    sales = ds.sales
-    if sales.empty:
-        raise ValueError(f"region {region} has no sales rows; a plan needs sales history")
-    as_of = min(sales["month"].max(), h.start - 1)
-    p = h.previous
-    price_table = prices(ds, as_of=as_of)
-    price = price_table["price"]
-    fc = base_forecast(sales, h, as_of=as_of, forecaster=forecaster)
-    base = fc.groupby("product")["mean"].sum()
-    last = sales[sales["month"].isin(p.months)].groupby("product")["units"].sum()
-    company = company_targets(ds, h, price)
-    totals = scenario_totals(
-        last, base, company if len(company) else None, growth=growth, stretch=stretch
-    )
-    if scenario == "company" and not len(company):
+    return h, forecaster, method
+
+
+def _check_horizon(sales: pd.DataFrame, h: Half) -> pd.Period:
+    """The last month of data used; refuses halves inside or far beyond the data."""
+    last = sales["month"].max()
+    as_of = min(last, h.start - 1)
+    if (h.end - as_of).n < 6:
+        raise ValueError(f"data run to {as_of}, inside the planned half {h}; plan a later half")
+    ahead = (h.start - Half.of(last).start).n // 6
+    if ahead > MAX_HALVES_AHEAD:
+        raise DataError(
+            [
+                {
+                    "column": "month",
+                    "value": str(h),
+                    "rule": "half_beyond_data",
+                    "message": (
+                        f"{h} is {ahead} halves after the last month of sales ({last}); "
+                        f"plans reach at most {MAX_HALVES_AHEAD} halves beyond the data"
+                    ),
+                }
+            ]
+        )
+    return as_of
+
+
+def _check_scenario_totals(totals: pd.DataFrame, scenario: str, h: Half, company: bool) -> None:
+    if scenario == "company" and not company:
         raise ValueError(
             f"no company targets for {h} in the targets table; valid scenarios here: "
             "base, target, stretch"
         )
+    values = totals[["last", "base", "target", "stretch"]].to_numpy(dtype="float64")
+    bad = ~np.isfinite(values) | (np.abs(values) > MAX_UNITS)
+    if bad.any():
+        _refuse_units(str(totals.iloc[int(np.argwhere(bad)[0][0])]["product"]))
+
+
+def _check_units(sales: pd.DataFrame) -> None:
+    """Refuses monthly units per product that are not finite or beyond belief."""
+    monthly = sales.groupby(["product", "month"])["units"].sum()
+    bad = monthly[~np.isfinite(monthly) | (monthly.abs() > MAX_UNITS / 6)]
+    if len(bad):
+        _refuse_units(str(bad.index[0][0]))
+
+
+def _refuse_units(product: str) -> None:
+    raise DataError(
+        [
+            {
+                "column": "units",
+                "value": product,
+                "rule": "implausible_total",
+                "message": (
+                    f"the half-year units of {product} exceed {MAX_UNITS:,.0f} or are not "
+                    "finite; the sales units are implausible"
+                ),
+            }
+        ]
+    )
+
+
+def _chosen_units(totals: pd.DataFrame, scenario: str, h: Half) -> pd.Series:
     chosen = totals.set_index("product")[scenario].fillna(0.0)
     units = pd.Series(round_half_up(chosen.to_numpy()), index=chosen.index)
     units = units[units > 0]
     if units.empty:
         raise ValueError(f"the {scenario} scenario leaves nothing to plan for {h}")
-    events = procurement_events(procurement, list(units.index))
-    season = seasonality(sales, as_of=as_of)
+    return units
+
+
+def _decompose_targets(
+    units: pd.Series,
+    ds: Dataset,
+    h: Half,
+    as_of: pd.Period,
+    shape: pd.DataFrame | None,
+    price: pd.Series,
+    events: list[dict[str, Any]],
+    *,
+    cap: float | None,
+    potential_weight: float,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Targets per month × hospital × department × owner, weeks, hospital shares."""
+    season = seasonality(ds.sales, as_of=as_of)
     mw = month_weights(list(units.index), h, season)
-    if scenario == "base" and len(fc):
-        shape = fc.set_index(["product", "month"])["mean"]
+    if shape is not None and len(shape):
+        by_month = shape.set_index(["product", "month"])["mean"]
         key = pd.MultiIndex.from_frame(mw[["product", "month"]])
-        fc_w = shape.reindex(key).to_numpy()
+        fc_w = by_month.reindex(key).to_numpy()
         mw["weight"] = np.where(np.isnan(fc_w), mw["weight"], fc_w)
     monthly, hosp = decompose(
         units, ds, h, as_of=as_of, month_weight=mw, cap=cap, potential_weight=potential_weight
@@ -299,50 +463,7 @@ def build(
         targets[["month", "product", "hospital_id", "department", "rep_id", "units", "price"]]
     )
     weekly["amount"] = (weekly["units"] * weekly["price"]).round(2)
-    weekly = weekly.drop(columns="price")
-
-    past_targets = review_targets(ds, p, prices(ds, as_of=p.end)["price"])
-    reviews = {lvl: review(ds, p, by=lvl, targets=past_targets) for lvl in REVIEW_LEVELS}
-    last_cells = (
-        sales[sales["month"].isin(p.months)].groupby(["product", "hospital_id"])["units"].sum()
-    )
-    wf = build_waterfall(totals, scenario, hosp, targets, proc_delta, last_cells)
-    feas = feasibility(targets, ds, h, p, visits_per_day=visits_per_day)
-    cash = money(ds, p, within_days=within_days)
-    scen = _scenario_table(totals, price, scenario, targets, bool(events))
-    params = {
-        "growth": dict(growth) if isinstance(growth, Mapping) else growth,
-        "scenario": scenario,
-        "forecast": method,
-        "stretch": stretch,
-        "procurement": procurement,
-        "cap": cap,
-        "potential_weight": potential_weight,
-        "visits_per_day": visits_per_day,
-        "within_days": within_days,
-    }
-    summary = _summary(
-        region, h, p, scenario, params, reviews["region"], targets, scen, feas, cash, ds
-    )
-    return Plan(
-        region=region,
-        half=h,
-        review_half=p,
-        scenario=scenario,
-        params=params,
-        summary=summary,
-        review=reviews,
-        scenarios=scen,
-        forecast=fc,
-        targets=targets,
-        weekly=weekly,
-        waterfall=wf,
-        feasibility=feas,
-        money=cash,
-        prices=price_table.reset_index(),
-        data=ds,
-        history_targets=past_targets,
-    )
+    return targets, weekly.drop(columns="price"), hosp, proc_delta
 
 
 def _label_targets(targets: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
@@ -399,7 +520,6 @@ def _summary(
     scen: pd.DataFrame,
     feas: pd.DataFrame,
     cash: pd.DataFrame,
-    ds: Dataset,
 ) -> dict[str, Any]:
     r = region_review.iloc[0] if len(region_review) else None
     totals = scen.groupby("scenario")[["units", "amount"]].sum()

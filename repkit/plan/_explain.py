@@ -51,6 +51,13 @@ def build_waterfall(
     Product level: last half → forecast → growth scenario → company target. Each
     hospital takes its exact share of those (``share_step`` moves last half's actual to
     that share), then 带量采购 and rounding to the allocated integers.
+
+    Each step means what its label says. The growth scenarios grow last half's actual,
+    not the forecast, so their ``forecast_step`` is zero and ``growth_step`` is last ×
+    growth (never negative for a positive rate); the forecast step is used where the
+    target starts from the forecast: the ``base`` scenario, and products without sales
+    last half. The ``company`` scenario is reached by ``company_step`` from the growth
+    target (company − target, negative when the company asks for less).
     """
     t = totals.set_index("product")
     growth_end = {"base": t["base"], "target": t["target"], "stretch": t["stretch"]}
@@ -72,8 +79,9 @@ def build_waterfall(
     G = p.map(end).to_numpy()
     C = p.map(company).to_numpy() if isinstance(company, pd.Series) else 0.0
     hp["share_step"] = L * r - hp["last_units"]
-    hp["forecast_step"] = (B - L) * r
-    hp["growth_step"] = (G - B) * r
+    F = B if scenario == "base" else np.where(L > 0, L, B)
+    hp["forecast_step"] = (F - L) * r
+    hp["growth_step"] = (G - F) * r
     hp["company_step"] = C * r
     proc = procurement_delta.groupby(["product", "hospital_id"])["delta"].sum()
     hp["procurement_step"] = proc.reindex(idx).fillna(0.0).to_numpy()
@@ -127,7 +135,7 @@ def waterfall(plan: Any, *, by: Sequence[str] | str = ("product",)) -> pd.DataFr
     bad = [k for k in keys if k not in CELL_KEYS]
     if bad:
         raise ValueError(f"by must use {', '.join(CELL_KEYS)}; got {bad}")
-    w = plan.waterfall
+    w = plan.steps
     cols = ["last_units", *STEPS, "final_units"]
     if not keys:
         return w[cols].sum().to_frame().T.astype({"final_units": "int64"})

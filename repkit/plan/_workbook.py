@@ -64,7 +64,7 @@ def _overview(plan: Any) -> list[pd.DataFrame]:
         ("复盘期", None, None, None, f"{p}（{p.label}）"),
         ("情景", None, None, None, scen_text),
     ]
-    rv = plan.review["region"]
+    rv = plan.reviews["region"]
     if len(rv):
         r = rv.iloc[0]
         rows.append((f"{p} 指标", r["target_units"], r["target_amount"], None, "公司下达"))
@@ -124,10 +124,10 @@ def _overview(plan: Any) -> list[pd.DataFrame]:
     sc = plan.scenarios.pivot_table(
         index="product", columns="scenario", values="units", aggfunc="sum"
     )
-    by_product = plan.review["product"].set_index("product")
+    by_product = plan.reviews["product"].set_index("product")
     final = plan.targets.groupby("product")[["units", "amount"]].sum()
     products = list(final.index)
-    unit = plan.prices.set_index("product")["unit"]
+    unit = plan.price_table.set_index("product")["unit"]
     table = pd.DataFrame({"品种": products, "单位": [unit.get(x) for x in products]})
     table[f"{p}指标数量"] = by_product["target_units"].reindex(products).to_numpy()
     table[f"{p}实际数量"] = by_product["actual_units"].reindex(products).to_numpy()
@@ -157,7 +157,7 @@ def _hospitals(plan: Any) -> pd.DataFrame:
     for rep in plan.targets.drop_duplicates(["hospital_id", "rep_id"]).itertuples():
         if rep.rep_id != UNASSIGNED:
             owners.setdefault(rep.hospital_id, []).append(str(rep.rep))
-    rv = plan.review["hospital"].set_index("hospital_id")
+    rv = plan.reviews["hospital"].set_index("hospital_id")
     tg = plan.targets.groupby("hospital_id")["amount"].sum()
     p, h = plan.review_half, plan.half
     rows = []
@@ -241,7 +241,7 @@ def _monthly_targets(plan: Any) -> pd.DataFrame:
     labels = weeks.groupby("month")["week"].apply(
         lambda s: "/".join(f"W{p.start_time.isocalendar().week:02d}" for p in s)
     )
-    unit = plan.prices.set_index("product")["unit"]
+    unit = plan.price_table.set_index("product")["unit"]
     idx = pd.MultiIndex.from_frame(t[keys])
     out = pd.DataFrame(
         {

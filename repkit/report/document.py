@@ -15,6 +15,7 @@ import pandas as pd
 
 from repkit._escape import markdown_text
 from repkit.labels import SCENARIO_LABELS
+from repkit.plan._forecast import forecast_table, region_forecast
 from repkit.report.charts import COLORS, use_cjk_fonts
 from repkit.report.tables import display_table, key_figures
 
@@ -56,8 +57,7 @@ def headline(plan: Plan) -> str:
     review = plan.review_half
     lines = [f"### {markdown_text(plan.region)} · {plan.half.label} 工作计划", ""]
     figures: dict[str, Any] = {
-        f"{review.label}完成率": f"{s['completion_rate']:.0%}"
-        f"（实际 ¥{_wan(s['review_actual_amount'])} / 指标 ¥{_wan(s['review_target_amount'])}）",
+        f"{review.label}完成率": _completion(s),
         f"{review.label}同比": _rate(s.get("review_growth_rate")),
         f"{plan.half.label}计划指标（情景：{SCENARIO_LABELS.get(plan.scenario, plan.scenario)}）": (
             f"{s['target_units']:,} 盒/支，¥{_wan(s['target_amount'])}，"
@@ -79,12 +79,26 @@ def headline(plan: Plan) -> str:
             "" if s.get("collection_ok") else " ⚠"
         )
     lines.append(key_figures(figures))
+    if plan.warnings:
+        lines += ["", *[f"> ⚠ {w['message']}" for w in plan.warnings]]
     lines += [
         "",
         "> 销售指标只分解到医院、科室和销售人员；医生层面只设拜访与用药评级目标，不设处方量"
         "（合规：禁止统方，医药代表不承担销售指标）。",
     ]
     return "\n".join(lines)
+
+
+def _completion(s: dict[str, Any]) -> str:
+    if s.get("completion_rate") is None:
+        return "无数据"
+    months = s.get("review_months", 6)
+    scope = "" if months == 6 else f"（前 {months} 个月）"
+    target = s.get("review_target_amount") or 0.0
+    return (
+        f"{s['completion_rate']:.0%}{scope}"
+        f"（实际 ¥{_wan(s['review_actual_amount'])} / 指标 ¥{_wan(target)}）"
+    )
 
 
 def _scenario_figure(summary: dict[str, Any], name: str) -> str:
@@ -109,8 +123,8 @@ def _monthly_actual(plan: Plan, months: int = 24) -> pd.Series:
 def history_chart(plan: Plan, *, months: int = 24, forecast: bool = True) -> Figure:
     """Monthly units: actuals, monthly targets (reviewed and planned half), forecast.
 
-    The forecast band is the region total forecast, made with the plan's forecaster, with
-    its 80 % and 95 % intervals (not a sum of product intervals, which would be too wide).
+    The forecast band is the region's node of the plan's reconciled forecast
+    (``plan.forecast_nodes``), with its 80 % and 95 % intervals.
     """
     from repkit.report.charts import monthly_history
 
@@ -120,15 +134,7 @@ def history_chart(plan: Plan, *, months: int = 24, forecast: bool = True) -> Fig
     target = planned
     if len(past) and "month" in past:
         target = pd.concat([past.groupby("month")["units"].sum(), planned]).sort_index()
-    band = None
-    if forecast and len(actual) >= 12:
-        from repkit.plan._scenario import resolve_forecaster
-
-        method = "auto" if str(plan.params.get("forecast", "")).startswith("repkit") else "simple"
-        run_forecast, _name = resolve_forecaster(method)
-        history = plan.data.sales.groupby("month")["units"].sum().sort_index()
-        history = history[history.index < plan.half.start]
-        band = run_forecast(history, len(plan.half.months))
+    band = region_forecast(plan.forecast_nodes) if forecast and len(plan.forecast_nodes) else None
     return monthly_history(
         actual,
         target=target,
@@ -185,9 +191,9 @@ def review_table(plan: Plan, by: str = "product", *, top: int | None = None):
     top
         Show only the first rows (the workbook has all of them).
     """
-    if by not in plan.review:
-        raise ValueError(f"by must be one of {', '.join(plan.review)}; got {by!r}")
-    frame = plan.review[by].sort_values("gap_rank", kind="stable")
+    if by not in plan.reviews:
+        raise ValueError(f"by must be one of {', '.join(plan.reviews)}; got {by!r}")
+    frame = plan.reviews[by].sort_values("gap_rank", kind="stable")
     cols = [
         *_REVIEW_COLUMNS[by],
         "target_units",
@@ -204,16 +210,12 @@ def review_table(plan: Plan, by: str = "product", *, top: int | None = None):
 
 
 def growth_table(plan: Plan, *, by: str = "product"):
-    """Forecast of the planned half against the last half and the same half last year.
+    """The plan's reconciled forecast of the half against last half and last year.
 
-    Growth rates carry their 80 % interval (from the joint error of the half's months,
-    not the sum of monthly bounds), so a target can be read against what the history
-    supports.
+    Reads ``plan.forecast_nodes`` (see :func:`repkit.plan.forecast_table`); ``by`` is
+    ``"product"``, ``"level"`` or ``"hospital_id"``. Nothing is forecast here.
     """
-    from repkit.forecast import growth
-
-    method = "auto" if str(plan.params.get("forecast", "")).startswith("repkit") else "fast"
-    frame = growth(plan.data.sales, plan.half, keys=[by], method=method)
+    frame = forecast_table(plan, by=by)
     cols = [
         by,
         "last_half",

@@ -29,7 +29,7 @@ def plan_outputs(ds) -> dict[str, str]:
         "month_product": document.month_product_table(plan),
         "owners": document.owner_table(plan),
         "waterfall": show(rk.plan.waterfall(plan, by="product"), caption="指标构成"),
-        "feasibility": show(plan.feasibility, highlight=None),
+        "feasibility": show(plan.capacity, highlight=None),
         "hospital_tiers": show(calls.hospitals, max_rows=15),
         "departments": show(calls.departments, max_rows=15),
         "kpis": show(calls.kpis, highlight=None),
@@ -48,5 +48,5 @@ def plan_outputs(ds) -> dict[str, str]:
     pages["headline"] = markdown_html(document.headline(plan))
     pages["rep_headline"] = markdown_html(rep.headline(plan, rep_id, "2026-07"))
     pages["week_headline"] = markdown_html(weekly.headline(wplan, wk))
-    pages["caption"] = show(plan.feasibility, caption=f"{region} 拜访能力").to_html()
+    pages["caption"] = show(plan.capacity, caption=f"{region} 拜访能力").to_html()
     return pages

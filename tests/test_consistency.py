@@ -1,0 +1,172 @@
+"""One number, one truth: every figure of a plan agrees with the Plan object."""
+
+import dataclasses
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import repkit as rk
+from repkit.calendar import Half
+from repkit.plan._forecast import LEVELS, reconciled_forecast
+from repkit.plan._scenario import seasonal_trend_forecast
+from repkit.report import document
+
+ALL = rk.forecast.ALL
+HALF = "2026H2"
+
+
+@pytest.fixture(scope="module")
+def lz():
+    return rk.sample.generate(seed=0).for_region("兰州")
+
+
+@pytest.fixture(scope="module")
+def plan(lz):
+    return rk.plan.build(lz, HALF, growth=0.5)
+
+
+def _upto(ds, month):
+    return dataclasses.replace(ds, sales=ds.sales[ds.sales["month"] <= pd.Period(month, "M")])
+
+
+def test_one_forecast_at_every_cut(plan):
+    base = plan.summary["scenario_base_units"]
+    nodes = plan.forecast_nodes
+    region = nodes.loc[nodes["product"] == ALL, "mean"].sum()
+    by_level = rk.plan.forecast_table(plan, by="level")["forecast"].sum()
+    by_product = rk.plan.forecast_table(plan, by="product")["forecast"].sum()
+    bottom = nodes[(nodes[list(LEVELS)] != ALL).all(axis=1)]
+    by_cell = bottom.groupby(["level", "product"])["mean"].sum().sum()
+    # the scenario table rounds each product: at most half a unit each
+    tolerance = 0.5 * plan.scenarios["product"].nunique()
+    for value in (region, by_level, by_product, by_cell, plan.forecast["mean"].sum()):
+        assert abs(value - base) <= tolerance
+    assert plan.params["reconcile"] == "mint_shrink"
+
+
+def test_scenario_table_shows_the_forecast_table(plan):
+    table = rk.plan.forecast_table(plan, by="product").set_index("product")["forecast"]
+    scen = plan.scenarios.query("scenario == 'base'").set_index("product")["units"]
+    assert (scen.sort_index() == table.round().astype("int64").sort_index()).all()
+
+
+def test_document_forecast_table_reads_the_plan(plan, monkeypatch):
+    # the report layer must not forecast: make any forecast call fail
+    def boom(*args, **kwargs):
+        raise AssertionError("the report re-forecast")
+
+    monkeypatch.setattr(rk.forecast, "growth", boom)
+    monkeypatch.setattr(rk.forecast, "forecast", boom)
+    table = document.growth_table(plan).data
+    assert abs(table["forecast"].sum() - plan.summary["scenario_base_units"]) <= 4
+    document.history_chart(plan)
+
+
+def test_growth_step_is_never_negative_in_a_growth_plan(plan):
+    steps = rk.plan.waterfall(plan, by="product").set_index("product")
+    assert (steps["growth_step"] >= -1e-9).all()
+    last = plan.scenarios.query("scenario == 'last'").set_index("product")["units"]
+    assert np.allclose(steps["growth_step"], 0.5 * last.reindex(steps.index), atol=0.5)
+
+
+def test_partial_review_half_uses_run_rate_and_warns(lz):
+    p = rk.plan.build(_upto(lz, "2026-04"), HALF, growth=0.5, forecast="simple")
+    assert [w["code"] for w in p.warnings] == ["review_half_partial"]
+    assert p.summary["warnings"] == p.warnings
+    assert p.summary["review_months"] == 4
+    sales = lz.sales
+    done = sales[sales["month"].between(pd.Period("2026-01", "M"), pd.Period("2026-04", "M"))]
+    run_rate = done.groupby("product")["units"].sum() * 6 / 4
+    target = p.scenarios.query("scenario == 'target'").set_index("product")["units"]
+    expected = (run_rate * 1.5).reindex(target.index)
+    assert (abs(target - expected) <= 0.5).all()
+    # completion and year on year compare January–April only
+    before = sales[sales["month"].between(pd.Period("2025-01", "M"), pd.Period("2025-04", "M"))]
+    yoy = done["amount"].sum() / before["amount"].sum() - 1
+    assert p.summary["review_growth_rate"] == pytest.approx(yoy)
+    assert p.summary["completion_rate"] > 0.5
+    assert "只有 4 个月的数据" in document.headline(p)
+
+
+def test_absent_review_half_says_no_data(lz):
+    p = rk.plan.build(lz, "2027H1", growth=0.5, forecast="simple")
+    assert [w["code"] for w in p.warnings] == ["review_half_absent"]
+    assert p.summary["completion_rate"] is None
+    assert p.summary["review_growth_rate"] is None
+    text = document.headline(p)
+    assert "无数据" in text
+    assert "-100%" not in text
+
+
+def test_far_future_half_is_refused(lz):
+    with pytest.raises(rk.DataError) as err:
+        rk.plan.build(lz, "2099H1", forecast="simple")
+    assert err.value.problems["rule"].tolist() == ["half_beyond_data"]
+    assert rk.plan.build(lz, "2028H1", forecast="simple").summary["target_units"] > 0
+
+
+def test_absurd_units_are_refused(lz):
+    sales = lz.sales.copy()
+    sales.loc[sales.index[-1], "units"] = 1e308
+    bad = dataclasses.replace(lz, sales=sales)
+    with pytest.raises(rk.DataError) as err:
+        rk.plan.build(bad, HALF, forecast="simple")
+    assert "implausible_total" in err.value.problems["rule"].tolist()
+
+
+def test_summary_json_equals_the_plan(plan, tmp_path):
+    path = document.write_summary(plan, tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["target_units"] == int(plan.targets["units"].sum())
+    assert data["scenario_base_units"] == int(
+        plan.scenarios.query("scenario == 'base'")["units"].sum()
+    )
+    assert data["warnings"] == plan.warnings
+
+
+@st.composite
+def _sales(draw):
+    n_products = draw(st.integers(1, 3))
+    n_hospitals = draw(st.integers(1, 4))
+    months = pd.period_range("2024-07", "2026-06", freq="M")
+    rows = []
+    for p in range(n_products):
+        for h in range(n_hospitals):
+            scale = draw(st.floats(0, 500))
+            noise = draw(st.lists(st.floats(0, 2), min_size=24, max_size=24))
+            for m, e in zip(months, noise, strict=True):
+                rows.append((f"P{p}", f"H{h}", m, scale * e))
+    sales = pd.DataFrame(rows, columns=["product", "hospital_id", "month", "units"])
+    hospitals = pd.DataFrame(
+        {
+            "hospital_id": [f"H{h}" for h in range(n_hospitals)],
+            "level": [("三级", "二级")[h % 2] for h in range(n_hospitals)],
+        }
+    )
+    return sales, hospitals
+
+
+@given(_sales())
+def test_reconciled_hierarchy_is_coherent(data):
+    sales, hospitals = data
+    half = Half.parse(HALF)
+    nodes = reconciled_forecast(
+        sales,
+        hospitals,
+        half,
+        as_of=pd.Period("2026-06", "M"),
+        forecaster=seasonal_trend_forecast,
+        method="seasonal_naive_trend",
+    )
+    assert (nodes["mean"] >= 0).all()
+    bottom = nodes[(nodes[list(LEVELS)] != ALL).all(axis=1)]
+    for depth in range(len(LEVELS)):
+        keys = list(LEVELS[:depth])
+        level = nodes[(nodes[list(LEVELS)] != ALL).sum(axis=1) == depth]
+        parent = level.groupby([*keys, "month"])["mean"].sum()
+        children = bottom.groupby([*keys, "month"])["mean"].sum()
+        assert np.allclose(parent.sort_index(), children.reindex(parent.index).sort_index())
