@@ -32,7 +32,9 @@ def company_plan(ds):
 
 
 def _read(path, sheet):
-    return pd.read_excel(path, sheet_name=sheet, engine="calamine")
+    """A sheet's table without its 合计 row (a formula row below the Table)."""
+    frame = pd.read_excel(path, sheet_name=sheet, engine="calamine")
+    return frame[frame.iloc[:, 0].astype(str) != "合计"]
 
 
 def _sheet_totals(path):

@@ -281,3 +281,81 @@ def test_print_setup_on_every_sheet(tmp_path):
         assert "&N" in ws.oddFooter.center.text
     assert wb["窄"].page_setup.orientation == "portrait"
     assert wb["宽"].page_setup.orientation == "landscape"
+
+
+def test_formulas_and_totals_follow_the_header(tmp_path):
+    frame = pd.DataFrame(
+        {"target_units": [100, 40], "actual_units": [50.0, None], "completion_rate": np.nan}
+    )
+    frame.attrs["excel_formulas"] = {
+        "completion_rate": 'IF(ISNUMBER({actual_units}),{actual_units}/{target_units},"")'
+    }
+    frame.attrs["excel_totals"] = ["target_units", "actual_units"]
+    below = pd.DataFrame({"x": [1]})
+    ws = load_workbook(write_excel({"s": [frame, below]}, tmp_path / "f.xlsx"))["s"]
+    assert [c.value for c in ws[1]] == ["指标数量", "实际数量", "完成率"]
+    assert ws["C2"].value == '=IF(ISNUMBER(B2),B2/A2,"")'
+    assert ws["C3"].value == '=IF(ISNUMBER(B3),B3/A3,"")'
+    assert ws["C2"].number_format == "0.0%"
+    assert ws["A4"].value == "=SUBTOTAL(109,A2:A3)"  # first column totalled: no label
+    assert ws["B4"].value == "=SUBTOTAL(109,B2:B3)"
+    assert ws.tables["Table1"].ref == "A1:C3"  # the totals row is outside the Table
+    assert ws["A7"].value == "x"  # the next table starts below the totals row
+    bad = pd.DataFrame({"a": [1]})
+    bad.attrs["excel_formulas"] = {"a": "{b}*2"}
+    with pytest.raises(ValueError, match="excel_formulas names unknown columns"):
+        write_excel({"s": bad}, tmp_path / "bad.xlsx")
+    assert not (tmp_path / "bad.xlsx").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_libreoffice_recalculates_plan_workbook(tmp_path):
+    """A manager types actuals into G; LibreOffice recalculates completion, gap, totals."""
+    ds = rk.sample.generate(seed=0, regions=1)
+    plan = rk.plan.build(ds, "2026H2", forecast="simple")
+    book = plan.workbook()
+    path = write_excel(book, tmp_path / "plan.xlsx")
+    wb = load_workbook(path)
+    g = wb["G 周上量分析"]
+    head = [c.value for c in g[1]]
+    col = {name: head.index(name) + 1 for name in head}
+    g.cell(row=2, column=col["本周实际数量"], value=50)
+    g.cell(row=3, column=col["本周实际数量"], value=30)
+    edited = tmp_path / "edited" / "plan.xlsx"
+    edited.parent.mkdir()
+    wb.save(edited)
+    command = ["soffice", "--headless", "--calc", "--convert-to", "xlsx", "--outdir"]
+    subprocess.run(
+        [*command, str(tmp_path), str(edited)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    done = load_workbook(tmp_path / "plan.xlsx", data_only=True)
+    g = done["G 周上量分析"]
+    ours = book["G 周上量分析"]
+    for row, actual in ((2, 50), (3, 30)):
+        target = int(ours["周目标数量"].iloc[row - 2])
+        assert g.cell(row=row, column=col["完成率"]).value == pytest.approx(actual / target)
+        assert g.cell(row=row, column=col["本周差距数量"]).value == target - actual
+    assert g.cell(row=4, column=col["完成率"]).value in (None, "")  # no actual yet
+    total = g.cell(row=len(ours) + 2, column=col["周目标数量"]).value
+    assert total == int(ours["周目标数量"].sum()) == plan.summary["target_units"]
+    assert g.cell(row=len(ours) + 2, column=col["本周实际数量"]).value == 80
+    e, ours_e = done["E 季度目标与差距"], book["E 季度目标与差距"]
+    head_e = [c.value for c in e[1]]
+    for name in ("同比增长率", "较上半年季均差距", "所需增长率"):
+        j = head_e.index(name) + 1
+        got = [e.cell(row=i + 2, column=j).value for i in range(len(ours_e))]
+        want = ours_e[name].tolist()
+        for a, b in zip(got, want, strict=True):
+            if pd.isna(b):
+                assert a in (None, "")
+            else:
+                assert a == pytest.approx(b, rel=1e-9, abs=0.01)
+    j = head_e.index("目标金额") + 1
+    assert e.cell(row=len(ours_e) + 2, column=j).value == pytest.approx(ours_e["目标金额"].sum())
+    d, ours_d = done["D 月度品种任务分解"], book["D 月度品种任务分解"]
+    j = [c.value for c in d[1]].index("月目标数量") + 1
+    assert d.cell(row=len(ours_d) + 2, column=j).value == int(ours_d["月目标数量"].sum())

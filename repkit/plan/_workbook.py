@@ -265,6 +265,8 @@ def _monthly_targets(plan: Any) -> pd.DataFrame:
         drop=True
     )
     out.attrs["excel_formats"] = {f"第{k + 1}周": "#,##0" for k in range(_MAX_WEEKS)}
+    weeks = [f"第{k + 1}周" for k in range(_MAX_WEEKS)]
+    out.attrs["excel_totals"] = ["月目标数量", "月目标金额", *weeks]  # follow the filter
     return out
 
 
@@ -303,6 +305,20 @@ def _quarterly(plan: Any) -> pd.DataFrame:
     out[f"{p}季均金额"] = np.round(base, 2)
     out["较上半年季均差距"] = (out["目标金额"] - out[f"{p}季均金额"]).round(2)
     out["所需增长率"] = out["目标金额"] / out[f"{p}季均金额"].where(out[f"{p}季均金额"] > 0) - 1
+    base_col = f"{{{p}季均金额}}"
+    out.attrs["excel_formulas"] = {  # a manager who edits a target sees the rest follow
+        "同比增长率": 'IF({上年同期金额}>0,{目标金额}/{上年同期金额}-1,"")',
+        "较上半年季均差距": f"{{目标金额}}-{base_col}",
+        "所需增长率": f'IF({base_col}>0,{{目标金额}}/{base_col}-1,"")',
+    }
+    out.attrs["excel_totals"] = [
+        "目标数量",
+        "目标金额",
+        "上年同期数量",
+        "上年同期金额",
+        f"{p}季均金额",
+        "较上半年季均差距",
+    ]
     return out
 
 
@@ -383,12 +399,21 @@ def _weekly(plan: Any) -> pd.DataFrame:
     out["较上年差距"] = out["周目标数量"] - out["上年同期数量（估算）"]
     out["本周实际数量"] = np.nan
     out["完成率"] = np.nan
+    out["本周差距数量"] = np.nan
     out.attrs["excel_formats"] = {
         "上年同期数量（估算）": "#,##0",
         "较上年差距": "#,##0",
         "本周实际数量": "#,##0",
         "完成率": "0.0%",
+        "本周差距数量": "#,##0",
     }
+    actual = "{本周实际数量}"
+    out.attrs["excel_formulas"] = {  # typing this week's actuals fills completion and gap
+        "较上年差距": "{周目标数量}-{上年同期数量（估算）}",
+        "完成率": f'IF(AND(ISNUMBER({actual}),{{周目标数量}}>0),{actual}/{{周目标数量}},"")',
+        "本周差距数量": f'IF(ISNUMBER({actual}),{{周目标数量}}-{actual},"")',
+    }
+    out.attrs["excel_totals"] = ["周目标数量", "周目标金额", "本周实际数量", "本周差距数量"]
     return out
 
 

@@ -15,6 +15,16 @@ Presentation hints travel with the frames in ``DataFrame.attrs`` (all optional):
     (``"bar"`` or ``"line"``), ``x`` (category column), ``y`` (list of value columns),
     and optionally ``title``, ``y_title``, ``percent`` (bool), ``y_format`` (number
     format of the value axis) and ``anchor`` (cell).
+``excel_formulas``
+    ``{column: template}``: the column is written as a formula on every row, with
+    ``{other column}`` standing for that row's cell, e.g.
+    ``{"完成率": 'IF(ISNUMBER({实际}),{实际}/{指标},"")'}`` becomes ``=IF(ISNUMBER(G2),G2/C2,"")``.
+    A manager who types actuals or edits a target sees the column follow. Formula
+    cells have no stored value until Excel or LibreOffice opens the file (the workbook
+    asks for a full calculation on load); pandas reads them as empty.
+``excel_totals``
+    list of columns totalled in a bold 合计 row just below the Table, as
+    ``SUBTOTAL(109, …)`` (the total follows the Table's filter).
 ``title``
     a caption written above a table that is stacked under another one on the same sheet.
 ``beside``
@@ -66,6 +76,7 @@ from repkit.report.style import (
 __all__ = ["write_excel"]
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _ILLEGAL_XML = re.compile(r"[\000-\010\013\014\016-\037]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MAX_CELL_TEXT = 32767
@@ -95,6 +106,8 @@ class _Block:
     charts: list[dict[str, Any]] = field(default_factory=list)
     title: str | None = None
     beside: bool = False
+    formulas: dict[int, str] = field(default_factory=dict)
+    totals: list[int] = field(default_factory=list)
 
 
 def _display_width(text: str) -> float:
@@ -299,6 +312,13 @@ def _localise(frame: pd.DataFrame) -> pd.DataFrame:
     if "excel_formats" in frame.attrs:
         formats = frame.attrs["excel_formats"]
         out.attrs["excel_formats"] = {rename.get(k, k): v for k, v in formats.items()}
+    if "excel_totals" in frame.attrs:
+        out.attrs["excel_totals"] = [rename.get(c, c) for c in frame.attrs["excel_totals"]]
+    if "excel_formulas" in frame.attrs:
+        out.attrs["excel_formulas"] = {
+            rename.get(k, k): _PLACEHOLDER.sub(lambda m: "{" + rename.get(m[1], m[1]) + "}", v)
+            for k, v in frame.attrs["excel_formulas"].items()
+        }
     if "excel_charts" in frame.attrs:
         out.attrs["excel_charts"] = [
             {
@@ -346,6 +366,7 @@ def _block(frame: Any, sheet: str) -> _Block:
     for spec in charts:
         _check_chart(spec, header, sheet)
     title = frame.attrs.get("title")
+    formulas, totals = _live_cells(frame.attrs, header, sheet)
     return _Block(
         header,
         rows,
@@ -355,7 +376,43 @@ def _block(frame: Any, sheet: str) -> _Block:
         charts,
         None if title is None else str(title),
         bool(frame.attrs.get("beside", False)),
+        formulas,
+        totals,
     )
+
+
+def _live_cells(
+    attrs: Mapping[str, Any], header: list[str], sheet: str
+) -> tuple[dict[int, str], list[int]]:
+    """``excel_formulas`` and ``excel_totals`` checked against the header."""
+    formulas: dict[int, str] = {}
+    for name, template in dict(attrs.get("excel_formulas", {})).items():
+        used = _PLACEHOLDER.findall(template)
+        missing = [c for c in (name, *used) if c not in header]
+        if missing:
+            raise ValueError(
+                f"sheet {sheet!r}: excel_formulas names unknown columns {missing}; "
+                f"valid: {', '.join(header)}"
+            )
+        formulas[header.index(name)] = template
+    wanted = list(attrs.get("excel_totals", []))
+    missing = [c for c in wanted if c not in header]
+    if missing:
+        raise ValueError(
+            f"sheet {sheet!r}: excel_totals names unknown columns {missing}; "
+            f"valid: {', '.join(header)}"
+        )
+    return formulas, [header.index(c) for c in wanted]
+
+
+def _formula(template: str, header: list[str], left: int, row: int) -> str:
+    """``{列名}`` placeholders → this row's cells, e.g. ``{实际}/{指标}`` → ``=G5/C5``."""
+    from openpyxl.utils import get_column_letter
+
+    def cell(match: re.Match[str]) -> str:
+        return f"{get_column_letter(left + header.index(match[1]))}{row}"
+
+    return "=" + _PLACEHOLDER.sub(cell, template)
 
 
 def _check_chart(spec: Mapping[str, Any], header: list[str], sheet: str) -> None:
@@ -489,7 +546,35 @@ def _place(ws: Any, block: _Block, top: int, left: int, table_no: int) -> int:
                         font=Font(color=color),
                     ),
                 )
-    return last
+    return _write_live(ws, block, top, left, last)
+
+
+def _write_live(ws: Any, block: _Block, top: int, left: int, last: int) -> int:
+    """Formula columns and the totals row (SUBTOTAL: follows the filter); last row."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    if not block.rows:
+        return last
+    for j, template in block.formulas.items():
+        fmt = block.formats[j] or EXCEL_UNITS
+        for i in range(top + 1, last + 1):
+            cell = ws.cell(row=i, column=left + j, value=_formula(template, block.header, left, i))
+            cell.number_format = fmt
+    if not block.totals:
+        return last
+    row = last + 1
+    bold = Font(bold=True)
+    if 0 not in block.totals:
+        ws.cell(row=row, column=left, value="合计").font = bold
+    for j in block.totals:
+        letter = get_column_letter(left + j)
+        cell = ws.cell(
+            row=row, column=left + j, value=f"=SUBTOTAL(109,{letter}{top + 1}:{letter}{last})"
+        )
+        cell.number_format = block.formats[j] or EXCEL_UNITS
+        cell.font = bold
+    return row
 
 
 def _chart(
@@ -600,6 +685,8 @@ def _build(tables: Mapping[str, Any], header: str | None = None) -> Any:
                 anchor = spec.get("anchor") or f"{anchor_col}{row}"
                 _chart(ws, block, block_top, block_left, spec, anchor)
                 row += 17
+    if any(b.formulas or b.totals for _, blocks in sheets for b in blocks):
+        wb.calculation.fullCalcOnLoad = True  # no cached values: calculate when opened
     return wb
 
 
