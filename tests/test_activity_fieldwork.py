@@ -294,3 +294,80 @@ def test_every_sample_region_has_field_work_to_show():
         assert len(rk.activity.competitor_report(sub, freq="M", period="2026-06")) > 0
         assert len(rk.activity.meeting_coverage(sub, period="2026H1")) > 0
         assert (rk.activity.listing_status(sub)["状态"] == "已进院").any()
+
+
+def test_completeness_as_of_a_month_or_quarter_means_its_last_day():
+    by_month = rk.activity.completeness(tiny(), as_of="2026-07")
+    by_day = rk.activity.completeness(tiny(), as_of="2026-07-31")
+    pd.testing.assert_frame_equal(by_month, by_day)
+    by_quarter = rk.activity.completeness(tiny(), as_of="2026Q3")
+    assert by_quarter["deadline"].iloc[-1] == dt.date(2026, 9, 30)
+
+
+# ------------------------------------------------------------ monthly/quarterly review
+
+
+def _fake_plan():
+    from types import SimpleNamespace
+
+    months = pd.PeriodIndex(["2026-05", "2026-06", "2026-06", "2026-06"], freq="M")
+    targets = pd.DataFrame(
+        {
+            "month": months,
+            "product": ["甲", "甲", "甲", "乙"],
+            "hospital_id": ["H1", "H1", "H2", "H1"],
+            "rep_id": ["R1", "R1", "R2", "R1"],
+            "rep": ["王明", "王明", "李芳", "王明"],
+            "units": [100, 100, 50, 40],
+            "amount": [1000.0, 1000.0, 500.0, 800.0],
+        }
+    )
+    sales = pd.DataFrame(
+        {
+            "month": pd.PeriodIndex(
+                ["2025-06", "2026-05", "2026-06", "2026-06", "2026-06"], freq="M"
+            ),
+            "product": ["甲", "甲", "甲", "乙", "甲"],
+            "hospital_id": ["H1", "H1", "H1", "H1", "H2"],
+            "rep_id": ["R1", "R1", "R1", "R1", "R9"],
+            "units": [80.0, 90.0, 120.0, 50.0, 10.0],
+        }
+    )
+    return SimpleNamespace(
+        targets=targets, data=SimpleNamespace(sales=sales), half=rk.calendar.Half.parse("2026H1")
+    )
+
+
+def test_period_review_arithmetic():
+    r = rk.activity.period_review(_fake_plan(), "2026-06").set_index("product")
+    # 甲: target 150, actual 130 (H1 120 + H2 10), gap 20; last June 80; H1 to date 250 vs 220
+    assert r.loc["甲", ["target_units", "actual_units", "gap_units"]].tolist() == [150, 130, 20]
+    assert r.loc["甲", "completion_rate"] == pytest.approx(130 / 150)
+    assert r.loc["甲", "growth_rate"] == pytest.approx(130 / 80 - 1)
+    assert r.loc["甲", "half_completion_rate"] == pytest.approx(220 / 250)
+    assert r.loc["乙", "gap_units"] == 0  # over target: no negative gap
+    assert r.index.tolist() == ["甲", "乙"]  # biggest gap first
+    by_rep = rk.activity.period_review(_fake_plan(), "2026Q2", by="rep_id").set_index("rep_id")
+    assert by_rep.loc["（其他）", "actual_units"] == 10  # R9 has no target
+    assert by_rep.loc["R1", "rep"] == "王明"
+    with pytest.raises(ValueError, match="outside the plan's half"):
+        rk.activity.period_review(_fake_plan(), "2026-07")
+
+
+def test_period_targets_and_next_period():
+    t = rk.activity.period_targets(_fake_plan(), "2026-06", by="product")
+    assert t[["period", "product", "units"]].to_numpy().tolist() == [
+        ["2026-06", "乙", 40],
+        ["2026-06", "甲", 150],
+    ]
+    assert rk.activity.next_period("2026-12") == "2027-01"
+    assert rk.activity.half_of(rk.activity.next_period("2026-06")) == "2026H2"
+
+
+def test_pdca_acts_on_gap_competitors_and_attendance():
+    review = rk.activity.period_review(_fake_plan(), "2026-06")
+    meet = pd.DataFrame({"品种": ["甲"], "邀请人数": [20], "到会人数": [15]})
+    acts = rk.activity.pdca(review, meetings=meet).set_index("品种")["处理(A)"]
+    assert acts["甲"].startswith("差距小")  # 87 %
+    assert "到会率 75%" in acts["甲"]
+    assert acts["乙"].startswith("已完成")

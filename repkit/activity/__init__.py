@@ -63,6 +63,15 @@ from repkit.activity._norms import (
     rep_capacity,
     visit_goals,
 )
+from repkit.activity._review import (
+    REVIEW_LABELS,
+    half_of,
+    next_period,
+    pdca,
+    period_review,
+    period_targets,
+    review_period,
+)
 from repkit.activity._schedule import FOLLOW_UP, MAX_VISITS, VisitPlan, plan_visits
 
 __all__ = [
@@ -79,4 +88,7 @@ __all__ = [
     # field work: completeness, competitors, meetings, listings
     "ATTENDANCE_TARGET", "COMPLETENESS_TARGETS", "competitor_report", "completeness",
     "listing_status", "meeting_coverage", "meetings_per_hospital",
+    # monthly and quarterly reviews
+    "REVIEW_LABELS", "half_of", "next_period", "pdca", "period_review", "period_targets",
+    "review_period",
 ]  # fmt: skip

@@ -5,6 +5,7 @@ Private; reached through :mod:`repkit.activity` (``completeness``, ``COMPLETENES
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -74,6 +75,16 @@ def _weekly_schedules(ds: Any, half: Half, as_of: pd.Timestamp) -> tuple[int, in
     return done, len(grid), due
 
 
+def _as_of(value: Any) -> pd.Timestamp:
+    """A date; a month (``"2026-06"``) or quarter (``"2026Q2"``) means its last day."""
+    if isinstance(value, str | pd.Period):
+        text = str(value).strip()
+        if re.fullmatch(r"\d{4}-\d{1,2}", text) or re.fullmatch(r"\d{4}Q[1-4]", text):
+            freq = "Q-DEC" if "Q" in text else "M"
+            return pd.Period(text, freq=freq).end_time.normalize()
+    return pd.Timestamp(value).normalize()
+
+
 def completeness(ds: Any, *, as_of: Any, half: Any = None) -> pd.DataFrame:
     """How complete the basic work of the seeds is on a date: tables A, B, C, H and CRM.
 
@@ -82,8 +93,9 @@ def completeness(ds: Any, *, as_of: Any, half: Any = None) -> pd.DataFrame:
     ds
         Dataset (usually one region's: ``ds.for_region("兰州")``).
     as_of
-        The date to measure on (``"2026-01-31"``); nurses recorded later and weeks not
-        yet ended are not counted.
+        The date to measure on (``"2026-01-31"``; a month ``"2026-06"`` or quarter
+        ``"2026Q2"`` means its last day); nurses recorded later and weeks not yet ended
+        are not counted.
     half
         The half-year the deadlines run from (default: the half of ``as_of``).
 
@@ -113,7 +125,7 @@ def completeness(ds: Any, *, as_of: Any, half: Any = None) -> pd.DataFrame:
     3  weekly_schedules    16     16     1.0   True
     4      call_records   697    697     1.0   True
     """
-    when = pd.Timestamp(as_of).normalize()
+    when = _as_of(as_of)
     h = Half.parse(half) if half is not None else Half.of(when.date())
     start = h.start.start_time
     files = _filled(ds.hospitals, HOSPITAL_FILE_COLUMNS)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from repkit.activity._completeness import _as_of
 from repkit.schema import LISTING_STATUSES
 
 ATTENDANCE_TARGET = 0.9
@@ -203,8 +204,8 @@ def listing_status(ds: Any, *, as_of: Any = None) -> pd.DataFrame:
     ds
         Dataset with the ``listings`` table (and hospitals for the names).
     as_of
-        Date for the days still waiting of pending applications (default: today's
-        date is never used; the latest date in the table).
+        Date for the days still waiting of pending applications (a month or quarter
+        means its last day; default: the latest date in the table, never today).
 
     Returns
     -------
@@ -234,7 +235,7 @@ def listing_status(ds: Any, *, as_of: Any = None) -> pd.DataFrame:
     applied = pd.to_datetime(lst["applied_on"]) if "applied_on" in lst else pd.NaT
     listed = pd.to_datetime(lst["listed_on"]) if "listed_on" in lst else pd.NaT
     latest = pd.concat([pd.Series(applied), pd.Series(listed)]).max()
-    when = pd.Timestamp(as_of) if as_of is not None else latest
+    when = _as_of(as_of) if as_of is not None else latest
     names = ds.hospitals.set_index("hospital_id")["name"].astype(str)
     pending = lst["status"].isin(["applied", "committee", "temporary"])
     out = pd.DataFrame(
