@@ -126,123 +126,172 @@ def run_local(
     start_timeout: float = _START_TIMEOUT,
 ) -> None:
     """Run tasks on ``workers`` warm worker processes; report each result once."""
-    queue: deque[dict[str, Any]] = deque(tasks)
-    slots: list[_Slot] = []
-    failures = 0
-    last_failure = ""
-    limit = config["timeout"] + grace
+    pool = _Pool(
+        tasks,
+        config,
+        workers=workers,
+        retries=retries,
+        limit=config["timeout"] + grace,
+        start_timeout=start_timeout,
+        on_result=on_result,
+        new_staging=new_staging,
+        on_start=on_start,
+    )
+    try:
+        while pool.queue or any(s.task for s in pool.slots):
+            pool.dispatch()
+            pool.receive()
+            pool.enforce_deadlines()
+            if pool.failures >= max(3, 2 * workers):
+                pool.give_up()
+                break
+    finally:
+        pool.stop()
 
-    def spawn() -> None:
-        proc = _Process(config)
-        slots.append(_Slot(proc, proc.conn))
 
-    def discard(slot: _Slot) -> None:
+class _Pool:
+    """The parent's view of its workers: queue, slots, failures (see :func:`run_local`)."""
+
+    def __init__(
+        self,
+        tasks: list[dict[str, Any]],
+        config: dict[str, Any],
+        *,
+        workers: int,
+        retries: int,
+        limit: float,
+        start_timeout: float,
+        on_result: Callable[[dict[str, Any], dict[str, Any]], None],
+        new_staging: Callable[[dict[str, Any]], str],
+        on_start: Callable[[dict[str, Any]], None] | None,
+    ):
+        self.queue: deque[dict[str, Any]] = deque(tasks)
+        self.slots: list[_Slot] = []
+        self.config, self.workers, self.retries = config, workers, retries
+        self.limit, self.start_timeout = limit, start_timeout
+        self.on_result, self.new_staging, self.on_start = on_result, new_staging, on_start
+        self.failures = 0
+        self.last_failure = ""
+
+    def discard(self, slot: _Slot) -> None:
         _kill_group(slot.kernel)
         if slot.proc.is_alive():
             slot.proc.kill()
         slot.proc.join(10)
         slot.conn.close()
-        slots.remove(slot)
+        self.slots.remove(slot)
 
-    def finish(slot: _Slot, result: dict[str, Any]) -> None:
+    def finish(self, slot: _Slot, result: dict[str, Any]) -> None:
         task, slot.task = slot.task, None
         if task is None:
             return
-        if result["status"] == "infra" and task["attempt"] <= retries:
+        if result["status"] == "infra" and task["attempt"] <= self.retries:
             task["retried"].append(result.get("error"))
             task["attempt"] += 1
-            queue.append(task)
+            self.queue.append(task)
         else:
-            on_result(task, result)
+            self.on_result(task, result)
 
-    def lost(task: dict[str, Any], message: str, status: str = "infra") -> dict[str, Any]:
-        return {
-            "region": task["region"],
-            "status": status,
-            "staging": task.get("staging"),
-            "error": {"cell": None, "exception": "WorkerLost", "message": message},
-            "timings": {},
-            "summary": None,
-        }
+    def dispatch(self) -> None:
+        """Start workers as needed and hand a region to every ready, idle worker."""
+        busy = sum(1 for s in self.slots if s.task)
+        while len(self.slots) < min(self.workers, len(self.queue) + busy):
+            proc = _Process(self.config)
+            self.slots.append(_Slot(proc, proc.conn))
+        for slot in self.slots:
+            if slot.ready and slot.task is None and self.queue:
+                task = self.queue.popleft()
+                task["staging"] = self.new_staging(task)
+                slot.conn.send(("run", task))
+                slot.task, slot.ready, slot.cell = task, False, None
+                slot.started = time.monotonic()
+                slot.deadline = slot.started + self.limit
+                if self.on_start is not None:
+                    self.on_start(task)
 
-    try:
-        while queue or any(s.task for s in slots):
-            busy = sum(1 for s in slots if s.task)
-            while len(slots) < min(workers, len(queue) + busy):
-                spawn()
-            for slot in slots:
-                if slot.ready and slot.task is None and queue:
-                    task = queue.popleft()
-                    task["staging"] = new_staging(task)
-                    slot.conn.send(("run", task))
-                    slot.task, slot.ready, slot.cell = task, False, None
-                    slot.started = time.monotonic()
-                    slot.deadline = slot.started + limit
-                    if on_start is not None:
-                        on_start(task)
-            now = time.monotonic()
-            waits = [s.deadline for s in slots if s.task]
-            waits += [s.born + start_timeout for s in slots if not s.ready and s.task is None]
-            timeout = max(0.0, min(waits) - now) if waits else 1.0
-            wait([s.conn for s in slots], timeout=timeout)
-            for slot in list(slots):
-                gone = False
-                try:
-                    while slot.conn.poll():
-                        kind, *rest = slot.conn.recv()
-                        if kind == "kernel":
-                            slot.kernel = rest[0]
-                        elif kind == "cell":
-                            slot.cell = rest[0]
-                        elif kind == "ready":
-                            slot.ready, failures = True, 0
-                        elif kind == "done":
-                            finish(slot, rest[0])
-                        elif kind == "fatal":
-                            failures, last_failure = failures + 1, rest[0]
-                            gone = True
-                            break
-                except (EOFError, OSError):
-                    gone = True
-                if gone or not slot.proc.is_alive():
-                    if slot.task is not None:
-                        code = slot.proc.exitcode
-                        finish(slot, lost(slot.task, f"worker process died (exit code {code})"))
-                    elif not slot.ready:
-                        failures += 1
-                        last_failure = last_failure or "worker exited while starting"
-                    discard(slot)
-            now = time.monotonic()
-            for slot in list(slots):
-                if slot.task is not None and now > slot.deadline:
-                    task = slot.task
-                    msg = f"the region ran longer than {limit:g} s; its worker was killed"
-                    result = lost(task, msg, status="timeout")
-                    result["error"].update(cell=slot.cell, exception="Timeout")
-                    result["timings"] = {"execute": round(now - slot.started, 3)}
-                    slot.task = None
-                    discard(slot)
-                    on_result(task, result)
-                elif slot.task is None and not slot.ready and now > slot.born + start_timeout:
-                    failures, last_failure = failures + 1, "worker did not start in time"
-                    discard(slot)
-            if failures >= max(3, 2 * workers):
-                while queue:
-                    task = queue.popleft()
-                    on_result(task, lost(task, f"could not start a worker: {last_failure}"))
-                for slot in list(slots):
-                    if slot.task is not None:
-                        task, slot.task = slot.task, None
-                        on_result(task, lost(task, f"could not start a worker: {last_failure}"))
-                break
-    finally:
-        for slot in slots:
+    def receive(self) -> None:
+        """Wait for messages (up to the next deadline) and handle them."""
+        now = time.monotonic()
+        waits = [s.deadline for s in self.slots if s.task]
+        waits += [s.born + self.start_timeout for s in self.slots if not s.ready and s.task is None]
+        timeout = max(0.0, min(waits) - now) if waits else 1.0
+        wait([s.conn for s in self.slots], timeout=timeout)
+        for slot in list(self.slots):
+            gone = False
+            try:
+                while slot.conn.poll():
+                    kind, *rest = slot.conn.recv()
+                    if kind == "kernel":
+                        slot.kernel = rest[0]
+                    elif kind == "cell":
+                        slot.cell = rest[0]
+                    elif kind == "ready":
+                        slot.ready, self.failures = True, 0
+                    elif kind == "done":
+                        self.finish(slot, rest[0])
+                    elif kind == "fatal":
+                        self.failures, self.last_failure = self.failures + 1, rest[0]
+                        gone = True
+                        break
+            except (EOFError, OSError):
+                gone = True
+            if gone or not slot.proc.is_alive():
+                if slot.task is not None:
+                    code = slot.proc.exitcode
+                    self.finish(slot, _lost(slot.task, f"worker process died (exit code {code})"))
+                elif not slot.ready:
+                    self.failures += 1
+                    self.last_failure = self.last_failure or "worker exited while starting"
+                self.discard(slot)
+
+    def enforce_deadlines(self) -> None:
+        """Kill workers whose region overran or that did not start in time."""
+        now = time.monotonic()
+        for slot in list(self.slots):
+            if slot.task is not None and now > slot.deadline:
+                task = slot.task
+                msg = f"the region ran longer than {self.limit:g} s; its worker was killed"
+                result = _lost(task, msg, status="timeout")
+                result["error"].update(cell=slot.cell, exception="Timeout")
+                result["timings"] = {"execute": round(now - slot.started, 3)}
+                slot.task = None
+                self.discard(slot)
+                self.on_result(task, result)
+            elif slot.task is None and not slot.ready and now > slot.born + self.start_timeout:
+                self.failures, self.last_failure = self.failures + 1, "worker did not start in time"
+                self.discard(slot)
+
+    def give_up(self) -> None:
+        """Workers keep failing to start: report every region left as failed."""
+        message = f"could not start a worker: {self.last_failure}"
+        while self.queue:
+            task = self.queue.popleft()
+            self.on_result(task, _lost(task, message))
+        for slot in list(self.slots):
+            if slot.task is not None:
+                task, slot.task = slot.task, None
+                self.on_result(task, _lost(task, message))
+
+    def stop(self) -> None:
+        """Ask every worker to stop, then kill what is left (kernels included)."""
+        for slot in self.slots:
             with contextlib.suppress(OSError):
                 slot.conn.send(("stop",))
         end = time.monotonic() + 10
-        for slot in list(slots):
+        for slot in list(self.slots):
             slot.proc.join(max(0.0, end - time.monotonic()))
-            discard(slot)
+            self.discard(slot)
+
+
+def _lost(task: dict[str, Any], message: str, status: str = "infra") -> dict[str, Any]:
+    return {
+        "region": task["region"],
+        "status": status,
+        "staging": task.get("staging"),
+        "error": {"cell": None, "exception": "WorkerLost", "message": message},
+        "timings": {},
+        "summary": None,
+    }
 
 
 if __name__ == "__main__":

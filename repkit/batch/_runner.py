@@ -350,10 +350,6 @@ class Runner:
         Returns a result dict: ``status`` (ok, failed, timeout, infra), ``error``,
         ``staging``, ``timings``, ``summary`` (the template's summary.json, if any).
         """
-        import papermill as pm
-        from nbclient.exceptions import CellTimeoutError, DeadKernelError
-        from papermill.exceptions import PapermillExecutionError
-
         cfg = self.config
         staging = Path(task.get("staging") or Path(cfg["staging_root"]) / uuid.uuid4().hex)
         staging.mkdir(parents=True, exist_ok=True)
@@ -382,9 +378,42 @@ class Runner:
         timer = threading.Timer(cfg["timeout"], self._deadline)
         timer.daemon = True
         timer.start()
+        t1 = time.monotonic()
+        try:
+            nb = self._execute(task, staging, result)
+        finally:
+            timer.cancel()
+            _LOCAL.run = None
+        if self._timed_out:
+            self._stale = True
+        result["timings"]["execute"] = round(time.monotonic() - t1, 3)
+        t2 = time.monotonic()
+        if nb is not None and cfg.get("html", True) and result["status"] != "infra":
+            from repkit.report.html import notebook_to_html
+
+            ok = result["status"] == "ok"
+            title = f"{task['region']} {_title(nb)}".strip()
+            html = notebook_to_html(nb, code=not ok, title=title, folder=staging)
+            _store.write_text(staging / _store.HTML, html)
+        result["timings"]["html"] = round(time.monotonic() - t2, 3)
+        summary = staging / "summary.json"
+        if result["status"] == "ok" and summary.is_file():
+            try:
+                data = json.loads(summary.read_text(encoding="utf-8"))
+                result["summary"] = data if isinstance(data, dict) else None
+            except ValueError:
+                result["summary"] = None
+        return result
+
+    def _execute(self, task: dict[str, Any], staging: Path, result: dict[str, Any]) -> Any:
+        """Run the notebook for one region; record failures in ``result``; the notebook."""
+        import papermill as pm
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+        from papermill.exceptions import PapermillExecutionError
+
+        cfg = self.config
         nb = None
         out_nb = staging / _store.NOTEBOOK
-        t1 = time.monotonic()
         try:
             self._call(
                 f"__import__('repkit.batch._kernel', fromlist=['reset']).reset({str(staging)!r})"
@@ -431,29 +460,7 @@ class Runner:
             else:
                 msg = f"{type(err).__name__}: {err}"
                 result.update(status="infra", error=_error(self._cell, nb, "KernelDied", msg))
-        finally:
-            timer.cancel()
-            _LOCAL.run = None
-        if self._timed_out:
-            self._stale = True
-        result["timings"]["execute"] = round(time.monotonic() - t1, 3)
-        t2 = time.monotonic()
-        if nb is not None and cfg.get("html", True) and result["status"] != "infra":
-            from repkit.report.html import notebook_to_html
-
-            ok = result["status"] == "ok"
-            title = f"{task['region']} {_title(nb)}".strip()
-            html = notebook_to_html(nb, code=not ok, title=title, folder=staging)
-            _store.write_text(staging / _store.HTML, html)
-        result["timings"]["html"] = round(time.monotonic() - t2, 3)
-        summary = staging / "summary.json"
-        if result["status"] == "ok" and summary.is_file():
-            try:
-                data = json.loads(summary.read_text(encoding="utf-8"))
-                result["summary"] = data if isinstance(data, dict) else None
-            except ValueError:
-                result["summary"] = None
-        return result
+        return nb
 
     def _partial(self, path: Path) -> Any:
         """Write what ran of an interrupted notebook, for the failure record."""
