@@ -298,3 +298,28 @@ def test_chart_axes_follow_the_number_conventions():
     c = rk.report.charts.COLORS
     assert colors == [c["bad"], c["mid"], c["good"]]  # style's 80 % / 100 % bands
     plt.close("all")
+
+
+def test_plan_workbook_prints_region_and_half(tmp_path):
+    ds = rk.sample.generate(seed=0, regions=1)
+    plan = rk.plan.build(ds, "2026H2", forecast="simple")
+    wb = load_workbook(rk.report.write_excel(plan.workbook(), tmp_path / "plan.xlsx"))
+    for ws in wb.worksheets:
+        assert ws.oddHeader.left.text == f"{plan.region} · {plan.half.label}"
+        assert ws.oddHeader.center.text == "&A"
+
+
+def test_english_toggle_reaches_html_and_excel(monkeypatch, tmp_path):
+    frame = pd.DataFrame({"level": ["3A"], "completion_rate": [0.5]})
+    monkeypatch.setenv("REPKIT_LANG", "en")
+    html = rk.report.display_table(frame).to_html()
+    assert "Completion rate" in html
+    assert "Grade 3A" in html
+    ws = load_workbook(rk.report.write_excel({"s": frame}, tmp_path / "en.xlsx"))["s"]
+    assert [c.value for c in ws[1]] == ["Level", "Completion rate"]
+
+
+def test_waterfall_steps_use_the_registry():
+    from repkit.plan import _explain
+
+    assert _explain.STEP_LABELS["growth_step"] == labels.COLUMNS["growth_step"]

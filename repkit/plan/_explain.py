@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from repkit.calendar import Half, month_working_days
+from repkit.labels import COLUMNS
 from repkit.plan._decompose import UNASSIGNED, split
 from repkit.plan._scenario import round_half_up
 
@@ -25,16 +26,8 @@ STEPS: tuple[str, ...] = (
 )
 """Waterfall steps from last half's actual units to the final integer target."""
 
-STEP_LABELS: dict[str, str] = {
-    "last_units": "上半年实际",
-    "share_step": "医院份额调整",
-    "forecast_step": "预测",
-    "growth_step": "增长情景",
-    "company_step": "公司调整",
-    "procurement_step": "带量采购",
-    "rounding_step": "取整",
-    "final_units": "最终目标",
-}
+STEP_LABELS: dict[str, str] = {k: COLUMNS[k] for k in ("last_units", *STEPS, "final_units")}
+"""Waterfall step headings (from the label registry)."""
 CELL_KEYS = ["product", "hospital_id", "department", "rep_id"]
 
 

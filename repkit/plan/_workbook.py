@@ -120,6 +120,7 @@ def _overview(plan: Any) -> list[pd.DataFrame]:
     key["金额"] = pd.to_numeric(key["金额"])
     key["比率"] = pd.to_numeric(key["比率"])
     key.attrs["excel_formats"] = {"数量": "#,##0", "金额": "#,##0.00", "比率": "0.0%"}
+    key.attrs["excel_header"] = f"{plan.region} · {h.label}"  # printed on every page
 
     sc = plan.scenarios.pivot_table(
         index="product", columns="scenario", values="units", aggfunc="sum"

@@ -690,6 +690,19 @@ def _build(tables: Mapping[str, Any], header: str | None = None) -> Any:
     return wb
 
 
+def _header_from(tables: Mapping[str, Any]) -> str | None:
+    """The first ``attrs["excel_header"]`` of the tables (e.g. the plan's 区域 · 半年)."""
+    if not isinstance(tables, Mapping):
+        return None
+    for value in tables.values():
+        frames = value if isinstance(value, list | tuple) else [value]
+        for frame in frames:
+            text = getattr(frame, "attrs", {}).get("excel_header")
+            if text:
+                return str(text)
+    return None
+
+
 def _umask() -> int:
     """The process umask (set and restored at once: the only portable way to read it)."""
     mask = os.umask(0o022)
@@ -731,7 +744,7 @@ def write_excel(
         replaced only once the new one is completely written.
     header
         Text printed at the top left of every page, e.g. ``"兰州 · 2026H2"``
-        (default: none).
+        (default: the first ``attrs["excel_header"]`` of the tables, else none).
 
     Returns
     -------
@@ -765,6 +778,8 @@ def write_excel(
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise ValueError(f"write_excel writes .xlsx files; got {target.name!r}")
+    if header is None:
+        header = _header_from(tables)
     wb = _build(tables, header)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
