@@ -520,3 +520,13 @@ def test_forecast_plot_draws_actual_fitted_forecast_and_bands():
     bars = fig.axes[1].patches
     assert len(bars) == bt["model"].nunique()
     plt.close(fig)
+
+
+def test_intervals_narrow_when_the_backtest_errors_are_small():
+    # issue 20: the 0.7 floor kept 80 % intervals too wide on the tuning series (85 %)
+    from repkit.forecast import _engine
+
+    kms, klev = _engine._calibration([np.full((1, 36), 0.1)], 1, (80, 95))
+    assert kms[0] == pytest.approx(np.sqrt((36 * 0.01 + 12) / 48))
+    assert kms[0] < 0.6
+    np.testing.assert_allclose(klev[80], kms)
