@@ -170,3 +170,19 @@ def test_reconciled_hierarchy_is_coherent(data):
         parent = level.groupby([*keys, "month"])["mean"].sum()
         children = bottom.groupby([*keys, "month"])["mean"].sum()
         assert np.allclose(parent.sort_index(), children.reindex(parent.index).sort_index())
+
+
+def test_run_region_writes_the_templates_workbook(lz, tmp_path):
+    s = rk.plan.run_region(lz, "兰州", HALF, tmp_path / "cli", forecast="simple")
+    plan = rk.plan.build(lz, HALF, forecast="simple")
+    privacy = rk.privacy.setup("tokens", create_key=True)
+    calls = rk.activity.call_plan(lz, plan.half.start, privacy=privacy)
+    t = rk.plan.write_files(plan, tmp_path / "nb", calls=calls, privacy_mode=privacy.mode)
+    assert s == t
+    cli = pd.read_excel(tmp_path / "cli" / "plan.xlsx", sheet_name=None, engine="calamine")
+    nb = pd.read_excel(tmp_path / "nb" / "plan.xlsx", sheet_name=None, engine="calamine")
+    assert list(cli) == list(nb)
+    for name in cli:
+        pd.testing.assert_frame_equal(cli[name], nb[name])
+    schedule = next(name for name in cli if name.startswith("H"))
+    assert len(cli[schedule]) == len(calls.schedule) > 0

@@ -37,6 +37,7 @@ from repkit.plan._explain import (
     replan,
     waterfall,
 )
+from repkit.plan._files import write_files
 from repkit.plan._forecast import forecast_table
 from repkit.plan._review import (
     money,
@@ -60,4 +61,5 @@ __all__ = [
     "run_region",
     "split_weeks",
     "waterfall",
+    "write_files",
 ]

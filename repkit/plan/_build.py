@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -609,7 +608,9 @@ def run_region(
     >>> s["region"], s["half"], sorted(s["files"])
     ('兰州', '2026H2', ['plan.xlsx', 'summary.json'])
     """
-    from repkit.report.excel import write_excel
+    from repkit.activity._calls import call_plan
+    from repkit.plan._files import write_files
+    from repkit.privacy import setup
 
     if isinstance(data, Dataset):
         ds = data
@@ -619,17 +620,7 @@ def run_region(
         ds = load_dataset(data)
     sub = ds.for_region(region)
     plan = build(sub, half, **params)
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    from repkit.privacy import pseudonymise, setup
-
     # the same doctor tokens as the template's workbook (the user's key; see privacy)
-    key = setup("tokens", create_key=True).key
-    doctors = pseudonymise(sub.doctors, key=key)
-    write_excel(plan.workbook(doctors=doctors), folder / "plan.xlsx")
-    summary = dict(plan.summary)
-    summary["files"] = ["plan.xlsx", "summary.json"]
-    tmp = folder / ".summary.json.tmp"
-    tmp.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    tmp.replace(folder / "summary.json")
-    return summary
+    privacy = setup("tokens", create_key=True)
+    calls = call_plan(sub, plan.half.start, privacy=privacy)
+    return write_files(plan, out, calls=calls, privacy_mode=privacy.mode)
