@@ -192,7 +192,7 @@ def test_feedback_renders_html_and_rejects_unknown_status():
 
 def test_session_arguments_are_checked(sample_ds):
     with pytest.raises(ValueError, match="valid: 1, 2"):
-        rk.training.session(9, sample_ds, region=REGION)
+        rk.training.session(99, sample_ds, region=REGION)
     with pytest.raises(ValueError, match="regions: 兰州"):
         rk.training.session(1, sample_ds)
     with pytest.raises(ValueError, match="valid regions"):

@@ -102,7 +102,7 @@ def session(number: int, ds: Any, *, region: str | None = None, half: str = "202
     Parameters
     ----------
     number
-        Session number, 1–8 (see :data:`SESSIONS`).
+        Session number, 1–9 (see :data:`SESSIONS`).
     ds
         The data set the learner works on (``rk.load_dataset(folder)`` or
         ``rk.sample.generate()``), the whole company or one region.

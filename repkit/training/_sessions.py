@@ -15,6 +15,7 @@ import pandas as pd
 from repkit.calendar import Half, month_working_days, weeks_of_half
 from repkit.schema import CALL_PURPOSES, LEVEL_LABELS
 from repkit.training._core import Context, Spec, choice, integers_summing, number, table
+from repkit.training._fieldwork import SETUP_9, _s9
 
 
 @dataclass(frozen=True)
@@ -837,7 +838,14 @@ SESSIONS: dict[int, SessionInfo] = {
     8: SessionInfo(
         8, "08_weekly_pdca", "周跟踪与 PDCA 复盘", "Weekly tracking and the PDCA review", _SETUP_8
     ),
+    9: SessionInfo(
+        9,
+        "09_competitors_meetings",
+        "竞品与会议跟踪",
+        "Competitor and meeting tracking",
+        SETUP_9,
+    ),
 }
 """The curriculum: session number → title, notebook stem and the setup cell's code."""
 
-BUILDERS = {1: _s1, 2: _s2, 3: _s3, 4: _s4, 5: _s5, 6: _s6, 7: _s7, 8: _s8}
+BUILDERS = {1: _s1, 2: _s2, 3: _s3, 4: _s4, 5: _s5, 6: _s6, 7: _s7, 8: _s8, 9: _s9}
