@@ -530,3 +530,14 @@ def test_intervals_narrow_when_the_backtest_errors_are_small():
     assert kms[0] == pytest.approx(np.sqrt((36 * 0.01 + 12) / 48))
     assert kms[0] < 0.6
     np.testing.assert_allclose(klev[80], kms)
+
+
+def test_forecast_many_blank_values_are_refused_unless_interpolated():
+    y = seasonal(seed=1)
+    frame = pd.DataFrame({"product": "A", "month": y.index, "units": y.to_numpy()})
+    frame.loc[8, "units"] = np.nan
+    with pytest.raises(DataError) as info:
+        fc.forecast_many(frame, 3, keys=["product"], method="fast")
+    assert info.value.problems["rule"].tolist() == ["bad_number"]
+    out = fc.forecast_many(frame, 3, keys=["product"], method="fast", missing="interpolate")
+    assert np.isfinite(out["mean"]).all()

@@ -205,9 +205,10 @@ def forecast_many(
         late is treated as launched inside the history, and all forecasts cover the
         same months.
     missing
-        Months without rows (or with a blank value) inside a series' own span:
-        ``"zero"`` (no sales, the default for sales tables, which leave such months
-        out), ``"interpolate"`` (levels such as prices) or ``"error"``.
+        Months without rows inside a series' own span: ``"zero"`` (no sales, the
+        default for sales tables, which leave such months out), ``"interpolate"``
+        (levels such as prices; blank values count as missing months too) or
+        ``"error"``.
 
     Returns
     -------

@@ -145,7 +145,8 @@ def long_to_series(
     span when ``align``. Months of that span without rows are filled by ``missing``:
     ``"zero"`` (no sales), ``"interpolate"`` (a straight line between the neighbours;
     months outside the series' own span stay zero) or ``"error"`` (refused, rule
-    ``missing_month``). Blank values count as months without rows.
+    ``missing_month``). Blank values count as months without rows for ``"interpolate"``
+    and are refused (``bad_number``) otherwise.
     """
     _check_missing(missing)
     if not isinstance(frame, pd.DataFrame):
@@ -159,9 +160,10 @@ def long_to_series(
         raise ValueError("frame has no rows")
     months = _as_months(pd.Index(frame[month]), where=f"column {month!r}")
     values = pd.to_numeric(frame[value], errors="coerce")
-    blank = frame[value].isna().to_numpy()
-    bad = ~np.isfinite(values.to_numpy(dtype="float64", na_value=np.nan))
-    bad &= ~blank if missing != "error" else np.ones(len(frame), dtype=bool)
+    # blank values are months without a value only for interpolation; a blank sales cell
+    # is refused rather than silently read as zero
+    blank = frame[value].isna().to_numpy() & (missing == "interpolate")
+    bad = ~np.isfinite(values.to_numpy(dtype="float64", na_value=np.nan)) & ~blank
     if bad.any():
         rows = np.flatnonzero(bad)
         raise DataError(
