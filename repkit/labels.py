@@ -324,6 +324,7 @@ COLUMNS: dict[str, str] = {
     "potential": "潜力",
     "potential_share": "潜力占比",
     "developed": "已开发",
+    "suppressed": "少于5人已隐藏",
     "status": "状态",
     "status_label": "状态说明",
     "doctors_short": "未达标医生",

@@ -114,3 +114,59 @@ def test_one_rule_for_rows_and_count_matrices():
         [False, True],
     ]
     assert privacy.suppress_small(m, None, k=0).equals(m)
+
+
+PEOPLE_HEADINGS = ("医生数", "未达标医生")
+
+
+def _html_tables(nb) -> list[tuple[list[str], list[list[str]]]]:
+    """(headings, rows of cell texts) of every rendered table of an executed notebook."""
+    import re
+
+    tables = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            html = out.get("data", {}).get("text/html", "")
+            for table in re.findall(r"<table.*?</table>", html, re.S):
+                heads = re.findall(r'<th[^>]*class="col_heading[^"]*"[^>]*>([^<]*)</th>', table)
+                rows = [
+                    re.findall(r"<td[^>]*>([^<]*)</td>", r)
+                    for r in re.findall(r"<tr>(.*?)</tr>", table, re.S)
+                ]
+                tables.append((heads, [r for r in rows if r]))
+    return tables
+
+
+@pytest.mark.notebook
+def test_half_year_template_outputs_hide_small_groups_and_ids(tmp_path, one_region):
+    import json
+    import re
+    from pathlib import Path
+
+    import nbformat
+    import papermill as pm
+
+    data, out = tmp_path / "data", tmp_path / "out"
+    rk.sample.write(one_region, data)
+    out.mkdir()
+    template = Path(__file__).resolve().parents[1] / "templates" / "half_year_plan.ipynb"
+    params = {"data": str(data), "region": "兰州", "out": str(out), "forecast": "simple"}
+    pm.execute_notebook(str(template), str(out / "plan.ipynb"), parameters=params)
+    nb = nbformat.read(str(out / "plan.ipynb"), as_version=4)
+    checked = 0
+    for heads, rows in _html_tables(nb):
+        for col in (i for i, h in enumerate(heads) if h in PEOPLE_HEADINGS):
+            shown = [r[col] for r in rows if col < len(r)]
+            checked += len(shown)
+            assert not [v for v in shown if v.strip() in {"1", "2", "3", "4"}], heads[col]
+    assert checked >= 15  # the department table (its first 15 rows) was scanned
+    ids = set(one_region.doctors["doctor_id"].astype(str))
+    names = set(one_region.doctors["name"].astype(str)) - set(one_region.reps["name"])
+    text = json.dumps([c.get("outputs", []) for c in nb.cells], ensure_ascii=False)
+    text += (out / "summary.json").read_text(encoding="utf-8")
+    assert not set(re.findall(r"D\d{5}", text)) & ids
+    for book in [out / "plan.xlsx", *sorted((out / "日程").glob("*.xlsx"))]:
+        sheets = pd.read_excel(book, sheet_name=None, header=None, engine="openpyxl")
+        cells = {str(v) for t in sheets.values() for v in t.to_numpy().ravel() if pd.notna(v)}
+        assert not cells & ids, book.name
+        assert not cells & names, book.name
