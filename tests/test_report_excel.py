@@ -359,3 +359,13 @@ def test_libreoffice_recalculates_plan_workbook(tmp_path):
     d, ours_d = done["D 月度品种任务分解"], book["D 月度品种任务分解"]
     j = [c.value for c in d[1]].index("月目标数量") + 1
     assert d.cell(row=len(ours_d) + 2, column=j).value == int(ours_d["月目标数量"].sum())
+
+
+def test_tables_beside_each_other_print_on_their_own_pages(tmp_path):
+    left = pd.DataFrame({"项目": ["区域"], "说明": ["兰州" * 20]})
+    right = pd.DataFrame({f"列{i}": [i] for i in range(10)})
+    right.attrs["beside"] = True
+    ws = load_workbook(write_excel({"概览": [left, right]}, tmp_path / "b.xlsx"))["概览"]
+    assert [b.id for b in ws.col_breaks.brk] == [3]  # break after column C (gap column)
+    assert ws.page_setup.fitToWidth == 2
+    assert ws.sheet_properties.pageSetUpPr.fitToPage

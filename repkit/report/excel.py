@@ -632,6 +632,20 @@ def _print_setup(ws: Any, wide: bool, header: str | None) -> None:
     ws.oddFooter.right.text = "&D"
 
 
+def _page_per_side_table(ws: Any, placed: list[tuple[_Block, int, int]]) -> None:
+    """Tables placed beside each other print on pages of their own, side by side.
+
+    One page wide for two wide tables shrank the 概览 sheet to 4–5 pt; a column break
+    before each table placed beside gives each its own page width.
+    """
+    from openpyxl.worksheet.pagebreak import Break
+
+    starts = sorted({left for block, _top, left in placed if block.beside and left > 1})
+    for left in starts:
+        ws.col_breaks.append(Break(id=left - 1))
+    ws.page_setup.fitToWidth = 1 + len(starts)
+
+
 def _build(tables: Mapping[str, Any], header: str | None = None) -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -678,6 +692,7 @@ def _build(tables: Mapping[str, Any], header: str | None = None) -> Any:
             right = max(right, left + len(block.header)) if k else left + len(block.header)
         wide = right - 1 > _PORTRAIT_COLUMNS or any(b.charts for b in blocks)
         _print_setup(ws, wide, header)
+        _page_per_side_table(ws, placed)
         anchor_col = get_column_letter(right + 1)
         row = 2
         for block, block_top, block_left in placed:
