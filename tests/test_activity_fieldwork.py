@@ -371,3 +371,49 @@ def test_pdca_acts_on_gap_competitors_and_attendance():
     assert acts["甲"].startswith("差距小")  # 87 %
     assert "到会率 75%" in acts["甲"]
     assert acts["乙"].startswith("已完成")
+
+
+# ---------------------------------------------------------- co-visits, night visits
+
+
+def _team():
+    hospitals = pd.DataFrame(
+        {
+            "hospital_id": ["H1", "H2", "H3"],
+            "name": ["甲医院", "乙医院", "丙医院"],
+            "level": ["3", "3A", "2"],
+            "beds": [800.0, 1500.0, 300.0],
+        }
+    )
+    reps = pd.DataFrame(
+        {
+            "rep_id": ["R1", "R2", "R3"],
+            "name": ["王明", "李芳", "张静"],
+            "role": ["sales_staff", "sales_staff", "medical_rep"],
+            "hospitals": [["H1", "H2"], ["H3"], ["H2"]],
+        }
+    )
+    return rk.Dataset.from_tables(hospitals=hospitals, reps=reps)
+
+
+def test_co_visits_take_twelve_days_in_turn_at_the_biggest_hospitals():
+    cv = rk.activity.co_visits(_team(), "2026-07")
+    assert len(cv) == 12
+    assert cv["date"].is_unique
+    assert cv["date"].isin(rk.calendar.working_days("2026-07-01", "2026-07-31")).all()
+    assert cv["rep_id"].value_counts().to_dict() == {"R1": 6, "R2": 6}  # sales staff only
+    r1 = cv[cv["rep_id"] == "R1"]["hospital_id"].tolist()
+    assert r1[:2] == ["H2", "H1"]  # 3A first, then in turn
+    assert set(cv["type"]) == {"协访"}
+    with pytest.raises(ValueError, match="days must be 0–23"):
+        rk.activity.co_visits(_team(), "2026-07", days=30)
+
+
+def test_night_visits_cover_every_working_evening():
+    nv = rk.activity.night_visits(_team(), "2026-07")
+    days = rk.calendar.working_days("2026-07-01", "2026-07-31")
+    assert nv["date"].tolist() == list(days)
+    assert set(nv["hospital_id"]) == {"H2"}  # the 3A hospital
+    assert nv["rep_id"].tolist()[:3] == ["R1", "R2", "R1"]
+    other = rk.activity.night_visits(_team(), "2026-07", hospitals=["H1", "H3"])
+    assert other["hospital_id"].tolist()[:3] == ["H1", "H3", "H1"]

@@ -31,6 +31,7 @@ from repkit.activity._calls import (
     schedule_sheet,
 )
 from repkit.activity._completeness import COMPLETENESS_TARGETS, completeness
+from repkit.activity._covisits import CO_VISIT_DAYS, co_visits, night_visits
 from repkit.activity._fieldwork import (
     ATTENDANCE_TARGET,
     competitor_report,
@@ -91,4 +92,6 @@ __all__ = [
     # monthly and quarterly reviews
     "REVIEW_LABELS", "half_of", "next_period", "pdca", "period_review", "period_targets",
     "review_period",
+    # co-visits and night visits
+    "CO_VISIT_DAYS", "co_visits", "night_visits",
 ]  # fmt: skip
