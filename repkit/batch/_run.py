@@ -504,6 +504,7 @@ class _Batch:
         self.staging_root = job.out_dir.resolve() / _store.STAGING
         shutil.rmtree(self.staging_root, ignore_errors=True)  # leftovers of a killed batch
         self.staging_root.mkdir()
+        _scratch.clean_up_earlier_runs()
         self.entries: dict[str, dict[str, Any]] = {}
         self.tasks: list[dict[str, Any]] = []
         self.stopped: dict[str, Any] | None = None

@@ -18,6 +18,7 @@ import signal
 import stat
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,6 +64,38 @@ def remove_stale(root: Path) -> list[Path]:
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
     return removed
+
+
+_LEGACY_AGE = 12 * 3600
+
+
+def remove_legacy(tmp: str | Path | None = None, *, age: float = _LEGACY_AGE) -> list[Path]:
+    """Remove data-set pickles that repkit before 0700 scratch left in the temp folder.
+
+    Those ``repkit-batch-*`` folders survived killed batches for good; only this user's
+    folders older than ``age`` seconds are removed (a running old batch keeps its own).
+    """
+    removed = []
+    now = time.time()
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    for path in Path(tmp or tempfile.gettempdir()).glob("repkit-batch-*"):
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        mine = uid is None or info.st_uid == uid
+        if stat.S_ISDIR(info.st_mode) and mine and now - info.st_mtime > age:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def clean_up_earlier_runs() -> None:
+    """At a batch's start: remove what killed batches (of any repkit version) left."""
+    with contextlib.suppress(RuntimeError, OSError):
+        remove_stale(scratch_root())
+    with contextlib.suppress(OSError):
+        remove_legacy()
 
 
 @contextlib.contextmanager

@@ -189,3 +189,18 @@ def test_dask_path_retries_infrastructure_failures_like_the_local_pool(monkeypat
     assert result["status"] == "ok"
     assert done["attempt"] == 2
     assert "kernel_info" in done["retried"][0]["message"]
+
+
+def test_pickles_left_by_older_versions_are_removed(tmp_path):
+    from repkit.batch import _scratch
+
+    old = tmp_path / "repkit-batch-abc123"
+    old.mkdir()
+    (old / "dataset.pickle").write_bytes(b"names")
+    fresh = tmp_path / "repkit-batch-running"
+    fresh.mkdir()
+    long_ago = time.time() - 2 * 86400
+    os.utime(old, (long_ago, long_ago))
+    assert _scratch.remove_legacy(tmp_path) == [old]
+    assert not old.exists()
+    assert fresh.exists()  # may belong to a batch still running
