@@ -39,8 +39,20 @@ REVIEW_LABELS: dict[str, str] = {
     "half_completion_rate": "半年累计完成率",
     "units": "指标数量",
     "amount": "指标金额",
+    "period": "期间",
+    "measure": "代码",
+    "label": "项目",
+    "done": "已完成",
+    "total": "应完成",
+    "value": "完成率",
+    "target": "目标",
+    "deadline": "截止日期",
+    "met": "达标",
+    "overdue": "逾期",
+    "seed": "出处",
 }
-"""Chinese headers of the review tables (``rk.report.display_table(labels=...)``)."""
+"""Chinese headers of the review tables, completeness included
+(``rk.report.display_table(labels=...)``)."""
 
 
 def _period(period: Any) -> pd.Period:
