@@ -45,10 +45,12 @@ from repkit.plan._review import (
     review,
 )
 from repkit.plan._scenario import SCENARIOS
+from repkit.plan._trace import Trace, trace
 
 __all__ = [
     "Plan",
     "SCENARIOS",
+    "Trace",
     "allocate",
     "build",
     "diff",
@@ -60,6 +62,7 @@ __all__ = [
     "review",
     "run_region",
     "split_weeks",
+    "trace",
     "waterfall",
     "write_files",
 ]
