@@ -186,3 +186,48 @@ def test_run_region_writes_the_templates_workbook(lz, tmp_path):
         pd.testing.assert_frame_equal(cli[name], nb[name])
     schedule = next(name for name in cli if name.startswith("H"))
     assert len(cli[schedule]) == len(calls.schedule) > 0
+
+
+def test_trace_adds_up_to_the_target_and_names_the_input_rows(tmp_path):
+    rk.sample.write(rk.sample.generate(seed=0, regions=1), tmp_path / "data")
+    ds = rk.load_dataset(tmp_path / "data")
+    plan = rk.plan.build(ds, HALF, forecast="simple")
+    hospital = plan.targets["hospital_id"].iloc[0]
+    t = rk.plan.trace(plan, {"hospital_id": hospital})
+    steps = t.steps.set_index("step")["units"]
+    target = int(plan.targets.loc[plan.targets["hospital_id"] == hospital, "units"].sum())
+    assert steps["final_units"] == target
+    additive = steps.drop(["base_forecast", "final_units"])
+    assert additive.sum() == pytest.approx(target, abs=0.05)
+    assert len(t.rows) > 0
+    assert set(t.rows["hospital_id"]) == {hospital}
+    assert t.rows["file"].str.endswith(".xlsx").all()
+    assert (t.rows["row"] >= 2).all()
+    week = plan.weekly["week"].astype(str).iloc[0]
+    w = rk.plan.trace(plan, {"week": week}).steps.set_index("step")["units"]
+    assert (
+        w["week_share"] == plan.weekly.loc[plan.weekly["week"].astype(str) == week, "units"].sum()
+    )
+    with pytest.raises(ValueError, match="unknown keys"):
+        rk.plan.trace(plan, {"doctor_id": "D1"})
+
+
+def test_replan_caps_the_months_left_at_a_feasible_growth(lz):
+    plan = rk.plan.build(lz, HALF, growth=0.5, forecast="simple")
+    t = plan.targets
+    behind = t[t["month"] <= pd.Period("2026-10", "M")].copy()
+    behind["units"] = (behind["units"] * 0.5).round().astype(float)
+    out = rk.plan.replan(t, behind, as_of="2026-10", max_growth=0.3)
+    months = out.groupby("month")[["plan_units", "feasible_units"]].sum()
+    pace = (
+        months.loc[: pd.Period("2026-10", "M"), "plan_units"].sum()
+        / t.loc[t["month"] <= pd.Period("2026-10", "M"), "units"].sum()
+    )
+    target = t.groupby("month")["units"].sum()
+    left = months.loc[pd.Period("2026-11", "M") :]
+    assert (left["plan_units"] > 1.5 * target.reindex(left.index)).all()  # all the shortfall
+    assert (left["feasible_units"] <= target.reindex(left.index) * pace * 1.3).all()
+    assert [w["code"] for w in out.attrs["warnings"]] == ["replan_beyond_growth"]
+    on_track = rk.plan.replan(t, t[t["month"] <= pd.Period("2026-10", "M")], as_of="2026-10")
+    assert (on_track["feasible_units"] == on_track["plan_units"]).all()
+    assert on_track.attrs["warnings"] == []

@@ -13,7 +13,7 @@ import pandas as pd
 
 from repkit.calendar import Half, month_working_days
 from repkit.labels import COLUMNS
-from repkit.plan._decompose import UNASSIGNED, split
+from repkit.plan._decompose import UNASSIGNED, allocate, split
 from repkit.plan._scenario import round_half_up
 
 STEPS: tuple[str, ...] = (
@@ -283,7 +283,13 @@ def _signed_split(parent: pd.DataFrame, child: pd.DataFrame, keys: list[str]) ->
     return out.drop(columns="_sign")
 
 
-def replan(targets: pd.DataFrame, sales: pd.DataFrame, *, as_of: str | pd.Period) -> pd.DataFrame:
+def replan(
+    targets: pd.DataFrame,
+    sales: pd.DataFrame,
+    *,
+    as_of: str | pd.Period,
+    max_growth: float | None = None,
+) -> pd.DataFrame:
     """Rolling re-plan: spread what is left of the half's target over the months left.
 
     Actual units to date are matched per product × hospital × department (shared by
@@ -301,13 +307,22 @@ def replan(targets: pd.DataFrame, sales: pd.DataFrame, *, as_of: str | pd.Period
         Actual sales (canonical sales table).
     as_of
         Last month with actuals, e.g. ``"2026-09"``.
+    max_growth
+        Most the pace of the months left may exceed the pace to date (actual ÷ target
+        of the half's months so far; seasonality stays in the monthly targets): 0.3 =
+        +30 %. None (default): the largest growth of a month over the mean of the three
+        before it in the sales history.
 
     Returns
     -------
     DataFrame
         month, product, hospital_id, department, rep_id, target_units (original),
-        actual_units (months up to ``as_of``, else NA) and plan_units (actual in past
-        months, re-planned integers in the months left).
+        actual_units (months up to ``as_of``, else NA), plan_units (actual in past
+        months, re-planned integers in the months left) and feasible_units (plan_units
+        with each month left capped at its target × pace to date × (1 + max_growth),
+        cells cut in proportion). ``attrs["warnings"]`` lists a ``replan_beyond_growth`` warning
+        (code, Chinese message) when the cap cuts units: the shortfall that no month
+        can feasibly take.
 
     Examples
     --------
@@ -361,4 +376,40 @@ def replan(targets: pd.DataFrame, sales: pd.DataFrame, *, as_of: str | pd.Period
     ).astype("int64")
     out["actual_units"] = out["actual"].astype("Int64")
     cols = ["month", *keys, "rep_id", "target_units", "actual_units", "plan_units"]
-    return out[cols].reset_index(drop=True)
+    return _feasible(out[cols].reset_index(drop=True), sales, cutoff, max_growth)
+
+
+def _feasible(
+    out: pd.DataFrame, sales: pd.DataFrame, cutoff: pd.Period, max_growth: float | None
+) -> pd.DataFrame:
+    """Cap each month left at target × pace × (1 + max_growth); warn about the cut."""
+    history = sales[sales["month"] <= cutoff].groupby("month")["units"].sum().sort_index()
+    if max_growth is None:
+        before = history.rolling(3).mean().shift(1)
+        growth = (history / before.where(before > 0) - 1).dropna()
+        max_growth = max(float(growth.max()), 0.0) if len(growth) else 0.0
+    if not np.isfinite(max_growth) or max_growth < 0:
+        raise ValueError(f"max_growth must be a number ≥ 0, got {max_growth}")
+    done = out[out["month"] <= cutoff]
+    due = float(done["target_units"].sum())
+    pace = float(done["plan_units"].sum()) / due if due > 0 else 1.0
+    out["feasible_units"] = out["plan_units"]
+    out.attrs["warnings"] = []
+    cut = 0
+    for _, part in out[out["month"] > cutoff].groupby("month"):
+        total = int(part["plan_units"].sum())
+        cap = int(np.floor(part["target_units"].sum() * pace * (1 + max_growth)))
+        if total > cap:
+            out.loc[part.index, "feasible_units"] = allocate(cap, part["plan_units"]).to_numpy()
+            cut += total - cap
+    if cut:
+        out.attrs["warnings"] = [
+            {
+                "code": "replan_beyond_growth",
+                "message": (
+                    f"至今完成进度 {pace:.0%}：剩余月份即使按历史最大增长（+{max_growth:.0%}）"
+                    f"提速，可行计划仍少 {cut:,} 盒/支，需另行说明或调整指标。"
+                ),
+            }
+        ]
+    return out
