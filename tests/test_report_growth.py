@@ -31,6 +31,6 @@ def test_accuracy_table_marks_the_chosen_model_and_nominal_coverage(sales):
     y = sales.groupby("month")["units"].sum()
     report = rk.forecast.backtest_report(rk.forecast.backtest(y, 6, windows=2, method="fast"))
     t = accuracy_table(report)
-    assert "auto（采用）" in t["模型"].tolist()
+    assert "自动组合（采用）" in t["模型"].tolist()  # model names from the label registry
     assert t["80%区间覆盖"].str.endswith("（应接近 80%）").all()
     assert len(t) == len(report)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from repkit.labels import label_codes
 from repkit.report.tables import COLUMN_LABELS
 from repkit.schema import LEVEL_LABELS
 
@@ -55,7 +56,7 @@ def growth_table(growth: pd.DataFrame, *, level: int = 80) -> pd.DataFrame:
     ...     "hoh_rate_lo_80": [0.0], "hoh_rate_hi_80": [0.4], "yoy_rate": [1 / 3],
     ...     "yoy_rate_lo_80": [0.11], "yoy_rate_hi_80": [0.56], "model": ["snaive"]})
     >>> growth_table(g).iloc[0].astype(str).tolist()
-    ['三甲', '100', '90', '120', '100 ~ 140', '+20%（+0% ~ +40%）', '+33%（+11% ~ +56%）', 'snaive']
+    ['三甲', '100', '90', '120', '100 ~ 140', '+20%（+0% ~ +40%）', '+33%（+11% ~ +56%）', '季节朴素']
     """
     lo, hi = f"lo_{level}", f"hi_{level}"
     if lo not in growth:
@@ -87,7 +88,7 @@ def growth_table(growth: pd.DataFrame, *, level: int = 80) -> pd.DataFrame:
             )
         ]
     if "model" in growth:
-        out["模型"] = growth["model"]
+        out["模型"] = label_codes(growth["model"], "model")
     return out.reset_index(drop=True)
 
 
@@ -112,14 +113,16 @@ def accuracy_table(report: pd.DataFrame) -> pd.DataFrame:
     ...     "mae": [9.0], "bias": [-1.2], "coverage_80": [0.75]},
     ...     index=pd.Index(["auto"], name="model"))
     >>> accuracy_table(r).iloc[0].astype(str).tolist()
-    ['auto（采用）', '2', '3', '0.87', '12', '-1', '75%（应接近 80%）']
+    ['自动组合（采用）', '2', '3', '0.87', '12', '-1', '75%（应接近 80%）']
     """
     frame = report.reset_index()
     out = pd.DataFrame(index=frame.index)
     for col in frame.columns:
         if col not in report.columns and col != "model":
             out[_KEY_LABELS.get(col, col)] = frame[col]
-    out["模型"] = [f"{m}（采用）" if m == "auto" else m for m in frame["model"]]
+    names = label_codes(frame["model"], "model")
+    chosen = frame["model"].eq("auto").to_numpy()
+    out["模型"] = [f"{n}（采用）" if c else n for c, n in zip(chosen, names, strict=True)]
     out["序列数"] = frame["n_series"]
     out["窗口数"] = frame["n_windows"]
     out["MASE"] = [f"{v:.2f}" for v in frame["mase"]]
