@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import errno
 import json
 import os
 import re
@@ -457,6 +458,9 @@ class Runner:
             if self._timed_out:
                 msg = f"the region ran longer than {cfg['timeout']:g} s; its kernel was killed"
                 result.update(status="timeout", error=_error(self._cell, nb, "Timeout", msg))
+            elif isinstance(err, OSError) and err.errno == errno.ENOSPC:
+                msg = f"the disk is full; free some space and run again ({err})"
+                result.update(status="failed", error=_error(self._cell, nb, "DiskFull", msg))
             else:
                 msg = f"{type(err).__name__}: {err}"
                 result.update(status="infra", error=_error(self._cell, nb, "KernelDied", msg))

@@ -160,3 +160,40 @@ def test_workers_are_capped_by_cores_and_memory(tmp_path, monkeypatch, capsys):
     assert "64 CPU cores" in note
     assert _run.worker_count(None, 100) == (3, None)
     assert _run.worker_count(2, 100) == (2, None)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 3 MB tmpfs (skipped where mounting is not allowed)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    cmd = ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)]
+    try:
+        done = subprocess.run(cmd, capture_output=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        pytest.skip("cannot mount a tmpfs here")
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], capture_output=True, timeout=20, check=False)
+
+
+def test_really_full_disk(tmp_path, small_disk):
+    data = write_data(tmp_path / "data", regions=4)
+    big = "open(f'{out}/big.bin', 'wb').write(os.urandom(900_000))"
+    template = make_template(tmp_path / "t.ipynb", big)
+    out = small_disk / "out"
+    m = run(template, data, out)
+    statuses = {r: e["status"] for r, e in m["regions"].items()}
+    assert sorted(statuses.values()) == ["failed", "failed", "ok", "ok"]
+    for region, status in statuses.items():
+        entry = m["regions"][region]
+        if status == "failed":
+            assert entry["error"]["exception"] == "DiskFull"
+            assert entry["attempts"] == 1  # a full disk is not a dead kernel: no retry
+    on_disk = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(on_disk["failed"]) == sorted(r for r, s in statuses.items() if s == "failed")
+    assert _debris(out) == []
+    for region, status in statuses.items():
+        folder = out / m["regions"][region]["folder"]
+        assert folder.is_dir() == (status == "ok")
