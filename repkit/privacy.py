@@ -199,7 +199,10 @@ def _key_at(path: Path, source: str, create: bool) -> tuple[bytes, str]:
 
 
 def _find_key(
-    key: bytes | str | None, key_file: str | Path | None, create: bool
+    key: bytes | str | None,
+    key_file: str | Path | None,
+    create: bool,
+    project: str | Path | None = None,
 ) -> tuple[bytes, str]:
     if key is not None:
         if isinstance(key, bytes):
@@ -216,6 +219,15 @@ def _find_key(
     if env_file:
         return _read_key_file(Path(env_file), f"${KEY_FILE_ENV}"), f"file {env_file}"
     path = user_key_path()
+    if not path.is_file() and project is not None and (Path(project) / KEY_FILE_NAME).exists():
+        old = Path(project) / KEY_FILE_NAME
+        raise PrivacyKeyError(
+            f"found a project key {old}, but repkit no longer reads keys from data folders "
+            "(anyone who can read the folder could re-identify doctors). To keep the same "
+            f"doctor tokens, move it to your user key file: mkdir -p {path.parent} && "
+            f"mv {old} {path} && chmod 600 {path} (or set {KEY_FILE_ENV}); delete it to "
+            "start with new tokens"
+        )
     if path.is_file() or create:
         return _key_at(path, "user key file", create)
     raise PrivacyKeyError(
@@ -559,9 +571,11 @@ def setup(
     min_group
         Aggregates of fewer people are suppressed (default 5; 0 turns it off).
     project
-        Accepted for compatibility and ignored: the key never lives in (or is looked
-        for in) a project or data folder; every region and run finds the same key in
-        the environment or the user's key file, wherever the kernel runs.
+        The project's data folder. The key never lives in it and is never read from
+        it: every region and run finds the same key in the environment or the user's
+        key file, wherever the kernel runs. Only when no key is set up and the folder
+        still holds a ``.repkit-privacy-key`` of an older repkit, setup refuses (instead
+        of silently making new tokens) and says how to move that key.
 
     Returns
     -------
@@ -588,6 +602,5 @@ def setup(
         raise ValueError(f"min_group must be >= 0, got {min_group}")
     if mode == "names":
         return Privacy(mode="names", min_group=min_group, key=b"", key_source="")
-    del project  # see the docstring: keys are never kept in data folders
-    found, source = _find_key(key, key_file, create_key)
+    found, source = _find_key(key, key_file, create_key, project)
     return Privacy(mode="tokens", min_group=min_group, key=found, key_source=source)
