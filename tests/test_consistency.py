@@ -231,3 +231,17 @@ def test_replan_caps_the_months_left_at_a_feasible_growth(lz):
     on_track = rk.plan.replan(t, t[t["month"] <= pd.Period("2026-10", "M")], as_of="2026-10")
     assert (on_track["feasible_units"] == on_track["plan_units"]).all()
     assert on_track.attrs["warnings"] == []
+
+
+def test_auto_losing_to_seasonal_naive_falls_back_and_warns(plan):
+    # 兰州: auto MASE 3.1 vs seasonal naive 2.5 in the backtest, 80 % covering ~20 %
+    codes = [w["code"] for w in plan.warnings]
+    assert codes == ["forecast_fallback", "interval_coverage"]
+    bt = plan.params["backtest"]
+    assert bt["snaive_mase"] < bt["auto_mase"]
+    assert plan.summary["forecast"] == "repkit.forecast(snaive)"
+    nodes = plan.forecast_nodes
+    assert set(nodes.loc[nodes["product"] == ALL, "model"]) == {"snaive"}
+    caption = document.growth_table(plan).caption
+    assert "⚠" in caption
+    assert all(w["message"] in document.headline(plan) for w in plan.warnings)

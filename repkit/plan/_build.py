@@ -24,7 +24,7 @@ from repkit.plan._decompose import (
     split_weeks,
 )
 from repkit.plan._explain import build_waterfall, feasibility
-from repkit.plan._forecast import product_forecast, reconciled_forecast
+from repkit.plan._forecast import check_backtest, product_forecast, reconciled_forecast
 from repkit.plan._review import (
     REVIEW_LEVELS,
     attach_amount,
@@ -267,8 +267,12 @@ def build(
     p = h.previous
     price_table = prices(ds, as_of=as_of)
     price = price_table["price"]
+    how, checked, fc_warnings = "custom", {}, []
+    if method == "repkit.forecast(auto)":
+        how, checked, fc_warnings = check_backtest(sales, as_of=as_of, horizon=6)
+        method = "repkit.forecast(snaive)" if how == "snaive" else method
     nodes = reconciled_forecast(
-        sales, ds.hospitals, h, as_of=as_of, forecaster=forecaster, method=method
+        sales, ds.hospitals, h, as_of=as_of, forecaster=forecaster, method=how
     )
     fc = product_forecast(nodes)
     cover = review_coverage(sales, p)
@@ -305,6 +309,7 @@ def build(
         "scenario": scenario,
         "forecast": method,
         "reconcile": nodes.attrs.get("reconcile"),
+        "backtest": checked,
         "stretch": stretch,
         "procurement": procurement,
         "cap": cap,
@@ -312,7 +317,7 @@ def build(
         "visits_per_day": visits_per_day,
         "within_days": within_days,
     }
-    warnings = list(cover.warnings)
+    warnings = [*cover.warnings, *fc_warnings]
     summary = _summary(region, h, p, scenario, params, reviews["region"], targets, scen, feas, cash)
     summary.update(review_to_date(cover, sales, past_targets))
     run_rate = summary.pop("review_run_rate_amount", None)

@@ -5,7 +5,10 @@ product × hospital) is forecast once and the forecasts are reconciled so that e
 is exactly the sum of its hospitals:
 
 * ``forecast="auto"``: :func:`repkit.forecast.forecast_hierarchy` (backtested model
-  choice per series, MinT reconciliation with a shrunk error covariance);
+  choice per series, MinT reconciliation with a shrunk error covariance). The region
+  total is backtested first (:func:`check_backtest`): when auto loses to seasonal naive
+  the plan forecasts with seasonal naive instead, and says so in ``Plan.warnings``;
+  80 % intervals that cover far from 80 % of the actuals are also a warning;
 * ``"simple"`` or a function: that forecaster on every node, then ordinary least
   squares reconciliation (:func:`repkit.forecast.reconcile`, ``method="ols"``).
 
@@ -98,6 +101,55 @@ def _clip_and_add_up(fc: pd.DataFrame) -> pd.DataFrame:
     return fc
 
 
+_COVERAGE_GAP = 0.2
+"""Warn when the backtest's 80 % interval covers more than this far from 80 %."""
+
+
+def check_backtest(
+    sales: pd.DataFrame, *, as_of: pd.Period, horizon: int
+) -> tuple[str, dict[str, float], list[dict[str, str]]]:
+    """Backtest the region total: auto against seasonal naive, and interval coverage.
+
+    Returns the method to forecast with (``"snaive"`` when auto loses to seasonal
+    naive in the backtest, else ``"auto"``), the figures (MASE of both, 80 % coverage
+    of the chosen one) and the warnings.
+    """
+    from repkit.forecast._api import backtest
+    from repkit.forecast._report import backtest_report
+
+    y = sales[sales["month"] <= as_of].groupby("month")["units"].sum().sort_index()
+    y = y.reindex(pd.period_range(y.index.min(), as_of, freq="M"), fill_value=0.0)
+    if len(y) < 24:
+        return "auto", {}, []
+    report = backtest_report(backtest(y, min(horizon, 6), windows=3, method="auto"))
+    auto, naive = float(report.loc["auto", "mase"]), float(report.loc["snaive", "mase"])
+    method = "snaive" if naive < auto else "auto"
+    coverage = float(report.loc[method, "coverage_80"])
+    figures = {"auto_mase": auto, "snaive_mase": naive, "coverage_80": coverage}
+    warnings = []
+    if method == "snaive":
+        warnings.append(
+            {
+                "code": "forecast_fallback",
+                "message": (
+                    f"回测中自动选择的预测模型（MASE {auto:.2f}）不如季节性朴素（去年同月，"
+                    f"MASE {naive:.2f}），本计划的预测改用季节性朴素。"
+                ),
+            }
+        )
+    if abs(coverage - 0.8) > _COVERAGE_GAP:
+        warnings.append(
+            {
+                "code": "interval_coverage",
+                "message": (
+                    f"回测中 80% 预测区间只覆盖了 {coverage:.0%} 的实际值（应接近 80%），"
+                    "区间不可靠，请勿把区间当作把握程度。"
+                ),
+            }
+        )
+    return method, figures, warnings
+
+
 def reconciled_forecast(
     sales: pd.DataFrame,
     hospitals: pd.DataFrame,
@@ -109,6 +161,9 @@ def reconciled_forecast(
 ) -> pd.DataFrame:
     """The plan's forecast of every node of the hierarchy over the months of ``half``.
 
+    ``method`` ``"auto"`` or ``"snaive"`` forecasts with :mod:`repkit.forecast` and
+    reconciles with MinT; any other value uses ``forecaster`` on every node and OLS.
+
     Returns
     -------
     DataFrame
@@ -118,9 +173,9 @@ def reconciled_forecast(
     """
     horizon = (half.end - as_of).n
     frame = hierarchy_sales(sales, hospitals, as_of=as_of)
-    if method == "repkit.forecast(auto)":
+    if method in ("auto", "snaive"):
         fc = forecast_hierarchy(
-            frame, horizon, levels=list(LEVELS), method="auto", reconcile_method="mint_shrink"
+            frame, horizon, levels=list(LEVELS), method=method, reconcile_method="mint_shrink"
         )
         how = "mint_shrink"
     else:

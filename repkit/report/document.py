@@ -240,8 +240,16 @@ def growth_table(plan: Plan, *, by: str = "product"):
         "model": "模型",
     }
     return display_table(
-        frame[cols], labels=labels, highlight=None, caption="预测与增长（盒/支，含80%区间）"
+        frame[cols],
+        labels=labels,
+        highlight=None,
+        caption="预测与增长（盒/支，含80%区间）" + _coverage_note(plan),
     )
+
+
+def _coverage_note(plan: Plan) -> str:
+    bad = [w for w in plan.warnings if w["code"] == "interval_coverage"]
+    return f"；⚠ {bad[0]['message']}" if bad else ""
 
 
 def scenario_table(plan: Plan):
