@@ -158,7 +158,6 @@ PENDING_SPLIT = {
     "repkit/batch/_local.py:run_local",
     "repkit/batch/_run.py:run",
     "repkit/batch/_runner.py:run",
-    "repkit/io/_table.py:build",
     "repkit/plan/_build.py:build",
     "repkit/plan/_review.py:review",
     "repkit/plan/_workbook.py:_overview",

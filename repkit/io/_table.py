@@ -317,13 +317,23 @@ def _block(grid: Grid, start: int) -> np.ndarray:
     return block
 
 
-def build(grid: Grid, kind: str, *, year: int | None = None) -> Read:
-    """Turn one grid into a canonical table (with ``attrs["dropped"]``).
+@dataclass
+class _Layout:
+    """Where a grid's table is: the header, the data block and the user's row numbers."""
 
-    Raises DataError with every problem found.
-    """
+    header: Any
+    hrow: int
+    texts: list[str]
+    block: np.ndarray
+    numbers: np.ndarray
+    by_col: dict[str, int]
+    wide: list[int]
+    is_wide: bool
+
+
+def _locate(grid: Grid, kind: str, probs: _Problems, *, year: int | None) -> _Layout:
+    """Find the header row and the data block below it; refuse a sheet without either."""
     table = TABLES[kind]
-    probs = _Problems(grid.file, grid.sheet)
     where = probs.where
     rows = grid.rows
     if grid.block is None and not any(any(_text(v) for v in row) for row in rows):
@@ -344,14 +354,17 @@ def build(grid: Grid, kind: str, *, year: int | None = None) -> Read:
             ]
         )
     hrow = grid.first_row + header.row
-    texts = header.texts
     block = _block(grid, header.row + 1)
-    n = block.shape[0]
     if grid.line_numbers is not None:
         numbers = np.asarray(grid.line_numbers[header.row + 1 :], dtype=np.int64)
     else:
-        numbers = np.arange(n, dtype=np.int64) + hrow + 1
+        numbers = np.arange(block.shape[0], dtype=np.int64) + hrow + 1
+    return _Layout(header, hrow, header.texts, block, numbers, {}, [], False)
 
+
+def _check_headers(lay: _Layout, kind: str, probs: _Problems) -> None:
+    """Duplicate headers, doctor columns in sales (统方), spending in meetings; fills by_col."""
+    texts, hrow, header = lay.texts, lay.hrow, lay.header
     # -- header problems
     seen: dict[str, int] = {}
     for j, t in enumerate(texts):
@@ -405,6 +418,13 @@ def build(grid: Grid, kind: str, *, year: int | None = None) -> Read:
                     column=t,
                     value=t,
                 )
+    lay.by_col = by_col
+
+
+def _check_columns(lay: _Layout, kind: str, probs: _Problems) -> None:
+    """Wide month columns, required columns and data rows; raises what makes reading moot."""
+    table = TABLES[kind]
+    texts, hrow, header, by_col = lay.texts, lay.hrow, lay.header, lay.by_col
     wide = [j for j, m in enumerate(header.months) if m is not None]
     is_wide = bool(wide) and "month" not in by_col and kind in WIDE_KINDS
     if is_wide:
@@ -434,11 +454,18 @@ def build(grid: Grid, kind: str, *, year: int | None = None) -> Read:
     refused = ("missing_column", "prescription_by_doctor", "meeting_spending")
     if any(p["rule"] in refused for p in probs.rows):
         probs.raise_if_any()
-    if n == 0:
+    if lay.block.shape[0] == 0:
         probs.add("empty", "the sheet has a header but no data rows", row=hrow)
         probs.raise_if_any()
+    lay.wide, lay.is_wide = wide, is_wide
 
-    # -- columns, blank and total rows
+
+def _drop_rows(grid: Grid, lay: _Layout, kind: str) -> tuple[dict, np.ndarray, list, Any]:
+    """Read the used columns; drop blank and total rows (recorded with their reason)."""
+    table = TABLES[kind]
+    block, numbers, by_col, header = lay.block, lay.numbers, lay.by_col, lay.header
+    wide, is_wide = lay.wide, lay.is_wide
+    n = block.shape[0]
     used = sorted(set(by_col.values()) | (set(wide) if is_wide else set()))
     width = block.shape[1]
     cols: dict[int, _values.Column] = {}
@@ -473,17 +500,18 @@ def build(grid: Grid, kind: str, *, year: int | None = None) -> Read:
         }
         for i in np.flatnonzero(drop)
     ]
-    if len(keep) == 0:
-        probs.add("empty", "the sheet has a header but no data rows", row=hrow)
-        probs.raise_if_any()
     if len(keep) < n:
         cols = {j: c.take(keep) for j, c in cols.items()}
         numbers = numbers[keep]
         kept_grid_rows = keep + header.row + 1
     else:
         kept_grid_rows = None
+    return cols, numbers, dropped, kept_grid_rows
 
-    # -- error cells and uncalculated formulas the fast reader shows as blank
+
+def _mark_issues(grid: Grid, lay: _Layout, cols: dict, numbers, kept_grid_rows, probs) -> None:
+    """Error cells and uncalculated formulas the fast reader shows as blank."""
+    header, texts = lay.header, lay.texts
     if grid.issues is not None:
         suspect = np.zeros(len(numbers), dtype=bool)
         for col in cols.values():
@@ -501,7 +529,11 @@ def build(grid: Grid, kind: str, *, year: int | None = None) -> Read:
                 cols[c].raw[pos[r]] = "\x00issue"
                 cols[c] = _values.Column(cols[c].raw)
 
-    # -- values
+
+def _typed(lay: _Layout, kind: str, cols: dict, numbers, probs, *, year) -> dict[str, Any]:
+    """Typed values of every column, with their problems and blank key cells."""
+    table = TABLES[kind]
+    by_col, texts = lay.by_col, lay.texts
     out: dict[str, Any] = {}
     blanks: dict[str, np.ndarray] = {}
     for c, j in by_col.items():
@@ -535,15 +567,35 @@ def build(grid: Grid, kind: str, *, year: int | None = None) -> Read:
                     column=texts[by_col[have[0]]],
                     value=None,
                 )
-    if is_wide:
-        frame, numbers = _melt(out, header, wide, cols, numbers, probs)
+    return out
+
+
+def build(grid: Grid, kind: str, *, year: int | None = None) -> Read:
+    """Turn one grid into a canonical table (with ``attrs["dropped"]``).
+
+    Raises DataError with every problem found.
+    """
+    table = TABLES[kind]
+    probs = _Problems(grid.file, grid.sheet)
+    lay = _locate(grid, kind, probs, year=year)
+    _check_headers(lay, kind, probs)
+    _check_columns(lay, kind, probs)
+    cols, numbers, dropped, kept_grid_rows = _drop_rows(grid, lay, kind)
+    if len(numbers) == 0:
+        probs.add("empty", "the sheet has a header but no data rows", row=lay.hrow)
+        probs.raise_if_any()
+    _mark_issues(grid, lay, cols, numbers, kept_grid_rows, probs)
+    out = _typed(lay, kind, cols, numbers, probs, year=year)
+    texts, by_col, wide = lay.texts, lay.by_col, lay.wide
+    if lay.is_wide:
+        frame, numbers = _melt(out, lay.header, wide, cols, numbers, probs)
     else:
         frame = pd.DataFrame(out)
     probs.raise_if_any()
     frame = frame[[c for c in table.columns if c in frame.columns]]
     frame.attrs["dropped"] = dropped_frame(dropped)
     names = {c: texts[j] for c, j in by_col.items()}
-    if is_wide:
+    if lay.is_wide:
         names["month"] = "/".join(texts[j] for j in wide[:1]) + "…"
     return Read(frame, numbers, names, grid.file, grid.sheet)
 
