@@ -11,6 +11,8 @@ __all__ = ["UNSAFE_ID", "inside", "is_safe_id", "safe_filename"]
 
 MAX_NAME = 120
 """Longest file name (characters) :func:`safe_filename` returns, suffix included."""
+MAX_NAME_BYTES = 180
+"""…and in UTF-8 bytes (file systems allow 255; temp files add a prefix and suffix)."""
 
 UNSAFE_ID = re.compile(r"[/\\\x00-\x1f\x7f:*?\"<>|／＼]|\.\.")
 """Characters (and ``..``) that an ID used in a file name must not contain."""
@@ -40,7 +42,8 @@ def safe_filename(text: object, *, suffix: str = "") -> str:
     Slashes (also full-width), backslashes, ``..``, NUL and control characters and the
     characters Windows forbids become ``_``; reserved Windows names (``CON``, ``NUL``,
     ``COM1``…) get a ``_`` prefix; leading/trailing dots and spaces are dropped; names
-    longer than :data:`MAX_NAME` are cut and end in a short hash so they stay distinct.
+    longer than :data:`MAX_NAME` characters or :data:`MAX_NAME_BYTES` UTF-8 bytes are cut
+    and end in a short hash so they stay distinct.
 
     Parameters
     ----------
@@ -63,9 +66,13 @@ def safe_filename(text: object, *, suffix: str = "") -> str:
     if _RESERVED.match(name):
         name = "_" + name
     room = MAX_NAME - len(suffix)
-    if len(name) > room:
+    room_bytes = MAX_NAME_BYTES - len(suffix.encode("utf-8", "surrogatepass"))
+    if len(name) > room or len(name.encode("utf-8", "surrogatepass")) > room_bytes:
         digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-        name = name[: room - 9] + "~" + digest
+        name = name[: room - 9]
+        while len(name.encode("utf-8", "surrogatepass")) > room_bytes - 9:
+            name = name[:-1]
+        name = name + "~" + digest
     return name + suffix
 
 

@@ -13,8 +13,12 @@ def markdown_html(text: str) -> str:
     return markdown2html_mistune(text)
 
 
-def plan_outputs(ds) -> dict[str, str]:
-    """Name → HTML of every table and Markdown output of the three templates."""
+def plan_outputs(ds, out=None) -> dict[str, str]:
+    """Name → HTML of every table and Markdown output of the three templates.
+
+    With ``out``, the plan also writes what the template writes there: plan.xlsx,
+    summary.json and one schedule per rep under ``out/日程``.
+    """
     region = ds.sales["region"].iloc[0]
     ds = ds.for_region(region)
     plan = rk.plan.build(ds, "2026H2", forecast="simple")
@@ -44,9 +48,21 @@ def plan_outputs(ds) -> dict[str, str]:
     styled["week_products"] = show(weekly.week_review(wplan, wk), labels=weekly.LABELS)
     styled["week_reps"] = show(weekly.week_review(wplan, wk, by="rep_id"), labels=weekly.LABELS)
     styled["next_week"] = show(weekly.next_week(wplan, wk), labels=weekly.LABELS, max_rows=40)
+    if out is not None:
+        _write(plan, calls, ds, out)
     pages = {name: s.to_html() for name, s in styled.items()}
     pages["headline"] = markdown_html(document.headline(plan))
     pages["rep_headline"] = markdown_html(rep.headline(plan, rep_id, "2026-07"))
     pages["week_headline"] = markdown_html(weekly.headline(wplan, wk))
     pages["caption"] = show(plan.capacity, caption=f"{region} 拜访能力").to_html()
     return pages
+
+
+def _write(plan, calls, ds, out) -> None:
+    try:
+        rk.report.write_excel(plan.workbook(), out / "plan.xlsx")
+        rk.activity.export_schedule(calls.schedule, out / "日程", reps=ds.reps)
+    except ValueError as err:  # Excel cannot hold NUL and other control characters
+        if "control characters" not in str(err):
+            raise
+    document.write_summary(plan, out)

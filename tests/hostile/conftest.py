@@ -40,9 +40,12 @@ TEXT_COLUMNS = {
 }
 
 
-def inject(ds, payload: str, *, tag: str = ""):
+def inject(ds, payload: str, *, tag: str = "", regions: bool = True):
     """A copy of ``ds`` whose regions, hospitals, departments, products and people
-    carry ``payload`` (the same value maps to the same new name everywhere)."""
+    carry ``payload`` (the same value maps to the same new name everywhere).
+
+    ``regions=False`` leaves regions alone (they name folders, so ``check`` refuses
+    path characters in them: rule unsafe_id)."""
 
     def spoil(value):
         if isinstance(value, str):
@@ -55,7 +58,7 @@ def inject(ds, payload: str, *, tag: str = ""):
     for table, columns in TEXT_COLUMNS.items():
         frame = getattr(ds, table).copy()
         for col in columns:
-            if col in frame:
+            if col in frame and (regions or col != "region"):
                 frame[col] = frame[col].map(spoil)
         changes[table] = frame
     return dataclasses.replace(ds, **changes)

@@ -26,6 +26,7 @@ HOSTILE_NAMES = [
     "LPT9.xlsx",
     "a／b＼c",
     "x" * 5000,
+    "长" * 100,
 ]
 
 
@@ -34,6 +35,7 @@ def test_safe_filename_is_one_harmless_name(tmp_path, text):
     name = safe_filename(f"日程_{text}", suffix=".xlsx")
     assert name.endswith(".xlsx")
     assert len(name) <= 120
+    assert len(name.encode("utf-8", "surrogatepass")) <= 180
     assert not any(ch in name for ch in '/\\\x00:*?"<>|／＼')
     assert ".." not in name
     assert all(ord(ch) >= 32 for ch in name)
