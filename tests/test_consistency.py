@@ -245,3 +245,27 @@ def test_auto_losing_to_seasonal_naive_falls_back_and_warns(plan):
     caption = document.growth_table(plan).caption
     assert "⚠" in caption
     assert all(w["message"] in document.headline(plan) for w in plan.warnings)
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_every_workbook_total_equals_the_plan(seed, tmp_path):
+    ds = rk.sample.generate(seed=seed, regions=1)
+    plan = rk.plan.build(ds, HALF, growth=0.5, forecast="simple")
+    calls = rk.activity.call_plan(ds, plan.half.start)
+    summary = rk.plan.write_files(plan, tmp_path, calls=calls, privacy_mode="names")
+    x = pd.read_excel(tmp_path / "plan.xlsx", sheet_name=None, engine="calamine")
+    units, amount = int(plan.targets["units"].sum()), float(plan.targets["amount"].sum())
+    d, e, g = x["D 月度品种任务分解"], x["E 季度目标与差距"], x["G 周上量分析"]
+    assert int(d["月目标数量"].sum()) == units == summary["target_units"]
+    assert float(d["月目标金额"].sum()) == pytest.approx(amount, abs=0.01)
+    assert int(e["目标数量"].sum()) == units
+    assert int(g["周目标数量"].sum()) == int(plan.weekly["units"].sum()) == units
+    overview = x["概览"].dropna(subset=["品种"]).set_index("品种")
+    base = plan.scenarios.query("scenario == 'base'").set_index("product")["units"]
+    by_product = plan.targets.groupby("product")["units"].sum()
+    assert (overview["基准预测"].reindex(base.index) == base).all()
+    assert (overview["本计划数量"].reindex(by_product.index) == by_product).all()
+    assert int(base.sum()) == summary["scenario_base_units"]
+    saved = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert saved["target_units"] == units
+    assert saved["target_amount"] == pytest.approx(amount, abs=0.01)
