@@ -249,6 +249,18 @@ class Exercise:
 # --------------------------------------------------------------------------- comparisons
 
 
+def passes(check: Callable[..., None], *args: Any, ok: str = "对。", **kw: Any) -> str:
+    """Run a check (which raises :class:`Wrong`) and give the confirmation ``ok``.
+
+    Examples
+    --------
+    >>> passes(choice, "Act", "act", options={"act": "处理 Act"}, ok="对。")
+    '对。'
+    """
+    check(*args, **kw)
+    return ok
+
+
 def fmt(value: Any) -> str:
     """Format a value for a feedback sentence (thousands separators, 4 significant digits).
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from repkit.calendar import Half, month_working_days, weeks_of_half
 from repkit.schema import CALL_PURPOSES, LEVEL_LABELS
-from repkit.training._core import Context, Spec, choice, integers_summing, number, table
+from repkit.training._core import Context, Spec, choice, integers_summing, number, passes, table
 from repkit.training._fieldwork import SETUP_9, _s9
 
 
@@ -130,7 +130,7 @@ def _s1() -> list[Spec]:
         Spec(
             question="复盘的半年里，哪个品种的销售金额最高？（写品种名）",
             expected=top_product,
-            compare=lambda a, e, ctx: choice(a, e, options=_products(ctx)) or "对。",
+            compare=lambda a, e, ctx: passes(choice, a, e, options=_products(ctx), ok="对。"),
             hints=(
                 "先筛出这半年的销售，再按 `product` 分组对 `amount` 求和。",
                 "`.sort_values(ascending=False).index[0]` 取最大的那个品种。",
@@ -220,9 +220,12 @@ def _s2() -> list[Spec]:
         Spec(
             question="差距（指标 − 实际，单位：数量）最大的是哪个品种？",
             expected=biggest_gap,
-            compare=lambda a, e, ctx: (
-                choice(a, e, options=_products(ctx))
-                or "对。差距按数量看，金额差距请用 amount 再算一次比较。"
+            compare=lambda a, e, ctx: passes(
+                choice,
+                a,
+                e,
+                options=_products(ctx),
+                ok="对。差距按数量看，金额差距请用 amount 再算一次比较。",
             ),
             hints=(
                 "差距 = 指标数量 − 实际数量，按品种计算。",
@@ -384,8 +387,8 @@ def _s4() -> list[Spec]:
         Spec(
             question="拜访记录里最常见的拜访目的是什么？（代码或中文名都可以）",
             expected=top_purpose,
-            compare=lambda a, e, ctx: (
-                choice(a, e, options=CALL_PURPOSES) or f"对，是“{CALL_PURPOSES[e]}”。"
+            compare=lambda a, e, ctx: passes(
+                choice, a, e, options=CALL_PURPOSES, ok=f"对，是“{CALL_PURPOSES[e]}”。"
             ),
             hints=(
                 '拜访目的在 `ds.calls["purpose"]`。',
@@ -639,8 +642,8 @@ def _s7() -> list[Spec]:
         Spec(
             question="把 total 按各月工作日数分到下半年 6 个月（整数，合计不变）。",
             expected=_by_month,
-            compare=lambda a, e, ctx: (
-                integers_summing(a, e) or "对。每月的整数加起来正好等于半年指标。"
+            compare=lambda a, e, ctx: passes(
+                integers_summing, a, e, ok="对。每月的整数加起来正好等于半年指标。"
             ),
             hints=(
                 "权重：`rk.calendar.month_working_days(nxt.months)`。",
@@ -655,8 +658,11 @@ def _s7() -> list[Spec]:
         Spec(
             question="把 total 按各医院在复盘半年里该品种的销量占比分到医院（按 hospital_id）。",
             expected=_by_hospital,
-            compare=lambda a, e, ctx: (
-                integers_summing(a, e) or "对。历史占比是最常用的权重；新开发的医院要另加潜力权重。"
+            compare=lambda a, e, ctx: passes(
+                integers_summing,
+                a,
+                e,
+                ok="对。历史占比是最常用的权重；新开发的医院要另加潜力权重。",
             ),
             hints=(
                 "权重：复盘半年该品种按 `hospital_id` 汇总的 `units`。",
@@ -673,8 +679,8 @@ def _s7() -> list[Spec]:
         Spec(
             question="把 total 按周分到下半年的每一周（每周工作日数为权重，按 week 的表）。",
             expected=_by_week,
-            compare=lambda a, e, ctx: (
-                integers_summing(a, e) or "对。这就是种子计划表 D 里的“每周工作计划”。"
+            compare=lambda a, e, ctx: passes(
+                integers_summing, a, e, ok="对。这就是种子计划表 D 里的“每周工作计划”。"
             ),
             hints=(
                 "`rk.calendar.weeks_of_half(nxt)` 列出每月的每一周和工作日数；"
@@ -757,8 +763,8 @@ def _s8() -> list[Spec]:
         Spec(
             question="滚动计划：把剩余指标（半年指标 − 累计实际）按工作日分到剩下的月份（整数）。",
             expected=remaining,
-            compare=lambda a, e, ctx: (
-                integers_summing(a, e) or "对。这就是种子计划里的“半年滚动分解”。"
+            compare=lambda a, e, ctx: passes(
+                integers_summing, a, e, ok="对。这就是种子计划里的“半年滚动分解”。"
             ),
             hints=(
                 "剩余 = 半年指标 − 累计实际，四舍五入成整数（小于 0 时为 0）。",
@@ -779,9 +785,12 @@ def _s8() -> list[Spec]:
                 "找到原因后调整下周拜访安排——这是 PDCA 的哪一步？"
             ),
             expected=lambda ctx: "act",
-            compare=lambda a, e, ctx: (
-                choice(a, e, options=_PDCA)
-                or "对。“检查”发现差距，“处理”把原因变成下一轮计划的调整。"
+            compare=lambda a, e, ctx: passes(
+                choice,
+                a,
+                e,
+                options=_PDCA,
+                ok="对。“检查”发现差距，“处理”把原因变成下一轮计划的调整。",
             ),
             hints=(
                 "P 计划、D 执行、C 检查（对比计划找差距）、A 处理（纠偏、标准化）。",
