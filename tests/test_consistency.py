@@ -269,3 +269,12 @@ def test_every_workbook_total_equals_the_plan(seed, tmp_path):
     saved = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert saved["target_units"] == units
     assert saved["target_amount"] == pytest.approx(amount, abs=0.01)
+
+
+def test_forecast_table_by_level_and_product_adds_up(plan):
+    cells = rk.plan.forecast_table(plan, by=["level", "product"])
+    by_level = rk.plan.forecast_table(plan, by="level").set_index("level")["forecast"]
+    summed = cells.groupby("level")["forecast"].sum()
+    assert np.allclose(summed.reindex(by_level.index), by_level)
+    assert {"yoy_rate_lo_80", "yoy_rate_hi_80"} <= set(cells.columns)
+    assert len(rk.report.growth.growth_table(cells)) == len(cells)

@@ -21,6 +21,7 @@ Private; the public names live in :mod:`repkit.plan`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -202,7 +203,7 @@ def region_forecast(nodes: pd.DataFrame) -> pd.DataFrame:
     return rows.set_index("month")[[c for c in _COLUMNS if c in nodes]]
 
 
-def forecast_table(plan: Any, *, by: str = "product") -> pd.DataFrame:
+def forecast_table(plan: Any, *, by: str | Sequence[str] = "product") -> pd.DataFrame:
     """The plan's forecast of its half by ``by``, against last half and last year.
 
     Reads the one reconciled forecast ``plan.forecast_nodes``; nothing is forecast
@@ -213,7 +214,8 @@ def forecast_table(plan: Any, *, by: str = "product") -> pd.DataFrame:
     plan
         A :class:`repkit.plan.Plan`.
     by
-        ``"product"``, ``"level"`` (hospital level) or ``"hospital_id"``. The 80 %
+        ``"product"``, ``"level"`` (hospital level), ``"hospital_id"`` or a list of
+        them (e.g. ``["level", "product"]``). The 80 %
         interval of a half is the mean ± the root sum of squares of the hospitals'
         monthly half-widths (treated as independent; an approximation).
 
@@ -221,7 +223,8 @@ def forecast_table(plan: Any, *, by: str = "product") -> pd.DataFrame:
     -------
     DataFrame
         by, last_half, last_year, forecast, lo_80, hi_80, hoh_rate, hoh_rate_lo_80,
-        hoh_rate_hi_80, yoy_rate, model.
+        hoh_rate_hi_80, yoy_rate, yoy_rate_lo_80, yoy_rate_hi_80, model (the columns
+        of :func:`repkit.forecast.growth`, so ``rk.report.growth.growth_table`` reads it).
 
     Examples
     --------
@@ -234,16 +237,18 @@ def forecast_table(plan: Any, *, by: str = "product") -> pd.DataFrame:
     """
     nodes, half = plan.forecast_nodes, plan.half
     sales, hospitals = plan.data.sales, plan.data.hospitals
-    if by not in LEVELS:
-        raise ValueError(f"by must be one of {', '.join(LEVELS)}; got {by!r}")
+    keys = [by] if isinstance(by, str) else list(by)
+    bad = [k for k in keys if k not in LEVELS]
+    if bad or not keys:
+        raise ValueError(f"by must be among {', '.join(LEVELS)}; got {by!r}")
     bottom = nodes[(nodes[list(LEVELS)] != ALL).all(axis=1)]
-    mean = bottom.groupby(by)["mean"].sum()
+    mean = bottom.groupby(keys)["mean"].sum()
     width = (bottom["hi_80"] - bottom["mean"]) if "hi_80" in bottom else bottom["mean"] * 0
-    half_width = np.sqrt((width**2).groupby(bottom[by]).sum())
+    half_width = np.sqrt((width**2).groupby([bottom[k] for k in keys]).sum())
     frame = hierarchy_sales(sales, hospitals, as_of=sales["month"].max())
 
     def actual(h: Half) -> pd.Series:
-        return frame[frame["month"].isin(h.months)].groupby(by)["units"].sum()
+        return frame[frame["month"].isin(h.months)].groupby(keys)["units"].sum()
 
     out = pd.DataFrame({"forecast": mean})
     out["lo_80"] = (mean - half_width).clip(lower=0.0)
@@ -254,6 +259,9 @@ def forecast_table(plan: Any, *, by: str = "product") -> pd.DataFrame:
     out["hoh_rate"] = out["forecast"] / lh - 1
     out["hoh_rate_lo_80"] = out["lo_80"] / lh - 1
     out["hoh_rate_hi_80"] = out["hi_80"] / lh - 1
-    out["yoy_rate"] = out["forecast"] / out["last_year"].where(out["last_year"] > 0) - 1
+    ly = out["last_year"].where(out["last_year"] > 0)
+    out["yoy_rate"] = out["forecast"] / ly - 1
+    out["yoy_rate_lo_80"] = out["lo_80"] / ly - 1
+    out["yoy_rate_hi_80"] = out["hi_80"] / ly - 1
     out["model"] = f"reconciled ({nodes.attrs.get('reconcile', '')})"
-    return out.rename_axis(by).reset_index()
+    return out.rename_axis(keys).reset_index()

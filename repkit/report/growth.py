@@ -55,8 +55,11 @@ def growth_table(growth: pd.DataFrame, *, level: int = 80) -> pd.DataFrame:
     ...     "forecast": [120.0], "lo_80": [100.0], "hi_80": [140.0], "hoh_rate": [0.2],
     ...     "hoh_rate_lo_80": [0.0], "hoh_rate_hi_80": [0.4], "yoy_rate": [1 / 3],
     ...     "yoy_rate_lo_80": [0.11], "yoy_rate_hi_80": [0.56], "model": ["snaive"]})
-    >>> growth_table(g).iloc[0].astype(str).tolist()
-    ['三甲', '100', '90', '120', '100 ~ 140', '+20%（+0% ~ +40%）', '+33%（+11% ~ +56%）', '季节朴素']
+    >>> row = growth_table(g).iloc[0].astype(str).tolist()
+    >>> row[:5]
+    ['三甲', '100', '90', '120', '100 ~ 140']
+    >>> row[5:]
+    ['+20%（+0% ~ +40%）', '+33%（+11% ~ +56%）', '季节朴素']
     """
     lo, hi = f"lo_{level}", f"hi_{level}"
     if lo not in growth:
