@@ -463,7 +463,7 @@ def label_code(code: object, kind: str, *, lang: str | None = None) -> object:
     if kind == "model" and "+" in str(code):
         parts = [label_code(p, "model", lang=lang) for p in str(code).split("+")]
         return ("+" if language(lang) == "en" else "＋").join(str(p) for p in parts)
-    key = int(code) if kind == "rating" and str(code).isdigit() else code
+    key = int(str(code)) if kind == "rating" and str(code).isdigit() else code
     if key not in CODES[kind] and isinstance(key, str | int):
         key = str(key) if str(key) in CODES[kind] else key
     if language(lang) == "en":

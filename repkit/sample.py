@@ -601,9 +601,9 @@ def _to_file_frame(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
         if column in out:
             out[column] = [f"{d:%Y-%m-%d}" if not pd.isna(d) else "" for d in out[column]]
     codes = {"nurses": NURSE_TITLES, "meetings": MEETING_TYPES, "listings": LISTING_STATUSES}
-    column = {"nurses": "title", "meetings": "type", "listings": "status"}.get(kind)
-    if column:
-        out[column] = out[column].map(codes[kind])
+    coded = {"nurses": "title", "meetings": "type", "listings": "status"}.get(kind)
+    if coded:
+        out[coded] = out[coded].map(codes[kind])
     if kind == "listings":
         out["benchmark"] = np.where(out["benchmark"], "是", "否")
     return out.rename(columns=HEADERS_ZH[kind])

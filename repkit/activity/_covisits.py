@@ -96,7 +96,8 @@ def co_visits(
     staff = _staff(ds)
     picks = [work[(i * len(work)) // days] for i in range(days)] if days else []
     rep_names, hosp_names = _names(ds)
-    rows, turn = [], {}
+    rows: list[dict[str, Any]] = []
+    turn: dict[Any, int] = {}
     for i, day in enumerate(picks):
         rep = staff.iloc[i % len(staff)]
         hospitals = _key_hospitals(ds, list(rep["hospitals"]))

@@ -248,7 +248,7 @@ def score(grid: Grid, kind: str) -> int:
     cols = {c for c in h.columns if c}
     if any(isinstance(m, pd.Period) for m in h.months) and kind in WIDE_KINDS:
         cols |= {"month", "units"}
-    missing = [c for c in table.required if c not in cols]
+    missing: list[object] = [c for c in table.required if c not in cols]
     missing += [g for g in table.any_of if not cols & set(g)]
     return max(0, h.score * 10 - 5 * len(missing))
 
@@ -547,11 +547,11 @@ def _typed(lay: _Layout, kind: str, cols: dict, numbers, probs, *, year) -> dict
         blanks[c] = col.blank
     required = (set(table.required) | set(table.key)) & set(out)
     for c in sorted(required, key=list(table.columns).index):
-        for i in np.flatnonzero(blanks[c]):
+        for r in np.flatnonzero(blanks[c]):
             probs.add(
                 "missing_value",
                 f"{c} is blank",
-                row=int(numbers[i]),
+                row=int(numbers[r]),
                 column=texts[by_col[c]],
                 value=None,
             )
@@ -559,11 +559,11 @@ def _typed(lay: _Layout, kind: str, cols: dict, numbers, probs, *, year) -> dict
         have = [c for c in group if c in out and c not in required]
         if len(have) == len([c for c in group if c in out]) and have:
             both = np.logical_and.reduce([blanks[c] for c in have])
-            for i in np.flatnonzero(both):
+            for r in np.flatnonzero(both):
                 probs.add(
                     "missing_value",
                     f"{' and '.join(have)} blank",
-                    row=int(numbers[i]),
+                    row=int(numbers[r]),
                     column=texts[by_col[have[0]]],
                     value=None,
                 )
@@ -621,7 +621,9 @@ def _melt(
         values = np.where(cols[j].blank, np.nan, values)
         months.setdefault(header.months[j], {})[measure] = values
     measures = sorted({m for d in months.values() for m in d}, key=["units", "amount"].index)
-    pieces_idx, pieces_month, pieces_val = [], [], {m: [] for m in measures}
+    pieces_idx: list = []
+    pieces_month: list = []
+    pieces_val: dict[str, list] = {m: [] for m in measures}
     for month, d in months.items():
         stacked = [d[m] for m in measures if m in d]
         has = np.logical_or.reduce([~np.isnan(v) for v in stacked])

@@ -72,7 +72,10 @@ def cjk_font() -> str | None:
             if name in installed:
                 return name
         if attempt == 0:  # fonts installed after matplotlib built its cache
-            font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+            reload = getattr(font_manager, "_load_fontmanager", None)  # private, may go
+            if reload is None:
+                break
+            font_manager.fontManager = reload(try_read_cache=False)
     return None
 
 
