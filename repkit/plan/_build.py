@@ -263,6 +263,11 @@ def build(
     if sales.empty:
         raise ValueError(f"region {region} has no sales rows; a plan needs sales history")
     as_of = _check_horizon(sales, h)
+    if not (sales["month"] <= as_of).any():
+        raise ValueError(
+            f"half-year {half} is before the sales history (first month "
+            f"{sales['month'].min()}); plan a half-year after it"
+        )
     _check_units(sales)
     p = h.previous
     price_table = prices(ds, as_of=as_of)
