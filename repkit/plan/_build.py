@@ -272,13 +272,7 @@ def build(
     p = h.previous
     price_table = prices(ds, as_of=as_of)
     price = price_table["price"]
-    how, checked, fc_warnings = "custom", {}, []
-    if method == "repkit.forecast(auto)":
-        how, checked, fc_warnings = check_backtest(sales, as_of=as_of, horizon=6)
-        method = "repkit.forecast(snaive)" if how == "snaive" else method
-    nodes = reconciled_forecast(
-        sales, ds.hospitals, h, as_of=as_of, forecaster=forecaster, method=how
-    )
+    nodes, method, checked, fc_warnings = _forecast(ds, h, as_of, forecaster, method)
     fc = product_forecast(nodes)
     cover = review_coverage(sales, p)
     company = company_targets(ds, h, price)
@@ -309,25 +303,22 @@ def build(
     feas = feasibility(targets, ds, h, p, visits_per_day=visits_per_day)
     cash = money(ds, p, within_days=within_days)
     scen = _scenario_table(totals, price, scenario, targets, bool(events))
-    params = {
-        "growth": dict(growth) if isinstance(growth, Mapping) else growth,
-        "scenario": scenario,
-        "forecast": method,
-        "reconcile": nodes.attrs.get("reconcile"),
-        "backtest": checked,
-        "stretch": stretch,
-        "procurement": procurement,
-        "cap": cap,
-        "potential_weight": potential_weight,
-        "visits_per_day": visits_per_day,
-        "within_days": within_days,
-    }
+    params = _params(
+        growth=growth,
+        scenario=scenario,
+        forecast=method,
+        reconcile=nodes.attrs.get("reconcile"),
+        backtest=checked,
+        stretch=stretch,
+        procurement=procurement,
+        cap=cap,
+        potential_weight=potential_weight,
+        visits_per_day=visits_per_day,
+        within_days=within_days,
+    )
     warnings = [*cover.warnings, *fc_warnings]
     summary = _summary(region, h, p, scenario, params, reviews["region"], targets, scen, feas, cash)
-    summary.update(review_to_date(cover, sales, past_targets))
-    run_rate = summary.pop("review_run_rate_amount", None)
-    if run_rate:
-        summary["target_growth_rate"] = summary["target_amount"] / run_rate - 1
+    _review_summary(summary, review_to_date(cover, sales, past_targets))
     summary["warnings"] = warnings
     return Plan(
         region=region,
@@ -350,6 +341,38 @@ def build(
         history_targets=past_targets,
         warnings=warnings,
     )
+
+
+def _forecast(
+    ds: Dataset,
+    h: Half,
+    as_of: pd.Period,
+    forecaster: Callable[[pd.Series, int], pd.DataFrame],
+    method: str,
+) -> tuple[pd.DataFrame, str, dict[str, float], list[dict[str, str]]]:
+    """The reconciled forecast; auto is backtested first and may fall back to snaive."""
+    how, checked, warnings = "custom", {}, []
+    if method == "repkit.forecast(auto)":
+        how, checked, warnings = check_backtest(ds.sales, as_of=as_of, horizon=6)
+        method = "repkit.forecast(snaive)" if how == "snaive" else method
+    nodes = reconciled_forecast(
+        ds.sales, ds.hospitals, h, as_of=as_of, forecaster=forecaster, method=how
+    )
+    return nodes, method, checked, warnings
+
+
+def _params(**options: Any) -> dict[str, Any]:
+    """The options of a plan as recorded in ``Plan.params`` (growth dicts copied)."""
+    growth = options["growth"]
+    return {**options, "growth": dict(growth) if isinstance(growth, Mapping) else growth}
+
+
+def _review_summary(summary: dict[str, Any], to_date: dict[str, Any]) -> None:
+    """Review figures of a partly covered review half; target growth over its run rate."""
+    summary.update(to_date)
+    run_rate = summary.pop("review_run_rate_amount", None)
+    if run_rate:
+        summary["target_growth_rate"] = summary["target_amount"] / run_rate - 1
 
 
 def _check_options(
