@@ -153,11 +153,6 @@ def _long_functions() -> list[str]:
 
 
 PENDING_SPLIT = {
-    "repkit/activity/_calls.py:call_plan",
-    "repkit/activity/_calls.py:kpi_table",
-    "repkit/batch/_local.py:run_local",
-    "repkit/batch/_run.py:run",
-    "repkit/batch/_runner.py:run",
     "repkit/plan/_build.py:build",
     "repkit/plan/_review.py:review",
     "repkit/plan/_workbook.py:_overview",

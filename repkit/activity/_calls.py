@@ -109,92 +109,135 @@ def kpi_table(
     7  key_doctors_developed    1.0   0.6   True
     """
     kn = {**KPI_NORMS, **(dict(kpi_norms) if kpi_norms else {})}
-    rows: list[dict[str, Any]] = []
+    rows = [
+        *_visit_kpis(calls, tiers, period, kn, reps=reps, hospitals=hospitals, norms=norms),
+        *_development_kpis(tiers, status, kn),
+        *_meeting_kpis(calls, doctors, period, kn),
+        *_listing_kpis(calls, sales, period, reps=reps),
+    ]
+    out = pd.DataFrame(rows)
+    out["meets"] = out["meets"].astype("boolean")
+    return out
 
-    def add(kpi: str, value: Any, norm: float | None, unit: str, basis: str) -> None:
-        ok = None
-        if norm is not None and value is not None and pd.notna(value):
-            ok = bool(value >= norm - 1e-12)
-        rows.append(
-            {
-                "kpi": kpi,
-                "label": KPI_LABELS[kpi],
-                "value": float(value) if value is not None and pd.notna(value) else np.nan,
-                "norm": float(norm) if norm is not None else np.nan,
-                "unit": unit,
-                "meets": ok,
-                "basis": basis,
-            }
-        )
 
+def _kpi_row(kpi: str, value: Any, norm: float | None, unit: str, basis: str) -> dict[str, Any]:
+    """One row of the KPI table; ``meets`` compares the unrounded value with the norm."""
+    ok = None
+    if norm is not None and value is not None and pd.notna(value):
+        ok = bool(value >= norm - 1e-12)
+    return {
+        "kpi": kpi,
+        "label": KPI_LABELS[kpi],
+        "value": float(value) if value is not None and pd.notna(value) else np.nan,
+        "norm": float(norm) if norm is not None else np.nan,
+        "unit": unit,
+        "meets": ok,
+        "basis": basis,
+    }
+
+
+def _visit_kpis(calls, tiers, period, kn, *, reps, hospitals, norms) -> list[dict[str, Any]]:
+    """Visits per rep-day, coverage and frequency compliance per tier."""
     v = visits_per_day(calls, period=period, reps=reps, norm=kn["visits_per_day"])
     wd = int(v["working_days"].iloc[0]) if len(v) else 0
     rate = v["visits"].sum() / (len(v) * wd) if len(v) and wd else np.nan
-    add("visits_per_day", rate, kn["visits_per_day"], "次/日", f"{len(v)} 名代表 × {wd} 个工作日")
+    rows = [
+        _kpi_row(
+            "visits_per_day",
+            rate,
+            kn["visits_per_day"],
+            "次/日",
+            f"{len(v)} 名代表 × {wd} 个工作日",
+        )
+    ]
     cov = coverage(calls, tiers, period=period, hospitals=hospitals).set_index("tier")
-    for t in ("A", "B", "C"):
-        add(
+    rows += [
+        _kpi_row(
             f"coverage_{t}",
             cov.loc[t, "coverage_rate"],
             kn["coverage"],
             "%",
             f"{int(cov.loc[t, 'doctors'])} 名医生",
         )
+        for t in ("A", "B", "C")
+    ]
     fc = frequency_compliance(
         calls, tiers, period=period, norms=norms, hospitals=hospitals
     ).set_index("tier")
-    for t in ("A", "B", "C"):
-        add(
+    rows += [
+        _kpi_row(
             f"frequency_{t}",
             fc.loc[t, "compliance_rate"],
             kn["frequency"],
             "%",
             f"{int(fc.loc[t, 'doctor_months'])} 个医生·月",
         )
+        for t in ("A", "B", "C")
+    ]
+    return rows
+
+
+def _development_kpis(tiers, status, kn) -> list[dict[str, Any]]:
+    """Departments developed and key doctors developed."""
+    rows = []
     if status is not None and len(status):
         dev = department_development(status)
         n_dep = int(dev["departments"].sum())
-        add(
-            "development_rate",
-            dev["developed"].sum() / n_dep if n_dep else np.nan,
-            kn["development"],
-            "%",
-            f"{n_dep} 个科室",
+        rows.append(
+            _kpi_row(
+                "development_rate",
+                dev["developed"].sum() / n_dep if n_dep else np.nan,
+                kn["development"],
+                "%",
+                f"{n_dep} 个科室",
+            )
         )
     key = key_doctor_share(tiers)
-    add(
-        "key_doctors_developed",
-        key["developed_share"].iloc[0],
-        kn["key_doctors"],
-        "%",
-        f"{int(key['key_doctors'].iloc[0])} 名重点医生",
+    rows.append(
+        _kpi_row(
+            "key_doctors_developed",
+            key["developed_share"].iloc[0],
+            kn["key_doctors"],
+            "%",
+            f"{int(key['key_doctors'].iloc[0])} 名重点医生",
+        )
     )
+    return rows
+
+
+def _meeting_kpis(calls, doctors, period, kn) -> list[dict[str, Any]]:
+    """Department meetings held and their attendance."""
     m = meetings(calls, doctors, period=period)
-    add("meetings_held", len(m), None, "场", f"{len(m)} 场")
     invited = m["department_doctors"].sum() if len(m) else 0
     att = m["attendees"].sum() / invited if invited else np.nan
-    add("meeting_attendance", att, kn["attendance"], "%", f"{int(invited)} 人次应到")
-    if sales is not None and not sales.empty:
-        start, end = period_bounds(period)
-        c = calls[
-            (pd.to_datetime(calls["date"]) >= start)
-            & (pd.to_datetime(calls["date"]) <= end + pd.Timedelta(days=1))
-        ]
-        lst = time_to_listing(c, sales, reps=reps)
-        listed = lst[lst["status"] == "listed"]
-        days = (
-            float(listed["days_to_listing"].astype("float64").median()) if len(listed) else np.nan
-        )
-        add(
+    return [
+        _kpi_row("meetings_held", len(m), None, "场", f"{len(m)} 场"),
+        _kpi_row("meeting_attendance", att, kn["attendance"], "%", f"{int(invited)} 人次应到"),
+    ]
+
+
+def _listing_kpis(calls, sales, period, *, reps) -> list[dict[str, Any]]:
+    """Median days from the first listing call to the first sale (needs sales)."""
+    if sales is None or sales.empty:
+        return []
+    start, end = period_bounds(period)
+    c = calls[
+        (pd.to_datetime(calls["date"]) >= start)
+        & (pd.to_datetime(calls["date"]) <= end + pd.Timedelta(days=1))
+    ]
+    lst = time_to_listing(c, sales, reps=reps)
+    listed = lst[lst["status"] == "listed"]
+    days = float(listed["days_to_listing"].astype("float64").median()) if len(listed) else np.nan
+    not_listed = int((lst["status"] == "not_listed").sum())
+    return [
+        _kpi_row(
             "days_to_listing",
             days,
             None,
             "天",
-            f"{len(listed)} 个医院×品种进药，{int((lst['status'] == 'not_listed').sum())} 个未进",
+            f"{len(listed)} 个医院×品种进药，{not_listed} 个未进",
         )
-    out = pd.DataFrame(rows)
-    out["meets"] = out["meets"].astype("boolean")
-    return out
+    ]
 
 
 # ----------------------------------------------------------------------------- outcome
@@ -466,6 +509,72 @@ def _tokenise(
     return privacy.doctors(frame, names=names)
 
 
+def _tiers_of(
+    ds: Dataset, past: pd.DataFrame, period: tuple[Any, Any], *, shares: tuple[float, float]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Doctor tiers (with current rating, level, rating date), hospital tiers, departments."""
+    start, end = period
+    ratings = current_rating(ds.doctors, past)
+    docs = ds.doctors.copy()
+    docs["rating"] = ratings["rating"].iloc[: len(docs)].to_numpy()
+    sales_months = pd.period_range(start.to_period("M"), end.to_period("M"), freq="M")
+    tiers = doctor_tiers(
+        docs, sales=ds.sales, hospitals=ds.hospitals, shares=shares, months=sales_months
+    )
+    levels = ds.hospitals.set_index(ds.hospitals["hospital_id"].astype(str))["level"]
+    tiers["level"] = tiers["hospital_id"].astype(str).map(levels).to_numpy()
+    tiers["rated_on"] = ratings["rated_on"].iloc[: len(docs)].to_numpy()
+    hosp = hospital_tiers(ds.hospitals, ds.sales, months=sales_months)
+    depts = department_status(ds.hospitals, ds.sales, ds.doctors, months=sales_months)
+    return tiers, hosp, depts
+
+
+def _review_activity(
+    ds: Dataset,
+    past: pd.DataFrame,
+    tiers: pd.DataFrame,
+    depts: pd.DataFrame,
+    period: tuple[Any, Any],
+    *,
+    norms: Any,
+    kpi_norms: Mapping[str, float] | None,
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Rating moves and the aggregates of the review period (pyramid, KPIs, outcome …)."""
+    start, end = period
+    mid = start + (end - start) / 2
+    first_half = (start, mid.normalize())
+    second_half = (mid.normalize() + pd.Timedelta(days=1), end)
+    moves = rating_moves(past, before=first_half, after=second_half, doctors=ds.doctors)
+    kpis = kpi_table(
+        past,
+        tiers,
+        period=(start, end),
+        reps=ds.reps,
+        doctors=ds.doctors,
+        hospitals=ds.hospitals,
+        status=depts,
+        sales=ds.sales,
+        norms=norms,
+        kpi_norms=kpi_norms,
+    )
+    compare = (
+        "last_year"
+        if len(ds.sales) and pd.Period(ds.sales["month"].min(), "M") <= start.to_period("M") - 12
+        else "previous"
+    )
+    outcome = activity_outcome(
+        past, ds.sales, period=(start, end), compare=compare, hospitals=ds.hospitals
+    )
+    shown = {
+        "pyramid": pyramid(tiers),
+        "departments": depts,
+        "transitions": _matrix(moves),
+        "kpis": kpis,
+        "outcome": outcome,
+    }
+    return moves, shown
+
+
 def call_plan(
     ds: Dataset,
     month: Any,
@@ -528,45 +637,12 @@ def call_plan(
     start, end = period_bounds(review)
     calls = ds.calls
     past = calls[pd.to_datetime(calls["date"]) <= end] if len(calls) else calls
-    ratings = current_rating(ds.doctors, past)
-    docs = ds.doctors.copy()
-    docs["rating"] = ratings["rating"].iloc[: len(docs)].to_numpy()
-    sales_months = pd.period_range(start.to_period("M"), end.to_period("M"), freq="M")
-    tiers = doctor_tiers(
-        docs, sales=ds.sales, hospitals=ds.hospitals, shares=shares, months=sales_months
-    )
-    levels = ds.hospitals.set_index(ds.hospitals["hospital_id"].astype(str))["level"]
-    tiers["level"] = tiers["hospital_id"].astype(str).map(levels).to_numpy()
-    tiers["rated_on"] = ratings["rated_on"].iloc[: len(docs)].to_numpy()
-    hosp = hospital_tiers(ds.hospitals, ds.sales, months=sales_months)
-    depts = department_status(ds.hospitals, ds.sales, ds.doctors, months=sales_months)
-    mid = start + (end - start) / 2
-    first_half = (start, mid.normalize())
-    second_half = (mid.normalize() + pd.Timedelta(days=1), end)
-    moves = rating_moves(past, before=first_half, after=second_half, doctors=ds.doctors)
-    matrix = _matrix(moves)
-    kpis = kpi_table(
-        past,
-        tiers,
-        period=(start, end),
-        reps=ds.reps,
-        doctors=ds.doctors,
-        hospitals=ds.hospitals,
-        status=depts,
-        sales=ds.sales,
-        norms=norms,
-        kpi_norms=kpi_norms,
+    tiers, hosp, depts = _tiers_of(ds, past, (start, end), shares=shares)
+    moves, shown = _review_activity(
+        ds, past, tiers, depts, (start, end), norms=norms, kpi_norms=kpi_norms
     )
     visits = _kpi.visits_per_day(past, period=(start, end), reps=ds.reps, norm=visits_per_day)
     purposes = purpose_mix(past, period=(start, end))
-    compare = (
-        "last_year"
-        if len(ds.sales) and pd.Period(ds.sales["month"].min(), "M") <= start.to_period("M") - 12
-        else "previous"
-    )
-    outcome = activity_outcome(
-        past, ds.sales, period=(start, end), compare=compare, hospitals=ds.hospitals
-    )
     plan = plan_visits(
         tiers,
         ds.reps,
@@ -579,14 +655,7 @@ def call_plan(
         sales=ds.sales,
         departments=depts,
     )
-    shown = {
-        "pyramid": pyramid(tiers),
-        "departments": depts,
-        "transitions": matrix,
-        "kpis": kpis,
-        "outcome": outcome,
-        "shortfall": plan.shortfall,
-    }
+    shown["shortfall"] = plan.shortfall
     label = ""
     if privacy is not None:
         shown = _suppress_aggregates(shown, tiers, privacy)
