@@ -316,7 +316,7 @@ def build(
         visits_per_day=visits_per_day,
         within_days=within_days,
     )
-    warnings = [*cover.warnings, *fc_warnings]
+    warnings = [*cover.warnings, *fc_warnings, *_below_base(totals, scenario)]
     summary = _summary(region, h, p, scenario, params, reviews["region"], targets, scen, feas, cash)
     _review_summary(summary, review_to_date(cover, sales, past_targets))
     summary["warnings"] = warnings
@@ -359,6 +359,24 @@ def _forecast(
         ds.sales, ds.hospitals, h, as_of=as_of, forecaster=forecaster, method=how
     )
     return nodes, method, checked, warnings
+
+
+def _below_base(totals: pd.DataFrame, scenario: str) -> list[dict[str, str]]:
+    """A warning when a growth scenario plans less than the forecast."""
+    if scenario not in ("target", "stretch"):
+        return []
+    planned, base = float(totals[scenario].sum()), float(totals["base"].sum())
+    if planned >= base:
+        return []
+    return [
+        {
+            "code": "target_below_base",
+            "message": (
+                f"增长目标 {planned:,.0f} 低于基准预测 {base:,.0f}：按上半年实际增长的目标"
+                "比照现在趋势能做到的还少，请核对增长率或改用基准/公司指标。"
+            ),
+        }
+    ]
 
 
 def _params(**options: Any) -> dict[str, Any]:
