@@ -75,7 +75,7 @@ def test_growth_step_is_never_negative_in_a_growth_plan(plan):
 
 def test_partial_review_half_uses_run_rate_and_warns(lz):
     p = rk.plan.build(_upto(lz, "2026-04"), HALF, growth=0.5, forecast="simple")
-    assert [w["code"] for w in p.warnings][0] == "review_half_partial"
+    assert p.warnings[0]["code"] == "review_half_partial"
     assert p.summary["warnings"] == p.warnings
     assert p.summary["review_months"] == 4
     sales = lz.sales
