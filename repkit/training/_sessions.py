@@ -158,106 +158,120 @@ def _actual_vs_target(ctx: Context) -> pd.DataFrame:
     return out
 
 
+def _s2_region_rate(ctx: Context) -> float:
+    avt = _actual_vs_target(ctx)
+    return float(avt["actual_units"].sum() / avt["target_units"].sum())
+
+
+def _s2_biggest_gap(ctx: Context) -> str:
+    gap = _actual_vs_target(ctx)["gap_units"]
+    return str(gap.sort_values(ascending=False, kind="stable").index[0])
+
+
+def _s2_growth(ctx: Context) -> float:
+    now = _half_sales(ctx)["units"].sum()
+    before = _half_sales(ctx, ctx.half.same_last_year)["units"].sum()
+    if before == 0:
+        raise ValueError("no sales in the same half last year")
+    return float(now / before - 1)
+
+
+def _s2_q1() -> Spec:
+    return Spec(
+        question="整个区域这半年的数量完成率是多少？（实际数量 ÷ 指标数量，写成 0–1 的小数）",
+        expected=_s2_region_rate,
+        compare=_number(
+            "对，完成率约 {expected:.1%}。种子文件里的兰州只有 21%，差距要在下半年补上。",
+            rate=True,
+            what="完成率",
+        ),
+        hints=(
+            "实际：这半年 `ds.sales` 的 `units` 之和；指标：`ds.targets` 中 "
+            "`period == half` 的 `units` 之和。",
+            "完成率 = 实际 / 指标；不要乘 100。",
+        ),
+        solution=(
+            "months = rk.Half.parse(half).months\n"
+            'actual = ds.sales.loc[ds.sales["month"].isin(months), "units"].sum()\n'
+            'target = ds.targets.loc[ds.targets["period"] == half, "units"].sum()\n'
+            "answer = actual / target"
+        ),
+        explain="比率在 repkit 里一律是 0–1 的小数，显示时才格式化成百分数。",
+    )
+
+
+def _s2_q2() -> Spec:
+    return Spec(
+        question="每个品种的完成率（按 product 分组，列名 completion_rate）。",
+        expected=lambda ctx: _actual_vs_target(ctx)["completion_rate"],
+        compare=_table(
+            "对。完成率低于 100% 的品种就是下半年要补的缺口。",
+            value="completion_rate",
+            rate=True,
+        ),
+        hints=(
+            "分别按 `product` 汇总实际数量和指标数量，得到两个 Series。",
+            "两个按品种索引的 Series 相除会自动按品种对齐：`actual / target`。",
+        ),
+        solution=(
+            "s, t = ds.sales, ds.targets\n"
+            "months = rk.Half.parse(half).months\n"
+            'actual = s[s["month"].isin(months)].groupby("product")["units"].sum()\n'
+            'target = t[t["period"] == half].groupby("product")["units"].sum()\n'
+            'answer = (actual / target).rename("completion_rate")'
+        ),
+        explain="pandas 按索引对齐相除，不用担心两张表品种顺序不同。",
+    )
+
+
+def _s2_q3() -> Spec:
+    return Spec(
+        question="差距（指标 − 实际，单位：数量）最大的是哪个品种？",
+        expected=_s2_biggest_gap,
+        compare=lambda a, e, ctx: passes(
+            choice,
+            a,
+            e,
+            options=_products(ctx),
+            ok="对。差距按数量看，金额差距请用 amount 再算一次比较。",
+        ),
+        hints=(
+            "差距 = 指标数量 − 实际数量，按品种计算。",
+            "用上一题的 actual 和 target：`(target - actual).idxmax()`。",
+        ),
+        solution=(
+            "s, t = ds.sales, ds.targets\n"
+            "months = rk.Half.parse(half).months\n"
+            'actual = s[s["month"].isin(months)].groupby("product")["units"].sum()\n'
+            'target = t[t["period"] == half].groupby("product")["units"].sum()\n'
+            "answer = (target - actual).idxmax()"
+        ),
+        explain="完成率最低的品种不一定差距最大：差距还取决于指标本身有多大。",
+    )
+
+
+def _s2_q4() -> Spec:
+    return Spec(
+        question="与去年同期相比，这半年的数量增长率是多少？（0–1 的小数，下降为负数）",
+        expected=_s2_growth,
+        compare=_number("对，同比增长 {expected:+.1%}。", rate=True, what="增长率"),
+        hints=(
+            "去年同期：`rk.Half.parse(half).same_last_year.months`。",
+            "增长率 = 今年 / 去年 − 1。",
+        ),
+        solution=(
+            "s = ds.sales\n"
+            "h = rk.Half.parse(half)\n"
+            'now = s.loc[s["month"].isin(h.months), "units"].sum()\n'
+            'before = s.loc[s["month"].isin(h.same_last_year.months), "units"].sum()\n'
+            "answer = now / before - 1"
+        ),
+        explain="同比排除了季节的影响：上半年有春节，和下半年直接比会失真。",
+    )
+
+
 def _s2() -> list[Spec]:
-    def region_rate(ctx: Context) -> float:
-        avt = _actual_vs_target(ctx)
-        return float(avt["actual_units"].sum() / avt["target_units"].sum())
-
-    def biggest_gap(ctx: Context) -> str:
-        gap = _actual_vs_target(ctx)["gap_units"]
-        return str(gap.sort_values(ascending=False, kind="stable").index[0])
-
-    def growth(ctx: Context) -> float:
-        now = _half_sales(ctx)["units"].sum()
-        before = _half_sales(ctx, ctx.half.same_last_year)["units"].sum()
-        if before == 0:
-            raise ValueError("no sales in the same half last year")
-        return float(now / before - 1)
-
-    return [
-        Spec(
-            question="整个区域这半年的数量完成率是多少？（实际数量 ÷ 指标数量，写成 0–1 的小数）",
-            expected=region_rate,
-            compare=_number(
-                "对，完成率约 {expected:.1%}。种子文件里的兰州只有 21%，差距要在下半年补上。",
-                rate=True,
-                what="完成率",
-            ),
-            hints=(
-                "实际：这半年 `ds.sales` 的 `units` 之和；指标：`ds.targets` 中 "
-                "`period == half` 的 `units` 之和。",
-                "完成率 = 实际 / 指标；不要乘 100。",
-            ),
-            solution=(
-                "months = rk.Half.parse(half).months\n"
-                'actual = ds.sales.loc[ds.sales["month"].isin(months), "units"].sum()\n'
-                'target = ds.targets.loc[ds.targets["period"] == half, "units"].sum()\n'
-                "answer = actual / target"
-            ),
-            explain="比率在 repkit 里一律是 0–1 的小数，显示时才格式化成百分数。",
-        ),
-        Spec(
-            question="每个品种的完成率（按 product 分组，列名 completion_rate）。",
-            expected=lambda ctx: _actual_vs_target(ctx)["completion_rate"],
-            compare=_table(
-                "对。完成率低于 100% 的品种就是下半年要补的缺口。",
-                value="completion_rate",
-                rate=True,
-            ),
-            hints=(
-                "分别按 `product` 汇总实际数量和指标数量，得到两个 Series。",
-                "两个按品种索引的 Series 相除会自动按品种对齐：`actual / target`。",
-            ),
-            solution=(
-                "s, t = ds.sales, ds.targets\n"
-                "months = rk.Half.parse(half).months\n"
-                'actual = s[s["month"].isin(months)].groupby("product")["units"].sum()\n'
-                'target = t[t["period"] == half].groupby("product")["units"].sum()\n'
-                'answer = (actual / target).rename("completion_rate")'
-            ),
-            explain="pandas 按索引对齐相除，不用担心两张表品种顺序不同。",
-        ),
-        Spec(
-            question="差距（指标 − 实际，单位：数量）最大的是哪个品种？",
-            expected=biggest_gap,
-            compare=lambda a, e, ctx: passes(
-                choice,
-                a,
-                e,
-                options=_products(ctx),
-                ok="对。差距按数量看，金额差距请用 amount 再算一次比较。",
-            ),
-            hints=(
-                "差距 = 指标数量 − 实际数量，按品种计算。",
-                "用上一题的 actual 和 target：`(target - actual).idxmax()`。",
-            ),
-            solution=(
-                "s, t = ds.sales, ds.targets\n"
-                "months = rk.Half.parse(half).months\n"
-                'actual = s[s["month"].isin(months)].groupby("product")["units"].sum()\n'
-                'target = t[t["period"] == half].groupby("product")["units"].sum()\n'
-                "answer = (target - actual).idxmax()"
-            ),
-            explain="完成率最低的品种不一定差距最大：差距还取决于指标本身有多大。",
-        ),
-        Spec(
-            question="与去年同期相比，这半年的数量增长率是多少？（0–1 的小数，下降为负数）",
-            expected=growth,
-            compare=_number("对，同比增长 {expected:+.1%}。", rate=True, what="增长率"),
-            hints=(
-                "去年同期：`rk.Half.parse(half).same_last_year.months`。",
-                "增长率 = 今年 / 去年 − 1。",
-            ),
-            solution=(
-                "s = ds.sales\n"
-                "h = rk.Half.parse(half)\n"
-                'now = s.loc[s["month"].isin(h.months), "units"].sum()\n'
-                'before = s.loc[s["month"].isin(h.same_last_year.months), "units"].sum()\n'
-                "answer = now / before - 1"
-            ),
-            explain="同比排除了季节的影响：上半年有春节，和下半年直接比会失真。",
-        ),
-    ]
+    return [_s2_q1(), _s2_q2(), _s2_q3(), _s2_q4()]
 
 
 # --------------------------------------------------------------------------- session 3
@@ -423,99 +437,110 @@ def _plan_month(ctx: Context) -> pd.Period:
     return ctx.half.next.months[0]
 
 
+def _s5_visits_needed(ctx: Context) -> int:
+    doctors = ctx.rds.doctors
+    experts = int(doctors["is_expert"].astype(bool).sum())
+    return 4 * experts + 2 * (len(doctors) - experts)
+
+
+def _s5_reps_needed(ctx: Context) -> int:
+    days = int(month_working_days(pd.PeriodIndex([_plan_month(ctx)])).iloc[0])
+    return math.ceil(_s5_visits_needed(ctx) / (days * _VISITS_PER_DAY))
+
+
+def _s5_per_day(ctx: Context) -> pd.Series:
+    calls = ctx.rds.calls
+    last = calls["date"].max().to_period("M")
+    days = int(month_working_days(pd.PeriodIndex([last])).iloc[0])
+    month_calls = calls[calls["date"].dt.to_period("M") == last]
+    out = month_calls.groupby("rep_id").size() / days
+    return out.rename("visits_per_day")
+
+
+def _s5_q1() -> Spec:
+    return Spec(
+        question="下半年第一个月有几个工作日？（按中国法定节假日和调休）",
+        expected=lambda ctx: int(month_working_days(pd.PeriodIndex([_plan_month(ctx)])).iloc[0]),
+        compare=_number("对。工作日是拜访能力的上限。", integer=True, what="工作日数"),
+        hints=(
+            "下半年第一个月：`rk.Half.parse(half).next.months[0]`。",
+            "`rk.calendar.month_working_days([month])` 返回每月工作日数。",
+        ),
+        solution=(
+            "month = rk.Half.parse(half).next.months[0]\n"
+            "answer = int(rk.calendar.month_working_days([month]).iloc[0])"
+        ),
+        explain="repkit 的日历包含春节、国庆等假期和周末调休上班日。",
+    )
+
+
+def _s5_q2() -> Spec:
+    return Spec(
+        question=(
+            "拜访记录最后一个月里，每位代表平均每个工作日拜访几次？"
+            "（按 rep_id，列名 visits_per_day）"
+        ),
+        expected=_s5_per_day,
+        compare=_table(
+            "对。标准是每天至少 8 次有效拜访，低于 8 的代表需要辅导。", value="visits_per_day"
+        ),
+        hints=(
+            '最后一个月：`ds.calls["date"].max().to_period("M")`；'
+            '用 `ds.calls["date"].dt.to_period("M") == last` 筛选。',
+            "按 `rep_id` 数拜访次数（`.size()`），再除以这个月的工作日数。",
+        ),
+        solution=(
+            'last = ds.calls["date"].max().to_period("M")\n'
+            'month_calls = ds.calls[ds.calls["date"].dt.to_period("M") == last]\n'
+            "days = int(rk.calendar.month_working_days([last]).iloc[0])\n"
+            'answer = (month_calls.groupby("rep_id").size() / days).rename("visits_per_day")'
+        ),
+    )
+
+
+def _s5_q3() -> Spec:
+    return Spec(
+        question=(
+            "如果专家每月拜访 4 次、其他医生每月 2 次，区域内所有医生下半年第一个月共需多少次拜访？"
+        ),
+        expected=_s5_visits_needed,
+        compare=_number("对。这是拜访计划的需求侧。", integer=True, what="拜访次数"),
+        hints=(
+            '专家人数：`ds.doctors["is_expert"].sum()`。',
+            "4 × 专家人数 + 2 × 其他医生人数。",
+        ),
+        solution=(
+            'experts = int(ds.doctors["is_expert"].sum())\n'
+            "answer = 4 * experts + 2 * (len(ds.doctors) - experts)"
+        ),
+    )
+
+
+def _s5_q4() -> Spec:
+    return Spec(
+        question="每人每个工作日 8 次拜访，完成上题的拜访至少需要几位代表？（向上取整）",
+        expected=_s5_reps_needed,
+        compare=_number(
+            "对。和区域现有代表人数比一比：不够时计划要么加人，要么降低频次。",
+            integer=True,
+            what="代表人数",
+        ),
+        hints=(
+            "一位代表一个月的能力 = 工作日数 × 8。",
+            "需要人数 = 拜访次数 ÷ 单人能力，向上取整：`math.ceil`。",
+        ),
+        solution=(
+            "import math\n"
+            "month = rk.Half.parse(half).next.months[0]\n"
+            "capacity = int(rk.calendar.month_working_days([month]).iloc[0]) * 8\n"
+            'experts = int(ds.doctors["is_expert"].sum())\n'
+            "answer = math.ceil((4 * experts + 2 * (len(ds.doctors) - experts)) / capacity)"
+        ),
+    )
+
+
 def _s5() -> list[Spec]:
-    def visits_needed(ctx: Context) -> int:
-        doctors = ctx.rds.doctors
-        experts = int(doctors["is_expert"].astype(bool).sum())
-        return 4 * experts + 2 * (len(doctors) - experts)
-
-    def reps_needed(ctx: Context) -> int:
-        days = int(month_working_days(pd.PeriodIndex([_plan_month(ctx)])).iloc[0])
-        return math.ceil(visits_needed(ctx) / (days * _VISITS_PER_DAY))
-
-    def per_day(ctx: Context) -> pd.Series:
-        calls = ctx.rds.calls
-        last = calls["date"].max().to_period("M")
-        days = int(month_working_days(pd.PeriodIndex([last])).iloc[0])
-        month_calls = calls[calls["date"].dt.to_period("M") == last]
-        out = month_calls.groupby("rep_id").size() / days
-        return out.rename("visits_per_day")
-
-    return [
-        Spec(
-            question="下半年第一个月有几个工作日？（按中国法定节假日和调休）",
-            expected=lambda ctx: int(
-                month_working_days(pd.PeriodIndex([_plan_month(ctx)])).iloc[0]
-            ),
-            compare=_number("对。工作日是拜访能力的上限。", integer=True, what="工作日数"),
-            hints=(
-                "下半年第一个月：`rk.Half.parse(half).next.months[0]`。",
-                "`rk.calendar.month_working_days([month])` 返回每月工作日数。",
-            ),
-            solution=(
-                "month = rk.Half.parse(half).next.months[0]\n"
-                "answer = int(rk.calendar.month_working_days([month]).iloc[0])"
-            ),
-            explain="repkit 的日历包含春节、国庆等假期和周末调休上班日。",
-        ),
-        Spec(
-            question=(
-                "拜访记录最后一个月里，每位代表平均每个工作日拜访几次？"
-                "（按 rep_id，列名 visits_per_day）"
-            ),
-            expected=per_day,
-            compare=_table(
-                "对。标准是每天至少 8 次有效拜访，低于 8 的代表需要辅导。", value="visits_per_day"
-            ),
-            hints=(
-                '最后一个月：`ds.calls["date"].max().to_period("M")`；'
-                '用 `ds.calls["date"].dt.to_period("M") == last` 筛选。',
-                "按 `rep_id` 数拜访次数（`.size()`），再除以这个月的工作日数。",
-            ),
-            solution=(
-                'last = ds.calls["date"].max().to_period("M")\n'
-                'month_calls = ds.calls[ds.calls["date"].dt.to_period("M") == last]\n'
-                "days = int(rk.calendar.month_working_days([last]).iloc[0])\n"
-                'answer = (month_calls.groupby("rep_id").size() / days).rename("visits_per_day")'
-            ),
-        ),
-        Spec(
-            question=(
-                "如果专家每月拜访 4 次、其他医生每月 2 次，"
-                "区域内所有医生下半年第一个月共需多少次拜访？"
-            ),
-            expected=visits_needed,
-            compare=_number("对。这是拜访计划的需求侧。", integer=True, what="拜访次数"),
-            hints=(
-                '专家人数：`ds.doctors["is_expert"].sum()`。',
-                "4 × 专家人数 + 2 × 其他医生人数。",
-            ),
-            solution=(
-                'experts = int(ds.doctors["is_expert"].sum())\n'
-                "answer = 4 * experts + 2 * (len(ds.doctors) - experts)"
-            ),
-        ),
-        Spec(
-            question="每人每个工作日 8 次拜访，完成上题的拜访至少需要几位代表？（向上取整）",
-            expected=reps_needed,
-            compare=_number(
-                "对。和区域现有代表人数比一比：不够时计划要么加人，要么降低频次。",
-                integer=True,
-                what="代表人数",
-            ),
-            hints=(
-                "一位代表一个月的能力 = 工作日数 × 8。",
-                "需要人数 = 拜访次数 ÷ 单人能力，向上取整：`math.ceil`。",
-            ),
-            solution=(
-                "import math\n"
-                "month = rk.Half.parse(half).next.months[0]\n"
-                "capacity = int(rk.calendar.month_working_days([month]).iloc[0]) * 8\n"
-                'experts = int(ds.doctors["is_expert"].sum())\n'
-                "answer = math.ceil((4 * experts + 2 * (len(ds.doctors) - experts)) / capacity)"
-            ),
-        ),
-    ]
+    return [_s5_q1(), _s5_q2(), _s5_q3(), _s5_q4()]
 
 
 # --------------------------------------------------------------------------- session 6
@@ -707,98 +732,111 @@ def _as_of(ctx: Context) -> pd.Period:
     return ctx.half.months[3]
 
 
+def _s8_to_date(ctx: Context) -> float:
+    sales = _half_sales(ctx)
+    return float(sales.loc[sales["month"] <= _as_of(ctx), "units"].sum())
+
+
+def _s8_time_progress(ctx: Context) -> float:
+    days = month_working_days(ctx.half.months)
+    return float(days.loc[: _as_of(ctx)].sum() / days.sum())
+
+
+def _s8_sales_progress(ctx: Context) -> float:
+    return _s8_to_date(ctx) / float(_targets(ctx)["units"].sum())
+
+
+def _s8_remaining(ctx: Context) -> pd.Series:
+    from repkit.plan import allocate
+
+    left = max(round(float(_targets(ctx)["units"].sum()) - _s8_to_date(ctx)), 0)
+    months = ctx.half.months[ctx.half.months > _as_of(ctx)]
+    out = allocate(left, month_working_days(months))
+    out.index.name = "month"
+    return out.rename("units")
+
+
+def _s8_q1() -> Spec:
+    return Spec(
+        question="到 as_of 这个月底，时间进度是多少？（已过工作日 ÷ 半年工作日，0–1）",
+        expected=_s8_time_progress,
+        compare=_number("对。时间进度是衡量完成进度的尺子。", rate=True, what="时间进度"),
+        hints=(
+            "`days = rk.calendar.month_working_days(months)`，每月一个工作日数。",
+            "`days.loc[:as_of].sum() / days.sum()`。",
+        ),
+        solution=(
+            "days = rk.calendar.month_working_days(months)\n"
+            "answer = days.loc[:as_of].sum() / days.sum()"
+        ),
+    )
+
+
+def _s8_q2() -> Spec:
+    return Spec(
+        question="到 as_of 月底，数量完成进度是多少？（累计实际 ÷ 半年指标，0–1）",
+        expected=_s8_sales_progress,
+        compare=_number(
+            "对。和时间进度比一比：落后就要在 PDCA 的“处理”里调整。",
+            rate=True,
+            what="完成进度",
+        ),
+        hints=(
+            "累计实际：这半年中 `month <= as_of` 的 `units` 之和。",
+            "半年指标：`ds.targets` 中 `period == half` 的 `units` 之和。",
+        ),
+        solution=(
+            "s, t = ds.sales, ds.targets\n"
+            'actual = s.loc[s["month"].isin(months) & (s["month"] <= as_of), "units"].sum()\n'
+            'answer = actual / t.loc[t["period"] == half, "units"].sum()'
+        ),
+    )
+
+
+def _s8_q3() -> Spec:
+    return Spec(
+        question="滚动计划：把剩余指标（半年指标 − 累计实际）按工作日分到剩下的月份（整数）。",
+        expected=_s8_remaining,
+        compare=lambda a, e, ctx: passes(
+            integers_summing, a, e, ok="对。这就是种子计划里的“半年滚动分解”。"
+        ),
+        hints=(
+            "剩余 = 半年指标 − 累计实际，四舍五入成整数（小于 0 时为 0）。",
+            "剩下的月份：`months[months > as_of]`；权重用它们的工作日数，`rk.plan.allocate` 分配。",
+        ),
+        solution=(
+            "s, t = ds.sales, ds.targets\n"
+            'actual = s.loc[s["month"].isin(months) & (s["month"] <= as_of), "units"].sum()\n'
+            'left = max(round(t.loc[t["period"] == half, "units"].sum() - actual), 0)\n'
+            "rest = months[months > as_of]\n"
+            "answer = rk.plan.allocate(left, rk.calendar.month_working_days(rest))"
+        ),
+    )
+
+
+def _s8_q4() -> Spec:
+    return Spec(
+        question=(
+            "周六复盘发现某品种连续两周低于计划，找到原因后调整下周拜访安排——这是 PDCA 的哪一步？"
+        ),
+        expected=lambda ctx: "act",
+        compare=lambda a, e, ctx: passes(
+            choice,
+            a,
+            e,
+            options=_PDCA,
+            ok="对。“检查”发现差距，“处理”把原因变成下一轮计划的调整。",
+        ),
+        hints=(
+            "P 计划、D 执行、C 检查（对比计划找差距）、A 处理（纠偏、标准化）。",
+            "发现差距是 C；根据原因调整下周安排是哪一步？",
+        ),
+        solution='answer = "act"',
+    )
+
+
 def _s8() -> list[Spec]:
-    def to_date(ctx: Context) -> float:
-        sales = _half_sales(ctx)
-        return float(sales.loc[sales["month"] <= _as_of(ctx), "units"].sum())
-
-    def time_progress(ctx: Context) -> float:
-        days = month_working_days(ctx.half.months)
-        return float(days.loc[: _as_of(ctx)].sum() / days.sum())
-
-    def sales_progress(ctx: Context) -> float:
-        return to_date(ctx) / float(_targets(ctx)["units"].sum())
-
-    def remaining(ctx: Context) -> pd.Series:
-        from repkit.plan import allocate
-
-        left = max(round(float(_targets(ctx)["units"].sum()) - to_date(ctx)), 0)
-        months = ctx.half.months[ctx.half.months > _as_of(ctx)]
-        out = allocate(left, month_working_days(months))
-        out.index.name = "month"
-        return out.rename("units")
-
-    return [
-        Spec(
-            question="到 as_of 这个月底，时间进度是多少？（已过工作日 ÷ 半年工作日，0–1）",
-            expected=time_progress,
-            compare=_number("对。时间进度是衡量完成进度的尺子。", rate=True, what="时间进度"),
-            hints=(
-                "`days = rk.calendar.month_working_days(months)`，每月一个工作日数。",
-                "`days.loc[:as_of].sum() / days.sum()`。",
-            ),
-            solution=(
-                "days = rk.calendar.month_working_days(months)\n"
-                "answer = days.loc[:as_of].sum() / days.sum()"
-            ),
-        ),
-        Spec(
-            question="到 as_of 月底，数量完成进度是多少？（累计实际 ÷ 半年指标，0–1）",
-            expected=sales_progress,
-            compare=_number(
-                "对。和时间进度比一比：落后就要在 PDCA 的“处理”里调整。",
-                rate=True,
-                what="完成进度",
-            ),
-            hints=(
-                "累计实际：这半年中 `month <= as_of` 的 `units` 之和。",
-                "半年指标：`ds.targets` 中 `period == half` 的 `units` 之和。",
-            ),
-            solution=(
-                "s, t = ds.sales, ds.targets\n"
-                'actual = s.loc[s["month"].isin(months) & (s["month"] <= as_of), "units"].sum()\n'
-                'answer = actual / t.loc[t["period"] == half, "units"].sum()'
-            ),
-        ),
-        Spec(
-            question="滚动计划：把剩余指标（半年指标 − 累计实际）按工作日分到剩下的月份（整数）。",
-            expected=remaining,
-            compare=lambda a, e, ctx: passes(
-                integers_summing, a, e, ok="对。这就是种子计划里的“半年滚动分解”。"
-            ),
-            hints=(
-                "剩余 = 半年指标 − 累计实际，四舍五入成整数（小于 0 时为 0）。",
-                "剩下的月份：`months[months > as_of]`；"
-                "权重用它们的工作日数，`rk.plan.allocate` 分配。",
-            ),
-            solution=(
-                "s, t = ds.sales, ds.targets\n"
-                'actual = s.loc[s["month"].isin(months) & (s["month"] <= as_of), "units"].sum()\n'
-                'left = max(round(t.loc[t["period"] == half, "units"].sum() - actual), 0)\n'
-                "rest = months[months > as_of]\n"
-                "answer = rk.plan.allocate(left, rk.calendar.month_working_days(rest))"
-            ),
-        ),
-        Spec(
-            question=(
-                "周六复盘发现某品种连续两周低于计划，"
-                "找到原因后调整下周拜访安排——这是 PDCA 的哪一步？"
-            ),
-            expected=lambda ctx: "act",
-            compare=lambda a, e, ctx: passes(
-                choice,
-                a,
-                e,
-                options=_PDCA,
-                ok="对。“检查”发现差距，“处理”把原因变成下一轮计划的调整。",
-            ),
-            hints=(
-                "P 计划、D 执行、C 检查（对比计划找差距）、A 处理（纠偏、标准化）。",
-                "发现差距是 C；根据原因调整下周安排是哪一步？",
-            ),
-            solution='answer = "act"',
-        ),
-    ]
+    return [_s8_q1(), _s8_q2(), _s8_q3(), _s8_q4()]
 
 
 # --------------------------------------------------------------------------- registry
