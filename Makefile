@@ -60,7 +60,7 @@ demo: $(STAMP) fonts
 
 ## test: install if needed, run the whole test suite (unit, doctests, notebooks)
 test: $(STAMP) fonts chromium
-	$(BIN)/python -m pytest -n 2 --dist loadgroup tests repkit --doctest-modules
+	$(BIN)/python -m pytest -n 2 --dist loadgroup tests repkit --doctest-modules --durations=15
 	$(BIN)/python -m pytest --nbval-lax -p no:xdist notebooks/training -q
 
 ## test-fast: unit tests and doctests only (no notebooks, browsers or slow tests), about 2 minutes

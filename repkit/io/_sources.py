@@ -101,8 +101,8 @@ def _peek_text(head: bytes) -> str | None:
         if head.startswith(bom):
             return head[len(bom) :].decode(enc, errors="ignore")
     if b"\x00" in head:
-        enc = _utf16(head[: len(head) // 2 * 2])
-        return head.decode(enc, errors="ignore") if enc else None
+        wide = _utf16(head[: len(head) // 2 * 2])
+        return head.decode(wide, errors="ignore") if wide else None
     controls = sum(1 for b in head[:4096] if b < 9 or 13 < b < 32)
     if controls > 2:
         return None
@@ -269,8 +269,8 @@ def read_excel(
     if is_zip:
         _safety.check_archive(path, name=name)
         with zipfile.ZipFile(path) as zf:
-            members = set(zf.namelist())
-        if not members & {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}:
+            entries = set(zf.namelist())
+        if not entries & {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}:
             raise _refuse(
                 name, "not_a_spreadsheet", "the file is a zip archive but not an Excel workbook"
             )
@@ -286,7 +286,7 @@ def read_excel(
         raise _refuse(
             name, "not_a_spreadsheet", f"the file cannot be opened as an Excel workbook ({err})"
         ) from err
-    members = _xlsx_members(path) if is_zip else {}
+    members: dict[str, str] = _xlsx_members(path) if is_zip else {}
 
     guarded: set[str] = set()
 
@@ -318,10 +318,11 @@ def read_excel(
             visible = [g for g in heads if not g.hidden]
             if len(visible) > 1:
                 for g in visible:
+                    assert g.sheet is not None  # workbook grids always name their sheet
                     guard(g.sheet)
                     ws = wb.get_sheet_by_name(g.sheet)
                     g.rows = ws.to_python(skip_empty_area=False, nrows=HEADER_SCAN)
-            chosen = choose(heads, score, preferred).sheet
+            chosen = str(choose(heads, score, preferred).sheet)
         guard(chosen)
         ws = wb.get_sheet_by_name(chosen)
         rows = ws.to_python(skip_empty_area=False)
