@@ -41,6 +41,8 @@ def _user_errors(command: _F) -> _F:
     DataError: its problems, exit 1. ValueError (a bad argument such as an unknown region
     or half-year): the message, exit 2. OSError (a missing, unreadable or unwritable
     path; a folder where a file is expected): the file and the reason, exit 1.
+    ImportError of an optional package (``repkit._extras.require``): the ``pip install``
+    command that adds it, exit 2.
     """
 
     @functools.wraps(command)
@@ -53,6 +55,11 @@ def _user_errors(command: _F) -> _F:
         except DataError as err:
             _fail_on_data_error(err)
         except ValueError as err:
+            typer.echo(f"repkit {name}: {err}", err=True)
+            raise typer.Exit(2) from err
+        except ImportError as err:
+            if "repkit[" not in str(err):
+                raise
             typer.echo(f"repkit {name}: {err}", err=True)
             raise typer.Exit(2) from err
         except OSError as err:

@@ -126,3 +126,27 @@ def test_batch_rejects_malformed_param(small_folder, tmp_path):
     )
     assert result.exit_code == 2
     assert "NAME=VALUE" in result.output
+
+
+def test_missing_extra_ends_in_the_install_command(capsys, monkeypatch):
+    import sys
+
+    import typer
+
+    from repkit._extras import require
+    from repkit.cli import _user_errors
+
+    monkeypatch.setitem(sys.modules, "sqlalchemy", None)  # as if not installed
+
+    def needs_sql():
+        require("sqlalchemy", feature="reading databases")
+
+    def unrelated():
+        raise ImportError("a bug, not a missing extra")
+
+    with pytest.raises(typer.Exit) as info:
+        _user_errors(needs_sql)()
+    assert info.value.exit_code == 2
+    assert 'pip install "repkit[sql]"' in capsys.readouterr().err
+    with pytest.raises(ImportError, match="a bug"):
+        _user_errors(unrelated)()
