@@ -180,6 +180,28 @@ def _region_of(ds: Dataset) -> str:
     return regions[0]
 
 
+def _sales_for(ds: Dataset, h: Half, region: str) -> tuple[Dataset, pd.Period]:
+    """The data completed for planning ``h`` and the last month of data to use.
+
+    Refuses a region without sales, a half before the history or too far after it,
+    and implausible unit totals.
+    """
+    if ds.sales.empty:
+        raise ValueError(f"region {region} has no sales rows; a plan needs sales history")
+    ds = complete_sales(ds)
+    sales = ds.sales
+    if sales.empty:
+        raise ValueError(f"region {region} has no sales rows; a plan needs sales history")
+    as_of = _check_horizon(sales, h)
+    if not (sales["month"] <= as_of).any():
+        raise ValueError(
+            f"half-year {h} is before the sales history (first month "
+            f"{sales['month'].min()}); plan a half-year after it"
+        )
+    _check_units(sales)
+    return ds, as_of
+
+
 def build(
     ds: Dataset,
     half: str | Half,
@@ -256,19 +278,8 @@ def build(
     """
     h, forecaster, method = _check_options(half, scenario, potential_weight, cap, forecast)
     region = _region_of(ds)
-    if ds.sales.empty:
-        raise ValueError(f"region {region} has no sales rows; a plan needs sales history")
-    ds = complete_sales(ds)
+    ds, as_of = _sales_for(ds, h, region)
     sales = ds.sales
-    if sales.empty:
-        raise ValueError(f"region {region} has no sales rows; a plan needs sales history")
-    as_of = _check_horizon(sales, h)
-    if not (sales["month"] <= as_of).any():
-        raise ValueError(
-            f"half-year {half} is before the sales history (first month "
-            f"{sales['month'].min()}); plan a half-year after it"
-        )
-    _check_units(sales)
     p = h.previous
     price_table = prices(ds, as_of=as_of)
     price = price_table["price"]
@@ -351,7 +362,9 @@ def _forecast(
     method: str,
 ) -> tuple[pd.DataFrame, str, dict[str, float], list[dict[str, str]]]:
     """The reconciled forecast; auto is backtested first and may fall back to snaive."""
-    how, checked, warnings = "custom", {}, []
+    how = "custom"
+    checked: dict[str, float] = {}
+    warnings: list[dict[str, str]] = []
     if method == "repkit.forecast(auto)":
         how, checked, warnings = check_backtest(ds.sales, as_of=as_of, horizon=6)
         method = "repkit.forecast(snaive)" if how == "snaive" else method

@@ -434,6 +434,7 @@ def hospital_weights(
         q = pot.reindex(key).astype("float64").fillna(0.0).to_numpy()
         hs = h / h.sum() if h.sum() > 0 else None
         qs = q / q.sum() if q.sum() > 0 else None
+        weight: Any
         if hs is None and qs is None:
             weight = np.ones(len(ids)) / len(ids)
         elif hs is None:

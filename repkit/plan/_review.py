@@ -239,6 +239,13 @@ def review(
         .join(last_year, how="left")
     )
     has_target = tg is not None and len(tg) > 0
+    out = _rates(out, sales, h, has_target=has_target)
+    out = _finish(out, ds, h, by, keys)
+    return out
+
+
+def _rates(out: pd.DataFrame, sales: pd.DataFrame, h: Half, *, has_target: bool) -> pd.DataFrame:
+    """Gaps, completion, run rate to the end of the half and growth on last year."""
     for col in ("target_units", "target_amount", "actual_units", "actual_amount"):
         if col.startswith("target") and not has_target:
             continue
@@ -258,6 +265,11 @@ def review(
     out["growth_rate"] = (
         out["actual_amount"] / out["last_year_amount"].where(out["last_year_amount"] > 0) - 1
     )
+    return out
+
+
+def _finish(out: pd.DataFrame, ds: Any, h: Half, by: str, keys: list[str]) -> pd.DataFrame:
+    """Rank by money gap, add names, order the columns, integer units where whole."""
     out = out.reset_index()
     if not keys:
         out = out.drop(columns="_all")

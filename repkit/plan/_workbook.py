@@ -46,6 +46,12 @@ def _pct(x: float) -> str:
 
 
 def _overview(plan: Any) -> list[pd.DataFrame]:
+    """Sheet 概览: the key figures and, beside them, the scenarios by product."""
+    return [_key_figures(plan), _scenarios_by_product(plan)]
+
+
+def _overview_rows(plan: Any) -> list[tuple[str, float | None, float | None, float | None, str]]:
+    """(item, units, amount, rate, note) rows of the key-figure table."""
     s = plan.summary
     p, h = plan.review_half, plan.half
     growth = s["growth"]
@@ -115,13 +121,24 @@ def _overview(plan: Any) -> list[pd.DataFrame]:
             ("未分配到人", s["unassigned_units"], None, None, "无负责销售人员，指标留在科室")
         )
     rows.append(("合规说明", None, None, None, COMPLIANCE_NOTE))
-    key = pd.DataFrame(rows, columns=["项目", "数量", "金额", "比率", "说明"])
+    return rows
+
+
+def _key_figures(plan: Any) -> pd.DataFrame:
+    """The key-figure table of 概览 with its Excel formats and page header."""
+    h = plan.half
+    key = pd.DataFrame(_overview_rows(plan), columns=["项目", "数量", "金额", "比率", "说明"])
     key["数量"] = pd.to_numeric(key["数量"])
     key["金额"] = pd.to_numeric(key["金额"])
     key["比率"] = pd.to_numeric(key["比率"])
     key.attrs["excel_formats"] = {"数量": "#,##0", "金额": "#,##0.00", "比率": "0.0%"}
     key.attrs["excel_header"] = f"{plan.region} · {h.label}"  # printed on every page
+    return key
 
+
+def _scenarios_by_product(plan: Any) -> pd.DataFrame:
+    """Units per product in every scenario, last half's actuals and this plan's targets."""
+    p = plan.review_half
     sc = plan.scenarios.pivot_table(
         index="product", columns="scenario", values="units", aggfunc="sum"
     )
@@ -147,7 +164,7 @@ def _overview(plan: Any) -> list[pd.DataFrame]:
     table.attrs["excel_formats"] = {
         c: "#,##0" for c in table.columns if "数量" in c or c in _SCENARIO_ZH.values()
     }
-    return [key, table]
+    return table
 
 
 def _hospitals(plan: Any) -> pd.DataFrame:

@@ -445,23 +445,36 @@ def _check_sheet_name(name: Any, seen: set[str]) -> str:
 
 def _place(ws: Any, block: _Block, top: int, left: int, table_no: int) -> int:
     """Write one block with its header at row ``top``, column ``left``; returns last row."""
-    from openpyxl.formatting.rule import FormulaRule
+    _write_header(ws, block, top, left)
+    _write_cells(ws, block, top, left)
+    last = top + max(len(block.rows), 1)
+    _add_table(ws, block, top, left, last, table_no)
+    _colour_completion(ws, block, top, left, last)
+    return _write_live(ws, block, top, left, last)
+
+
+def _write_header(ws: Any, block: _Block, top: int, left: int) -> None:
+    """The header row: white bold text on the header fill, centred."""
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.table import Table, TableStyleInfo
 
     header_font = Font(name="Calibri", size=11, bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
     center = Alignment(horizontal="center", vertical="center")
-    wrap = Alignment(horizontal="left", wrap_text=True, vertical="top", indent=1)
-    text_align = Alignment(horizontal="left", indent=1)  # a gap after right-aligned numbers
-    ncol = len(block.header)
     for j, name in enumerate(block.header, left):
         cell = ws.cell(row=top, column=j, value=name)
         cell.data_type = "s"
         cell.font = header_font
         cell.fill = header_fill
         cell.alignment = center
+
+
+def _write_cells(ws: Any, block: _Block, top: int, left: int) -> None:
+    """Values with number formats; long text wraps and raises its row; text never runs."""
+    from openpyxl.styles import Alignment
+
+    wrap = Alignment(horizontal="left", wrap_text=True, vertical="top", indent=1)
+    text_align = Alignment(horizontal="left", indent=1)  # a gap after right-aligned numbers
+    ncol = len(block.header)
     top_align = Alignment(vertical="top")
     protos: dict[tuple[Any, ...], Any] = {}  # style arrays by kind: copying is much faster
 
@@ -512,7 +525,14 @@ def _place(ws: Any, block: _Block, top: int, left: int, table_no: int) -> int:
                         if indent
                         else top_align
                     )
-    last = top + max(len(block.rows), 1)
+
+
+def _add_table(ws: Any, block: _Block, top: int, left: int, last: int, table_no: int) -> None:
+    """Column widths and an Excel Table (filter buttons, banded rows) over the block."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    ncol = len(block.header)
     for j, width in enumerate(block.widths, left):
         letter = get_column_letter(j)
         current = ws.column_dimensions[letter].width or 0
@@ -521,6 +541,14 @@ def _place(ws: Any, block: _Block, top: int, left: int, table_no: int) -> int:
     table = Table(displayName=f"Table{table_no}", ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
     ws.add_table(table)
+
+
+def _colour_completion(ws: Any, block: _Block, top: int, left: int, last: int) -> None:
+    """Completion-rate columns coloured by the one completion rule (report/style.py)."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     for j, name in enumerate(block.header, left):
         low = name.lower()
         if block.formats[j - left] == "0.0%" and any(w in low for w in _COMPLETION_WORDS):
@@ -546,7 +574,6 @@ def _place(ws: Any, block: _Block, top: int, left: int, table_no: int) -> int:
                         font=Font(color=color),
                     ),
                 )
-    return _write_live(ws, block, top, left, last)
 
 
 def _write_live(ws: Any, block: _Block, top: int, left: int, last: int) -> int:
