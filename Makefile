@@ -7,9 +7,10 @@ STAMP := $(VENV)/.installed
 WORKERS ?= 2
 DATA ?= sample_data
 OUT ?= reports
-WHEEL_VENV ?= /tmp/repkit-wheel-check
-OLDEST_VENV ?= /tmp/repkit-oldest
+WHEEL_VENV ?= $(CURDIR)/build/wheel-check-venv
+OLDEST_VENV ?= $(CURDIR)/build/oldest-venv
 OLDEST ?= pandas==2.2.2 numpy==1.26.4 pyarrow==17.0.0
+BENCH_NODEPS ?= statsforecast coreforecast utilsforecast fugue triad adagio threadpoolctl cloudpickle
 
 .DEFAULT_GOAL := help
 
@@ -49,6 +50,15 @@ chromium:
 		&& echo "chromium: installed" || echo "chromium: WARNING could not install; browser tests will be skipped"; \
 	else echo "chromium: WARNING not installed; browser tests will be skipped"; fi
 
+## libreoffice: install LibreOffice Calc (headless) for the workbook recalculation tests (Debian); warns if it cannot
+libreoffice:
+	@if command -v soffice >/dev/null; then echo "libreoffice: present"; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		(apt-get install -y -q --no-install-recommends libreoffice-calc-nogui >/dev/null 2>&1 || \
+		 (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends libreoffice-calc-nogui >/dev/null 2>&1)) \
+		&& echo "libreoffice: installed" || echo "libreoffice: WARNING could not install; recalculation tests will be skipped"; \
+	else echo "libreoffice: WARNING not installed; recalculation tests will be skipped"; fi
+
 ## sample: regenerate sample_data/ from the seeded generator
 sample: $(STAMP)
 	$(BIN)/repkit sample $(DATA)
@@ -59,7 +69,7 @@ demo: $(STAMP) fonts
 	@echo "Open $(OUT)/index.html"
 
 ## test: install if needed, run the whole test suite (unit, doctests, notebooks)
-test: $(STAMP) fonts chromium
+test: $(STAMP) fonts chromium libreoffice
 	$(BIN)/python -m pytest -n 2 --dist loadgroup tests repkit --doctest-modules --durations=15
 	$(BIN)/python -m pytest --nbval-lax -p no:xdist notebooks/training -q
 
@@ -113,10 +123,12 @@ typecheck: $(STAMP)
 ## bench: performance budgets of design.md, measured side by side
 bench: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
+	@# statsforecast pins pandas<3; its models run on pandas 3, so install it without deps
+	$(BIN)/python -m pip install -q --no-deps $(BENCH_NODEPS)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 ## clean: remove reports and caches (keeps .venv)
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache .hypothesis .bench build dist
 
-.PHONY: help install fonts chromium sample demo test test-fast wheel-check test-oldest lint format strip typecheck bench clean
+.PHONY: help install fonts chromium libreoffice sample demo test test-fast wheel-check test-oldest lint format strip typecheck bench clean

@@ -399,7 +399,7 @@ def pyramid(tiers: pd.DataFrame, *, by: str | Sequence[str] | None = None) -> pd
     frame["_rating"] = pd.to_numeric(frame.get("rating", blank), errors="coerce")
     frame["_pot"] = pd.to_numeric(frame.get("potential", blank), errors="coerce").fillna(0.0)
     expert = frame.get("is_expert", pd.Series(False, index=frame.index))
-    frame["_expert"] = expert.astype("object").fillna(False).astype(bool)
+    frame["_expert"] = expert.astype("boolean").fillna(False).astype(bool)
     frame["_senior"] = frame.get("title", blank).isin(["chief", "deputy_chief"])
     frame["_5"] = frame["_rating"] >= 5
     groups = list(frame.groupby(keys, sort=True, dropna=False)) if keys else [((), frame)]
