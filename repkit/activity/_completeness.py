@@ -6,12 +6,15 @@ Private; reached through :mod:`repkit.activity` (``completeness``, ``COMPLETENES
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from repkit.calendar import Half
+
+if TYPE_CHECKING:  # pragma: no cover
+    from repkit.dataset import Dataset
 
 COMPLETENESS_TARGETS: dict[str, tuple[str, float, str]] = {
     "hospital_files": ("A 医院档案完整率", 0.8, "seed 000 table A: 一个月完成80%"),
@@ -42,7 +45,7 @@ def _filled(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
     return ok
 
 
-def _ward_nurses(ds: Any, as_of: pd.Timestamp) -> tuple[int, int]:
+def _ward_nurses(ds: Dataset, as_of: pd.Timestamp) -> tuple[int, int]:
     """Inpatient hospitals with nurses of the emergency and of an inpatient ward."""
     hosp = ds.hospitals[ds.hospitals["level"].isin(INPATIENT_LEVELS)]
     nurses = ds.nurses
@@ -56,7 +59,9 @@ def _ward_nurses(ds: Any, as_of: pd.Timestamp) -> tuple[int, int]:
     return len(ids & emergency & inpatient), len(ids)
 
 
-def _weekly_schedules(ds: Any, half: Half, as_of: pd.Timestamp) -> tuple[int, int, pd.Timestamp]:
+def _weekly_schedules(
+    ds: Dataset, half: Half, as_of: pd.Timestamp
+) -> tuple[int, int, pd.Timestamp]:
     """Rep-weeks (Mon–Sun, ended by ``as_of``) with at least five schedule entries."""
     first = half.start.start_time
     monday = first - pd.Timedelta(days=first.day_of_week)
@@ -85,7 +90,7 @@ def _as_of(value: Any) -> pd.Timestamp:
     return pd.Timestamp(value).normalize()
 
 
-def completeness(ds: Any, *, as_of: Any, half: Any = None) -> pd.DataFrame:
+def completeness(ds: Dataset, *, as_of: Any, half: Any = None) -> pd.DataFrame:
     """How complete the basic work of the seeds is on a date: tables A, B, C, H and CRM.
 
     Parameters

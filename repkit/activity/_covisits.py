@@ -8,11 +8,14 @@ of the team is in the key hospital.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from repkit.calendar import working_days
+
+if TYPE_CHECKING:  # pragma: no cover
+    from repkit.dataset import Dataset
 
 CO_VISIT_DAYS = 12
 """Co-visit days a month of the regional manager (seed 002: 不少于12天)."""
@@ -21,7 +24,7 @@ NIGHT_WARDS = ("急诊科", "住院部")
 _LEVEL_RANK = {"3A": 0, "3": 1, "2": 2, "1": 3, "community": 4}
 
 
-def _staff(ds: Any) -> pd.DataFrame:
+def _staff(ds: Dataset) -> pd.DataFrame:
     reps = ds.reps
     if "role" in reps.columns and (reps["role"] == "sales_staff").any():
         reps = reps[reps["role"] == "sales_staff"]
@@ -30,7 +33,7 @@ def _staff(ds: Any) -> pd.DataFrame:
     return reps.sort_values("rep_id", kind="stable")
 
 
-def _key_hospitals(ds: Any, ids: list[str]) -> list[str]:
+def _key_hospitals(ds: Dataset, ids: list[str]) -> list[str]:
     """The rep's hospitals, biggest first (level, then beds, then id)."""
     h = ds.hospitals[ds.hospitals["hospital_id"].isin(ids)]
     if h.empty:
@@ -47,14 +50,14 @@ def _days(month: Any) -> pd.DatetimeIndex:
     return working_days(p.start_time.date(), p.end_time.date())
 
 
-def _names(ds: Any) -> tuple[pd.Series, pd.Series]:
+def _names(ds: Dataset) -> tuple[pd.Series, pd.Series]:
     reps = ds.reps.set_index("rep_id")["name"] if "name" in ds.reps else pd.Series(dtype=str)
     hosp = ds.hospitals.set_index("hospital_id")["name"]
     return reps, hosp
 
 
 def co_visits(
-    ds: Any, month: Any, *, days: int = CO_VISIT_DAYS, manager: str = "区域经理"
+    ds: Dataset, month: Any, *, days: int = CO_VISIT_DAYS, manager: str = "区域经理"
 ) -> pd.DataFrame:
     """The manager's co-visit days of a month: one sales owner a day, in turn.
 
@@ -119,7 +122,7 @@ def co_visits(
     return pd.DataFrame(rows, columns=cols)
 
 
-def night_visits(ds: Any, month: Any, *, hospitals: list[str] | None = None) -> pd.DataFrame:
+def night_visits(ds: Dataset, month: Any, *, hospitals: list[str] | None = None) -> pd.DataFrame:
     """Night ward visits of a month: someone of the team at a key hospital every evening.
 
     Each working day's evening one sales owner (in turn) visits the emergency

@@ -8,13 +8,16 @@ prescription figures of any doctor.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from repkit.activity._completeness import _as_of
 from repkit.schema import LISTING_STATUSES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from repkit.dataset import Dataset
 
 ATTENDANCE_TARGET = 0.9
 """Meeting attendance norm (seeds 001–003: 到会率 ≥ 90 %)."""
@@ -45,7 +48,7 @@ def _between(frame: pd.DataFrame, column: str, period: Any) -> pd.DataFrame:
     return frame[(dates >= start) & (dates < last)]
 
 
-def competitor_report(ds: Any, *, freq: str = "W", period: Any = None) -> pd.DataFrame:
+def competitor_report(ds: Dataset, *, freq: str = "W", period: Any = None) -> pd.DataFrame:
     """The weekly (or monthly) competitor report: what each competitor did, and our answer.
 
     Seed 000 table F: survey competitors every week, report monthly and take measures.
@@ -108,7 +111,7 @@ def competitor_report(ds: Any, *, freq: str = "W", period: Any = None) -> pd.Dat
 
 
 def meeting_coverage(
-    ds: Any, *, period: Any = None, target_rate: float = ATTENDANCE_TARGET
+    ds: Dataset, *, period: Any = None, target_rate: float = ATTENDANCE_TARGET
 ) -> pd.DataFrame:
     """Meetings by department × product: how many, where, and attendance against 90 %.
 
@@ -164,7 +167,7 @@ def meeting_coverage(
 
 
 def meetings_per_hospital(
-    ds: Any, *, period: Any = None, norm: int = MEETINGS_PER_HOSPITAL
+    ds: Dataset, *, period: Any = None, norm: int = MEETINGS_PER_HOSPITAL
 ) -> pd.DataFrame:
     """Department meetings held in each hospital against the seed's three to four.
 
@@ -196,7 +199,7 @@ def meetings_per_hospital(
     return out
 
 
-def listing_status(ds: Any, *, as_of: Any = None) -> pd.DataFrame:
+def listing_status(ds: Dataset, *, as_of: Any = None) -> pd.DataFrame:
     """Admission (进院) status of each product in each hospital, with days to listing.
 
     Parameters

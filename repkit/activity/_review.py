@@ -9,12 +9,16 @@ product, hospital, department and sales staff: never per doctor.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from repkit.calendar import Half
+
+if TYPE_CHECKING:  # pragma: no cover
+    from repkit.dataset import Dataset
+    from repkit.plan._build import Plan
 
 _BY = {
     "product": ["product"],
@@ -60,7 +64,7 @@ def _period(period: Any) -> pd.Period:
     return pd.Period(text, freq="Q-DEC" if "Q" in text.upper() else "M")
 
 
-def review_period(ds: Any, half: Any, period: Any = None, *, freq: str = "M") -> str:
+def review_period(ds: Dataset, half: Any, period: Any = None, *, freq: str = "M") -> str:
     """The month (or quarter) to review: ``period`` if given, else the latest with sales.
 
     Parameters
@@ -122,7 +126,7 @@ def half_of(period: Any) -> str:
     return str(Half.of(p.asfreq("M", how="start")))
 
 
-def _months(plan: Any, period: Any) -> list[pd.Period]:
+def _months(plan: Plan, period: Any) -> list[pd.Period]:
     p = _period(period)
     months = pd.period_range(p.asfreq("M", "start"), p.asfreq("M", "end"), freq="M")
     inside = set(plan.half.months)
@@ -142,7 +146,7 @@ def _actual(sales: pd.DataFrame, months: list[pd.Period], keys: list[str]) -> pd
     return s.groupby(keys)["units"].sum()
 
 
-def period_review(plan: Any, period: Any, *, by: str = "product") -> pd.DataFrame:
+def period_review(plan: Plan, period: Any, *, by: str = "product") -> pd.DataFrame:
     """A month or quarter of a plan: target, actual, gap, completion, last year, half to date.
 
     Parameters
@@ -207,7 +211,7 @@ def period_review(plan: Any, period: Any, *, by: str = "product") -> pd.DataFram
     return _named(out.reset_index(drop=True), plan)
 
 
-def _named(frame: pd.DataFrame, plan: Any) -> pd.DataFrame:
+def _named(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     """Add the sales owner's name after rep_id and the hospital name after hospital_id."""
     t = plan.targets
     for key, name in (("rep_id", "rep"), ("hospital_id", "hospital")):
@@ -217,7 +221,7 @@ def _named(frame: pd.DataFrame, plan: Any) -> pd.DataFrame:
     return frame
 
 
-def period_targets(plan: Any, period: Any, *, by: str = "rep_product") -> pd.DataFrame:
+def period_targets(plan: Plan, period: Any, *, by: str = "rep_product") -> pd.DataFrame:
     """Targets of a month or quarter of a plan (what the meeting hands out for next period).
 
     Returns

@@ -17,12 +17,15 @@ import pickle
 import sys
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from repkit.dataset import Dataset
 
 _STATE: dict[str, Any] = {}
 
 
-def _fresh(ds: Any) -> Any:
+def _fresh(ds: Dataset) -> Any:
     """A Dataset whose tables are copy-on-write views: mutations never reach the cache."""
     from dataclasses import replace
 
@@ -30,7 +33,7 @@ def _fresh(ds: Any) -> Any:
     return replace(ds, **tables)  # keeps the provenance of the cached data set
 
 
-def _install_cache(key: str, ds: Any) -> None:
+def _install_cache(key: str, ds: Dataset) -> None:
     from repkit.io._load import serve_from_memory
 
     _STATE.setdefault("datasets", {})[key] = ds

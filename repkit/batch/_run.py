@@ -15,10 +15,13 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from repkit.batch import _scratch, _store
 from repkit.batch._store import check_params, folder_names
+
+if TYPE_CHECKING:  # pragma: no cover
+    from repkit.dataset import Dataset
 
 _STATUSES = ("ok", "skipped", "failed", "timeout")
 
@@ -116,7 +119,7 @@ def _check_kernel(name: str) -> None:
         raise ValueError(f"no Jupyter kernel named {name!r}; installed kernels: {valid}") from err
 
 
-def _regions(ds: Any, regions: Iterable[str] | None) -> list[str]:
+def _regions(ds: Dataset, regions: Iterable[str] | None) -> list[str]:
     valid = list(ds.regions)
     if not valid:
         raise ValueError("the data has no regions (no region column in hospitals or sales)")
@@ -497,7 +500,7 @@ def worker_count(requested: int | None, tasks: int) -> tuple[int, str | None]:
 class _Batch:
     """One batch run's state: the plan of work, the manifest, results as they come."""
 
-    def __init__(self, job: _Job, ds: Any, selected: list[str], show: bool):
+    def __init__(self, job: _Job, ds: Dataset, selected: list[str], show: bool):
         from repkit._version import __version__
 
         self.job, self.ds, self.version = job, ds, __version__

@@ -8,12 +8,15 @@ give the same targets.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from repkit.calendar import Half, month_working_days, weeks_of_half
+
+if TYPE_CHECKING:  # pragma: no cover
+    from repkit.dataset import Dataset
 
 UNASSIGNED = ""
 """rep_id of targets no sales staff member is responsible for (they stay at department)."""
@@ -360,7 +363,7 @@ def month_weights(products: Sequence[str], half: Half, season: pd.DataFrame) -> 
 
 
 def _potential(
-    ds: Any, products: Sequence[str], departments: Mapping[str, set[str]]
+    ds: Dataset, products: Sequence[str], departments: Mapping[str, set[str]]
 ) -> pd.DataFrame:
     """Potential of each hospital for each product (doctors' potential in its departments)."""
     hosp = ds.hospitals
@@ -389,7 +392,7 @@ def _potential(
 
 
 def hospital_weights(
-    ds: Any,
+    ds: Dataset,
     products: Sequence[str],
     *,
     as_of: pd.Period,
@@ -451,7 +454,7 @@ def hospital_weights(
     return pd.concat(frames, ignore_index=True)
 
 
-def department_weights(ds: Any, cells: pd.DataFrame, *, as_of: pd.Period) -> pd.DataFrame:
+def department_weights(ds: Dataset, cells: pd.DataFrame, *, as_of: pd.Period) -> pd.DataFrame:
     """Departments of each (product, hospital_id) cell, weighted by last-12-month units."""
     sales = ds.sales
     last12 = pd.period_range(as_of - 11, as_of, freq="M")
@@ -500,7 +503,7 @@ def _listify(value: Any) -> list[str] | None:
     return None
 
 
-def rep_weights(ds: Any, cells: pd.DataFrame, *, as_of: pd.Period) -> pd.DataFrame:
+def rep_weights(ds: Dataset, cells: pd.DataFrame, *, as_of: pd.Period) -> pd.DataFrame:
     """Sales owners of each (product, hospital_id) cell: sales staff only, never doctors.
 
     Candidates are reps with role ``sales_staff`` whose product and hospital lists cover
@@ -546,7 +549,7 @@ def rep_weights(ds: Any, cells: pd.DataFrame, *, as_of: pd.Period) -> pd.DataFra
 
 def decompose(
     totals: pd.Series,
-    ds: Any,
+    ds: Dataset,
     half: Half,
     *,
     as_of: pd.Period,
@@ -600,7 +603,7 @@ def decompose(
     return by_m, hosp
 
 
-def split_owners(monthly: pd.DataFrame, ds: Any, *, as_of: pd.Period) -> pd.DataFrame:
+def split_owners(monthly: pd.DataFrame, ds: Dataset, *, as_of: pd.Period) -> pd.DataFrame:
     """Month × product × hospital targets → departments → sales owners."""
     dw = department_weights(ds, monthly, as_of=as_of)
     keys = ["product", "hospital_id", "quarter", "month"]

@@ -6,7 +6,7 @@ Private; the public names live in :mod:`repkit.plan`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -15,6 +15,10 @@ from repkit.calendar import Half, month_working_days
 from repkit.labels import COLUMNS
 from repkit.plan._decompose import UNASSIGNED, allocate, split
 from repkit.plan._scenario import round_half_up
+
+if TYPE_CHECKING:  # pragma: no cover
+    from repkit.dataset import Dataset
+    from repkit.plan._build import Plan
 
 STEPS: tuple[str, ...] = (
     "share_step",
@@ -98,7 +102,7 @@ def build_waterfall(
     return out[[*CELL_KEYS, "last_units", *STEPS, "final_units"]].reset_index(drop=True)
 
 
-def waterfall(plan: Any, *, by: Sequence[str] | str = ("product",)) -> pd.DataFrame:
+def waterfall(plan: Plan, *, by: Sequence[str] | str = ("product",)) -> pd.DataFrame:
     """How the targets were built: last half's actual → … → final integer, per group.
 
     Parameters
@@ -196,7 +200,7 @@ def diff(old: Any, new: Any, *, by: Sequence[str] = ("product", "hospital_id")) 
 
 def feasibility(
     targets: pd.DataFrame,
-    ds: Any,
+    ds: Dataset,
     half: Half,
     review_half: Half,
     *,

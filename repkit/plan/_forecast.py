@@ -22,7 +22,7 @@ Private; the public names live in :mod:`repkit.plan`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,9 @@ import pandas as pd
 from repkit.calendar import Half
 from repkit.forecast._hierarchy import ALL, forecast_hierarchy, reconcile
 from repkit.plan._scenario import Forecaster
+
+if TYPE_CHECKING:  # pragma: no cover
+    from repkit.plan._build import Plan
 
 LEVELS: tuple[str, ...] = ("product", "level", "hospital_id")
 """Levels of the plan's forecast hierarchy, top to bottom (below the region)."""
@@ -203,7 +206,7 @@ def region_forecast(nodes: pd.DataFrame) -> pd.DataFrame:
     return rows.set_index("month")[[c for c in _COLUMNS if c in nodes]]
 
 
-def forecast_table(plan: Any, *, by: str | Sequence[str] = "product") -> pd.DataFrame:
+def forecast_table(plan: Plan, *, by: str | Sequence[str] = "product") -> pd.DataFrame:
     """The plan's forecast of its half by ``by``, against last half and last year.
 
     Reads the one reconciled forecast ``plan.forecast_nodes``; nothing is forecast

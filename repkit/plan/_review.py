@@ -5,7 +5,7 @@ Private; the public names live in :mod:`repkit.plan`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -13,6 +13,9 @@ import pandas as pd
 from repkit.calendar import Half
 from repkit.plan._decompose import UNASSIGNED, decompose, split_owners
 from repkit.plan._scenario import round_half_up
+
+if TYPE_CHECKING:  # pragma: no cover
+    from repkit.dataset import Dataset
 
 REVIEW_LEVELS: dict[str, list[str]] = {
     "region": [],
@@ -36,7 +39,7 @@ TARGET_COLUMNS = [
 ]
 
 
-def prices(ds: Any, *, as_of: pd.Period | None = None) -> pd.DataFrame:
+def prices(ds: Dataset, *, as_of: pd.Period | None = None) -> pd.DataFrame:
     """Price structure per product: supply, retail and realised average price.
 
     The realised price is sales amount over units in the six months up to ``as_of``
@@ -72,7 +75,7 @@ def prices(ds: Any, *, as_of: pd.Period | None = None) -> pd.DataFrame:
     return out
 
 
-def complete_sales(ds: Any) -> Any:
+def complete_sales(ds: Dataset) -> Any:
     """The Dataset with the optional sales columns filled in and table attrs dropped.
 
     ``amount`` = units × price where missing, ``rep_id`` "" and ``department``
@@ -110,7 +113,7 @@ def complete_sales(ds: Any) -> Any:
     return replace(ds, sales=sales)
 
 
-def company_targets(ds: Any, half: Half, price: pd.Series) -> pd.Series:
+def company_targets(ds: Dataset, half: Half, price: pd.Series) -> pd.Series:
     """Company units per product for a half (units, or amount ÷ price when only money)."""
     t = ds.targets
     if t.empty or "period" not in t:
@@ -143,7 +146,7 @@ def attach_amount(targets: pd.DataFrame, price: pd.Series) -> pd.DataFrame:
     return out
 
 
-def review_targets(ds: Any, half: Half, price: pd.Series) -> pd.DataFrame:
+def review_targets(ds: Dataset, half: Half, price: pd.Series) -> pd.DataFrame:
     """The company's targets of a half decomposed as repkit would have at its start."""
     totals = company_targets(ds, half, price)
     if totals.empty:
@@ -155,7 +158,7 @@ def review_targets(ds: Any, half: Half, price: pd.Series) -> pd.DataFrame:
     return attach_amount(long, price)
 
 
-def _staff_ids(ds: Any) -> set[str]:
+def _staff_ids(ds: Dataset) -> set[str]:
     reps = ds.reps
     if "role" not in reps:
         return set()
@@ -163,7 +166,7 @@ def _staff_ids(ds: Any) -> set[str]:
 
 
 def review(
-    ds: Any,
+    ds: Dataset,
     half: str | Half,
     *,
     by: str = "product",
@@ -268,7 +271,7 @@ def _rates(out: pd.DataFrame, sales: pd.DataFrame, h: Half, *, has_target: bool)
     return out
 
 
-def _finish(out: pd.DataFrame, ds: Any, h: Half, by: str, keys: list[str]) -> pd.DataFrame:
+def _finish(out: pd.DataFrame, ds: Dataset, h: Half, by: str, keys: list[str]) -> pd.DataFrame:
     """Rank by money gap, add names, order the columns, integer units where whole."""
     out = out.reset_index()
     if not keys:
@@ -306,7 +309,7 @@ def _mapped(keys: pd.Series, table: pd.Series | None) -> pd.Series:
     return keys.astype(object).map(table).astype(object)
 
 
-def _label(frame: pd.DataFrame, ds: Any, by: str) -> pd.DataFrame:
+def _label(frame: pd.DataFrame, ds: Dataset, by: str) -> pd.DataFrame:
     if by in ("hospital", "department"):
         hosp = ds.hospitals.set_index("hospital_id")
         names = _mapped(frame["hospital_id"], hosp.get("name"))
@@ -323,7 +326,7 @@ def _label(frame: pd.DataFrame, ds: Any, by: str) -> pd.DataFrame:
     return frame
 
 
-def money(ds: Any, half: str | Half, *, within_days: int = 60) -> pd.DataFrame:
+def money(ds: Dataset, half: str | Half, *, within_days: int = 60) -> pd.DataFrame:
     """Shipments, collections and channel stock per distributor and month of a half.
 
     ``due`` is what was shipped ``within_days`` earlier (interpolated between months):

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from repkit.forecast._hierarchy import ALL
 from repkit.plan._explain import STEP_LABELS, STEPS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from repkit.plan._build import Plan
 
 _KEYS = ("product", "hospital_id", "department", "rep_id", "week")
 
@@ -39,7 +42,7 @@ class Trace:
         return f"Trace({len(self.steps)} steps, {len(self.rows)} input rows)"
 
 
-def trace(plan: Any, what: Mapping[str, str]) -> Trace:
+def trace(plan: Plan, what: Mapping[str, str]) -> Trace:
     """Input rows and steps of one target of the plan.
 
     Parameters
@@ -106,7 +109,7 @@ def _select(frame: pd.DataFrame, what: Mapping[str, str]) -> pd.DataFrame:
     return frame[mask]
 
 
-def _base(plan: Any, what: Mapping[str, str]) -> float:
+def _base(plan: Plan, what: Mapping[str, str]) -> float:
     nodes = plan.forecast_nodes
     if nodes.empty or not set(what) <= {"product", "hospital_id"}:
         return float("nan")
@@ -114,7 +117,7 @@ def _base(plan: Any, what: Mapping[str, str]) -> float:
     return float(_select(bottom, what)["mean"].sum())
 
 
-def _input_rows(plan: Any, what: Mapping[str, str]) -> pd.DataFrame:
+def _input_rows(plan: Plan, what: Mapping[str, str]) -> pd.DataFrame:
     sales = plan.data.sales
     keys = {k: v for k, v in what.items() if k in sales.columns}
     part = _select(sales[sales["month"].isin(plan.review_half.months)], keys)

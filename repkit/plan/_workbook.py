@@ -6,7 +6,7 @@ a report for the sales team.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,9 @@ from repkit.schema import (
     RATING_LABELS,
     TITLE_LABELS,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from repkit.plan._build import Plan
 
 SHEETS: tuple[str, ...] = (
     "概览",
@@ -45,12 +48,12 @@ def _pct(x: float) -> str:
     return f"{x:+.0%}"
 
 
-def _overview(plan: Any) -> list[pd.DataFrame]:
+def _overview(plan: Plan) -> list[pd.DataFrame]:
     """Sheet 概览: the key figures and, beside them, the scenarios by product."""
     return [_key_figures(plan), _scenarios_by_product(plan)]
 
 
-def _overview_rows(plan: Any) -> list[tuple[str, float | None, float | None, float | None, str]]:
+def _overview_rows(plan: Plan) -> list[tuple[str, float | None, float | None, float | None, str]]:
     """(item, units, amount, rate, note) rows of the key-figure table."""
     s = plan.summary
     p, h = plan.review_half, plan.half
@@ -124,7 +127,7 @@ def _overview_rows(plan: Any) -> list[tuple[str, float | None, float | None, flo
     return rows
 
 
-def _key_figures(plan: Any) -> pd.DataFrame:
+def _key_figures(plan: Plan) -> pd.DataFrame:
     """The key-figure table of 概览 with its Excel formats and page header."""
     h = plan.half
     key = pd.DataFrame(_overview_rows(plan), columns=["项目", "数量", "金额", "比率", "说明"])
@@ -136,7 +139,7 @@ def _key_figures(plan: Any) -> pd.DataFrame:
     return key
 
 
-def _scenarios_by_product(plan: Any) -> pd.DataFrame:
+def _scenarios_by_product(plan: Plan) -> pd.DataFrame:
     """Units per product in every scenario, last half's actuals and this plan's targets."""
     p = plan.review_half
     sc = plan.scenarios.pivot_table(
@@ -167,7 +170,7 @@ def _scenarios_by_product(plan: Any) -> pd.DataFrame:
     return table
 
 
-def _hospitals(plan: Any) -> pd.DataFrame:
+def _hospitals(plan: Plan) -> pd.DataFrame:
     ds = plan.data
     hosp = ds.hospitals
     doctors = ds.doctors
@@ -247,7 +250,7 @@ def _doctors(doctors: pd.DataFrame | None) -> pd.DataFrame:
     return d.rename(columns={**cols, **extra})
 
 
-def _monthly_targets(plan: Any) -> pd.DataFrame:
+def _monthly_targets(plan: Plan) -> pd.DataFrame:
     t = plan.targets
     w = plan.weekly
     keys = ["month", "product", "hospital_id", "department", "rep_id"]
@@ -288,7 +291,7 @@ def _monthly_targets(plan: Any) -> pd.DataFrame:
     return out
 
 
-def _quarterly(plan: Any) -> pd.DataFrame:
+def _quarterly(plan: Plan) -> pd.DataFrame:
     t = plan.targets
     sales = plan.data.sales
     p = plan.review_half
@@ -340,7 +343,7 @@ def _quarterly(plan: Any) -> pd.DataFrame:
     return out
 
 
-def _completion_chart(plan: Any) -> pd.DataFrame:
+def _completion_chart(plan: Plan) -> pd.DataFrame:
     ds = plan.data
     sales = ds.sales
     p = plan.review_half
@@ -386,7 +389,7 @@ def _completion_chart(plan: Any) -> pd.DataFrame:
     return out
 
 
-def _weekly(plan: Any) -> pd.DataFrame:
+def _weekly(plan: Plan) -> pd.DataFrame:
     w = plan.weekly
     sales = plan.data.sales
     h = plan.half
@@ -435,7 +438,7 @@ def _weekly(plan: Any) -> pd.DataFrame:
     return out
 
 
-def _schedule(plan: Any, schedule: pd.DataFrame | None) -> pd.DataFrame:
+def _schedule(plan: Plan, schedule: pd.DataFrame | None) -> pd.DataFrame:
     cols = HEADERS_ZH["calls"]
     order = list(cols)
     names = plan.data.reps.set_index("rep_id")["name"] if "name" in plan.data.reps else {}
@@ -466,7 +469,7 @@ def _schedule(plan: Any, schedule: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def workbook(
-    plan: Any, *, doctors: pd.DataFrame | None = None, schedule: pd.DataFrame | None = None
+    plan: Plan, *, doctors: pd.DataFrame | None = None, schedule: pd.DataFrame | None = None
 ) -> dict[str, pd.DataFrame | list[pd.DataFrame]]:
     """All sheets of the plan workbook (see :meth:`repkit.plan.Plan.workbook`)."""
     return {

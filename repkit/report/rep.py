@@ -8,12 +8,16 @@ goals (the next rung of the ladder), never units.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from repkit._escape import markdown_text
 from repkit.schema import RATING_LABELS, ROLE_LABELS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from repkit.dataset import Dataset
+    from repkit.plan._build import Plan
 
 __all__ = ["doctors_to_develop", "headline", "month_targets", "pick_rep", "week_targets"]
 
@@ -22,7 +26,7 @@ def _month(month: str | pd.Period) -> pd.Period:
     return pd.Period(month, freq="M")
 
 
-def pick_rep(plan: Any, rep: str | None = None) -> str:
+def pick_rep(plan: Plan, rep: str | None = None) -> str:
     """The rep to plan: ``rep`` when given (checked), else the sales owner with most units.
 
     Raises
@@ -49,12 +53,12 @@ def pick_rep(plan: Any, rep: str | None = None) -> str:
     return valid[0]
 
 
-def _is_staff(plan: Any, rep: str) -> bool:
+def _is_staff(plan: Plan, rep: str) -> bool:
     reps = plan.data.reps.set_index("rep_id")
     return "role" not in reps or str(reps.loc[rep, "role"]) == "sales_staff"
 
 
-def month_targets(plan: Any, rep: str, month: str | pd.Period) -> pd.DataFrame:
+def month_targets(plan: Plan, rep: str, month: str | pd.Period) -> pd.DataFrame:
     """A sales owner's targets of one month by product × hospital (with department).
 
     Returns
@@ -84,7 +88,7 @@ def month_targets(plan: Any, rep: str, month: str | pd.Period) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def week_targets(plan: Any, rep: str, month: str | pd.Period) -> pd.DataFrame:
+def week_targets(plan: Plan, rep: str, month: str | pd.Period) -> pd.DataFrame:
     """A sales owner's targets of one month by ISO week (rows) × product (columns).
 
     Weeks that straddle two months hold only this month's part (so the table adds up
@@ -112,7 +116,7 @@ def week_targets(plan: Any, rep: str, month: str | pd.Period) -> pd.DataFrame:
     return out.astype("int64")
 
 
-def doctors_to_develop(ds: Any, rep: str, *, at: Any = None, top: int = 15) -> pd.DataFrame:
+def doctors_to_develop(ds: Dataset, rep: str, *, at: Any = None, top: int = 15) -> pd.DataFrame:
     """Doctors in a rep's hospitals whose adoption rating can move up, best chances first.
 
     Candidates are doctors rated 2–6 (not opposed, not already at "uses fully") in the
@@ -184,7 +188,7 @@ def doctors_to_develop(ds: Any, rep: str, *, at: Any = None, top: int = 15) -> p
     return out[[c for c in cols if c in out]].head(top).reset_index(drop=True)
 
 
-def headline(plan: Any, rep: str, month: str | pd.Period) -> str:
+def headline(plan: Plan, rep: str, month: str | pd.Period) -> str:
     """Key figures of a rep's month as Markdown (role, targets, weeks, working days).
 
     Examples

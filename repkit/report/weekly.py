@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from repkit._escape import markdown_text
 from repkit.calendar import Half, weeks_of_half
+
+if TYPE_CHECKING:  # pragma: no cover
+    from repkit.plan._build import Plan
 
 __all__ = [
     "COMPETITOR_WORDS",
@@ -144,7 +147,7 @@ def weekly_actuals(
     return out
 
 
-def _with_names(frame: pd.DataFrame, plan: Any) -> pd.DataFrame:
+def _with_names(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     """Insert the rep's name (``rep``) after ``rep_id`` when present."""
     if "rep_id" not in frame or "name" not in plan.data.reps:
         return frame
@@ -160,7 +163,9 @@ def _rep_actuals(actual: pd.DataFrame, owners: set[str]) -> pd.DataFrame:
     return actual.assign(rep_id=rep.where(rep.isin(owners), OTHERS))
 
 
-def week_review(plan: Any, week: str | dt.date | pd.Period, *, by: str = "product") -> pd.DataFrame:
+def week_review(
+    plan: Plan, week: str | dt.date | pd.Period, *, by: str = "product"
+) -> pd.DataFrame:
     """One week of a plan: target, estimated actual, completion, last year, half to date.
 
     Parameters
@@ -304,7 +309,7 @@ def competitor_notes(
 
 
 def next_week(
-    plan: Any, week: str | dt.date | pd.Period, *, by: str = "rep_product"
+    plan: Plan, week: str | dt.date | pd.Period, *, by: str = "rep_product"
 ) -> pd.DataFrame:
     """Targets of the week after ``week`` (what Monday's meeting hands out).
 
@@ -345,7 +350,7 @@ def next_week(
     return out.sort_values([*keys], kind="stable").reset_index(drop=True)
 
 
-def headline(plan: Any, week: str | dt.date | pd.Period) -> str:
+def headline(plan: Plan, week: str | dt.date | pd.Period) -> str:
     """Key figures of a week as Markdown: target, estimated actual, last year, half to date.
 
     When the half's holiday calendar is provisional (not yet announced, see

@@ -17,12 +17,15 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from repkit.labels import TRAINING_STATUS_LABELS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from repkit.dataset import Dataset
 
 STATUSES: tuple[str, ...] = ("correct", "incorrect", "not_attempted")
 
@@ -132,7 +135,7 @@ class Context:
         The half-year under review (e.g. ``"2026H1"``).
     """
 
-    ds: Any
+    ds: Dataset
     region: str
     half: Any
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -10,6 +10,9 @@ from repkit.calendar import Half
 from repkit.labels import label_frame
 from repkit.training._core import Context, Exercise
 from repkit.training._sessions import BUILDERS, SESSIONS, SessionInfo
+
+if TYPE_CHECKING:  # pragma: no cover
+    from repkit.dataset import Dataset
 
 
 class Session:
@@ -96,7 +99,9 @@ class Session:
         return "\n".join(lines)
 
 
-def session(number: int, ds: Any, *, region: str | None = None, half: str = "2026H1") -> Session:
+def session(
+    number: int, ds: Dataset, *, region: str | None = None, half: str = "2026H1"
+) -> Session:
     """The exercises of one weekly session, bound to the learner's data.
 
     Parameters
