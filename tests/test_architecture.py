@@ -188,3 +188,34 @@ def test_nothing_in_the_repository_points_outside_it():
     assert texts
     pointing = [str(p.relative_to(top)) for p in texts if "../" + "shared" in p.read_text("utf-8")]
     assert pointing == []
+
+
+def _names_used_by_notebooks() -> dict[tuple[str, str], str]:
+    import re
+
+    top = ROOT.parent
+    used: dict[tuple[str, str], str] = {}
+    for nb in [*top.glob("templates/*.ipynb"), *top.glob("notebooks/**/*.ipynb")]:
+        text = nb.read_text(encoding="utf-8")
+        for m in re.finditer(r"\brk\.([a-z_]+)\.([A-Za-z_]\w*)", text):
+            used.setdefault((m.group(1), m.group(2)), nb.name)
+        for m in re.finditer(r"\brk\.([A-Za-z_]\w*)\b(?![.\w])", text):
+            used.setdefault(("", m.group(1)), nb.name)
+    return used
+
+
+def test_every_name_a_notebook_uses_is_declared_in_all():
+    import importlib
+    import types
+
+    import repkit
+
+    used = _names_used_by_notebooks()
+    assert len(used) > 50
+    undeclared = []
+    for (package, name), notebook in sorted(used.items()):
+        module = importlib.import_module(f"repkit.{package}") if package else repkit
+        value = getattr(module, name, None)
+        if name not in module.__all__ and not isinstance(value, types.ModuleType):
+            undeclared.append(f"rk.{package + '.' if package else ''}{name} ({notebook})")
+    assert undeclared == []
