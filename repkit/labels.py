@@ -123,6 +123,7 @@ MODEL_LABELS: dict[str, str] = {
     "ets_season": "季节指数平滑",
     "ets_damped": "阻尼季节指数平滑",
     "ets_mle": "ETS(极大似然)",
+    "ets_trend": "季节指数平滑（全趋势）",
     "sarima": "季节ARIMA",
     "croston": "Croston",
     "tsb": "TSB",
@@ -130,8 +131,16 @@ MODEL_LABELS: dict[str, str] = {
     "zero": "零销量",
     "simple": "简单预测",
     "auto": "自动组合",
+    "custom": "自定义预测",
+    # reconciliation of the forecast hierarchy, shown as 层级调和（…）
+    "bottom_up": "自下而上",
+    "top_down": "自上而下",
+    "ols": "OLS",
+    "wls": "WLS",
+    "mint_shrink": "MinT收缩",
 }
-"""Forecast model names; a combination ``a+b`` is shown as ``甲＋乙``."""
+"""Forecast model names; a combination ``a+b`` is shown as ``甲＋乙``, a reconciled
+forecast ``reconciled (mint_shrink)`` as ``层级调和（MinT收缩）``."""
 TRAINING_STATUS_LABELS: dict[str, str] = {
     "correct": "正确",
     "incorrect": "还不对",
@@ -451,6 +460,8 @@ def label_code(code: object, kind: str, *, lang: str | None = None) -> object:
     --------
     >>> label_code("snaive+theta", "model")
     '季节朴素＋Theta'
+    >>> label_code("reconciled (mint_shrink)", "model")
+    '层级调和（MinT收缩）'
     >>> label_code("dormant", "status", lang="en")
     'dormant (small contribution)'
     """
@@ -460,6 +471,9 @@ def label_code(code: object, kind: str, *, lang: str | None = None) -> object:
         kind = _status_kind(str(code))
     if kind not in CODES:
         raise ValueError(f"code kind {kind!r}; valid: {', '.join(CODES)}, status")
+    if kind == "model" and str(code).startswith("reconciled (") and str(code).endswith(")"):
+        how = label_code(str(code)[len("reconciled (") : -1], "model", lang=lang)
+        return f"reconciled ({how})" if language(lang) == "en" else f"层级调和（{how}）"
     if kind == "model" and "+" in str(code):
         parts = [label_code(p, "model", lang=lang) for p in str(code).split("+")]
         return ("+" if language(lang) == "en" else "＋").join(str(p) for p in parts)

@@ -286,5 +286,9 @@ def test_growth_target_below_the_forecast_is_flagged(lz):
     target = p.summary["scenario_target_units"]
     assert target < p.summary["scenario_base_units"]
     assert "target_below_base" in [w["code"] for w in p.warnings]
+    (message,) = [w["message"] for w in p.warnings if w["code"] == "target_below_base"]
+    # the warning quotes the same whole numbers as the headline and the scenario table
+    assert f"{target:,}" in message
+    assert f"{p.summary['scenario_base_units']:,}" in message
     high = rk.plan.build(lz, HALF, growth=0.5, forecast="simple")
     assert "target_below_base" not in [w["code"] for w in high.warnings]

@@ -323,3 +323,11 @@ def test_waterfall_steps_use_the_registry():
     from repkit.plan import _explain
 
     assert _explain.STEP_LABELS["growth_step"] == labels.COLUMNS["growth_step"]
+
+
+def test_reconciled_forecasts_are_labelled_in_chinese():
+    from repkit.labels import label_code
+
+    assert label_code("reconciled (mint_shrink)", "model") == "层级调和（MinT收缩）"
+    assert label_code("reconciled (mint_shrink)", "model", lang="en") == "reconciled (mint shrink)"
+    assert label_code("ets_trend", "model") != "ets_trend"

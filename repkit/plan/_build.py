@@ -378,7 +378,9 @@ def _below_base(totals: pd.DataFrame, scenario: str) -> list[dict[str, str]]:
     """A warning when a growth scenario plans less than the forecast."""
     if scenario not in ("target", "stretch"):
         return []
-    planned, base = float(totals[scenario].sum()), float(totals["base"].sum())
+    # whole units per product, as the scenario table and the headline show them
+    planned = int(round_half_up(totals[scenario].to_numpy(dtype=float)).sum())
+    base = int(round_half_up(totals["base"].to_numpy(dtype=float)).sum())
     if planned >= base:
         return []
     return [
