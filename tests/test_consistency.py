@@ -129,6 +129,23 @@ def test_summary_json_equals_the_plan(plan, tmp_path):
     assert data["warnings"] == plan.warnings
 
 
+def test_provenance_reaches_summary_json_and_the_overview_sheet(lz, tmp_path):
+    rk.sample.write(rk.sample.generate(seed=0, regions=1), tmp_path / "data")
+    summary = rk.plan.run_region(tmp_path / "data", "兰州", HALF, tmp_path / "out")
+    sales = [r for r in summary["provenance"] if r["table"] == "sales"]
+    assert len(sales) == 1
+    assert sales[0]["file"] == "销售明细.xlsx"
+    assert sales[0]["rows_read"] > 0
+    saved = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert saved["provenance"] == summary["provenance"]
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "plan.xlsx")["概览"]
+    cells = {v for row in sheet.iter_rows(values_only=True) for v in row if v is not None}
+    assert "销售明细.xlsx" in cells
+    assert sales[0]["rows_read"] in cells
+
+
 @st.composite
 def _sales(draw):
     n_products = draw(st.integers(1, 3))

@@ -14,6 +14,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from repkit.plan._build import Plan
 
 
+def summary_record(plan: Plan, **extra: Any) -> dict[str, Any]:
+    """What ``summary.json`` holds: ``Plan.summary``, ``extra`` and the data's provenance.
+
+    The one place the summary is assembled (``write_files`` and
+    ``repkit.report.document.write_summary`` both use it); the batch manifest copies it.
+    """
+    from repkit.report.provenance import provenance_records
+
+    return {**plan.summary, **extra, "provenance": provenance_records(plan)}
+
+
 def write_files(
     plan: Plan, out: str | Path, *, calls: CallPlan, privacy_mode: str, **extra: Any
 ) -> dict[str, Any]:
@@ -57,7 +68,7 @@ def write_files(
     folder.mkdir(parents=True, exist_ok=True)
     workbook = plan.workbook(doctors=calls.doctor_cards(), schedule=calls.schedule)
     write_excel(workbook, folder / "plan.xlsx")
-    summary = {**plan.summary, "privacy": privacy_mode, **extra}
+    summary = summary_record(plan, privacy=privacy_mode, **extra)
     summary["files"] = ["plan.xlsx", "summary.json"]
     tmp = folder / ".summary.json.tmp"
     tmp.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")

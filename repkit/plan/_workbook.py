@@ -49,8 +49,12 @@ def _pct(x: float) -> str:
 
 
 def _overview(plan: Plan) -> list[pd.DataFrame]:
-    """Sheet 概览: the key figures and, beside them, the scenarios by product."""
-    return [_key_figures(plan), _scenarios_by_product(plan)]
+    """Sheet 概览: key figures, the scenarios by product beside them, the data sources."""
+    from repkit.report.provenance import provenance_table
+
+    sources = provenance_table(plan)
+    sources.attrs["title"] = "数据来源（文件、行数、剔除行与原因、校验码）"
+    return [_key_figures(plan), _scenarios_by_product(plan), sources]
 
 
 def _overview_rows(plan: Plan) -> list[tuple[str, float | None, float | None, float | None, str]]:

@@ -310,7 +310,9 @@ def write_summary(plan: Plan, out: str | Path, **extra: Any) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "summary.json"
     tmp = path.with_name(path.name + ".tmp")
-    data = {**plan.summary, **extra}
+    from repkit.plan._files import summary_record
+
+    data = summary_record(plan, **extra)
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     tmp.replace(path)
     return path
