@@ -182,9 +182,7 @@ def test_nothing_in_the_repository_points_outside_it():
     import subprocess
 
     top = ROOT.parent
-    listed = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=top, capture_output=True, check=False
-    )
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=top, capture_output=True, check=False)
     if listed.returncode == 0 and listed.stdout:
         texts = [top / name for name in listed.stdout.decode("utf-8").split("\0") if name]
     else:  # an unpacked sdist: no git, no virtual environments either
