@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+from html.parser import HTMLParser
 
 import numpy as np
 import pandas as pd
@@ -309,3 +310,126 @@ def test_growth_target_below_the_forecast_is_flagged(lz):
     assert f"{p.summary['scenario_base_units']:,}" in message
     high = rk.plan.build(lz, HALF, growth=0.5, forecast="simple")
     assert "target_below_base" not in [w["code"] for w in high.warnings]
+
+
+class _Tables(HTMLParser):
+    """Every <table> of a page as rows of cell texts (header rows included)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self.tables:
+            self.tables[-1][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _page_tables(path):
+    parser = _Tables()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.tables
+
+
+def _number(text):
+    return float(text.replace(",", "").replace("%", "").replace("¥", "").replace("万", ""))
+
+
+def _row(tables, first_cell, header_has):
+    """The row that starts with `first_cell` in the table whose header mentions `header_has`."""
+    for table in tables:
+        if table and any(header_has in cell for cell in table[0]):
+            for row in table:
+                if row and row[0] == first_cell:
+                    return table[0], row
+    raise AssertionError(f"no table with {header_has!r} and a row {first_cell!r}")
+
+
+@pytest.fixture(scope="module")
+def rendered(sample_dir, tmp_path_factory):
+    """The half-year template run by the batch for 兰州, and the same Plan built in-process."""
+    from pathlib import Path
+
+    out = tmp_path_factory.mktemp("rendered") / "reports"
+    template = Path(__file__).resolve().parent.parent / "templates" / "half_year_plan.ipynb"
+    params = {"half": HALF, "forecast": "simple"}
+    manifest = rk.batch.run(
+        template,
+        data=sample_dir,
+        out_dir=out,
+        regions=["兰州"],
+        params=params,
+        workers=1,
+        progress=False,
+    )
+    assert manifest["regions"]["兰州"]["status"] == "ok", manifest["regions"]["兰州"]["error"]
+    ds = rk.load_dataset(sample_dir).for_region("兰州")
+    return out, rk.plan.build(ds, HALF, growth=0.5, forecast="simple")
+
+
+def test_plan_html_totals_equal_the_plan(rendered):
+    out, plan = rendered
+    tables = _page_tables(out / "兰州" / "plan.html")
+    header, row = _row(tables, "合计", "基准预测")
+    shown = dict(zip(header, row, strict=True))
+    s = plan.summary
+    assert _number(shown["基准预测"]) == s["scenario_base_units"]
+    assert _number(shown["目标"]) == s["scenario_target_units"] == s["target_units"]
+    assert _number(shown["冲刺"]) == s["scenario_stretch_units"]
+    assert _number(shown["公司指标"]) == s["scenario_company_units"]
+    # the monthly product targets add up to the plan's target, and so do the reps' amounts
+    header, row = _row(tables, "合计", f"{HALF[:4]}-07")
+    assert _number(row[-1]) == plan.targets["units"].sum() == s["target_units"]
+    header, row = _row(tables, "合计", f"{HALF[:4]}Q3")
+    assert _number(row[-1]) == round(s["target_amount"])
+    # the forecast table's products are the base scenario, product by product
+    header, _ = _row(tables, "合计", "基准预测")
+    forecast_rows = [t for t in tables if t and "80%下限" in t[0]]
+    assert forecast_rows, "the forecast table is missing"
+    ft = forecast_rows[0]
+    col = next(i for i, h in enumerate(ft[0]) if h.endswith("预测"))
+    shown_base = sum(_number(r[col]) for r in ft[1:] if r and r[0] != "合计")
+    assert abs(shown_base - s["scenario_base_units"]) <= len(ft)  # one unit of rounding per row
+
+
+def test_plan_html_headline_quotes_the_plan(rendered):
+    import re
+
+    out, plan = rendered
+    page = (out / "兰州" / "plan.html").read_text(encoding="utf-8")
+    s = plan.summary
+    assert f"{s['target_units']:,}" in page
+    assert f"¥{s['target_amount'] / 1e4:,.1f}万" in page
+    completion = re.search(r"完成率\s*(?:</[^>]+>\s*)*[:：]\s*(?:<[^>]+>\s*)*(-?[\d.]+)%", page)
+    assert completion, "the headline's completion rate is missing"
+    assert float(completion.group(1)) == pytest.approx(100 * s["completion_rate"], abs=0.05)
+
+
+def test_index_and_summary_json_equal_the_plan(rendered):
+    out, plan = rendered
+    s = plan.summary
+    saved = json.loads((out / "兰州" / "summary.json").read_text(encoding="utf-8"))
+    assert saved["target_units"] == s["target_units"]
+    assert saved["target_amount"] == pytest.approx(s["target_amount"])
+    assert saved["completion_rate"] == pytest.approx(s["completion_rate"])
+    header, row = _row(_page_tables(out / "index.html"), "兰州", "区域")
+    shown = dict(zip(header, row, strict=True))
+    units = next(v for h, v in shown.items() if "目标数量" in h)
+    rate = next(v for h, v in shown.items() if "完成率" in h)
+    amount = next(v for h, v in shown.items() if "目标金额(万元)" in h)
+    assert _number(units) == s["target_units"]
+    assert _number(amount) == round(s["target_amount"] / 1e4, 1)
+    assert _number(rate) == pytest.approx(100 * s["completion_rate"], abs=0.05)

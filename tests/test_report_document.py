@@ -17,7 +17,7 @@ def plan(sample_ds):
 def test_headline_states_the_review_and_the_target(plan):
     text = document.headline(plan)
     assert text.startswith("### 兰州 · 2026年下半年 工作计划")
-    assert f"{plan.summary['completion_rate']:.0%}" in text
+    assert f"{plan.summary['completion_rate']:.1%}" in text
     assert f"{plan.summary['target_units']:,}" in text
     assert "统方" in text  # the compliance note is part of every plan document
 

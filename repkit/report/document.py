@@ -75,7 +75,7 @@ def headline(plan: Plan) -> str:
         else "所有销售人员的拜访需求都在能力范围内"
     )
     if s.get("collection_rate_60d") is not None:
-        figures["60天回款率"] = f"{s['collection_rate_60d']:.0%}（目标 ≥ 90%）" + (
+        figures["60天回款率"] = f"{s['collection_rate_60d']:.1%}（目标 ≥ 90%）" + (
             "" if s.get("collection_ok") else " ⚠"
         )
     lines.append(key_figures(figures))
@@ -96,7 +96,7 @@ def _completion(s: dict[str, Any]) -> str:
     scope = "" if months == 6 else f"（前 {months} 个月）"
     target = s.get("review_target_amount") or 0.0
     return (
-        f"{s['completion_rate']:.0%}{scope}"
+        f"{s['completion_rate']:.1%}{scope}"
         f"（实际 ¥{_wan(s['review_actual_amount'])} / 指标 ¥{_wan(target)}）"
     )
 
@@ -111,7 +111,7 @@ def _scenario_figure(summary: dict[str, Any], name: str) -> str:
 def _rate(value: float | None) -> str:
     if value is None or pd.isna(value):
         return "–"
-    return f"{value:+.0%}"
+    return f"{value:+.1%}"
 
 
 def _monthly_actual(plan: Plan, months: int = 24) -> pd.Series:

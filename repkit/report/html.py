@@ -221,6 +221,8 @@ def _num(value: Any, kind: str) -> str:
         return ""
     if kind == "rate":
         return f"{value:.1%}"
+    if kind == "wan":
+        return f"{value / 1e4:,.1f}"
     if kind == "amount":
         return f"{value:,.0f}"
     return f"{value:,}" if isinstance(value, int) else f"{value:,.0f}"
@@ -293,7 +295,7 @@ def index_html(manifest: Mapping[str, Any]) -> str:
             f'<td class="st" style="color:{colour}">{html.escape(label)}</td>'
             f'<td class="num">{_num(rate, "rate")}</td>'
             f'<td class="num">{_num(summary.get("target_units"), "units")}</td>'
-            f'<td class="num">{_num(summary.get("target_amount"), "amount")}</td>'
+            f'<td class="num">{_num(summary.get("target_amount"), "wan")}</td>'
             f'<td class="num">{_num(summary.get("target_growth_rate"), "rate")}</td>'
             f'<td class="num">{_num(e.get("duration_s"), "amount")} s</td>'
             f"<td>{' · '.join(links)}</td>"
@@ -321,7 +323,8 @@ def index_html(manifest: Mapping[str, Any]) -> str:
         f"<h1>区域半年工作计划 {html.escape(half)} · Regional plans</h1>"
         f'<div class="meta">{meta}</div><div class="counts">{count_html}</div>'
         "<table><thead><tr><th>区域 Region</th><th>状态 Status</th><th>上半年完成率 Completion</th>"
-        "<th>目标数量 Target units</th><th>目标金额 Target amount</th><th>目标增长 Growth</th>"
+        "<th>目标数量 Target units</th><th>目标金额(万元) Target amount</th>"
+        "<th>目标增长 Growth</th>"
         "<th>用时 Time</th><th>文件 Files</th></tr></thead><tbody>"
         + "".join(rows)
         + '</tbody></table><p class="meta">manifest.json lists inputs, parameters and errors '
