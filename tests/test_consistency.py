@@ -433,3 +433,15 @@ def test_index_and_summary_json_equal_the_plan(rendered):
     assert _number(units) == s["target_units"]
     assert _number(amount) == round(s["target_amount"] / 1e4, 1)
     assert _number(rate) == pytest.approx(100 * s["completion_rate"], abs=0.05)
+
+
+def test_region_chart_reads_the_plans_forecast(plan):
+    months = rk.plan.forecast_months(plan)
+    assert list(months.index) == list(plan.half.months)
+    assert months["mean"].sum() == pytest.approx(plan.summary["scenario_base_units"], abs=1)
+    by_product = rk.plan.forecast_table(plan, by="product").set_index("product")["forecast"]
+    for product, value in by_product.items():
+        shown = rk.plan.forecast_months(plan, product=product)["mean"].sum()
+        assert shown == pytest.approx(value, abs=1e-6)
+    with pytest.raises(ValueError, match="node levels"):
+        rk.plan.forecast_months(plan, doctor_id="D1")

@@ -38,7 +38,7 @@ from repkit.plan._explain import (
     waterfall,
 )
 from repkit.plan._files import write_files
-from repkit.plan._forecast import forecast_table
+from repkit.plan._forecast import forecast_months, forecast_table
 from repkit.plan._review import (
     money,
     prices,
@@ -55,6 +55,7 @@ __all__ = [
     "build",
     "diff",
     "feasibility",
+    "forecast_months",
     "forecast_table",
     "money",
     "prices",

@@ -268,3 +268,47 @@ def forecast_table(plan: Plan, *, by: str | Sequence[str] = "product") -> pd.Dat
     out["yoy_rate_hi_80"] = out["hi_80"] / ly - 1
     out["model"] = f"reconciled ({nodes.attrs.get('reconcile', '')})"
     return out.rename_axis(keys).reset_index()
+
+
+def forecast_months(plan: Plan, **node: str) -> pd.DataFrame:
+    """The plan's monthly forecast of one node of its hierarchy (default: the region).
+
+    The frame ``rk.report.forecast_chart.forecast_plot`` draws, read from
+    ``plan.forecast_nodes``: a chart of it shows the same numbers as the plan's base
+    scenario and forecast tables, because nothing is forecast again.
+
+    Parameters
+    ----------
+    plan
+        A :class:`repkit.plan.Plan`.
+    **node
+        ``product=``, ``level=``, ``hospital_id=``; a level left out means all of it.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by month (``Period[M]``): mean, lo_80, hi_80, lo_95, hi_95; ``attrs``
+        ``model`` names the reconciliation.
+
+    Examples
+    --------
+    >>> ds = rk.sample.generate(seed=0, regions=1)
+    >>> plan = rk.plan.build(ds, "2026H2", forecast="simple")
+    >>> months = rk.plan.forecast_months(plan)
+    >>> bool(abs(months["mean"].sum() - plan.summary["scenario_base_units"]) < 1)
+    True
+    """
+    bad = sorted(set(node) - set(LEVELS))
+    if bad:
+        raise ValueError(f"node levels must be among {', '.join(LEVELS)}; got {', '.join(bad)}")
+    nodes = plan.forecast_nodes
+    mask = np.ones(len(nodes), dtype=bool)
+    for level in LEVELS:
+        mask &= (nodes[level] == str(node.get(level, ALL))).to_numpy()
+    picked = nodes[mask]
+    if picked.empty:
+        raise ValueError(f"the plan has no forecast for {node}")
+    out = picked.set_index("month")[[c for c in _COLUMNS if c in picked]].sort_index()
+    out.index = pd.PeriodIndex(out.index, freq="M")
+    out.attrs["model"] = f"reconciled ({nodes.attrs.get('reconcile', '')})"
+    return out
