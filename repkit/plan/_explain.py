@@ -326,7 +326,9 @@ def replan(
         with each month left capped at its target × pace to date × (1 + max_growth),
         cells cut in proportion). ``attrs["warnings"]`` lists a ``replan_beyond_growth`` warning
         (code, Chinese message) when the cap cuts units: the shortfall that no month
-        can feasibly take.
+        can feasibly take. ``attrs`` also hold ``max_growth`` (the cap used),
+        ``max_growth_source`` (``"given"`` or ``"history"``), ``pace`` (actual ÷ target
+        to date) and ``shortfall_units``.
 
     Examples
     --------
@@ -388,6 +390,7 @@ def _feasible(
 ) -> pd.DataFrame:
     """Cap each month left at target × pace × (1 + max_growth); warn about the cut."""
     history = sales[sales["month"] <= cutoff].groupby("month")["units"].sum().sort_index()
+    source = "given" if max_growth is not None else "history"
     if max_growth is None:
         before = history.rolling(3).mean().shift(1)
         growth = (history / before.where(before > 0) - 1).dropna()
@@ -399,6 +402,8 @@ def _feasible(
     pace = float(done["plan_units"].sum()) / due if due > 0 else 1.0
     out["feasible_units"] = out["plan_units"]
     out.attrs["warnings"] = []
+    # what the cap was: shown beside the re-planned workbook (plan/_rolling.py)
+    out.attrs.update(max_growth=float(max_growth), max_growth_source=source, pace=pace)
     cut = 0
     for _, part in out[out["month"] > cutoff].groupby("month"):
         total = int(part["plan_units"].sum())
@@ -406,13 +411,15 @@ def _feasible(
         if total > cap:
             out.loc[part.index, "feasible_units"] = allocate(cap, part["plan_units"]).to_numpy()
             cut += total - cap
+    out.attrs["shortfall_units"] = cut
     if cut:
         out.attrs["warnings"] = [
             {
                 "code": "replan_beyond_growth",
                 "message": (
-                    f"至今完成进度 {pace:.0%}：剩余月份即使按历史最大增长（+{max_growth:.0%}）"
-                    f"提速，可行计划仍少 {cut:,} 盒/支，需另行说明或调整指标。"
+                    f"至今完成进度 {pace:.0%}：剩余月份即使按"
+                    f"{'历史最大增长' if source == 'history' else '指定的可行增长上限'}"
+                    f"（+{max_growth:.0%}）提速，可行计划仍少 {cut:,} 盒/支，需另行说明或调整指标。"
                 ),
             }
         ]
