@@ -30,9 +30,9 @@ from repkit.plan._build import (
 from repkit.plan._daily import (
     day_weights,
     estimate_day_factors,
-    split_days,
     week_weights,
 )
+from repkit.plan._days import split_days
 from repkit.plan._decompose import (
     allocate,
     split_weeks,

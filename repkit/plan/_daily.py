@@ -1,4 +1,4 @@
-"""Day weights and daily targets: a week's (or month's) target over its working days.
+"""Day weights: how much of a week's (or month's) target each working day carries.
 
 Seed 004 breaks the task down to the day (把任务根据具体情况分解到每月，每周，每日; 当日
 完成任务多少，距离本月任务差多少). Counting working days alone gives the week before
@@ -17,7 +17,8 @@ admissions then. So each working day carries a weight:
   forecasts use), which weighs :data:`FESTIVAL_WEIGHT`. Other pre-holiday days keep 1:
   without data repkit does not guess whether hospitals stock up or slow down.
 
-Private; the public names live in :mod:`repkit.plan`.
+The daily targets themselves are split in :mod:`repkit.plan._days`. Private; the public
+names live in :mod:`repkit.plan`.
 """
 
 from __future__ import annotations
@@ -212,72 +213,3 @@ def week_weights(months: Any, *, daily: pd.DataFrame | None = None) -> pd.DataFr
     out = out.reset_index()
     out["working_days"] = out["working_days"].astype("int64")
     return out
-
-
-def split_days(targets: pd.DataFrame, *, daily: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Weekly (or monthly) targets → daily targets that add up exactly.
-
-    Each row's units go to the working days of its ``week`` (and of its ``month`` when
-    the table has both, as ``Plan.weekly`` does), or of its month without ``week``, in
-    proportion to :func:`day_weights`. Integers, largest remainders first.
-
-    Parameters
-    ----------
-    targets
-        Long table with ``week`` (``Period[W-SUN]``) and/or ``month`` (``Period[M]``)
-        and integer ``units`` plus any key columns (e.g. ``Plan.weekly``).
-    daily
-        Daily history to estimate the day weights from (see :func:`day_weights`).
-
-    Returns
-    -------
-    DataFrame
-        The key columns, ``date`` and integer ``units``; the rows of each target row add
-        up to its units. Days off get 0 and are left out.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"week": [pd.Period("2026-02-09", "W-SUN")], "units": [450]})
-    >>> rk.plan.split_days(t)["units"].tolist()   # Mon before the festival window, then 0.7
-    [100, 70, 70, 70, 70, 70]
-    """
-    from repkit.plan._decompose import split
-
-    if "week" not in targets and "month" not in targets:
-        raise ValueError("targets need a week (Period[W-SUN]) or month (Period[M]) column")
-    keys = [c for c in targets.columns if c not in ("units", "amount")]
-    if targets.empty:
-        return pd.DataFrame(columns=[*keys, "date", "units"])
-    spans = []
-    for col in ("week", "month"):
-        if col in targets:
-            p = targets[col]
-            spans.append((p.map(lambda x: x.start_time), p.map(lambda x: x.end_time)))
-    first = min(s[0].min() for s in spans)
-    last = max(s[1].max() for s in spans)
-    cal = day_weights(first, last, daily=daily)
-    cal = cal[cal["working"]]
-    parent = targets[[*keys, "units"]].reset_index(drop=True)
-    parent["_row"] = np.arange(len(parent))
-    lo = pd.concat([s[0] for s in spans], axis=1).max(axis=1).dt.normalize()
-    hi = pd.concat([s[1] for s in spans], axis=1).min(axis=1).dt.normalize()
-    rows = []
-    for r, a, b in zip(parent["_row"], lo.to_numpy(), hi.to_numpy(), strict=True):
-        part = cal[(cal["date"] >= a) & (cal["date"] <= b)]
-        rows.append(pd.DataFrame({"_row": r, "date": part["date"], "weight": part["weight"]}))
-    child = pd.concat(rows, ignore_index=True)
-    sign = np.sign(parent["units"]).replace(0, 1).astype("int64")
-    pos = parent[["_row"]].assign(units=parent["units"].abs().astype("int64"))
-    has_days = pos["_row"].isin(child["_row"])
-    missing = pos.loc[~has_days & (pos["units"] != 0), "_row"]
-    if len(missing):
-        raise ValueError(
-            f"{len(missing)} target rows have units but no working day in their period "
-            f"(first: row {int(missing.iloc[0])}); move those units to a working week"
-        )
-    out = split(pos[has_days], child, ["_row"])
-    out["units"] = out["units"] * out["_row"].map(sign)
-    out = out.merge(parent.drop(columns="units"), on="_row")
-    return out.sort_values(["_row", "date"], kind="stable")[[*keys, "date", "units"]].reset_index(
-        drop=True
-    )

@@ -124,11 +124,12 @@ def split_task(
 
     Examples
     --------
-    >>> split_task(52800, placement_units=7200).iloc[0, :4].tolist()   # seed 001
-    ['合计', 52800, 45600, 7200]
+    >>> split_task(52800, placement_units=7200)   # seed 001
+      product  task_units  collection_units  placement_units  placement_share
+    0      合计       52800             45600             7200         0.136364
     >>> t = split_task({"甲": 30000, "乙": 22800}, placement_share=0.1364)
     >>> t["placement_units"].tolist(), int(t["collection_units"].sum())
-    ([4093, 3109], 45598)
+    ([4092, 3110], 45598)
     """
     if (placement_share is None) == (placement_units is None):
         raise ValueError("give exactly one of placement_share (0–1) or placement_units")
