@@ -261,3 +261,18 @@ def test_the_docs_explain_plan_windows():
     text = (Path(__file__).parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
     assert "## Plan windows" in text
     assert "7月8日到1月31日" in text
+
+
+def test_daily_targets_of_a_week_per_sales_owner():
+    plan = _plan()
+    d = rk.plan.daily_targets(plan, "2026-02-11")
+    w = plan.weekly[plan.weekly["week"] == pd.Period("2026-02-11", "W-SUN")]
+    assert (
+        d.groupby("rep_id")["units"].sum().to_dict() == w.groupby("rep_id")["units"].sum().to_dict()
+    )
+    monday = d[d["weekday"] == "周一"]["units"].sum()
+    friday = d[d["weekday"] == "周五"]["units"].sum()
+    assert friday < monday  # Friday 13 February is in the Spring Festival window
+    assert rk.plan.daily_targets(plan, "2026-08-05").empty  # outside 2026H1
+    with pytest.raises(ValueError, match="by must use"):
+        rk.plan.daily_targets(plan, "2026-02-11", by=["doctor_id"])

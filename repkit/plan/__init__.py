@@ -32,7 +32,7 @@ from repkit.plan._daily import (
     estimate_day_factors,
     week_weights,
 )
-from repkit.plan._days import split_days
+from repkit.plan._days import daily_targets, split_days
 from repkit.plan._decompose import (
     allocate,
     split_weeks,
@@ -68,6 +68,7 @@ __all__ = [
     "Trace",
     "allocate",
     "build",
+    "daily_targets",
     "day_weights",
     "diff",
     "discounts",

@@ -5,6 +5,9 @@ Private; the public name lives in :mod:`repkit.plan`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -77,3 +80,63 @@ def split_days(targets: pd.DataFrame, *, daily: pd.DataFrame | None = None) -> p
     return out.sort_values(["_row", "date"], kind="stable")[[*keys, "date", "units"]].reset_index(
         drop=True
     )
+
+
+_WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+_DAY_KEYS = ("product", "hospital_id", "department", "rep_id")
+
+
+def daily_targets(
+    plan: Any,
+    week: Any,
+    *,
+    by: Sequence[str] = ("rep_id",),
+    daily: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """A week's targets of a plan per working day (seed 004: 当日完成任务多少).
+
+    Parameters
+    ----------
+    plan
+        A :class:`repkit.plan.Plan`.
+    week
+        Any date of the week, or its ``Period[W-SUN]``.
+    by
+        Any of product, hospital_id, department, rep_id (default: per sales owner).
+    daily
+        Daily history for the day weights (see :func:`repkit.plan.day_weights`).
+
+    Returns
+    -------
+    DataFrame
+        date, weekday (周一…周日), the ``by`` columns (with ``rep`` after ``rep_id``)
+        and integer units; each owner's days add up to the week's target. Empty for a
+        week outside the plan's half.
+
+    Examples
+    --------
+    >>> ds = rk.sample.generate(seed=0, regions=1)
+    >>> plan = rk.plan.build(ds, "2026H1", scenario="company", forecast="simple")
+    >>> d = rk.plan.daily_targets(plan, "2026-02-11", by=[])
+    >>> d["weekday"].tolist()
+    ['周一', '周二', '周三', '周四', '周五', '周六']
+    >>> w = plan.weekly[plan.weekly["week"] == pd.Period("2026-02-11", "W-SUN")]
+    >>> int(d["units"].sum()) == int(w["units"].sum())
+    True
+    """
+    keys = list(by)
+    bad = [k for k in keys if k not in _DAY_KEYS]
+    if bad:
+        raise ValueError(f"by must use {', '.join(_DAY_KEYS)}; got {bad}")
+    wk = week if isinstance(week, pd.Period) else pd.Period(pd.Timestamp(week), freq="W-SUN")
+    rows = plan.weekly[plan.weekly["week"] == wk]
+    if rows.empty:  # outside the plan's half, as next_week of the weekly review
+        return pd.DataFrame(columns=["date", "weekday", *keys, "units"])
+    cols = ["month", "week", *_DAY_KEYS, "units"]
+    days = split_days(rows[cols], daily=daily)
+    out = days.groupby(["date", *keys], sort=True)["units"].sum().reset_index()
+    out.insert(1, "weekday", [_WEEKDAYS[d.weekday()] for d in out["date"]])
+    if "rep_id" in keys:
+        names = plan.targets.drop_duplicates("rep_id").set_index("rep_id")["rep"]
+        out.insert(list(out.columns).index("rep_id") + 1, "rep", out["rep_id"].map(names))
+    return out
