@@ -122,7 +122,7 @@ def _rolled_plan(plan: Plan, r: pd.DataFrame) -> Plan:
     return replace(plan, targets=t, weekly=weekly)
 
 
-def _sheet_d(plan: Plan, new_plan: Plan, r: pd.DataFrame) -> pd.DataFrame:
+def _sheet_d(new_plan: Plan, r: pd.DataFrame) -> pd.DataFrame:
     from repkit.plan._workbook import _monthly_targets
 
     d = _monthly_targets(new_plan)
@@ -136,9 +136,9 @@ def _sheet_d(plan: Plan, new_plan: Plan, r: pd.DataFrame) -> pd.DataFrame:
             "品种": r["product"],
             "原计划数量": r["target_units"],
             "实际数量": r["actual_units"],
-            "滚动计划数量（未封顶）": r["plan_units"],
-            "超出可行增长数量": r["shortfall_units"],
-            "超出可行增长": np.where(r["beyond_growth"], "是", ""),
+            COLUMNS["plan_units"]: r["plan_units"],
+            COLUMNS["shortfall_units"]: r["shortfall_units"],
+            COLUMNS["beyond_growth"]: np.where(r["beyond_growth"], "是", ""),
             "较原计划变化": r["change_units"],
         }
     )
@@ -155,7 +155,7 @@ def _sheet_d(plan: Plan, new_plan: Plan, r: pd.DataFrame) -> pd.DataFrame:
         "实际数量",
         "新月目标数量",
         "新月目标金额",
-        "超出可行增长数量",
+        COLUMNS["shortfall_units"],
         "较原计划变化",
         *[c for c in weeks if c.startswith("第")],
     ]
@@ -238,7 +238,7 @@ def rolling_sheets(
     out: dict[str, Any] = {}
     for name, sheet in workbook.items():
         if name == _D:
-            out[_D] = _sheet_d(plan, new_plan, r)
+            out[_D] = _sheet_d(new_plan, r)
             out[ORIGINAL_SHEET] = sheet
             out[ROLLING_SHEET] = _sheet_rolling(r)
         elif name == _G:
