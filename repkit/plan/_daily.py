@@ -91,6 +91,15 @@ def _calendar_days(start: Any, end: Any) -> pd.DataFrame:
     )
 
 
+def _default_factors() -> dict[str, Any]:
+    return {
+        "weekday": dict.fromkeys(range(7), 1.0),
+        "festival": FESTIVAL_WEIGHT,
+        "pre_holiday": 1.0,
+        "basis": {"weekday": "default", "festival": "default", "pre_holiday": "default"},
+    }
+
+
 def estimate_day_factors(daily: pd.DataFrame) -> dict[str, Any]:
     """Weekday, Spring Festival and pre-holiday factors from daily sales history.
 
@@ -124,12 +133,7 @@ def estimate_day_factors(daily: pd.DataFrame) -> dict[str, Any]:
     cal["units"] = d.reindex(cal.index).fillna(0.0)
     work = cal[cal["working"]]
     ordinary = work[~work["festival"] & ~work["pre_holiday"]]
-    factors: dict[str, Any] = {
-        "weekday": dict.fromkeys(range(7), 1.0),
-        "festival": FESTIVAL_WEIGHT,
-        "pre_holiday": 1.0,
-        "basis": {"weekday": "default", "festival": "default", "pre_holiday": "default"},
-    }
+    factors = _default_factors()
     mean = float(ordinary["units"].mean()) if len(ordinary) else 0.0
     if len(ordinary) >= 4 * MIN_DAYS and mean > 0:
         by_day = ordinary.groupby("weekday")["units"].agg(["mean", "size"])
@@ -169,11 +173,7 @@ def day_weights(start: Any, end: Any, *, daily: pd.DataFrame | None = None) -> p
     >>> w["weight"].tolist()
     [1.0, 0.7, 0.7, 0.7, 0.7, 0.7, 0.0]
     """
-    factors = (
-        estimate_day_factors(daily)
-        if daily is not None
-        else estimate_day_factors(pd.DataFrame({"date": pd.to_datetime([start]), "units": [0.0]}))
-    )
+    factors = estimate_day_factors(daily) if daily is not None else _default_factors()
     cal = _calendar_days(start, end)
     weight = cal["weekday"].map(factors["weekday"]).to_numpy(dtype="float64")
     weight = np.where(cal["festival"], weight * factors["festival"], weight)
