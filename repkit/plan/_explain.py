@@ -14,7 +14,7 @@ import pandas as pd
 from repkit.calendar import Half, month_working_days
 from repkit.labels import COLUMNS
 from repkit.plan._decompose import UNASSIGNED, allocate, split
-from repkit.plan._scenario import round_half_up
+from repkit.plan._tracking import owner_actuals
 
 if TYPE_CHECKING:  # pragma: no cover
     from repkit.dataset import Dataset
@@ -278,15 +278,6 @@ def feasibility(
     return pd.DataFrame(rows, columns=cols)
 
 
-def _signed_split(parent: pd.DataFrame, child: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    sign = np.sign(parent["units"]).replace(0, 1)
-    pos = parent.assign(units=parent["units"].abs().astype("int64"), _sign=sign)
-    out = split(pos, child, keys)
-    out = out.merge(pos[[*keys, "_sign"]], on=keys)
-    out["units"] = out["units"] * out["_sign"].astype("int64")
-    return out.drop(columns="_sign")
-
-
 def replan(
     targets: pd.DataFrame,
     sales: pd.DataFrame,
@@ -351,18 +342,9 @@ def replan(
     owner_total = t.groupby([*keys, "rep_id"], sort=False)["units"].sum().rename("weight")
     owner_total = owner_total.reset_index()
     done_months = sorted(t.loc[past, "month"].unique())
-    act = sales[sales["month"].isin(done_months)].copy()
-    act["department"] = act["department"].fillna("").astype(str)
-    act = act.groupby(["month", *keys])["units"].sum().reset_index()
-    act = act.merge(owner_total[keys].drop_duplicates(), on=keys)
-    act["units"] = round_half_up(act["units"].to_numpy())
-    if len(act):
-        child = act[["month", *keys]].merge(owner_total, on=keys)
-        act_r = _signed_split(act, child, ["month", *keys])
-        act_r = act_r[["month", *keys, "rep_id", "units"]].rename(columns={"units": "actual"})
-    else:
-        act_r = pd.DataFrame(columns=["month", *keys, "rep_id", "actual"])
-        act_r = act_r.astype({"actual": "float64"})  # numeric even with no actuals yet
+    act = owner_actuals(t, sales, done_months)  # the rule rk.plan.track uses
+    act_r = act.loc[act["matched"], ["month", *keys, "rep_id", "units"]]
+    act_r = act_r.rename(columns={"units": "actual"}).astype({"actual": "float64"})
     out = t.rename(columns={"units": "target_units"}).merge(
         act_r, on=["month", *keys, "rep_id"], how="left"
     )

@@ -52,8 +52,9 @@ def owner_actuals(
     -------
     DataFrame
         month, product, hospital_id, department, rep_id, units (integers that add up to
-        the cell's rounded actual), amount (to the cent) and matched (False for sales in
-        cells without a target; their rep_id is "").
+        the cell's rounded actual), amount (to the cent; NaN when the sales have no
+        amounts) and matched (False for sales in cells without a target; their rep_id
+        is "").
     """
     cols = ["month", *CELL, "rep_id", "units", "amount", "matched"]
     owners = targets.groupby([*CELL, "rep_id"], sort=False)["units"].sum().rename("weight")
@@ -63,7 +64,10 @@ def owner_actuals(
         return pd.DataFrame({c: pd.Series(dtype="object") for c in cols}).astype(
             {"units": "int64", "amount": "float64", "matched": "bool"}
         )
-    act = act.assign(department=act["department"].fillna("").astype(str))
+    dept = act["department"] if "department" in act else pd.Series("", index=act.index)
+    act = act.assign(department=dept.fillna("").astype(str))
+    if "amount" not in act:  # units only: money stays unknown
+        act = act.assign(amount=np.nan)
     act = act.groupby(["month", *CELL])[["units", "amount"]].sum().reset_index()
     act["units"] = round_half_up(act["units"].to_numpy()).astype("int64")
     cells = owners[CELL].drop_duplicates()
