@@ -55,6 +55,8 @@ _HALF_RE = re.compile(
     r"(?:[HhSs]\s*(?P<h>[12])|(?P<hn>[12])\s*[Hh]|(?P<zh>[上下])半年)\s*$"
 )
 """The one half-year syntax: 2026H1, 2026-H2, 2026 h1, 2026S2, 2026/1H, 2026年上半年."""
+_WINDOW_RE = re.compile(r"(~|～|—|–|到|至|\bto\b|\d+\s*[-/.月]\s*\d+\s*日?\s*[-~～—–])")
+"""A date range (``2026-07-08~2027-01-31``, ``7/8–1/31``, ``7月8日到1月31日``): a custom window."""
 
 FESTIVAL_BEFORE = 7
 """Days before Spring Festival (春节) counted as the festival's low-activity window."""
@@ -90,6 +92,14 @@ class Half:
         if isinstance(text, Half):
             return text
         m = _HALF_RE.match(str(text))
+        if not m and _WINDOW_RE.search(str(text)):
+            raise ValueError(
+                f"cannot plan the window {text!r}: repkit plans calendar half-years "
+                "(January–June, July–December) end to end, not custom windows such as "
+                "7/8–1/31 (seed 000). Plan the half it starts in ('2026H2', July 1–7 "
+                "included) and take the months after it from the next half's plan "
+                "('2027H1': January); see 'Plan windows' in docs/architecture.md"
+            )
         if not m:
             raise ValueError(
                 f"cannot read half-year {text!r}; write it like '2026H1' or '2026H2' "

@@ -173,6 +173,13 @@ TABLE_LABELS: dict[str, str] = {
     "stock": "库存",
 }
 """Data tables (provenance)."""
+STOCK_STATUS_LABELS: dict[str, str] = {
+    "low": "偏低（断货风险）",
+    "ok": "正常",
+    "high": "偏高（压货风险）",
+    "unknown": "无法判断",
+}
+"""Channel stock in months of sales against the thresholds (``rk.plan.stock_warnings``)."""
 CALENDAR_LABELS: dict[str, str] = {"cn": "工作日+春节", "weekdays": "工作日", "none": "无"}
 """Calendar adjustment of a forecast."""
 BOOL_LABELS: dict[bool, str] = {True: "是", False: "否"}
@@ -194,6 +201,7 @@ CODES: dict[str, Mapping] = {
     "training_status": TRAINING_STATUS_LABELS,
     "reason": REASON_LABELS,
     "table": TABLE_LABELS,
+    "stock_status": STOCK_STATUS_LABELS,
 }
 """Code kind → {code: Chinese label}."""
 
@@ -221,6 +229,7 @@ COLUMN_CODES: dict[str, str] = {
     "method": "model",
     "reason": "reason",
     "table": "table",
+    "stock_status": "stock_status",
     # tables already headed in Chinese keep their codes labelled too
     "等级": "level",
     "医院等级": "level",
@@ -383,6 +392,30 @@ COLUMNS: dict[str, str] = {
     "max_per_day": "每日上限",
     "min_per_day": "每日下限",
     "norm_visits": "标准拜访次数",
+    # money side (plan/_money.py), in-half tracking and rolling re-plan
+    "task_units": "任务数量",
+    "collection_units": "回款数量",
+    "placement_units": "铺底数量",
+    "placement_share": "铺底占比",
+    "task_amount": "任务金额(元)",
+    "collection_amount": "回款金额(元)",
+    "placement_amount": "铺底金额(元)",
+    "price_retail": "零售价(元)",
+    "price_supply": "供货价(元)",
+    "price_realised": "实际均价(元)",
+    "discount_rate": "供货扣率",
+    "discount_label": "扣率",
+    "realised_discount_rate": "实际扣率",
+    "net_price": "计划单价(元)",
+    "distributor": "商业公司",
+    "stock": "渠道库存(元)",
+    "stock_months": "库存月数",
+    "stock_status": "库存状态",
+    "half_target_amount": "半年累计指标金额(元)",
+    "half_actual_amount": "半年累计实际金额(元)",
+    "plan_units": "滚动计划数量（未封顶）",
+    "shortfall_units": "超出可行增长数量",
+    "beyond_growth": "超出可行增长",
     "mase": "MASE",
     "rmse": "RMSE",
     "mae": "MAE",

@@ -27,6 +27,12 @@ from repkit.plan._build import (
     build,
     run_region,
 )
+from repkit.plan._daily import (
+    day_weights,
+    estimate_day_factors,
+    week_weights,
+)
+from repkit.plan._days import daily_targets, split_days
 from repkit.plan._decompose import (
     allocate,
     split_weeks,
@@ -39,13 +45,22 @@ from repkit.plan._explain import (
 )
 from repkit.plan._files import write_files
 from repkit.plan._forecast import forecast_months, forecast_table
+from repkit.plan._money import (
+    discounts,
+    estimate_placement_share,
+    split_task,
+    stock_warnings,
+    task_split,
+)
 from repkit.plan._review import (
     money,
     prices,
     review,
 )
+from repkit.plan._rolling import rolling
 from repkit.plan._scenario import SCENARIOS
 from repkit.plan._trace import Trace, trace
+from repkit.plan._tracking import track
 
 __all__ = [
     "Plan",
@@ -53,7 +68,12 @@ __all__ = [
     "Trace",
     "allocate",
     "build",
+    "daily_targets",
+    "day_weights",
     "diff",
+    "discounts",
+    "estimate_day_factors",
+    "estimate_placement_share",
     "feasibility",
     "forecast_months",
     "forecast_table",
@@ -61,9 +81,16 @@ __all__ = [
     "prices",
     "replan",
     "review",
+    "rolling",
     "run_region",
+    "split_days",
+    "split_task",
     "split_weeks",
+    "stock_warnings",
+    "task_split",
     "trace",
+    "track",
     "waterfall",
+    "week_weights",
     "write_files",
 ]

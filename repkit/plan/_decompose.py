@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from repkit.calendar import Half, month_working_days, weeks_of_half
+from repkit.calendar import Half, month_working_days
 
 if TYPE_CHECKING:  # pragma: no cover
     from repkit.dataset import Dataset
@@ -639,10 +639,10 @@ def split_weeks(targets: pd.DataFrame) -> pd.DataFrame:
     """
     if targets.empty:
         return targets.assign(week=pd.Series(dtype="period[W-SUN]"))
-    frames = []
-    for half in sorted({Half.of(m) for m in targets["month"]}):
-        frames.append(weeks_of_half(half)[["month", "week", "working_days"]])
-    weeks = pd.concat(frames, ignore_index=True).rename(columns={"working_days": "weight"})
+    from repkit.plan._daily import week_weights
+
+    # working days weighted by day (Spring Festival window lighter; see plan/_daily.py)
+    weeks = week_weights(targets["month"].unique())[["month", "week", "weight"]]
     keys = [c for c in targets.columns if c not in ("units", "amount")]
     parent = targets[[*keys, "units"]].reset_index(drop=True)
     parent["_row"] = np.arange(len(parent))

@@ -14,7 +14,7 @@ import pandas as pd
 from repkit.calendar import Half, month_working_days
 from repkit.labels import COLUMNS
 from repkit.plan._decompose import UNASSIGNED, allocate, split
-from repkit.plan._scenario import round_half_up
+from repkit.plan._tracking import owner_actuals
 
 if TYPE_CHECKING:  # pragma: no cover
     from repkit.dataset import Dataset
@@ -278,15 +278,6 @@ def feasibility(
     return pd.DataFrame(rows, columns=cols)
 
 
-def _signed_split(parent: pd.DataFrame, child: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    sign = np.sign(parent["units"]).replace(0, 1)
-    pos = parent.assign(units=parent["units"].abs().astype("int64"), _sign=sign)
-    out = split(pos, child, keys)
-    out = out.merge(pos[[*keys, "_sign"]], on=keys)
-    out["units"] = out["units"] * out["_sign"].astype("int64")
-    return out.drop(columns="_sign")
-
-
 def replan(
     targets: pd.DataFrame,
     sales: pd.DataFrame,
@@ -326,7 +317,9 @@ def replan(
         with each month left capped at its target × pace to date × (1 + max_growth),
         cells cut in proportion). ``attrs["warnings"]`` lists a ``replan_beyond_growth`` warning
         (code, Chinese message) when the cap cuts units: the shortfall that no month
-        can feasibly take.
+        can feasibly take. ``attrs`` also hold ``max_growth`` (the cap used),
+        ``max_growth_source`` (``"given"`` or ``"history"``), ``pace`` (actual ÷ target
+        to date) and ``shortfall_units``.
 
     Examples
     --------
@@ -349,18 +342,9 @@ def replan(
     owner_total = t.groupby([*keys, "rep_id"], sort=False)["units"].sum().rename("weight")
     owner_total = owner_total.reset_index()
     done_months = sorted(t.loc[past, "month"].unique())
-    act = sales[sales["month"].isin(done_months)].copy()
-    act["department"] = act["department"].fillna("").astype(str)
-    act = act.groupby(["month", *keys])["units"].sum().reset_index()
-    act = act.merge(owner_total[keys].drop_duplicates(), on=keys)
-    act["units"] = round_half_up(act["units"].to_numpy())
-    if len(act):
-        child = act[["month", *keys]].merge(owner_total, on=keys)
-        act_r = _signed_split(act, child, ["month", *keys])
-        act_r = act_r[["month", *keys, "rep_id", "units"]].rename(columns={"units": "actual"})
-    else:
-        act_r = pd.DataFrame(columns=["month", *keys, "rep_id", "actual"])
-        act_r = act_r.astype({"actual": "float64"})  # numeric even with no actuals yet
+    act = owner_actuals(t, sales, done_months)  # the rule rk.plan.track uses
+    act_r = act.loc[act["matched"], ["month", *keys, "rep_id", "units"]]
+    act_r = act_r.rename(columns={"units": "actual"}).astype({"actual": "float64"})
     out = t.rename(columns={"units": "target_units"}).merge(
         act_r, on=["month", *keys, "rep_id"], how="left"
     )
@@ -388,6 +372,7 @@ def _feasible(
 ) -> pd.DataFrame:
     """Cap each month left at target × pace × (1 + max_growth); warn about the cut."""
     history = sales[sales["month"] <= cutoff].groupby("month")["units"].sum().sort_index()
+    source = "given" if max_growth is not None else "history"
     if max_growth is None:
         before = history.rolling(3).mean().shift(1)
         growth = (history / before.where(before > 0) - 1).dropna()
@@ -399,6 +384,8 @@ def _feasible(
     pace = float(done["plan_units"].sum()) / due if due > 0 else 1.0
     out["feasible_units"] = out["plan_units"]
     out.attrs["warnings"] = []
+    # what the cap was: shown beside the re-planned workbook (plan/_rolling.py)
+    out.attrs.update(max_growth=float(max_growth), max_growth_source=source, pace=pace)
     cut = 0
     for _, part in out[out["month"] > cutoff].groupby("month"):
         total = int(part["plan_units"].sum())
@@ -406,13 +393,15 @@ def _feasible(
         if total > cap:
             out.loc[part.index, "feasible_units"] = allocate(cap, part["plan_units"]).to_numpy()
             cut += total - cap
+    out.attrs["shortfall_units"] = cut
     if cut:
         out.attrs["warnings"] = [
             {
                 "code": "replan_beyond_growth",
                 "message": (
-                    f"至今完成进度 {pace:.0%}：剩余月份即使按历史最大增长（+{max_growth:.0%}）"
-                    f"提速，可行计划仍少 {cut:,} 盒/支，需另行说明或调整指标。"
+                    f"至今完成进度 {pace:.0%}：剩余月份即使按"
+                    f"{'历史最大增长' if source == 'history' else '指定的可行增长上限'}"
+                    f"（+{max_growth:.0%}）提速，可行计划仍少 {cut:,} 盒/支，需另行说明或调整指标。"
                 ),
             }
         ]

@@ -5,9 +5,16 @@ Private; the public name lives in :mod:`repkit.plan`.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from repkit.plan._money import money_sheets
+from repkit.plan._rolling import rolling_sheets
 
 if TYPE_CHECKING:  # pragma: no cover
     from repkit.activity._calls import CallPlan
@@ -26,7 +33,15 @@ def summary_record(plan: Plan, **extra: Any) -> dict[str, Any]:
 
 
 def write_files(
-    plan: Plan, out: str | Path, *, calls: CallPlan, privacy_mode: str, **extra: Any
+    plan: Plan,
+    out: str | Path,
+    *,
+    calls: CallPlan,
+    privacy_mode: str,
+    as_of: str | dt.date | pd.Period | None = None,
+    max_growth: float | None = None,
+    money: Mapping[str, Any] | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
     """Write ``plan.xlsx`` and ``summary.json`` of a plan into ``out``.
 
@@ -45,6 +60,19 @@ def write_files(
     privacy_mode
         The privacy mode the doctors were written with (``"tokens"`` or ``"names"``),
         recorded in the summary.
+    as_of
+        Last month with actuals for a rolling re-plan inside the half (e.g.
+        ``"2026-09"``): sheets D and G then hold the re-planned targets beside the
+        old ones, ``D 原计划`` keeps the old D sheet and ``滚动调整`` shows the cap on
+        growth and what lies beyond it (see :func:`repkit.plan.rolling`). None (default):
+        the plan as built.
+    max_growth
+        Cap of the re-plan (see :func:`repkit.plan.replan`); only with ``as_of``.
+    money
+        Options of the money sheets 回款与铺底, 扣率与价格, 渠道库存:
+        ``placement_share`` or ``placement_units`` (see :func:`repkit.plan.task_split`),
+        ``stock_low``, ``stock_high`` (months of stock, see
+        :func:`repkit.plan.stock_warnings`).
     extra
         More JSON-ready figures for the summary.
 
@@ -66,7 +94,15 @@ def write_files(
 
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    workbook = plan.workbook(doctors=calls.doctor_cards(), schedule=calls.schedule)
+    if max_growth is not None and as_of is None:
+        raise ValueError(
+            "max_growth caps a rolling re-plan: give as_of (the last month of actuals)"
+        )
+    workbook: dict[str, Any] = plan.workbook(doctors=calls.doctor_cards(), schedule=calls.schedule)
+    if as_of is not None:
+        workbook, rolled = rolling_sheets(plan, workbook, as_of=as_of, max_growth=max_growth)
+        extra = {**extra, **_rolling_summary(rolled)}
+    workbook.update(money_sheets(plan, **dict(money or {})))
     write_excel(workbook, folder / "plan.xlsx")
     summary = summary_record(plan, privacy=privacy_mode, **extra)
     summary["files"] = ["plan.xlsx", "summary.json"]
@@ -74,3 +110,17 @@ def write_files(
     tmp.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     tmp.replace(folder / "summary.json")
     return summary
+
+
+def _rolling_summary(rolled: pd.DataFrame) -> dict[str, Any]:
+    """Key figures of a rolling re-plan for ``summary.json``."""
+    a = rolled.attrs
+    return {
+        "replan_as_of": a["as_of"],
+        "replan_max_growth": a["max_growth"],
+        "replan_max_growth_source": a["max_growth_source"],
+        "replan_pace": a["pace"],
+        "replan_shortfall_units": int(a["shortfall_units"]),
+        "replan_units": int(rolled["new_units"].sum()),
+        "replan_warnings": list(a.get("warnings", [])),
+    }

@@ -1,7 +1,8 @@
 """The weekly review of seed 000 (table G): a week's targets against actuals and history.
 
 Sales arrive monthly, so a week's actual units are the month's units spread over its
-weeks by working days (the same rule that splits monthly targets into weeks), and
+weeks by day-weighted working days (the same rule that splits monthly targets into
+weeks, :func:`repkit.plan.week_weights`), and
 labelled as an estimate. Last year's figure for the same ISO week is estimated the
 same way from the month twelve months earlier. Everything else — the calls of the
 week, competitor notes, next week's targets — is read as recorded.
@@ -18,6 +19,7 @@ import pandas as pd
 
 from repkit._escape import markdown_text
 from repkit.calendar import Half, weeks_of_half
+from repkit.plan._daily import week_weights
 
 if TYPE_CHECKING:  # pragma: no cover
     from repkit.plan._build import Plan
@@ -78,12 +80,14 @@ def week_of(when: str | dt.date | pd.Timestamp | pd.Period) -> pd.Period:
 
 
 def _week_parts(months: Sequence[pd.Period]) -> pd.DataFrame:
-    """month, week, working_days of the week inside the month, month_days."""
-    halves = sorted({Half.of(m) for m in months})
-    parts = pd.concat([weeks_of_half(h) for h in halves], ignore_index=True)
-    parts = parts[parts["month"].isin(list(months))]
-    month_days = parts.groupby("month")["working_days"].transform("sum")
-    return parts.assign(month_days=month_days)[["month", "week", "working_days", "month_days"]]
+    """month, week, working_days, weight of the week inside the month, month_weight.
+
+    The weights are the weekly targets' (working days, the Spring Festival window
+    lighter: :func:`repkit.plan.week_weights`), so estimate and target match.
+    """
+    parts = week_weights(list(months))
+    month_weight = parts.groupby("month")["weight"].transform("sum")
+    return parts.assign(month_weight=month_weight)
 
 
 def weekly_actuals(
@@ -93,7 +97,7 @@ def weekly_actuals(
     by: Sequence[str] = ("product",),
     within: str | Half | None = None,
 ) -> pd.DataFrame:
-    """Estimated actual units per ISO week: monthly units spread by working days.
+    """Estimated actual units per ISO week: monthly units spread by (weighted) working days.
 
     Parameters
     ----------
@@ -142,7 +146,8 @@ def weekly_actuals(
     monthly = sales[sales["month"].isin(months)].groupby(["month", *by])["units"].sum()
     monthly = monthly.reset_index()
     out = parts.merge(monthly, on="month")
-    out["units"] = out["units"] * out["working_days"] / out["month_days"]
+    share = out["weight"] / out["month_weight"].where(out["month_weight"] > 0)
+    out["units"] = out["units"] * share.fillna(0.0)
     out = out.groupby(["week", *by], sort=True)["units"].sum().reset_index()
     return out
 
