@@ -173,6 +173,14 @@ TABLE_LABELS: dict[str, str] = {
     "stock": "库存",
 }
 """Data tables (provenance)."""
+MEASURE_LABELS: dict[str, str] = {
+    "hospital_files": "A 医院档案完整率",
+    "doctor_cards": "B 医生资料卡完整率",
+    "ward_nurses": "C 住院部和急诊科护士信息",
+    "weekly_schedules": "H 每周5份日程工作表",
+    "call_records": "CRM 拜访记录完整率",
+}
+"""Measures of the basic field work (``rk.activity.completeness``)."""
 CALENDAR_LABELS: dict[str, str] = {"cn": "工作日+春节", "weekdays": "工作日", "none": "无"}
 """Calendar adjustment of a forecast."""
 BOOL_LABELS: dict[bool, str] = {True: "是", False: "否"}
@@ -194,6 +202,7 @@ CODES: dict[str, Mapping] = {
     "training_status": TRAINING_STATUS_LABELS,
     "reason": REASON_LABELS,
     "table": TABLE_LABELS,
+    "measure": MEASURE_LABELS,
 }
 """Code kind → {code: Chinese label}."""
 
@@ -221,6 +230,7 @@ COLUMN_CODES: dict[str, str] = {
     "method": "model",
     "reason": "reason",
     "table": "table",
+    "measure": "measure",
     # tables already headed in Chinese keep their codes labelled too
     "等级": "level",
     "医院等级": "level",
@@ -271,6 +281,12 @@ COLUMNS: dict[str, str] = {
     "period": "期间",
     "date": "日期",
     "scenario": "情景",
+    "type": "类型",
+    "manager": "陪同经理",
+    "hospitals": "医院数",
+    "wards": "病区",
+    "distributor": "商业公司",
+    "city": "城市",
     # quantities and money
     "units": "数量",
     "amount": "金额(元)",
@@ -315,6 +331,7 @@ COLUMNS: dict[str, str] = {
     "company_step": "公司调整",
     "procurement_step": "带量采购",
     "rounding_step": "取整",
+    "plan_units": "滚动计划数量",
     "sales": "销售额(元)",
     "sales_prev": "上期销售额(元)",
     "sales_share": "销售占比",
@@ -352,6 +369,7 @@ COLUMNS: dict[str, str] = {
     "feasible": "可行",
     "rating": "用药评级",
     "rating_label": "评级说明",
+    "rating_after": "拜访后评级",
     "goal": "目标评级",
     "goal_label": "目标评级说明",
     "purpose": "目的",
@@ -383,6 +401,14 @@ COLUMNS: dict[str, str] = {
     "max_per_day": "每日上限",
     "min_per_day": "每日下限",
     "norm_visits": "标准拜访次数",
+    "visits_per_month": "每月拜访次数",
+    # problems of rk.DataError (err.problems)
+    "file": "文件",
+    "sheet": "工作表",
+    "row": "行号",
+    "column": "列",
+    "rule": "规则",
+    "message": "问题",
     "mase": "MASE",
     "rmse": "RMSE",
     "mae": "MAE",
@@ -513,8 +539,7 @@ def _redundant(frame: pd.DataFrame, lang: str | None) -> list[str]:
     """``X_label`` columns that only repeat the label of code column ``X``."""
     drop = []
     pairs = [(c, c[: -len("_label")]) for c in frame.columns if str(c).endswith("_label")]
-    if "label" in frame.columns and "kpi" in frame.columns:
-        pairs.append(("label", "kpi"))
+    pairs += [("label", code) for code in ("kpi", "measure") if {"label", code} <= set(frame)]
     for text, code in pairs:
         kind = COLUMN_CODES.get(str(code))
         if kind is None or code not in frame.columns:

@@ -79,6 +79,15 @@ def label_columns(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) 
     return label_frame(frame, labels=labels)
 
 
+def _index_as_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The named index levels as leading columns (a person cannot read a bare index)."""
+    named = [n for n in frame.index.names if n is not None]
+    if not named or any(n in frame.columns for n in named):
+        return frame
+    out = frame.reset_index(level=named)
+    return out.reset_index(drop=True)
+
+
 def display_table(
     frame: pd.DataFrame,
     *,
@@ -86,6 +95,7 @@ def display_table(
     max_rows: int = 30,
     highlight: str | None = "completion_rate",
     caption: str | None = None,
+    names: bool = False,
 ):
     """Style a table for a plan document (HTML): the person's view of a canonical table.
 
@@ -96,7 +106,9 @@ def display_table(
     Parameters
     ----------
     frame
-        Table with canonical column names; rates are fractions (0–1).
+        Table with canonical column names; rates are fractions (0–1). A named index
+        (``month`` of a forecast, the keys of a ``groupby``) is shown as columns; an
+        unnamed one (0, 1, 2 …) is not shown.
     labels
         Extra column labels.
     max_rows
@@ -106,6 +118,9 @@ def display_table(
         (red below 80 %, amber below 100 %, green at or above).
     caption
         Caption above the table.
+    names
+        Also show each canonical column's name under its heading (数量 *units*): the
+        name to write in code, for training notebooks.
 
     Returns
     -------
@@ -116,7 +131,10 @@ def display_table(
     >>> s = display_table(pd.DataFrame({"product": ["A"], "completion_rate": [0.5]}))
     >>> "50.0%" in s.to_html()
     True
+    >>> "<code>units</code>" in display_table(pd.DataFrame({"units": [3]}), names=True).to_html()
+    True
     """
+    frame = _index_as_columns(frame)
     shown = frame.head(max_rows)
     if "value" in shown.columns and "unit" in shown.columns:
         shown = _kpi_values(shown)
@@ -138,7 +156,10 @@ def display_table(
     heads = []
     for c in shown.columns:
         head = extra.get(c) or label(c)
-        heads.append(html_text(_wan_heading(head) if formats.get(c) is wan else head))
+        text = html_text(_wan_heading(head) if formats.get(c) is wan else head)
+        if names and head != str(c):
+            text = f"{text}<br><code>{html_text(c)}</code>"
+        heads.append(text)
     styler = styler.relabel_index(heads, axis="columns")
     more = len(frame) - len(shown)
     text = caption or ""
