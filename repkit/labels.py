@@ -4,9 +4,9 @@ Internal names stay English snake_case (``completion_rate``, ``3A``, ``dormant``
 table shown to a person (HTML, Excel, notebooks, CLI) goes through this module, so each
 heading and each code has exactly one Chinese label, defined here.
 
-``lang="en"`` (or the environment variable ``REPKIT_LANG=en``) gives English labels for
-head-office readers: codes have their own English words, columns read as their
-snake_case name in words ("completion rate").
+``lang="en"`` (or ``set_language("en")``, or the environment variable ``REPKIT_LANG=en``)
+gives English labels for head-office readers: codes have their own English words,
+columns read as their snake_case name in words ("completion rate").
 
 Examples
 --------
@@ -40,6 +40,7 @@ __all__ = [
     "label_frame",
     "label_values",
     "language",
+    "set_language",
 ]
 
 # ----------------------------------------------------------------------------- codes
@@ -401,6 +402,27 @@ COLUMNS: dict[str, str] = {
     "max_per_day": "每日上限",
     "min_per_day": "每日下限",
     "norm_visits": "标准拜访次数",
+    # canonical input columns (repkit.schema.HEADERS_ZH) not named above
+    "price_supply": "供货价",
+    "price_retail": "零售价",
+    "launch": "上市月份",
+    "is_expert": "专家",
+    "products": "负责品种",
+    "result": "结果",
+    "follow_up": "总结跟进",
+    "shipped": "发货金额",
+    "collected": "回款金额",
+    "stock": "渠道库存",
+    "recorded_on": "收集日期",
+    "competitor_product": "竞品",
+    "activity": "竞品活动",
+    "notes": "备注",
+    "invited": "邀请人数",
+    "attended": "到会人数",
+    "applied_on": "申请日期",
+    "listed_on": "进院日期",
+    "benchmark": "样板医院",
+    "first_prescribers": "首批处方医生数",
     "visits_per_month": "每月拜访次数",
     # problems of rk.DataError (err.problems)
     "file": "文件",
@@ -431,6 +453,24 @@ def language(lang: str | None = None) -> str:
     chosen = (lang or os.environ.get("REPKIT_LANG") or "zh").strip().lower()
     if chosen not in ("zh", "en"):
         raise ValueError(f"label language {chosen!r}; valid: 'zh', 'en'")
+    return chosen
+
+
+def set_language(lang: str) -> str:
+    """Switch every later table, heading and code label to ``lang`` (``"zh"``, ``"en"``).
+
+    Sets ``REPKIT_LANG`` for this process (and the kernels and batch workers it starts);
+    one call at the top of a notebook gives an English report for head office.
+
+    Examples
+    --------
+    >>> set_language("en"), label("completion_rate")
+    ('en', 'Completion rate')
+    >>> set_language("zh"), label("completion_rate")
+    ('zh', '完成率')
+    """
+    chosen = language(lang)
+    os.environ["REPKIT_LANG"] = chosen
     return chosen
 
 

@@ -184,3 +184,27 @@ def test_display_table_shows_a_named_index_and_names_on_request():
     assert "80%下限" in html
     clash = pd.DataFrame({"month": [1]}, index=pd.Index([0], name="month"))
     assert "月份" in rk.report.display_table(clash).to_html()  # index left out, not an error
+
+
+def test_every_canonical_input_column_has_a_heading():
+    from repkit import schema
+
+    missing = [
+        (kind, col)
+        for kind, columns in schema.HEADERS_ZH.items()
+        for col in columns
+        if col not in labels.COLUMNS
+    ]
+    assert missing == []
+
+
+def test_set_language_switches_later_tables(monkeypatch):
+    monkeypatch.setenv("REPKIT_LANG", "zh")  # restored after the test
+    assert labels.set_language("EN") == "en"
+    html = rk.report.display_table(pd.DataFrame({"title": ["resident"]})).to_html()
+    assert "Title" in html
+    assert "resident" in html
+    labels.set_language("zh")
+    assert "住院医师" in rk.report.display_table(pd.DataFrame({"title": ["resident"]})).to_html()
+    with pytest.raises(ValueError, match="'zh', 'en'"):
+        labels.set_language("fr")
