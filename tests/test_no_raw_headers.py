@@ -3,14 +3,15 @@
 Every template runs once on a small sample (papermill; the run is shared with
 ``tests/test_notebooks.py`` through the ``executed_notebook`` fixture of
 ``tests/conftest.py``). Its page, converted as ``rk.batch`` writes plan.html, and every
-workbook it writes are walked; so is every table shown by the training notebooks
-(lessons and solutions). A table fails on:
+workbook it writes are walked; so is every table shown by the notebooks of
+``notebooks/`` (training lessons and solutions, examples). A table fails on:
 
 - a heading that is a canonical name: snake_case (``^[a-z]+(_[a-z0-9]+)+$``) or a bare
   lowercase English word (``units``, ``mean``);
 - a body cell holding a raw code: snake_case, a code of :mod:`repkit.labels` (levels
   such as ``3A``, titles, roles, department and training statuses, scenarios,
   forecast models and their combinations, reasons, table names, KPIs);
+- a list printed as it is (``[心内科, 眼科]``);
 - an unnamed integer index (0, 1, 2 … down the left edge with no heading).
 
 ``ALLOWED`` lists the few ASCII texts that are right as they are, each with its reason.
@@ -37,6 +38,7 @@ SNAKE = re.compile(r"^[a-z]+(_[a-z0-9]+)+$")
 WORD = re.compile(r"^[a-z][a-z0-9]*$")
 MODEL_COMBO = re.compile(r"^[a-z_]+(\+[a-z_]+)+$")
 INTEGER = re.compile(r"^-?\d+$")
+PY_LIST = re.compile(r"^\[.*\]$")  # a list cell as pandas prints it: [心内科, 眼科]
 
 _CODE_KINDS = (
     "level",
@@ -171,7 +173,9 @@ def _raw_value(text: str, heading: str) -> bool:
         return False
     if heading in LEVEL_HEADINGS and text in LEVEL_DIGITS:
         return True
-    return text in RAW_CODES or bool(SNAKE.match(text) or MODEL_COMBO.match(text))
+    return text in RAW_CODES or bool(
+        SNAKE.match(text) or MODEL_COMBO.match(text) or PY_LIST.match(text)
+    )
 
 
 def problems_in_table(table: Table) -> list[str]:
@@ -182,9 +186,11 @@ def problems_in_table(table: Table) -> list[str]:
         for text in row
         if _raw_heading(text)
     ]
-    headings = table.head[-1] if table.head else []
-    width = max((len(r) for r in table.body), default=0)
-    headings = [""] * (width - len(headings)) + headings  # pandas leaves the corner out
+    width = max((len(r) for r in table.head + table.body), default=0)
+    headings = [""] * width  # per column: its lowest non-blank heading cell
+    for row in table.head:
+        for i, text in enumerate(row):
+            headings[i] = text or headings[i]
     for row in table.body:
         for i, text in enumerate(row):
             heading = headings[i] if i < len(headings) else ""
@@ -251,6 +257,7 @@ def _raw_frame():
             "model": ["snaive+ets_damped", "Theta"],
             "level": ["3A", "3"],
             "role": ["sales_staff", "medical_rep"],
+            "departments": [["心内科", "眼科"], ["眼科"]],
         }
     )
 
@@ -263,6 +270,7 @@ def test_walker_fails_on_raw_headings_codes_and_bare_index():
     assert "raw table 1: level '3A'" in found
     assert "raw table 1: level '3'" in found  # a level digit, in a level column
     assert "raw table 1: role 'sales_staff'" in found
+    assert "raw table 1: departments '[心内科, 眼科]'" in found
     assert any("unnamed integer index" in p for p in found)
     assert not any("Theta" in p for p in found)  # a label, not a code
 
@@ -271,23 +279,26 @@ def test_walker_passes_the_labelled_table_and_a_named_index():
     styled = rk.report.display_table(_raw_frame()).to_html()
     assert tables_in_html(styled, "ok")[0].body  # the walker reads the Styler's cells
     assert problems_in_html(styled, "ok") == []
-    named = labels.label_frame(_raw_frame()).set_index("销售排名").to_html()
-    assert problems_in_html(named, "named") == []
+    named = labels.label_frame(_raw_frame()).set_index("销售排名")
+    found = problems_in_html(named.to_html(), "named")
+    assert found == ["named table 1: 科室 '[心内科, 眼科]'", "named table 1: 科室 '[眼科]'"]
+    assert problems_in_html(named.drop(columns="科室").to_html(), "named") == []
     digits = pd.DataFrame({"床位数": ["3", "2"]}).set_index("床位数").to_html()
     assert problems_in_html(digits, "beds") == []  # digits outside level columns are numbers
 
 
 def test_walker_reads_every_sheet_heading_and_cell(tmp_path):
+    raw = _raw_frame().drop(columns="departments")  # a list is not a cell value
     book = tmp_path / "raw.xlsx"
     with pd.ExcelWriter(book) as writer:
-        _raw_frame().to_excel(writer, sheet_name="raw", index=False)
-        labels.label_frame(_raw_frame()).to_excel(writer, sheet_name="ok", index=False)
+        raw.to_excel(writer, sheet_name="raw", index=False)
+        labels.label_frame(raw).to_excel(writer, sheet_name="ok", index=False)
     found = problems_in_workbook(book)
     assert "raw.xlsx › raw: heading 'sales_rank' (A1)" in found
     assert "raw.xlsx › raw: D2 '3A'" in found
     assert "raw.xlsx › raw: E3 'medical_rep'" in found
     assert not [p for p in found if "› ok" in p]
-    path = rk.report.write_excel({"表": _raw_frame()}, tmp_path / "labelled.xlsx")
+    path = rk.report.write_excel({"表": raw}, tmp_path / "labelled.xlsx")
     assert problems_in_workbook(path) == []
 
 
@@ -299,7 +310,7 @@ def test_allowed_texts_each_have_a_reason():
 # ----------------------------------------------------------------------------- outputs
 
 TEMPLATES = sorted((ROOT / "templates").glob("*.ipynb"))
-TRAINING = sorted((ROOT / "notebooks" / "training").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.ipynb"))  # training and examples
 
 
 @pytest.mark.notebook
@@ -322,8 +333,8 @@ def test_template_page_and_workbooks_show_no_raw_heading(path, executed_notebook
 
 @pytest.mark.notebook
 @pytest.mark.xdist_group("notebooks")
-@pytest.mark.parametrize("path", TRAINING, ids=[p.name for p in TRAINING])
-def test_training_notebook_tables_show_no_raw_heading(path, executed_notebook):
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_tables_show_no_raw_heading(path, executed_notebook):
     nb, _ = executed_notebook(path)
     tables = [
         t
@@ -331,5 +342,5 @@ def test_training_notebook_tables_show_no_raw_heading(path, executed_notebook):
         for out in cell.get("outputs", [])
         for t in tables_in_html(_html(out), f"{path.name} cell {cell.get('id', i)}")
     ]
-    assert tables, "every training notebook shows at least its progress table"
+    assert tables, "every notebook shows a table (training: at least its progress table)"
     assert [p for t in tables for p in problems_in_table(t)] == []

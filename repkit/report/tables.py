@@ -26,8 +26,17 @@ def _is_money(name: str) -> bool:
     return name not in _PER_UNIT and (name in _MONEY_NAMES or name.endswith("_amount"))
 
 
+def _joined(value: object) -> object:
+    """A list cell (a hospital's departments, a rep's products) as 心内科、呼吸内科."""
+    if isinstance(value, list | tuple | set | frozenset):
+        return "、".join(str(v) for v in value)
+    return value
+
+
 def _format_for(column: str, series: pd.Series):
     name = str(column)
+    if series.dtype == object and series.map(lambda v: isinstance(v, list | tuple)).any():
+        return _joined
     if name.endswith(_RATE_SUFFIXES) or "_rate_" in name or name.startswith("coverage"):
         return percent
     if pd.api.types.is_bool_dtype(series):
@@ -132,6 +141,9 @@ def display_table(
     >>> "50.0%" in s.to_html()
     True
     >>> "<code>units</code>" in display_table(pd.DataFrame({"units": [3]}), names=True).to_html()
+    True
+    >>> lists = pd.DataFrame({"departments": [["心内科", "眼科"]]})
+    >>> "心内科、眼科" in display_table(lists).to_html()
     True
     """
     frame = _index_as_columns(frame)
