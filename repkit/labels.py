@@ -4,9 +4,9 @@ Internal names stay English snake_case (``completion_rate``, ``3A``, ``dormant``
 table shown to a person (HTML, Excel, notebooks, CLI) goes through this module, so each
 heading and each code has exactly one Chinese label, defined here.
 
-``lang="en"`` (or the environment variable ``REPKIT_LANG=en``) gives English labels for
-head-office readers: codes have their own English words, columns read as their
-snake_case name in words ("completion rate").
+``lang="en"`` (or ``set_language("en")``, or the environment variable ``REPKIT_LANG=en``)
+gives English labels for head-office readers: codes have their own English words,
+columns read as their snake_case name in words ("completion rate").
 
 Examples
 --------
@@ -40,6 +40,7 @@ __all__ = [
     "label_frame",
     "label_values",
     "language",
+    "set_language",
 ]
 
 # ----------------------------------------------------------------------------- codes
@@ -180,6 +181,14 @@ STOCK_STATUS_LABELS: dict[str, str] = {
     "unknown": "无法判断",
 }
 """Channel stock in months of sales against the thresholds (``rk.plan.stock_warnings``)."""
+MEASURE_LABELS: dict[str, str] = {
+    "hospital_files": "A 医院档案完整率",
+    "doctor_cards": "B 医生资料卡完整率",
+    "ward_nurses": "C 住院部和急诊科护士信息",
+    "weekly_schedules": "H 每周5份日程工作表",
+    "call_records": "CRM 拜访记录完整率",
+}
+"""Measures of the basic field work (``rk.activity.completeness``)."""
 CALENDAR_LABELS: dict[str, str] = {"cn": "工作日+春节", "weekdays": "工作日", "none": "无"}
 """Calendar adjustment of a forecast."""
 BOOL_LABELS: dict[bool, str] = {True: "是", False: "否"}
@@ -202,6 +211,7 @@ CODES: dict[str, Mapping] = {
     "reason": REASON_LABELS,
     "table": TABLE_LABELS,
     "stock_status": STOCK_STATUS_LABELS,
+    "measure": MEASURE_LABELS,
 }
 """Code kind → {code: Chinese label}."""
 
@@ -230,6 +240,7 @@ COLUMN_CODES: dict[str, str] = {
     "reason": "reason",
     "table": "table",
     "stock_status": "stock_status",
+    "measure": "measure",
     # tables already headed in Chinese keep their codes labelled too
     "等级": "level",
     "医院等级": "level",
@@ -280,6 +291,12 @@ COLUMNS: dict[str, str] = {
     "period": "期间",
     "date": "日期",
     "scenario": "情景",
+    "type": "类型",
+    "manager": "陪同经理",
+    "hospitals": "医院数",
+    "wards": "病区",
+    "distributor": "商业公司",
+    "city": "城市",
     # quantities and money
     "units": "数量",
     "amount": "金额(元)",
@@ -361,6 +378,7 @@ COLUMNS: dict[str, str] = {
     "feasible": "可行",
     "rating": "用药评级",
     "rating_label": "评级说明",
+    "rating_after": "拜访后评级",
     "goal": "目标评级",
     "goal_label": "目标评级说明",
     "purpose": "目的",
@@ -407,7 +425,6 @@ COLUMNS: dict[str, str] = {
     "discount_label": "扣率",
     "realised_discount_rate": "实际扣率",
     "net_price": "计划单价(元)",
-    "distributor": "商业公司",
     "stock": "渠道库存(元)",
     "stock_months": "库存月数",
     "stock_status": "库存状态",
@@ -416,6 +433,32 @@ COLUMNS: dict[str, str] = {
     "plan_units": "滚动计划数量（未封顶）",
     "shortfall_units": "超出可行增长数量",
     "beyond_growth": "超出可行增长",
+    # canonical input columns (repkit.schema.HEADERS_ZH) not named above
+    "launch": "上市月份",
+    "is_expert": "专家",
+    "products": "负责品种",
+    "result": "结果",
+    "follow_up": "总结跟进",
+    "shipped": "发货金额",
+    "collected": "回款金额",
+    "recorded_on": "收集日期",
+    "competitor_product": "竞品",
+    "activity": "竞品活动",
+    "notes": "备注",
+    "invited": "邀请人数",
+    "attended": "到会人数",
+    "applied_on": "申请日期",
+    "listed_on": "进院日期",
+    "benchmark": "样板医院",
+    "first_prescribers": "首批处方医生数",
+    "visits_per_month": "每月拜访次数",
+    # problems of rk.DataError (err.problems)
+    "file": "文件",
+    "sheet": "工作表",
+    "row": "行号",
+    "column": "列",
+    "rule": "规则",
+    "message": "问题",
     "mase": "MASE",
     "rmse": "RMSE",
     "mae": "MAE",
@@ -438,6 +481,24 @@ def language(lang: str | None = None) -> str:
     chosen = (lang or os.environ.get("REPKIT_LANG") or "zh").strip().lower()
     if chosen not in ("zh", "en"):
         raise ValueError(f"label language {chosen!r}; valid: 'zh', 'en'")
+    return chosen
+
+
+def set_language(lang: str) -> str:
+    """Switch every later table, heading and code label to ``lang`` (``"zh"``, ``"en"``).
+
+    Sets ``REPKIT_LANG`` for this process (and the kernels and batch workers it starts);
+    one call at the top of a notebook gives an English report for head office.
+
+    Examples
+    --------
+    >>> set_language("en"), label("completion_rate")
+    ('en', 'Completion rate')
+    >>> set_language("zh"), label("completion_rate")
+    ('zh', '完成率')
+    """
+    chosen = language(lang)
+    os.environ["REPKIT_LANG"] = chosen
     return chosen
 
 
@@ -546,8 +607,7 @@ def _redundant(frame: pd.DataFrame, lang: str | None) -> list[str]:
     """``X_label`` columns that only repeat the label of code column ``X``."""
     drop = []
     pairs = [(c, c[: -len("_label")]) for c in frame.columns if str(c).endswith("_label")]
-    if "label" in frame.columns and "kpi" in frame.columns:
-        pairs.append(("label", "kpi"))
+    pairs += [("label", code) for code in ("kpi", "measure") if {"label", code} <= set(frame)]
     for text, code in pairs:
         kind = COLUMN_CODES.get(str(code))
         if kind is None or code not in frame.columns:

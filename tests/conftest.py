@@ -30,3 +30,54 @@ def sample_ds():
 def sample_dir() -> Path:
     """The committed sample_data/ folder."""
     return SAMPLE_DIR
+
+
+# Parameters that keep a notebook's run short, beyond data/region/out (by file name).
+SMALL_PARAMS: dict[str, dict[str, object]] = {
+    "half_year_plan.ipynb": {"forecast": "simple"},
+    "growth_forecast.ipynb": {"backtest_windows": 2},
+}
+
+
+@pytest.fixture(scope="session")
+def small_data(tmp_path_factory):
+    """A small sample data set as files: 2 regions × 8 hospitals, 36 months."""
+    import repkit as rk
+
+    folder = tmp_path_factory.mktemp("small_data")
+    rk.sample.write(rk.sample.generate(seed=0, regions=2, hospitals_per_region=8), folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def executed_notebook(small_data, tmp_path_factory):
+    """Run a notebook once a session with papermill and small parameters.
+
+    ``executed_notebook(path)`` returns ``(notebook, out folder)``; a second call with the
+    same path (from another test module: ``test_notebooks``, ``test_no_raw_headers``)
+    reuses the first run. Tests calling it share the ``notebooks`` xdist group, so under
+    ``pytest -n`` they run in one worker and each notebook still runs once.
+    """
+    import nbformat
+    import papermill as pm
+
+    runs: dict[Path, tuple[object, Path]] = {}
+
+    def run(path: Path):
+        if path not in runs:
+            out = tmp_path_factory.mktemp(f"run_{path.stem}")
+            declared = pm.inspect_notebook(str(path))
+            given = {"data": str(small_data), "region": "兰州", "out": str(out)}
+            given.update(SMALL_PARAMS.get(path.name, {}))
+            pm.execute_notebook(
+                str(path),
+                str(out / path.name),
+                parameters={k: v for k, v in given.items() if k in declared},
+                cwd=str(path.parent),
+                progress_bar=False,
+                execution_timeout=300,
+            )
+            runs[path] = (nbformat.read(out / path.name, as_version=4), out)
+        return runs[path]
+
+    return run

@@ -1,18 +1,11 @@
-"""The label registry, and no raw snake_case heading or raw code in any table people see.
+"""The label registry: headings, codes, the English toggle, one vocabulary everywhere.
 
-The template walk runs a template's code cells in this process (parameters replaced by
-a small sample; no kernel, no papermill), collects every displayed table (pandas
-Styler or DataFrame) and every sheet of every workbook the template writes, and fails
-on a raw heading (``^[a-z]+(_[a-z0-9]+)+$`` or a canonical column name) or a raw code
-(hospital levels, titles, roles, department and training statuses, scenarios, forecast
-models, reasons, table names).
+That no table people read shows a raw heading or code (templates' pages and workbooks,
+training notebooks) is checked by ``tests/test_no_raw_headers.py``.
 """
 
 from __future__ import annotations
 
-import ast
-import re
-import warnings
 from pathlib import Path
 
 import nbformat
@@ -24,113 +17,6 @@ import repkit as rk
 from repkit import labels
 
 ROOT = Path(__file__).resolve().parent.parent
-SNAKE = re.compile(r"^[a-z]+(_[a-z0-9]+)+$")
-MODEL_COMBO = re.compile(r"^[a-z_]+(\+[a-z_]+)+$")
-_CODE_KINDS = (
-    "level",
-    "category",
-    "title",
-    "role",
-    "department_status",
-    "training_status",
-    "scenario",
-    "kpi",
-    "model",
-    "reason",
-    "table",
-    "purpose",
-)
-RAW_CODES = {
-    str(code)
-    for kind in _CODE_KINDS
-    for code in labels.CODES[kind]
-    if not str(code).isdigit()  # "3", "2", "1" cannot be told from numbers
-}
-
-
-def _raw_heading(name: object) -> bool:
-    text = str(name)
-    return bool(SNAKE.match(text)) or text in labels.COLUMNS
-
-
-def _raw_value(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    return value in RAW_CODES or bool(MODEL_COMBO.match(value))
-
-
-def _problems_in_frame(where: str, frame: pd.DataFrame, headings: list[str]) -> list[str]:
-    found = [f"{where}: heading {h!r}" for h in headings if _raw_heading(h)]
-    for col in frame.columns:
-        raw = sorted({v for v in frame[col].tolist() if _raw_value(v)})
-        found += [f"{where}: column {col!r} value {v!r}" for v in raw]
-    return found
-
-
-def _problems_in_shown(where: str, shown: object) -> list[str]:
-    if hasattr(shown, "to_html") and hasattr(shown, "data"):  # a pandas Styler
-        html = shown.to_html()
-        headings = re.findall(r'<th [^>]*class="col_heading[^"]*"[^>]*>(.*?)</th>', html)
-        return _problems_in_frame(where, shown.data, headings)
-    if isinstance(shown, pd.DataFrame):
-        return _problems_in_frame(where, shown, [str(c) for c in shown.columns])
-    return []
-
-
-def _problems_in_workbook(path: Path) -> list[str]:
-    found = []
-    wb = load_workbook(path)
-    for ws in wb.worksheets:
-        for table in ws.tables.values():
-            cells = ws[table.ref]
-            heads = [c.value for c in cells[0]]
-            where = f"{path.name} › {ws.title} › {table.displayName}"
-            found += [f"{where}: heading {h!r}" for h in heads if _raw_heading(h)]
-            for row in cells[1:]:
-                found += [
-                    f"{where}: {c.coordinate} {c.value!r}" for c in row if _raw_value(c.value)
-                ]
-    return found
-
-
-def _run_template(path: Path, params: dict[str, object]) -> list[tuple[str, object]]:
-    """Execute the template's code cells here; return (cell id, displayed value) pairs."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-
-    nb = nbformat.read(path, as_version=4)
-    ns: dict[str, object] = {}
-    shown = []
-    with warnings.catch_warnings():  # a kernel shows warnings; it does not stop on them
-        warnings.simplefilter("ignore")
-        _exec_cells(nb, path, params, ns, shown)
-    return shown
-
-
-def _exec_cells(nb, path, params, ns, shown) -> None:
-    import matplotlib.pyplot as plt
-
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        tree = ast.parse(cell.source)
-        last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-        body = ast.Module(body=tree.body[:-1] if last else tree.body, type_ignores=[])
-        exec(compile(body, path.name, "exec"), ns)
-        if "parameters" in cell.metadata.get("tags", []):
-            ns.update(params)
-        if last is not None:
-            value = eval(compile(ast.Expression(last.value), path.name, "eval"), ns)
-            shown.append((cell.get("id", "?"), value))
-        plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def sample_folder(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("labels_data")
-    rk.sample.write(rk.sample.generate(seed=0, regions=1, hospitals_per_region=8), folder)
-    return folder
 
 
 # ----------------------------------------------------------------------------- registry
@@ -216,64 +102,6 @@ def test_department_status_text_agrees_with_developed_column():
     assert "沉睡" in legend
 
 
-# ----------------------------------------------------------------------------- templates
-
-
-def test_half_year_template_shows_no_raw_heading_or_code(sample_folder, tmp_path):
-    params = {
-        "data": str(sample_folder),
-        "region": "兰州",
-        "out": str(tmp_path),
-        "forecast": "simple",
-    }
-    shown = _run_template(ROOT / "templates" / "half_year_plan.ipynb", params)
-    tables = [(cid, v) for cid, v in shown if hasattr(v, "to_html") or isinstance(v, pd.DataFrame)]
-    assert len(tables) >= 15  # every review, scenario, activity and provenance table
-    problems = [p for cid, v in tables for p in _problems_in_shown(cid, v)]
-    workbooks = sorted(tmp_path.rglob("*.xlsx"))
-    assert any(p.name == "plan.xlsx" for p in workbooks)
-    for path in workbooks:
-        problems += _problems_in_workbook(path)
-    assert problems == []
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    ("name", "extra"),
-    [
-        ("growth_forecast.ipynb", {"backtest_windows": 2}),
-        ("weekly_review.ipynb", {}),
-        ("rep_plan.ipynb", {}),
-    ],
-)
-def test_other_templates_show_no_raw_heading_or_code(sample_folder, tmp_path, name, extra):
-    path = ROOT / "templates" / name
-    import papermill as pm
-
-    declared = pm.inspect_notebook(str(path))
-    given = {"data": str(sample_folder), "region": "兰州", "out": str(tmp_path), **extra}
-    shown = _run_template(path, {k: v for k, v in given.items() if k in declared})
-    problems = [p for cid, v in shown for p in _problems_in_shown(f"{name} {cid}", v)]
-    for book in sorted(tmp_path.rglob("*.xlsx")):
-        problems += _problems_in_workbook(book)
-    assert problems == []
-
-
-def test_walk_catches_raw_headings_and_codes(tmp_path):
-    """The checks themselves can fail: a raw frame written as-is would be caught."""
-    raw = pd.DataFrame({"sales_rank": [1], "model": ["snaive+theta"], "lvl": ["3A"]})
-    assert len(_problems_in_shown("t", raw)) == 4  # 2 headings, 2 codes
-    book = tmp_path / "raw.xlsx"
-    with pd.ExcelWriter(book) as writer:
-        raw.to_excel(writer, index=False)
-    wb = load_workbook(book)
-    from openpyxl.worksheet.table import Table
-
-    wb.active.add_table(Table(displayName="T1", ref="A1:C2"))
-    wb.save(book)
-    assert len(_problems_in_workbook(book)) == 4
-
-
 def test_chart_axes_follow_the_number_conventions():
     import matplotlib
 
@@ -331,3 +159,52 @@ def test_reconciled_forecasts_are_labelled_in_chinese():
     assert label_code("reconciled (mint_shrink)", "model") == "层级调和（MinT收缩）"
     assert label_code("reconciled (mint_shrink)", "model", lang="en") == "reconciled (mint shrink)"
     assert label_code("ets_trend", "model") != "ets_trend"
+
+
+def test_completeness_measures_show_their_label_once():
+    measure = "doctor_cards"
+    assert rk.activity.COMPLETENESS_TARGETS[measure][0] == labels.MEASURE_LABELS[measure]
+    df = pd.DataFrame(
+        {"measure": [measure], "label": [labels.MEASURE_LABELS[measure]], "done": [3]}
+    )
+    out = rk.report.tables.label_columns(df, rk.activity.REVIEW_LABELS)
+    assert out.columns.tolist() == ["项目", "已完成"]
+    assert out.iloc[0, 0] == labels.MEASURE_LABELS[measure]
+
+
+def test_display_table_shows_a_named_index_and_names_on_request():
+    months = pd.PeriodIndex(["2026-07"], freq="M", name="month")
+    fc = pd.DataFrame({"mean": [1.0], "lo_80": [0.5]}, index=months)
+    html = rk.report.display_table(fc).to_html()
+    assert "月份" in html
+    assert "2026-07" in html
+    assert "<code>" not in html
+    html = rk.report.display_table(fc, names=True).to_html()
+    assert "<code>lo_80</code>" in html
+    assert "80%下限" in html
+    clash = pd.DataFrame({"month": [1]}, index=pd.Index([0], name="month"))
+    assert "月份" in rk.report.display_table(clash).to_html()  # index left out, not an error
+
+
+def test_every_canonical_input_column_has_a_heading():
+    from repkit import schema
+
+    missing = [
+        (kind, col)
+        for kind, columns in schema.HEADERS_ZH.items()
+        for col in columns
+        if col not in labels.COLUMNS
+    ]
+    assert missing == []
+
+
+def test_set_language_switches_later_tables(monkeypatch):
+    monkeypatch.setenv("REPKIT_LANG", "zh")  # restored after the test
+    assert labels.set_language("EN") == "en"
+    html = rk.report.display_table(pd.DataFrame({"title": ["resident"]})).to_html()
+    assert "Title" in html
+    assert "resident" in html
+    labels.set_language("zh")
+    assert "住院医师" in rk.report.display_table(pd.DataFrame({"title": ["resident"]})).to_html()
+    with pytest.raises(ValueError, match="'zh', 'en'"):
+        labels.set_language("fr")

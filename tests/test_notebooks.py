@@ -1,7 +1,8 @@
 """Every notebook in templates/ and notebooks/: well formed, stripped, and it runs.
 
 Execution uses papermill with small parameters (a two-region, eight-hospital sample
-data set written once per test session) and is marked ``notebook``. Training
+data set written once per test session; the ``executed_notebook`` fixture of conftest,
+whose runs ``test_no_raw_headers`` walks too) and is marked ``notebook``. Training
 notebooks must leave every exercise "not attempted"; their ``_solutions`` twins must
 make every check say "correct".
 """
@@ -26,27 +27,11 @@ NOTEBOOKS = sorted(
 )
 TRAINING = ROOT / "notebooks" / "training"
 
-# Parameters that keep a notebook's run short, beyond data/region/out (by file name).
-SMALL: dict[str, dict[str, object]] = {
-    "half_year_plan.ipynb": {"forecast": "simple"},
-    "growth_forecast.ipynb": {"backtest_windows": 2},
-}
-
 _STATUS = re.compile(r"^\[(correct|incorrect|not_attempted)\] 练习 (\d+\.\d+)", re.M)
 
 
 def _ids(paths):
     return [str(p.relative_to(ROOT)) for p in paths]
-
-
-@pytest.fixture(scope="session")
-def small_data(tmp_path_factory):
-    """A small sample data set as files: 2 regions × 8 hospitals, 36 months."""
-    import repkit as rk
-
-    folder = tmp_path_factory.mktemp("small_data")
-    rk.sample.write(rk.sample.generate(seed=0, regions=2, hospitals_per_region=8), folder)
-    return folder
 
 
 def _text_outputs(nb) -> str:
@@ -62,31 +47,11 @@ def _text_outputs(nb) -> str:
     return "\n".join(parts)
 
 
-def _parameters(path: Path, small_data: Path, out: Path) -> dict[str, object]:
-    import papermill as pm
-
-    declared = pm.inspect_notebook(str(path))
-    given: dict[str, object] = {"data": str(small_data), "region": "兰州", "out": str(out)}
-    given.update(SMALL.get(path.name, {}))
-    return {k: v for k, v in given.items() if k in declared}
-
-
 @pytest.mark.notebook
+@pytest.mark.xdist_group("notebooks")
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
-def test_notebook_runs(path, small_data, tmp_path):
-    import papermill as pm
-
-    out_nb = tmp_path / path.name
-    params = _parameters(path, small_data, tmp_path)
-    pm.execute_notebook(
-        str(path),
-        str(out_nb),
-        parameters=params,
-        cwd=str(path.parent),
-        progress_bar=False,
-        execution_timeout=300,
-    )
-    nb = nbformat.read(out_nb, as_version=4)
+def test_notebook_runs(path, executed_notebook):
+    nb, _ = executed_notebook(path)
     text = _text_outputs(nb)
     statuses = _STATUS.findall(text)
     if path.parent == TRAINING:

@@ -59,7 +59,8 @@ def test_provenance_follows_for_region_and_the_plan(ds):
     p = sub.provenance.set_index("table")
     assert p.loc["sales", "rows"] == len(sub.sales) < p.loc["sales", "rows_read"]
     plan = rk.plan.build(sub, "2026H2", forecast="simple")
-    shown = rk.report.document.provenance(plan).set_index("数据表")
+    shown = rk.report.provenance.provenance_table(plan).set_index("数据表")
+    assert "销售明细.xlsx" in rk.report.document.provenance(plan).to_html()
     assert shown.loc["销售明细", "文件"] == "销售明细.xlsx"
     assert shown.loc["销售明细", "剔除行数"] == 1
     assert shown.loc["销售明细", "剔除原因"] == "合计/小计行 1 行"

@@ -86,7 +86,9 @@ def test_progress_shows_chinese_headings_and_statuses(region_ds):
     ex.q2.check(-1)
     ex.q3.check(...)
     shown = ex.progress()
-    assert shown.columns.tolist() == ["练习", "题目", "状态"]
+    assert shown.index.name == "练习"
+    assert shown.index.tolist() == ["1.1", "1.2", "1.3", "1.4"]
+    assert shown.columns.tolist() == ["题目", "状态"]
     assert shown["状态"].tolist() == ["正确", "还不对", "未作答", "未检查"]
 
 

@@ -12,18 +12,20 @@ import numpy as np
 import pandas as pd
 
 from repkit.calendar import Half
+from repkit.labels import MEASURE_LABELS as _M
 
 if TYPE_CHECKING:  # pragma: no cover
     from repkit.dataset import Dataset
 
 COMPLETENESS_TARGETS: dict[str, tuple[str, float, str]] = {
-    "hospital_files": ("A 医院档案完整率", 0.8, "seed 000 table A: 一个月完成80%"),
-    "doctor_cards": ("B 医生资料卡完整率", 1.0, "seed 000 table B: 医生资料卡"),
-    "ward_nurses": ("C 住院部和急诊科护士信息", 1.0, "seed 000 table C: 20天内完成"),
-    "weekly_schedules": ("H 每周5份日程工作表", 1.0, "seed 000 table H: 每周每个员工5份"),
-    "call_records": ("CRM 拜访记录完整率", 1.0, "seed 002: CRM 数据完整"),
+    "hospital_files": (_M["hospital_files"], 0.8, "seed 000 table A: 一个月完成80%"),
+    "doctor_cards": (_M["doctor_cards"], 1.0, "seed 000 table B: 医生资料卡"),
+    "ward_nurses": (_M["ward_nurses"], 1.0, "seed 000 table C: 20天内完成"),
+    "weekly_schedules": (_M["weekly_schedules"], 1.0, "seed 000 table H: 每周每个员工5份"),
+    "call_records": (_M["call_records"], 1.0, "seed 002: CRM 数据完整"),
 }
-"""Measure → (Chinese label, target share, the seed sentence it comes from)."""
+"""Measure → (Chinese label of :data:`repkit.labels.MEASURE_LABELS`, target share, the
+seed sentence it comes from)."""
 
 HOSPITAL_FILE_COLUMNS = ("name", "level", "city", "beds", "departments")
 DOCTOR_CARD_COLUMNS = ("name", "department", "title", "is_expert", "rating")

@@ -44,7 +44,7 @@ REVIEW_LABELS: dict[str, str] = {
     "units": "指标数量",
     "amount": "指标金额",
     "period": "期间",
-    "measure": "代码",
+    "measure": "项目",  # shows the measure's label (repkit.labels.MEASURE_LABELS)
     "label": "项目",
     "done": "已完成",
     "total": "应完成",

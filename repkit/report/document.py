@@ -321,9 +321,10 @@ def write_summary(plan: Plan, out: str | Path, **extra: Any) -> Path:
 def provenance(plan: Plan):
     """附录 数据来源: each input file, rows read, used and left out, file checksum.
 
-    Read from ``plan.data.provenance`` (kept on the Dataset, not in table attrs); see
-    :func:`repkit.report.provenance.provenance_table`.
+    Read from ``plan.data.provenance`` (kept on the Dataset, not in table attrs); the
+    table itself is :func:`repkit.report.provenance.provenance_table`.
     """
     from repkit.report.provenance import provenance_table
 
-    return provenance_table(plan)
+    table = provenance_table(plan)
+    return display_table(table, max_rows=max(len(table), 1), highlight=None)

@@ -26,8 +26,17 @@ def _is_money(name: str) -> bool:
     return name not in _PER_UNIT and (name in _MONEY_NAMES or name.endswith("_amount"))
 
 
+def _joined(value: object) -> object:
+    """A list cell (a hospital's departments, a rep's products) as 心内科、呼吸内科."""
+    if isinstance(value, list | tuple | set | frozenset):
+        return "、".join(str(v) for v in value)
+    return value
+
+
 def _format_for(column: str, series: pd.Series):
     name = str(column)
+    if series.dtype == object and series.map(lambda v: isinstance(v, list | tuple)).any():
+        return _joined
     if name.endswith(_RATE_SUFFIXES) or "_rate_" in name or name.startswith("coverage"):
         return percent
     if pd.api.types.is_bool_dtype(series):
@@ -79,6 +88,15 @@ def label_columns(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) 
     return label_frame(frame, labels=labels)
 
 
+def _index_as_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The named index levels as leading columns (a person cannot read a bare index)."""
+    named = [n for n in frame.index.names if n is not None]
+    if not named or any(n in frame.columns for n in named):
+        return frame
+    out = frame.reset_index(level=named)
+    return out.reset_index(drop=True)
+
+
 def display_table(
     frame: pd.DataFrame,
     *,
@@ -86,6 +104,7 @@ def display_table(
     max_rows: int = 30,
     highlight: str | None = "completion_rate",
     caption: str | None = None,
+    names: bool = False,
 ):
     """Style a table for a plan document (HTML): the person's view of a canonical table.
 
@@ -96,7 +115,9 @@ def display_table(
     Parameters
     ----------
     frame
-        Table with canonical column names; rates are fractions (0–1).
+        Table with canonical column names; rates are fractions (0–1). A named index
+        (``month`` of a forecast, the keys of a ``groupby``) is shown as columns; an
+        unnamed one (0, 1, 2 …) is not shown.
     labels
         Extra column labels.
     max_rows
@@ -106,6 +127,9 @@ def display_table(
         (red below 80 %, amber below 100 %, green at or above).
     caption
         Caption above the table.
+    names
+        Also show each canonical column's name under its heading (数量 *units*): the
+        name to write in code, for training notebooks.
 
     Returns
     -------
@@ -116,7 +140,13 @@ def display_table(
     >>> s = display_table(pd.DataFrame({"product": ["A"], "completion_rate": [0.5]}))
     >>> "50.0%" in s.to_html()
     True
+    >>> "<code>units</code>" in display_table(pd.DataFrame({"units": [3]}), names=True).to_html()
+    True
+    >>> lists = pd.DataFrame({"departments": [["心内科", "眼科"]]})
+    >>> "心内科、眼科" in display_table(lists).to_html()
+    True
     """
+    frame = _index_as_columns(frame)
     shown = frame.head(max_rows)
     if "value" in shown.columns and "unit" in shown.columns:
         shown = _kpi_values(shown)
@@ -138,7 +168,10 @@ def display_table(
     heads = []
     for c in shown.columns:
         head = extra.get(c) or label(c)
-        heads.append(html_text(_wan_heading(head) if formats.get(c) is wan else head))
+        text = html_text(_wan_heading(head) if formats.get(c) is wan else head)
+        if names and head != str(c):
+            text = f"{text}<br><code>{html_text(c)}</code>"
+        heads.append(text)
     styler = styler.relabel_index(heads, axis="columns")
     more = len(frame) - len(shown)
     text = caption or ""

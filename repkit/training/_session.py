@@ -74,8 +74,9 @@ class Session:
         -------
         DataFrame
             Columns ``exercise``, ``question``, ``status`` (``correct``, ``incorrect``,
-            ``not_attempted``; ``not_checked`` when check was never run), labelled
-            through :mod:`repkit.labels` unless ``codes``.
+            ``not_attempted``; ``not_checked`` when check was never run). Unless
+            ``codes``, labelled through :mod:`repkit.labels` and indexed by the
+            exercise (练习 1.1, 1.2 …), so the table shows no row numbers.
         """
         rows = [
             {
@@ -86,7 +87,10 @@ class Session:
             for ex in self.exercises.values()
         ]
         table = pd.DataFrame(rows)
-        return table if codes else label_frame(table)
+        if codes:
+            return table
+        shown = label_frame(table)
+        return shown.set_index(shown.columns[0])
 
     def __repr__(self) -> str:
         lines = [f"第 {self.info.number} 周：{self.info.title}（{self.info.title_en}）"]
