@@ -409,7 +409,7 @@ def index_html(manifest: Mapping[str, Any]) -> str:
         cell = _link(folder, "plan.html", name) if "plan.html" in files else name
         links = [
             _link(folder, f, t)
-            for f, t in (("plan.xlsx", "Excel"), ("plan.ipynb", "notebook"))
+            for f, t in (("plan.pdf", "PDF"), ("plan.xlsx", "Excel"), ("plan.ipynb", "notebook"))
             if f in files
         ]
         extra = ""
