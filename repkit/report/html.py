@@ -56,6 +56,7 @@ table.dataframe { border-collapse: collapse; font-size: 13px; }
   .jp-RenderedHTMLCommon table.rk-small { font-size: 7pt; }
   .jp-OutputArea-output:has(table.rk-wide) { page: rk-wide; }
   .jp-RenderedHTMLCommon table.rk-wider { font-size: 6.5pt; }
+  .jp-RenderedHTMLCommon table.rk-wrap-head th { white-space: normal !important; }
   a { color: inherit; text-decoration: none; }
 }
 """
@@ -63,7 +64,8 @@ table.dataframe { border-collapse: collapse; font-size: 13px; }
 screen a table still too wide scrolls inside its own box; in print tables use 8 pt,
 keep rows whole and repeat their heading row on every page. :func:`_mark_tables`
 sizes each table for print: ``rk-small`` prints at 7 pt, ``rk-wide`` on A4 landscape
-pages of its own, ``rk-wider`` there at 6.5 pt, so no column is cut off."""
+pages of its own, ``rk-wider`` there at 6.5 pt and ``rk-wrap-head`` also wraps its
+headings, so no column is cut off."""
 
 _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
@@ -159,6 +161,8 @@ _SMALL_EM = 74.0
 """Widest table printed on a portrait page at 7 pt (``rk-small``; 77 em at 8 pt)."""
 _LANDSCAPE_EM = 95.0
 """Widest table for A4 landscape (277 mm = 98 em) at 8 pt; wider ones print at 6.5 pt."""
+_WIDEST_EM = 116.0
+"""Widest table for A4 landscape at 6.5 pt (120 em at 8 pt); wider ones wrap headings."""
 _SHORT_ROWS = 20
 """Tables with at most this many rows are kept on one page when printed."""
 
@@ -181,16 +185,14 @@ def _em(text: str, *, bold: bool = False) -> float:
     return width
 
 
-def _min_em(text: str, *, heading: bool) -> float:
-    """Narrowest width of a cell in ems.
+def _min_em(text: str, *, bold: bool = False) -> float:
+    """Narrowest width of a wrapped cell in ems.
 
-    Headings do not wrap; data cells wrap at spaces and between Chinese characters, so
-    their longest run of other characters counts.
+    Text wraps at spaces and between Chinese characters, so its longest run of other
+    characters counts.
     """
-    if heading:
-        return _em(text, bold=True)
     runs = re.split(r"\s+|[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]", text)
-    return max([_em(r) for r in runs] + [1.0 if text.strip() else 0.0])
+    return max([_em(r, bold=bold) for r in runs] + [1.0 if text.strip() else 0.0])
 
 
 def _table_classes(inner: str) -> list[str]:
@@ -198,24 +200,23 @@ def _table_classes(inner: str) -> list[str]:
 
     ``rk-short`` (few rows: keep on one page), ``rk-small`` (7 pt: too wide for 8 pt,
     or its text would be squeezed into narrow columns), ``rk-wide`` (landscape page),
-    ``rk-wider`` (also 6.5 pt).
+    ``rk-wider`` (also 6.5 pt), ``rk-wrap-head`` (also headings wrap).
     """
     head = _THEAD.search(inner)
     head_rows = _ROW.findall(head.group(0)) if head else []
     body_rows = _ROW.findall(_THEAD.sub("", inner))
-    narrow: list[float] = []  # each column's width when it wraps all it can
-    full: list[float] = []  # and on one line
+    widths: list[list[float]] = []  # per column: narrowest (headings unwrapped), one line
     for row in head_rows + body_rows:
         for i, (kind, cell) in enumerate(_CELL.findall(row)):
             text = html.unescape(_TAGS.sub("", cell)).strip()
-            need = _min_em(text, heading=kind == "h") + 0.7  # cell padding
-            line = _em(text, bold=kind == "h") + 0.7
-            if i == len(narrow):
-                narrow.append(need)
-                full.append(line)
+            line = _em(text, bold=kind == "h")
+            need = [line if kind == "h" else _min_em(text), line]
+            if i == len(widths):
+                widths.append(need)
             else:
-                narrow[i], full[i] = max(narrow[i], need), max(full[i], line)
-    least, most = sum(narrow), sum(full)
+                widths[i] = [max(a, b) for a, b in zip(widths[i], need, strict=True)]
+    pad = 0.7 * len(widths)  # cell padding
+    least, most = (sum(w[k] for w in widths) + pad for k in range(2))
     classes = ["rk-short"] if len(body_rows) <= _SHORT_ROWS else []
     squeezed = least > 0.8 * _PORTRAIT_EM and most > _PORTRAIT_EM
     if least > _SMALL_EM:
@@ -224,6 +225,8 @@ def _table_classes(inner: str) -> list[str]:
         classes.append("rk-small")
     if least > _LANDSCAPE_EM:
         classes.append("rk-wider")
+    if least > _WIDEST_EM:
+        classes.append("rk-wrap-head")
     return classes
 
 
