@@ -50,12 +50,12 @@ chromium:
 		&& echo "chromium: installed (with poppler-utils)" || echo "chromium: WARNING could not install; browser tests will be skipped"; \
 	else echo "chromium: WARNING not installed; browser tests will be skipped"; fi
 
-## libreoffice: install LibreOffice Calc (headless) for the workbook recalculation tests (Debian); warns if it cannot
+## libreoffice: install LibreOffice Calc (headless) and Carlito (Calibri's widths, so pages print as in Excel) for the workbook tests (Debian); warns if it cannot
 libreoffice:
 	@if command -v soffice >/dev/null; then echo "libreoffice: present"; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-		(apt-get install -y -q --no-install-recommends libreoffice-calc-nogui >/dev/null 2>&1 || \
-		 (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends libreoffice-calc-nogui >/dev/null 2>&1)) \
+		(apt-get install -y -q --no-install-recommends libreoffice-calc-nogui fonts-crosextra-carlito >/dev/null 2>&1 || \
+		 (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends libreoffice-calc-nogui fonts-crosextra-carlito >/dev/null 2>&1)) \
 		&& echo "libreoffice: installed" || echo "libreoffice: WARNING could not install; recalculation tests will be skipped"; \
 	else echo "libreoffice: WARNING not installed; recalculation tests will be skipped"; fi
 
