@@ -62,6 +62,11 @@ def test_dates_and_codes_stay_on_one_line_and_text_stays_escaped():
     page = _page(frame)
     assert '<span class="rk-nb">2026-07-01</span>' in page
     assert '<span class="rk-nb">DR-7E8BD7C855</span>' in page
+    short = rh._keep_codes(
+        "<td>唐玉兰</td><td>兰州大学第3附属医院</td><td>送最新临床文献，约定下次学术沟通</td>"
+    )
+    assert short.count('class="rk-nw"') == 2  # names stay whole on screen, sentences wrap
+    assert re.search(r"@media screen \{ \.rk-nw \{ white-space: nowrap", rh.PRINT_CSS)
     assert "&lt;b&gt;" in page
     assert "<b>x-1</b>" not in page
     assert rh._keep_codes("-11.0%") == "-11.0%"  # a minus sign is not a code

@@ -39,6 +39,7 @@ nav.rk-toc li.rk-l3 { margin-left: 1.4rem; font-size: 13px; color: #57606a; }
 table.dataframe { border-collapse: collapse; font-size: 13px; }
 .rk-meta { color: #57606a; font-size: 12px; margin-top: 1rem; }
 .rk-nb { white-space: nowrap; }
+@media screen { .rk-nw { white-space: nowrap; } }
 @page { size: A4; margin: 12mm 10mm; }
 @page rk-wide { size: A4 landscape; margin: 10mm; }
 @media print {
@@ -154,6 +155,9 @@ _ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
 _CELL = re.compile(r"<t([hd])\b[^>]*>(.*?)</t[hd]>", re.S)
 _CLASS = re.compile(r'\bclass="([^"]*)"')
 _SPLIT_TAGS = re.compile(r"(<[^>]*>)")
+_SHORT_TEXT = 10
+"""Cells of at most this many characters do not wrap on screen."""
+_SHORT_CELL = re.compile(r"(<td\b[^>]*>)([^<]+)(</td>)")
 _CODE = re.compile(r"(?<![\w&#;.-])(\w[\w.]*(?:[-/]\w[\w.]*)+)(?![\w-])", re.ASCII)
 _PORTRAIT_EM = 65.0
 """Widest table (in ems of its 8 pt print font) for A4 portrait (190 mm = 67 em)."""
@@ -189,7 +193,7 @@ def _min_em(text: str, *, bold: bool = False) -> float:
     """Narrowest width of a wrapped cell in ems.
 
     Text wraps at spaces and between Chinese characters, so its longest run of other
-    characters counts.
+    characters counts (short cells wrap in print too, see :func:`_keep_codes`).
     """
     runs = re.split(r"\s+|[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]", text)
     return max([_em(r, bold=bold) for r in runs] + [1.0 if text.strip() else 0.0])
@@ -231,15 +235,26 @@ def _table_classes(inner: str) -> list[str]:
 
 
 def _keep_codes(inner: str) -> str:
-    """Keep dates and codes with hyphens or slashes (2026-07-01, DR-7E8B) on one line.
+    """Keep codes on one line, and short cells on screen.
 
-    Text between tags is escaped data; a code in it is wrapped in a no-wrap span.
+    Codes have hyphens or slashes (2026-07-01, DR-7E8B); short cells are names,
+    departments, levels, hospitals (唐玉兰, 呼吸内科), kept whole on screen but
+    allowed to wrap on a narrow printed page. Text between tags is escaped data; such
+    text is wrapped in a span.
     """
+    inner = _SHORT_CELL.sub(_nowrap_short, inner)
     parts = _SPLIT_TAGS.split(inner)
     for i in range(0, len(parts), 2):
         if "-" in parts[i] or "/" in parts[i]:
             parts[i] = _CODE.sub(r'<span class="rk-nb">\1</span>', parts[i])
     return "".join(parts)
+
+
+def _nowrap_short(m: re.Match[str]) -> str:
+    text = m.group(2)
+    if len(html.unescape(text).strip()) > _SHORT_TEXT:
+        return m.group(0)
+    return f'{m.group(1)}<span class="rk-nw">{text}</span>{m.group(3)}'
 
 
 def _mark_tables(page: str) -> str:
