@@ -481,7 +481,7 @@ def test_plan_tables_fit_a_1366_px_laptop(plan_html, browser):
     widest = max(layout["tables"], key=lambda t: t["right"] - t["left"])["i"]
     page.evaluate(f"document.querySelectorAll('table')[{widest}].scrollIntoView()")
     time.sleep(0.3)
-    _keep(page.screenshot(), "plan_1366_table.png")
+    _keep(page.screenshot(), "plan_1366_schedule.png")  # the widest: the visit schedule
 
 
 class _Headings(HTMLParser):

@@ -159,6 +159,7 @@ def scenario_chart(plan: Plan) -> Figure:
     ax.bar(labels, totals.to_numpy(), color=colors)
     for i, v in enumerate(totals.to_numpy()):
         ax.text(i, v, f"{v:,.0f}", ha="center", va="bottom", fontsize=9)
+    ax.margins(y=0.12)  # room for the value above the tallest bar
     format_axis(ax, "units")
     ax.set_ylabel("盒/支")
     ax.set_title(f"{plan.half.label} 各情景总量（橙色为采用的情景）")
