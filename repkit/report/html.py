@@ -314,7 +314,8 @@ def notebook_to_html(
     -------
     str
         HTML with inline CSS and images, a table of contents built from the level-2 and
-        level-3 headings, and print styles (A4, no page breaks inside tables or charts).
+        level-3 headings, and print styles (A4; each table sized to fit the page, see
+        :data:`PRINT_CSS`; no page break inside a chart, a table row or a short table).
 
     Examples
     --------
