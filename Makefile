@@ -41,21 +41,21 @@ fonts:
 		echo "fonts: WARNING no CJK font and no root apt-get; run 'sudo apt-get install fonts-noto-cjk' for Chinese chart labels"; \
 	fi
 
-## chromium: install headless chromium for PDF export and browser tests (Debian); warns if it cannot
+## chromium: install headless chromium for PDF export and browser tests, poppler-utils to read PDFs back (Debian); warns if it cannot
 chromium:
-	@if command -v chromium >/dev/null; then echo "chromium: present"; \
+	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null; then echo "chromium: present"; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-		(apt-get install -y -q chromium >/dev/null 2>&1 || \
-		 (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1)) \
-		&& echo "chromium: installed" || echo "chromium: WARNING could not install; browser tests will be skipped"; \
+		(apt-get install -y -q chromium poppler-utils >/dev/null 2>&1 || \
+		 (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium poppler-utils >/dev/null 2>&1)) \
+		&& echo "chromium: installed (with poppler-utils)" || echo "chromium: WARNING could not install; browser tests will be skipped"; \
 	else echo "chromium: WARNING not installed; browser tests will be skipped"; fi
 
-## libreoffice: install LibreOffice Calc (headless) for the workbook recalculation tests (Debian); warns if it cannot
+## libreoffice: install LibreOffice Calc (headless) and Carlito (Calibri's widths, so pages print as in Excel) for the workbook tests (Debian); warns if it cannot
 libreoffice:
 	@if command -v soffice >/dev/null; then echo "libreoffice: present"; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-		(apt-get install -y -q --no-install-recommends libreoffice-calc-nogui >/dev/null 2>&1 || \
-		 (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends libreoffice-calc-nogui >/dev/null 2>&1)) \
+		(apt-get install -y -q --no-install-recommends libreoffice-calc-nogui fonts-crosextra-carlito >/dev/null 2>&1 || \
+		 (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends libreoffice-calc-nogui fonts-crosextra-carlito >/dev/null 2>&1)) \
 		&& echo "libreoffice: installed" || echo "libreoffice: WARNING could not install; recalculation tests will be skipped"; \
 	else echo "libreoffice: WARNING not installed; recalculation tests will be skipped"; fi
 

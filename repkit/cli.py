@@ -191,6 +191,9 @@ def batch(
     param: Annotated[
         list[str] | None, typer.Option("--param", "-p", help="Template parameter NAME=JSON.")
     ] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Also print plan.pdf per region (needs Chromium).")
+    ] = False,
 ) -> None:
     """Run the plan template for every region; write reports, index.html, manifest.json."""
     from repkit import batch as batch_mod
@@ -220,6 +223,7 @@ def batch(
             resume=resume,
             force=force,
             scheduler=scheduler,
+            pdf=pdf,
         )
     except RuntimeError as err:
         typer.echo(f"repkit batch: {err}", err=True)

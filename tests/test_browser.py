@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -445,3 +446,170 @@ def test_plan_document_prints_to_pdf_with_embedded_cjk_font(plan_html, tmp_path)
     assert data.startswith(b"%PDF")
     fonts = set(re.findall(rb"/BaseFont\s*/([A-Za-z0-9+_-]+)", data))
     assert any(b"CJK" in f or b"WenQuanYi" in f or b"Hei" in f for f in fonts), fonts
+
+
+# --------------------------------------------------------------------------- layout and print
+
+_FITS_JS = """(() => {
+  const view = document.documentElement.clientWidth;
+  const tables = Array.from(document.querySelectorAll('table')).map((t, i) => {
+    const r = t.getBoundingClientRect();
+    const box = t.parentElement.getBoundingClientRect();
+    return {i, left: r.left, right: r.right, boxRight: box.right,
+            head: (t.querySelector('th') || t).textContent.trim().slice(0, 20)};
+  });
+  return {view, scroll: document.documentElement.scrollWidth, tables};
+})()"""
+
+
+def test_plan_tables_fit_a_1366_px_laptop(plan_html, browser):
+    """No table of the plan runs past the screen or is cut by its box at 1366 px."""
+    page = browser(1366, 768)
+    page.open(plan_html.as_uri(), ready="document.readyState === 'complete'")
+    layout = page.evaluate(_FITS_JS)
+    assert len(layout["tables"]) >= 10, "the plan document shows its tables"
+    assert layout["scroll"] <= layout["view"], "the page scrolls sideways"
+    too_wide = [
+        t
+        for t in layout["tables"]
+        if t["left"] < 0 or t["right"] > layout["view"] or t["right"] > t["boxRight"] + 1
+    ]
+    assert not too_wide, f"tables wider than the 1366 px screen or their box: {too_wide}"
+    png = page.screenshot()
+    assert _png_size(png) == (1366, 768)
+    _keep(png, "plan_1366_top.png")
+    widest = max(layout["tables"], key=lambda t: t["right"] - t["left"])["i"]
+    page.evaluate(f"document.querySelectorAll('table')[{widest}].scrollIntoView()")
+    time.sleep(0.3)
+    _keep(page.screenshot(), "plan_1366_schedule.png")  # the widest: the visit schedule
+
+
+class _Headings(HTMLParser):
+    """The heading texts of each table's last heading row (what a reader must find)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[str]] = []
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._head = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "thead":
+            self._head = True
+        elif tag == "tr" and self._head:
+            self._row = []
+        elif tag == "th" and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "th" and self._cell is not None and self._row is not None:
+            self._row.append("".join(self._cell))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.tables[-1] = [h for h in self._row if h.strip()]
+            self._row = None
+        elif tag == "thead":
+            self._head = False
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _printed(pdf: Path) -> tuple[str, list[tuple[float, float, float, str]]]:
+    """The PDF's text as laid out; each word's left and right edge, page width, text."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        pytest.skip("pdftotext not installed (poppler-utils; `make chromium` installs it)")
+    layout = subprocess.run(
+        [tool, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    boxes = subprocess.run(
+        [tool, "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words, width = [], 0.0
+    for line in boxes.splitlines():
+        if m := re.search(r'<page width="([\d.]+)" height="([\d.]+)"', line):
+            width = float(m.group(1))
+        elif m := re.search(
+            r'xMin="([\d.-]+)" yMin="[\d.-]+" xMax="([\d.-]+)".*>(.*)</word>', line
+        ):
+            words.append((float(m.group(1)), float(m.group(2)), width, m.group(3)))
+    return layout, words
+
+
+def _check_every_column_printed(html_text: str, pdf: Path) -> int:
+    parser = _Headings()
+    parser.feed(html_text)
+    layout, words = _printed(pdf)
+    text = _squash(layout)
+    tables = [t for t in parser.tables if t]
+    for headings in tables:
+        row = _squash("".join(headings))  # the heading row prints on one line, in order
+        assert row in text, f"a column of the table {headings} is missing from the PDF"
+    outside = [w for w in words if w[0] < 0 or w[1] > w[2]]
+    assert not outside, f"{len(outside)} words printed past the page edge"
+    return len(tables)
+
+
+def test_plan_pdf_shows_every_column_of_every_table(plan_html, tmp_path):
+    """兰州's plan printed to PDF: every heading of every table, nothing past the edge."""
+    from repkit.report.pdf import html_to_pdf
+
+    page = plan_html.read_text(encoding="utf-8")
+    pdf = html_to_pdf(plan_html, tmp_path / "plan.pdf")
+    assert _check_every_column_printed(page, pdf) >= 10
+    for heading in ("模型", "可行", "拜访后评级", "少于5人已隐藏"):  # last columns of wide tables
+        assert heading in _squash(_printed(pdf)[0])
+
+
+def _table_page(tmp_path, frame) -> tuple[str, Path]:
+    """A plan document holding one table output, and its PDF."""
+    import nbformat.v4 as v4
+
+    from repkit.report.html import notebook_to_html
+    from repkit.report.pdf import html_to_pdf
+
+    table = v4.new_output("execute_result", data={"text/html": frame.to_html(index=False)})
+    nb = v4.new_notebook(
+        cells=[v4.new_markdown_cell("# 宽表 Wide"), v4.new_code_cell("t", outputs=[table])]
+    )
+    page = notebook_to_html(nb, title="宽表")
+    source = tmp_path / "wide.html"
+    source.write_text(page, encoding="utf-8")
+    return page, html_to_pdf(source, tmp_path / "wide.pdf")
+
+
+def test_wide_long_table_prints_on_landscape_pages(tmp_path):
+    """Too wide for portrait: landscape at 6.5 pt; long: the headings repeat on each page."""
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {f"第{c}列金额(万元)": [f"{r * c:,}" for r in range(1, 91)] for c in range(1, 13)}
+    )
+    page, pdf = _table_page(tmp_path, frame)
+    assert "rk-wider" in page
+    assert _check_every_column_printed(page, pdf) == 1
+    layout, words = _printed(pdf)
+    assert {round(w) for _, _, w, text in words if "列" in text} == {842}, "landscape pages"
+    assert layout.count("第12列金额(万元)") >= 2, "the heading row repeats on each page"
+
+
+def test_table_too_wide_for_any_page_wraps_its_headings(tmp_path):
+    """Even wider than landscape at 6.5 pt: headings wrap too, and every column prints."""
+    import pandas as pd
+
+    frame = pd.DataFrame({f"第{c}列金额(万元)": [f"{c}X{r}" for r in range(3)] for c in range(30)})
+    page, pdf = _table_page(tmp_path, frame)
+    assert "rk-wrap-head" in page
+    layout, words = _printed(pdf)
+    printed = set(layout.split())
+    assert {f"{c}X2" for c in range(30)} <= printed, "a column is missing from the PDF"
+    assert not [w for w in words if w[0] < 0 or w[1] > w[2]], "words past the page edge"

@@ -367,5 +367,20 @@ def test_tables_beside_each_other_print_on_their_own_pages(tmp_path):
     right.attrs["beside"] = True
     ws = load_workbook(write_excel({"概览": [left, right]}, tmp_path / "b.xlsx"))["概览"]
     assert [b.id for b in ws.col_breaks.brk] == [3]  # break after column C (gap column)
-    assert ws.page_setup.fitToWidth == 2
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    # "fit to pages wide" would make Excel and LibreOffice ignore the break: a fixed scale
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage
+    widths = [7 * ws.column_dimensions[c].width + 5 for c in "DEFGHIJKLM"]
+    assert 10 <= ws.page_setup.scale < 100
+    assert sum(widths) * ws.page_setup.scale / 100 <= 978  # A4 landscape, 0.75 in margins
+
+
+def test_money_chart_axes_are_in_wan_like_the_html_charts(tmp_path):
+    frame = pd.DataFrame({"季度": ["2026Q3", "2026Q4"], "目标金额": [2_643_607.5, 3_061_321.5]})
+    frame.attrs["excel_charts"] = [
+        {"type": "bar", "x": "季度", "y": ["目标金额"], "y_title": "元", "y_format": "#,##0"},
+        {"type": "bar", "x": "季度", "y": ["目标金额"], "y_title": "盒", "y_format": "#,##0"},
+    ]
+    ws = load_workbook(write_excel({"F": frame}, tmp_path / "f.xlsx"))["F"]
+    money, units = (c.y_axis.numFmt.formatCode for c in ws._charts)
+    assert money == rk.report.style.EXCEL_WAN_AXIS == '0\\.0,"万"'
+    assert units == "#,##0"

@@ -208,6 +208,8 @@ def summary_table(manifest: Mapping[str, Any], *, max_rows: int = 30) -> str:
             note = " ".join(note.split())[:90]
             if err.get("cell") is not None:
                 note += f" (cell {err['cell']})"
+        elif e.get("warnings"):
+            note = " ".join(str(e["warnings"][0]).split())[:90]
         rate = (e.get("summary") or {}).get("completion_rate")
         took = e.get("duration_s")
         table.append(
@@ -236,7 +238,7 @@ def summary_table(manifest: Mapping[str, Any], *, max_rows: int = 30) -> str:
         tail += f" in {total:.1f}s"
     if manifest.get("out_dir"):
         tail += f"; see {Path(manifest['out_dir']) / 'index.html'}"
-    return "\n".join([*(line.rstrip() for line in lines), tail])
+    return "\n".join([*(line.rstrip() for line in lines), tail, *manifest.get("notes", [])])
 
 
 def run(
@@ -255,6 +257,7 @@ def run(
     scheduler: str | None = None,
     kernel_name: str | None = None,
     progress: bool | None = None,
+    pdf: bool = False,
 ) -> dict[str, Any]:
     r"""Run a notebook template for every region; write reports, index.html and manifest.json.
 
@@ -302,6 +305,11 @@ def run(
     progress
         Show progress and a summary table (default True): a tqdm bar on a terminal,
         one line per region otherwise (and when ``CI`` is set).
+    pdf
+        Also print each region's ``plan.html`` to ``plan.pdf`` with headless Chromium
+        (``repkit.report.pdf``). Without Chromium the plans are made without PDFs and
+        ``notes`` in the manifest says how to install it; a PDF that fails is a
+        ``warnings`` line of its region, which stays ``ok``.
 
     Returns
     -------
@@ -360,6 +368,7 @@ def run(
         force=force,
         scheduler=scheduler,
         kernel_name=kernel_name,
+        pdf=bool(pdf),
     )
     ds, selected = _load(job, regions)
     job.out_dir.mkdir(parents=True, exist_ok=True)
@@ -398,6 +407,7 @@ class _Job:
     force: bool
     scheduler: str | None
     kernel_name: str | None
+    pdf: bool = False
     started: str = field(default_factory=_now)
     t_start: float = field(default_factory=time.monotonic)
 
@@ -516,11 +526,14 @@ class _Batch:
         self.stopped: dict[str, Any] | None = None
         self.write_failed: OSError | None = None
         self.last_write = 0.0
+        self.notes = _pdf_notes(job)
         folders = folder_names(ds.regions)
         for region in selected:
             self._plan_region(region, folders[region])
         self.manifest = self._new_manifest()
         self.bar = _Progress(len(selected), show)
+        for note in self.notes:
+            self.bar.note(note)
         skipped = len(selected) - len(self.tasks)
         if skipped:
             self.bar.note(
@@ -556,6 +569,8 @@ class _Batch:
         prev = self.previous.get(region) or {}
         output: dict[str, Any] = prev.get("output") or {}
         intact = prev.get("folder") == folder and _store.outputs_intact(target, output)
+        if job.pdf and not self.notes and _store.PDF not in output.get("files", []):
+            intact = False  # asked for PDFs now: run again to print one
         reason = None
         if intact and not job.force:
             if job.resume and prev.get("status") in ("ok", "skipped"):
@@ -602,6 +617,7 @@ class _Batch:
             "duration_s": None,
             "counts": {},
             "failed": [],
+            "notes": self.notes,
             "regions": self.entries,
         }
 
@@ -628,6 +644,7 @@ class _Batch:
                 "imports": _imports(job.nb),
                 "staging_root": str(self.staging_root),
                 "html": True,
+                "pdf": job.pdf and not self.notes,
             }
             if job.scheduler in (None, "local"):
                 n, note = worker_count(job.workers, len(self.tasks))
@@ -705,6 +722,7 @@ class _Batch:
             finished=_now(),
             worker=result.get("worker"),
             error=err,
+            warnings=result.get("warnings") or [],
         )
         if status == "ok":
             self._commit(entry, staging, target, result.get("summary"))
@@ -785,6 +803,21 @@ class _Batch:
                 "Regions this run finished:\n" + "\n".join(lines) + "\nFree some space and "
                 "run again (unchanged regions are re-checked by their output hashes)."
             ) from err
+
+
+def _pdf_notes(job: _Job) -> list[str]:
+    """Why PDFs asked for cannot be printed (no Chromium here), else nothing."""
+    if not job.pdf or job.scheduler not in (None, "local"):
+        return []  # Dask workers on other machines may have Chromium
+    from repkit.report.pdf import find_chromium
+
+    if find_chromium() is not None:
+        return []
+    return [
+        "PDFs not written: headless Chromium was not found. Install it with `make "
+        "chromium` (Debian: sudo apt-get install chromium) or set REPKIT_CHROMIUM; the "
+        "plans (plan.html) are complete and print from any browser."
+    ]
 
 
 def _imports(nb: Mapping[str, Any]) -> list[str]:

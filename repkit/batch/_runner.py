@@ -397,6 +397,8 @@ class Runner:
             html = notebook_to_html(nb, code=not ok, title=title, folder=staging)
             _store.write_text(staging / _store.HTML, html)
         result["timings"]["html"] = round(time.monotonic() - t2, 3)
+        if cfg.get("pdf") and result["status"] == "ok" and (staging / _store.HTML).is_file():
+            _print_pdf(staging, result)
         summary = staging / "summary.json"
         if result["status"] == "ok" and summary.is_file():
             try:
@@ -478,6 +480,18 @@ class Runner:
         except Exception:
             return None
         return nb_man.nb
+
+
+def _print_pdf(staging: Path, result: dict[str, Any]) -> None:
+    """Print the region's plan.html to plan.pdf; a failure is a warning, not a failed plan."""
+    from repkit.report.pdf import html_to_pdf
+
+    t = time.monotonic()
+    try:
+        html_to_pdf(staging / _store.HTML, staging / _store.PDF)
+    except (OSError, RuntimeError) as err:
+        result.setdefault("warnings", []).append(f"plan.pdf not written: {err}")
+    result["timings"]["pdf"] = round(time.monotonic() - t, 3)
 
 
 def _read(path: Path) -> Any:

@@ -24,6 +24,7 @@ STAGING = ".staging"
 LOCK = ".repkit-batch.lock"
 NOTEBOOK = "plan.ipynb"
 HTML = "plan.html"
+PDF = "plan.pdf"
 FAILED_NOTEBOOK = "plan.failed.ipynb"
 FAILED_HTML = "plan.failed.html"
 

@@ -2,6 +2,7 @@
 
 All labels are Chinese; fonts come from :func:`repkit.report.charts.use_cjk_fonts`.
 Each function returns a matplotlib Figure and leaves pyplot's state alone otherwise.
+Number axes follow :func:`repkit.report.charts.format_axis` (万, thousands separators, %).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from repkit.report.charts import COLORS, use_cjk_fonts
+from repkit.report.charts import COLORS, format_axis, use_cjk_fonts
 from repkit.schema import RATING_LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -97,6 +98,7 @@ def transition_heatmap(
         title = f"{title}\n上升 {a['up']} 人 · 持平 {a['same']} 人 · 下降 {a['down']} 人"
     ax.set_title(title)
     bar = fig.colorbar(image, ax=ax, shrink=0.8)
+    format_axis(bar.ax, "percent" if share else "units")
     bar.set_label("行内占比" if share else "医生人数")
     fig.tight_layout()
     return fig
@@ -130,7 +132,6 @@ def kpi_bars(kpis: pd.DataFrame, *, title: str = "活动指标与规范") -> Fig
     """
     use_cjk_fonts()
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import PercentFormatter
 
     data = kpis[(kpis["unit"] == "%") & kpis["value"].notna()].iloc[::-1]
     fig, ax = plt.subplots(figsize=(8, 0.42 * len(data) + 1.3))
@@ -144,7 +145,7 @@ def kpi_bars(kpis: pd.DataFrame, *, title: str = "活动指标与规范") -> Fig
         if pd.notna(n):
             ax.plot([n, n], [yi - 0.4, yi + 0.4], color="black", lw=2)
     ax.set_yticks(y, data["label"].astype(str))
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    format_axis(ax, "percent", axis="x")
     ax.set_xlim(0, max(1.1, float(data["value"].max()) * 1.12 if len(data) else 1.1))
     ax.set_title(f"{title}（黑线为规范）")
     ax.grid(axis="x", alpha=0.3)
@@ -185,7 +186,15 @@ def visits_bars(visits: pd.DataFrame, *, title: str = "人均每工作日有效�
     colors = [COLORS["good"] if v >= norm else COLORS["bad"] for v in values]
     ax.bar(np.arange(len(visits)), values, color=colors)
     ax.axhline(norm, color="black", ls="--", lw=1)
-    ax.text(len(visits) - 0.5, norm, f" 规范 {norm:g}", va="bottom", ha="right", fontsize=8)
+    ax.annotate(  # right of the plot, clear of the bars and their labels
+        f"规范 {norm:g}",
+        xy=(1, norm),
+        xycoords=("axes fraction", "data"),
+        xytext=(3, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=8,
+    )
     for x, v in enumerate(values):
         ax.text(x, v, f"{v:.1f}", ha="center", va="bottom", fontsize=8)
     ax.set_xticks(np.arange(len(visits)), names.astype(str))

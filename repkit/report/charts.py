@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from repkit.report.style import completion_band, units, wan_axis
+from repkit.report.style import completion_band, is_money_label, units, wan_axis
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -146,10 +146,6 @@ def format_axis(ax: Any, kind: str, *, axis: str = "y") -> None:
     target.set_major_formatter(formatters[kind])
 
 
-def _is_money_label(label: str) -> bool:
-    return "元" in label or "金额" in label or "销售额" in label
-
-
 def monthly_history(
     actual: pd.Series,
     *,
@@ -220,7 +216,7 @@ def finish_monthly(fig: Figure, ax: Any, ylabel: str) -> None:
     The y axis follows :func:`format_axis`: 万 when the label names money (元, 金额,
     销售额), thousands separators otherwise.
     """
-    format_axis(ax, "money" if _is_money_label(ylabel) else "units")
+    format_axis(ax, "money" if is_money_label(ylabel) else "units")
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", ncols=5, fontsize=8, frameon=False)

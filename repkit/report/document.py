@@ -16,7 +16,7 @@ import pandas as pd
 from repkit._escape import markdown_text
 from repkit.labels import SCENARIO_LABELS
 from repkit.plan._forecast import forecast_table, region_forecast
-from repkit.report.charts import COLORS, use_cjk_fonts
+from repkit.report.charts import COLORS, format_axis, use_cjk_fonts
 from repkit.report.tables import display_table, key_figures
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -145,7 +145,10 @@ def history_chart(plan: Plan, *, months: int = 24, forecast: bool = True) -> Fig
 
 
 def scenario_chart(plan: Plan) -> Figure:
-    """Bar chart of total units per scenario, the selected one highlighted."""
+    """Bar chart of total units per scenario, the selected one highlighted.
+
+    The axis follows :func:`repkit.report.charts.format_axis` (thousands separators).
+    """
     use_cjk_fonts()
     import matplotlib.pyplot as plt
 
@@ -156,6 +159,8 @@ def scenario_chart(plan: Plan) -> Figure:
     ax.bar(labels, totals.to_numpy(), color=colors)
     for i, v in enumerate(totals.to_numpy()):
         ax.text(i, v, f"{v:,.0f}", ha="center", va="bottom", fontsize=9)
+    ax.margins(y=0.12)  # room for the value above the tallest bar
+    format_axis(ax, "units")
     ax.set_ylabel("盒/支")
     ax.set_title(f"{plan.half.label} 各情景总量（橙色为采用的情景）")
     ax.grid(axis="y", alpha=0.3)

@@ -14,7 +14,8 @@ Presentation hints travel with the frames in ``DataFrame.attrs`` (all optional):
     list of native Excel charts drawn from the table, each a dict with ``type``
     (``"bar"`` or ``"line"``), ``x`` (category column), ``y`` (list of value columns),
     and optionally ``title``, ``y_title``, ``percent`` (bool), ``y_format`` (number
-    format of the value axis) and ``anchor`` (cell).
+    format of the value axis) and ``anchor`` (cell). A ``y_title`` naming money (元,
+    金额, 销售额) shows the axis in 万 like the charts of the plan document.
 ``excel_formulas``
     ``{column: template}``: the column is written as a formula on every row, with
     ``{other column}`` standing for that row's cell, e.g.
@@ -48,6 +49,7 @@ import copy
 import datetime as dt
 import decimal
 import functools
+import itertools
 import math
 import os
 import re
@@ -71,6 +73,8 @@ from repkit.report.style import (
     EXCEL_PERCENT,
     EXCEL_PRICE,
     EXCEL_UNITS,
+    EXCEL_WAN_AXIS,
+    is_money_label,
 )
 
 __all__ = ["write_excel"]
@@ -629,6 +633,8 @@ def _chart(
     chart.set_categories(Reference(ws, min_col=x, min_row=top + 1, max_row=top + n))
     if spec.get("percent"):
         chart.y_axis.number_format = "0%"
+    elif is_money_label(str(spec.get("y_title") or "")):
+        chart.y_axis.number_format = EXCEL_WAN_AXIS  # 万, as on the plan document's charts
     elif spec.get("y_format"):
         chart.y_axis.number_format = spec["y_format"]
     if spec["type"] == "line":
@@ -659,18 +665,35 @@ def _print_setup(ws: Any, wide: bool, header: str | None) -> None:
     ws.oddFooter.right.text = "&D"
 
 
+_PAGE_PX = {"landscape": 978, "portrait": 672}
+"""Printable width of A4 between openpyxl's default 0.75 in margins, in Excel's pixels."""
+
+
 def _page_per_side_table(ws: Any, placed: list[tuple[_Block, int, int]]) -> None:
     """Tables placed beside each other print on pages of their own, side by side.
 
     One page wide for two wide tables shrank the 概览 sheet to 4–5 pt; a column break
-    before each table placed beside gives each its own page width.
+    before each table placed beside gives each its own page width. Excel and LibreOffice
+    ignore manual breaks on a sheet scaled "fit to N pages wide", so such a sheet gets a
+    fixed scale at which its widest part fits one page.
     """
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.pagebreak import Break
 
     starts = sorted({left for block, _top, left in placed if block.beside and left > 1})
+    if not starts:
+        return
     for left in starts:
         ws.col_breaks.append(Break(id=left - 1))
-    ws.page_setup.fitToWidth = 1 + len(starts)
+    edges = [1, *starts, ws.max_column + 1]
+    widths = [
+        7 * (ws.column_dimensions[get_column_letter(c)].width or 8.43) + 5
+        for c in range(1, ws.max_column + 1)
+    ]
+    widest = max(sum(widths[a - 1 : b - 1]) for a, b in itertools.pairwise(edges))
+    page = _PAGE_PX[ws.page_setup.orientation or "landscape"]
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = max(10, min(100, int(95 * page / widest)))  # 5 % to spare
 
 
 def _build(tables: Mapping[str, Any], header: str | None = None) -> Any:

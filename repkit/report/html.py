@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from urllib.parse import quote
 __all__ = ["index_html", "notebook_to_html"]
 
 PRINT_CSS = """
-body.jp-Notebook { max-width: 1100px; margin: 0 auto; padding: 0 1.5rem 3rem; }
+body.jp-Notebook { max-width: 1200px; margin: 0 auto; padding: 0 1.5rem 3rem; }
 nav.rk-toc { border: 1px solid #d0d7de; border-radius: 6px; padding: .6rem 1rem;
   margin: 1rem 0 1.5rem; background: #f6f8fa; font-size: 14px;
   font-family: var(--jp-content-font-family, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif); }
@@ -28,19 +29,44 @@ nav.rk-toc b { display: block; margin-bottom: .3rem; }
 nav.rk-toc ul { margin: 0; padding-left: .2rem; list-style: none; }
 nav.rk-toc li.rk-l3 { margin-left: 1.4rem; font-size: 13px; color: #57606a; }
 .jp-RenderedImage img { max-width: 100%; height: auto; }
+.jp-OutputArea-child { display: block; overflow: visible; }
+.jp-OutputArea-output { display: block; width: auto; max-width: 100%; overflow-x: auto; }
+.jp-RenderedHTMLCommon table { font-size: 13px; margin-left: 0; }
+.jp-RenderedHTMLCommon table th { white-space: nowrap !important; }
+.jp-RenderedHTMLCommon table td { white-space: normal !important; overflow-wrap: break-word; }
+.jp-RenderedHTMLCommon table td, .jp-RenderedHTMLCommon table th { padding: .4em .5em; }
+.jp-RenderedHTMLCommon table caption { text-align: left; caption-side: top; }
 table.dataframe { border-collapse: collapse; font-size: 13px; }
 .rk-meta { color: #57606a; font-size: 12px; margin-top: 1rem; }
-@page { size: A4; margin: 14mm 12mm; }
+.rk-nb { white-space: nowrap; }
+@media screen { .rk-nw { white-space: nowrap; } }
+@page { size: A4; margin: 12mm 10mm; }
+@page rk-wide { size: A4 landscape; margin: 10mm; }
 @media print {
-  body.jp-Notebook { max-width: none; padding: 0; font-size: 11pt; }
-  nav.rk-toc { background: none; break-after: page; }
-  a.anchor-link, .jp-Collapser { display: none !important; }
-  h1, h2, h3 { break-after: avoid; }
-  .jp-Cell-outputWrapper, table, img, figure { break-inside: avoid; }
-  table.dataframe { font-size: 9pt; }
+  body.jp-Notebook { max-width: none; padding: 0; font-size: 10.5pt; }
+  nav.rk-toc { background: none; }
+  a.anchor-link, .jp-Collapser, .jp-OutputPrompt, .jp-InputPrompt { display: none !important; }
+  h1, h2, h3, caption { break-after: avoid; }
+  .jp-Cell-outputWrapper, .jp-OutputArea-child, .jp-OutputArea-output { break-inside: auto; }
+  .jp-OutputArea-output { overflow: visible !important; max-width: none; margin: 0 !important; }
+  .jp-Cell, .jp-OutputArea { padding: 0 !important; margin: 0 !important; }
+  .jp-RenderedHTMLCommon table, table.dataframe { font-size: 8pt; }
+  .jp-RenderedHTMLCommon table td, .jp-RenderedHTMLCommon table th { padding: .2em .35em; }
+  thead { display: table-header-group; }
+  tr, img, figure, table.rk-short { break-inside: avoid; }
+  .jp-RenderedHTMLCommon table.rk-small { font-size: 7pt; }
+  .jp-OutputArea-output:has(table.rk-wide) { page: rk-wide; }
+  .jp-RenderedHTMLCommon table.rk-wider { font-size: 6.5pt; }
+  .jp-RenderedHTMLCommon table.rk-wrap-head th { white-space: normal !important; }
   a { color: inherit; text-decoration: none; }
 }
 """
+"""Page styles: tables wrap their cells (never their headings) to fit the page; on
+screen a table still too wide scrolls inside its own box; in print tables use 8 pt,
+keep rows whole and repeat their heading row on every page. :func:`_mark_tables`
+sizes each table for print: ``rk-small`` prints at 7 pt, ``rk-wide`` on A4 landscape
+pages of its own, ``rk-wider`` there at 6.5 pt and ``rk-wrap-head`` also wraps its
+headings, so no column is cut off."""
 
 _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
@@ -123,6 +149,136 @@ def _exporter(code: bool) -> Any:
         return _EXPORTERS[code]
 
 
+_TABLE = re.compile(r"<table\b([^>]*)>(.*?)</table>", re.S)
+_THEAD = re.compile(r"<thead\b.*?</thead>", re.S)
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
+_CELL = re.compile(r"<t([hd])\b[^>]*>(.*?)</t[hd]>", re.S)
+_CLASS = re.compile(r'\bclass="([^"]*)"')
+_SPLIT_TAGS = re.compile(r"(<[^>]*>)")
+_SHORT_TEXT = 10
+"""Cells of at most this many characters do not wrap on screen."""
+_SHORT_CELL = re.compile(r"(<td\b[^>]*>)([^<]+)(</td>)")
+_CODE = re.compile(r"(?<![\w&#;.-])(\w[\w.]*(?:[-/]\w[\w.]*)+)(?![\w-])", re.ASCII)
+_PORTRAIT_EM = 65.0
+"""Widest table (in ems of its 8 pt print font) for A4 portrait (190 mm = 67 em)."""
+_SMALL_EM = 74.0
+"""Widest table printed on a portrait page at 7 pt (``rk-small``; 77 em at 8 pt)."""
+_LANDSCAPE_EM = 95.0
+"""Widest table for A4 landscape (277 mm = 98 em) at 8 pt; wider ones print at 6.5 pt."""
+_WIDEST_EM = 116.0
+"""Widest table for A4 landscape at 6.5 pt (120 em at 8 pt); wider ones wrap headings."""
+_SHORT_ROWS = 20
+"""Tables with at most this many rows are kept on one page when printed."""
+
+
+_NARROW = dict.fromkeys(".,:;'|!", 0.32) | dict.fromkeys("-()[] ", 0.4) | {"%": 0.95}
+
+
+def _em(text: str, *, bold: bool = False) -> float:
+    """Width of text in ems: Chinese (wide) characters 1, digits and letters about 0.65.
+
+    0.65 is DejaVu Sans, the widest common sans-serif; bold is a little wider.
+    """
+    width = 0.0
+    for ch in text:
+        if unicodedata.east_asian_width(ch) in "WF":
+            width += 1.0
+        else:
+            base = _NARROW.get(ch, 0.72 if ch.isupper() else 0.64)
+            width += base * (1.1 if bold else 1.0)
+    return width
+
+
+def _min_em(text: str, *, bold: bool = False) -> float:
+    """Narrowest width of a wrapped cell in ems.
+
+    Text wraps at spaces and between Chinese characters, so its longest run of other
+    characters counts (short cells wrap in print too, see :func:`_keep_codes`).
+    """
+    runs = re.split(r"\s+|[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]", text)
+    return max([_em(r, bold=bold) for r in runs] + [1.0 if text.strip() else 0.0])
+
+
+def _table_classes(inner: str) -> list[str]:
+    """Print classes of one table, from its text.
+
+    ``rk-short`` (few rows: keep on one page), ``rk-small`` (7 pt: too wide for 8 pt,
+    or its text would be squeezed into narrow columns), ``rk-wide`` (landscape page),
+    ``rk-wider`` (also 6.5 pt), ``rk-wrap-head`` (also headings wrap).
+    """
+    head = _THEAD.search(inner)
+    head_rows = _ROW.findall(head.group(0)) if head else []
+    body_rows = _ROW.findall(_THEAD.sub("", inner))
+    widths: list[list[float]] = []  # per column: narrowest (headings unwrapped), one line
+    for row in head_rows + body_rows:
+        for i, (kind, cell) in enumerate(_CELL.findall(row)):
+            text = html.unescape(_TAGS.sub("", cell)).strip()
+            line = _em(text, bold=kind == "h")
+            need = [line if kind == "h" else _min_em(text), line]
+            if i == len(widths):
+                widths.append(need)
+            else:
+                widths[i] = [max(a, b) for a, b in zip(widths[i], need, strict=True)]
+    pad = 0.7 * len(widths)  # cell padding
+    least, most = (sum(w[k] for w in widths) + pad for k in range(2))
+    classes = ["rk-short"] if len(body_rows) <= _SHORT_ROWS else []
+    squeezed = least > 0.8 * _PORTRAIT_EM and most > _PORTRAIT_EM
+    if least > _SMALL_EM:
+        classes.append("rk-wide")
+    elif least > _PORTRAIT_EM or squeezed:
+        classes.append("rk-small")
+    if least > _LANDSCAPE_EM:
+        classes.append("rk-wider")
+    if least > _WIDEST_EM:
+        classes.append("rk-wrap-head")
+    return classes
+
+
+def _keep_codes(inner: str) -> str:
+    """Keep codes on one line, and short cells on screen.
+
+    Codes have hyphens or slashes (2026-07-01, DR-7E8B); short cells are names,
+    departments, levels, hospitals (唐玉兰, 呼吸内科), kept whole on screen but
+    allowed to wrap on a narrow printed page. Text between tags is escaped data; such
+    text is wrapped in a span.
+    """
+    inner = _SHORT_CELL.sub(_nowrap_short, inner)
+    parts = _SPLIT_TAGS.split(inner)
+    for i in range(0, len(parts), 2):
+        if "-" in parts[i] or "/" in parts[i]:
+            parts[i] = _CODE.sub(r'<span class="rk-nb">\1</span>', parts[i])
+    return "".join(parts)
+
+
+def _nowrap_short(m: re.Match[str]) -> str:
+    text = m.group(2)
+    if len(html.unescape(text).strip()) > _SHORT_TEXT:
+        return m.group(0)
+    return f'{m.group(1)}<span class="rk-nw">{text}</span>{m.group(3)}'
+
+
+def _mark_tables(page: str) -> str:
+    """Add the print classes of :func:`_table_classes` to every table of the page.
+
+    Only the ``class`` attribute of ``<table>`` tags and codes in cells
+    (:func:`_keep_codes`) are touched; text from data is escaped, so it holds no
+    ``<table`` of its own.
+    """
+
+    def mark(m: re.Match[str]) -> str:
+        attrs, inner = m.group(1), _keep_codes(m.group(2))
+        extra = " ".join(_table_classes(inner))
+        if not extra:
+            return f"<table{attrs}>{inner}</table>"
+        if _CLASS.search(attrs):
+            attrs = _CLASS.sub(lambda c: f'class="{c.group(1)} {extra}"', attrs, count=1)
+        else:
+            attrs = f'{attrs} class="{extra}"'
+        return f"<table{attrs}>{inner}</table>"
+
+    return _TABLE.sub(mark, page)
+
+
 def _toc(body: str) -> str:
     items = []
     for level, anchor, inner in _HEADING.findall(body):
@@ -158,7 +314,8 @@ def notebook_to_html(
     -------
     str
         HTML with inline CSS and images, a table of contents built from the level-2 and
-        level-3 headings, and print styles (A4, no page breaks inside tables or charts).
+        level-3 headings, and print styles (A4; each table sized to fit the page, see
+        :data:`PRINT_CSS`; no page break inside a chart, a table row or a short table).
 
     Examples
     --------
@@ -182,7 +339,7 @@ def notebook_to_html(
         "metadata": {"path": str(folder or "."), "name": "Notebook"},
     }
     body, _ = _exporter(code).from_notebook_node(nb, resources=resources)
-    return body.replace("<!--repkit-toc-->", _toc(body), 1)
+    return _mark_tables(body.replace("<!--repkit-toc-->", _toc(body), 1))
 
 
 # ---------------------------------------------------------------------------- index
@@ -273,7 +430,7 @@ def index_html(manifest: Mapping[str, Any]) -> str:
         cell = _link(folder, "plan.html", name) if "plan.html" in files else name
         links = [
             _link(folder, f, t)
-            for f, t in (("plan.xlsx", "Excel"), ("plan.ipynb", "notebook"))
+            for f, t in (("plan.pdf", "PDF"), ("plan.xlsx", "Excel"), ("plan.ipynb", "notebook"))
             if f in files
         ]
         extra = ""

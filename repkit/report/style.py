@@ -24,8 +24,10 @@ __all__ = [
     "EXCEL_PERCENT",
     "EXCEL_PRICE",
     "EXCEL_UNITS",
+    "EXCEL_WAN_AXIS",
     "completion_band",
     "completion_css",
+    "is_money_label",
     "percent",
     "units",
     "wan",
@@ -49,6 +51,8 @@ EXCEL_PRICE = "#,##0.00"
 """Unit prices and other small money amounts."""
 EXCEL_PERCENT = "0.0%"
 """Rates and shares (stored as fractions)."""
+EXCEL_WAN_AXIS = '0\\.0,"万"'
+"""Money axis of an Excel chart in 万 (3500000 shows 350.0万; Excel and LibreOffice)."""
 
 
 def completion_band(rate: float) -> str | None:
@@ -83,6 +87,15 @@ def units(value: float) -> str:
 def percent(value: float) -> str:
     """A fraction as a percentage with one decimal."""
     return f"{value:.1%}"
+
+
+def is_money_label(label: str) -> bool:
+    """Whether an axis label names money (元, 金额, 销售额): such axes show 万.
+
+    >>> is_money_label("金额(元)"), is_money_label("盒/支")
+    (True, False)
+    """
+    return "元" in label or "金额" in label or "销售额" in label
 
 
 def wan_axis(value: float, _pos: int | None = None) -> str:
