@@ -15,6 +15,7 @@ from repkit.calendar import week_label, weeks_of_half
 from repkit.labels import SCENARIO_LABELS
 from repkit.plan._decompose import UNASSIGNED
 from repkit.plan._review import prices, review_targets
+from repkit.report.style import EXCEL_UNITS, EXCEL_WAN
 from repkit.schema import (
     CALL_PURPOSES,
     HEADERS_ZH,
@@ -138,7 +139,7 @@ def _key_figures(plan: Plan) -> pd.DataFrame:
     key["数量"] = pd.to_numeric(key["数量"])
     key["金额"] = pd.to_numeric(key["金额"])
     key["比率"] = pd.to_numeric(key["比率"])
-    key.attrs["excel_formats"] = {"数量": "#,##0", "金额": "#,##0.00", "比率": "0.0%"}
+    key.attrs["excel_formats"] = {"数量": EXCEL_UNITS, "金额": EXCEL_WAN, "比率": "0.0%"}
     key.attrs["excel_header"] = f"{plan.region} · {h.label}"  # printed on every page
     return key
 
@@ -372,7 +373,7 @@ def _completion_chart(plan: Plan) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["季度", "阶段", "目标金额", "实际金额", "完成率"])
     out["目标金额"] = out["目标金额"].round(2)
     out["实际金额"] = out["实际金额"].round(2)
-    out.attrs["excel_formats"] = {"目标金额": "#,##0.00", "实际金额": "#,##0.00"}
+    out.attrs["excel_formats"] = {"目标金额": EXCEL_WAN, "实际金额": EXCEL_WAN}
     out.attrs["excel_charts"] = [
         {
             "type": "bar",

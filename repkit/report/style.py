@@ -24,6 +24,7 @@ __all__ = [
     "EXCEL_PERCENT",
     "EXCEL_PRICE",
     "EXCEL_UNITS",
+    "EXCEL_WAN",
     "EXCEL_WAN_AXIS",
     "completion_band",
     "completion_css",
@@ -52,6 +53,8 @@ EXCEL_PRICE = "#,##0.00"
 EXCEL_PERCENT = "0.0%"
 """Rates and shares (stored as fractions)."""
 EXCEL_WAN_AXIS = '0\\.0,"万"'
+EXCEL_WAN = EXCEL_WAN_AXIS
+"""Money in summary cells shown in 万 with one decimal; the cell keeps the yuan value."""
 """Money axis of an Excel chart in 万 (3500000 shows 350.0万; Excel and LibreOffice)."""
 
 
