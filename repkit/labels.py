@@ -154,6 +154,7 @@ REASON_LABELS: dict[str, str] = {
     "growth": "增长情景",
     "company": "公司调整",
     "procurement": "带量采购",
+    "override": "经理指定",
     "rounding": "取整",
     "unchanged": "未变",
     "new": "新增",
@@ -176,6 +177,23 @@ TABLE_LABELS: dict[str, str] = {
 CALENDAR_LABELS: dict[str, str] = {"cn": "工作日+春节", "weekdays": "工作日", "none": "无"}
 """Calendar adjustment of a forecast."""
 BOOL_LABELS: dict[bool, str] = {True: "是", False: "否"}
+OVERRIDE_SCOPES: dict[str, str] = {
+    "hospital": "医院",
+    "hospital_product": "医院品种",
+    "product": "品种",
+    "product_line": "品种线",
+    "department_development": "科室开发",
+}
+"""What a manager's override (经理指定) fixes: a hospital's total, one product at a
+hospital, a product region-wide, several products together, or the share of a
+hospital's target departments developed (an activity goal, never sales)."""
+OVERRIDE_KINDS: dict[str, str] = {
+    "fixed": "固定",
+    "floor": "下限",
+    "cap": "上限",
+    "milestone": "里程碑",
+}
+"""How an override binds: exactly, at least, at most, or a month's fixed value."""
 
 CODES: dict[str, Mapping] = {
     "level": LEVEL_LABELS,
@@ -194,6 +212,8 @@ CODES: dict[str, Mapping] = {
     "training_status": TRAINING_STATUS_LABELS,
     "reason": REASON_LABELS,
     "table": TABLE_LABELS,
+    "override_scope": OVERRIDE_SCOPES,
+    "override_kind": OVERRIDE_KINDS,
 }
 """Code kind → {code: Chinese label}."""
 
@@ -221,6 +241,8 @@ COLUMN_CODES: dict[str, str] = {
     "method": "model",
     "reason": "reason",
     "table": "table",
+    "scope": "override_scope",
+    "kind": "override_kind",
     # tables already headed in Chinese keep their codes labelled too
     "等级": "level",
     "医院等级": "level",
@@ -314,6 +336,7 @@ COLUMNS: dict[str, str] = {
     "growth_step": "增长情景",
     "company_step": "公司调整",
     "procurement_step": "带量采购",
+    "override_step": "经理指定",
     "rounding_step": "取整",
     "sales": "销售额(元)",
     "sales_prev": "上期销售额(元)",

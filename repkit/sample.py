@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from repkit._sample_fieldwork import fieldwork_tables
+from repkit._sample_seed000 import seed000, seed000_overrides
 from repkit.calendar import Half, festival_days, working_days
 from repkit.dataset import Dataset
 from repkit.schema import (
@@ -35,7 +36,15 @@ from repkit.schema import (
     TITLE_LABELS,
 )
 
-__all__ = ["FIRST_MONTH", "LAST_MONTH", "REGIONS", "generate", "write"]
+__all__ = [
+    "FIRST_MONTH",
+    "LAST_MONTH",
+    "REGIONS",
+    "generate",
+    "seed000",
+    "seed000_overrides",
+    "write",
+]
 
 REGIONS: tuple[str, ...] = ("兰州", "西宁", "银川", "西安", "成都", "重庆")
 FIRST_MONTH = pd.Period("2023-07", "M")
@@ -676,6 +685,7 @@ _FORMATS = {
     "competitors": ("xlsx", None),
     "meetings": ("csv", "utf-8-sig"),
     "listings": ("xlsx", None),
+    "overrides": ("xlsx", None),
 }
 
 
