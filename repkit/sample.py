@@ -31,6 +31,8 @@ from repkit.schema import (
     LISTING_STATUSES,
     MEETING_TYPES,
     NURSE_TITLES,
+    OVERRIDE_KINDS,
+    OVERRIDE_SCOPES,
     ROLE_LABELS,
     SHEET_NAMES,
     TITLE_LABELS,
@@ -590,7 +592,8 @@ def _to_file_frame(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
         out["month"] = [f"{m.year}年{m.month}月" for m in out["month"]]
     if kind == "products":
         out["category"] = out["category"].map(CATEGORY_LABELS)
-        out["launch"] = [str(m) if not pd.isna(m) else "" for m in out["launch"]]
+        if "launch" in out:
+            out["launch"] = [str(m) if not pd.isna(m) else "" for m in out["launch"]]
     if kind == "hospitals":
         out["level"] = out["level"].map(LEVEL_LABELS)
         out["departments"] = ["、".join(v) for v in out["departments"]]
@@ -615,6 +618,10 @@ def _to_file_frame(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
         out[coded] = out[coded].map(codes[kind])
     if kind == "listings":
         out["benchmark"] = np.where(out["benchmark"], "是", "否")
+    if kind == "overrides":
+        out["scope"] = out["scope"].map(OVERRIDE_SCOPES)
+        out["kind"] = out["kind"].map(OVERRIDE_KINDS)
+        out["products"] = ["、".join(v) if isinstance(v, list) else "" for v in out["products"]]
     return out.rename(columns=HEADERS_ZH[kind])
 
 

@@ -44,6 +44,7 @@ from repkit.errors import DataError, PlanError
 from repkit.labels import OVERRIDE_KINDS, OVERRIDE_SCOPES
 from repkit.plan._decompose import _round_groups
 from repkit.plan._pin import Con, Grid, Infeasible, solve
+from repkit.schema import TABLES
 
 if TYPE_CHECKING:  # pragma: no cover
     from repkit.dataset import Dataset
@@ -112,6 +113,7 @@ def read_overrides(
     out; unknown hospitals or products are refused (rule ``override_unknown``).
     """
     frame, where = _frame(overrides, ds, region)
+    frame = frame.reindex(columns=list(TABLES["overrides"].columns))
     if frame.empty:
         return [], frame
     frame = frame.assign(_file=where["file"].to_numpy(), _row=where["row"].to_numpy())
@@ -173,7 +175,10 @@ def _frame(overrides: Any, ds: Dataset, region: str) -> tuple[pd.DataFrame, pd.D
     if overrides.empty:
         return ds.overrides.iloc[:0], _reset(None, 0)
     given = overrides.copy()
-    if not ({"region", "区域"} & set(map(str, given.columns))):
+    named = [c for c in given.columns if str(c) in ("region", "区域")]
+    if named:
+        given[named[0]] = given[named[0]].astype(object).where(given[named[0]].notna(), region)
+    else:
         given.insert(0, "region", region)
     if "product" in given.columns and "products" not in given.columns:
         given = given.rename(columns={"product": "products"})
@@ -321,21 +326,39 @@ def apply_overrides(
         Rules that cannot hold together, naming the rule rows and the excess.
     """
     base, price = _grids(monthly, rules, list(half.months))
-    steps = []
-    current = base
-    active: set[int] = set()
-    for k in range(len(rules)):
-        new, active = _solve_all(base, rules[: k + 1], price)
-        for p, grid in new.items():
-            diff = grid.units - current[p].units
-            for i, j in np.argwhere(diff != 0):
-                steps.append((rules[k].id, p, grid.hospitals[i], grid.months[j], int(diff[i, j])))
-        current = new
+    final, active = _solve_all(base, rules, price)
+    steps = _steps(base, final, rules, price)
     cols = ["override", "product", "hospital_id", "month", "units"]
     step = pd.DataFrame(steps, columns=cols).astype({"units": "int64"})
     if len(step):
         step["month"] = step["month"].astype("period[M]")
-    return _monthly(monthly, current, price), step, _report(rules, current, price, active)
+    return _monthly(monthly, final, price), step, _report(rules, final, price, active)
+
+
+def _steps(base: Grids, final: Grids, rules: Sequence[Rule], price: Grids) -> list[tuple]:
+    """What each rule moved: the rules applied one after another, each step the change.
+
+    Rules that set a product's region total go first. A rule that cannot hold until a
+    later one joins it (a hospital fixed above the product's target before the target
+    is raised) shares its step with that later rule.
+    """
+    order = sorted(rules, key=lambda r: (not (r.scope == "product" and r.month is None), r.id))
+    out = []
+    current = base
+    for k, r in enumerate(order):
+        if k == len(order) - 1:
+            new = final
+        else:
+            try:
+                new, _ = _solve_all(base, order[: k + 1], price)
+            except PlanError:
+                continue
+        for p, grid in new.items():
+            diff = grid.units - current[p].units
+            for i, j in np.argwhere(diff != 0):
+                out.append((r.id, p, grid.hospitals[i], grid.months[j], int(diff[i, j])))
+        current = new
+    return out
 
 
 def _grids(

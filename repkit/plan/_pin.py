@@ -228,15 +228,13 @@ def _margins(
     pinned = fixed_values.sum(axis=1 - axis)
     out: dict[int, int] = {}
     used = 0
-    rules: list[int] = []
     for i, label in enumerate(labels):
         if groups[i] >= 0:
             c = eq[(label, None) if axis == 0 else (None, label)]
             out[i] = c.value - int(pinned[i])
             used += c.value
-            rules.append(c.rule)
             if out[i] < 0:
-                cells = [k.rule for k, v in eq.items() if _inside(k, label, axis)]
+                cells = [v.rule for k, v in eq.items() if _inside(k, label, axis)]
                 raise Infeasible(
                     "override_above_target",
                     [c.rule, *cells],
