@@ -256,8 +256,8 @@ def _blank(value: Any) -> bool:
 def _override_row(rec: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(rule, column, message) of one override row; empty when the row is sound."""
     scope, kind, period = rec.get("scope"), rec.get("kind"), rec.get("period")
-    products = rec.get("products")
-    products = [] if _blank(products) else list(products)
+    listed: Any = rec.get("products")
+    products = [] if _blank(listed) else list(listed)
     hospital = not (_blank(rec.get("hospital_id")) and _blank(rec.get("hospital")))
     given = [c for c in ("units", "amount", "rate") if not _blank(rec.get(c))]
     out: list[tuple[str, str, str]] = []
@@ -294,7 +294,7 @@ def _override_row(rec: dict[str, Any]) -> list[tuple[str, str, str]]:
             )
         )
     if scope == "department_development":
-        rate = rec.get("rate")
+        rate: Any = rec.get("rate")
         if given != ["rate"]:
             out.append(("override_value", "rate", "a department goal gives 开发率 only"))
         elif not 0 < float(rate) <= 1:

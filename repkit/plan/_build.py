@@ -349,9 +349,7 @@ def build(
     )
     past_targets = review_targets(ds, p, prices(ds, as_of=p.end)["price"])
     reviews = {lvl: review(ds, p, by=lvl, targets=past_targets) for lvl in REVIEW_LEVELS}
-    wf = build_waterfall(
-        totals, scenario, hosp, targets, proc_delta, cover.last_cells, moved.get("steps")
-    )
+    wf = build_waterfall(totals, scenario, hosp, targets, proc_delta, cover.last_cells, moved)
     feas = feasibility(targets, ds, h, p, visits_per_day=visits_per_day)
     cash = money(ds, p, within_days=within_days)
     scen = _scenario_table(totals, price, scenario, targets, bool(events))
@@ -393,10 +391,17 @@ def build(
         data=ds,
         history_targets=past_targets,
         warnings=warnings,
-        overrides=moved.get("report", pd.DataFrame(columns=list(OVERRIDE_COLUMNS))),
-        override_steps=moved.get("steps", pd.DataFrame()),
-        goals=department_goals(goal_rows, ds, h),
+        **_override_fields(moved, department_goals(goal_rows, ds, h)),
     )
+
+
+def _override_fields(moved: dict[str, pd.DataFrame], goals: pd.DataFrame) -> dict[str, Any]:
+    """The Plan's override tables: what each override achieved and moved, the goals."""
+    return {
+        "overrides": moved.get("report", pd.DataFrame(columns=list(OVERRIDE_COLUMNS))),
+        "override_steps": moved.get("steps", pd.DataFrame()),
+        "goals": goals,
+    }
 
 
 def _forecast(

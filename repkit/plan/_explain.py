@@ -5,7 +5,7 @@ Private; the public names live in :mod:`repkit.plan`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -43,14 +43,14 @@ def build_waterfall(
     targets: pd.DataFrame,
     procurement_delta: pd.DataFrame,
     last_cells: pd.Series,
-    override_steps: pd.DataFrame | None = None,
+    overrides: Mapping[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Waterfall per product × hospital × department × rep (see :data:`STEPS`).
 
     Product level: last half → forecast → growth scenario → company target. Each
     hospital takes its exact share of those (``share_step`` moves last half's actual to
     that share), then 带量采购, the manager's overrides (``override_step``, 经理指定:
-    the units ``override_steps`` moved per hospital) and rounding to the allocated
+    the units ``overrides["steps"]`` moved per hospital) and rounding to the allocated
     integers.
 
     Each step means what its label says. The growth scenarios grow last half's actual,
@@ -67,7 +67,7 @@ def build_waterfall(
     hp = hosp[["product", "hospital_id", "share"]].copy()
     last_hp = last_cells.groupby(level=["product", "hospital_id"]).sum()
     idx = pd.MultiIndex.from_frame(hp[["product", "hospital_id"]])
-    moved = _moved(override_steps)
+    moved = _moved((overrides or {}).get("steps"))
     final_keys = pd.MultiIndex.from_frame(targets[["product", "hospital_id"]].drop_duplicates())
     extra = last_hp.index.union(moved.index).union(final_keys).difference(idx)
     if len(extra):
