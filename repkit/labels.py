@@ -194,6 +194,8 @@ OVERRIDE_KINDS: dict[str, str] = {
     "milestone": "里程碑",
 }
 """How an override binds: exactly, at least, at most, or a month's fixed value."""
+OVERRIDE_MEASURES: dict[str, str] = {"units": "数量", "amount": "金额"}
+"""What an override counts: units or money."""
 
 CODES: dict[str, Mapping] = {
     "level": LEVEL_LABELS,
@@ -214,6 +216,7 @@ CODES: dict[str, Mapping] = {
     "table": TABLE_LABELS,
     "override_scope": OVERRIDE_SCOPES,
     "override_kind": OVERRIDE_KINDS,
+    "override_measure": OVERRIDE_MEASURES,
 }
 """Code kind → {code: Chinese label}."""
 
@@ -243,6 +246,7 @@ COLUMN_CODES: dict[str, str] = {
     "table": "table",
     "scope": "override_scope",
     "kind": "override_kind",
+    "measure": "override_measure",
     # tables already headed in Chinese keep their codes labelled too
     "等级": "level",
     "医院等级": "level",
@@ -337,6 +341,20 @@ COLUMNS: dict[str, str] = {
     "company_step": "公司调整",
     "procurement_step": "带量采购",
     "override_step": "经理指定",
+    # the manager's overrides (经理指定) and department development goals
+    "override": "指定序号",
+    "scope": "层级",
+    "kind": "类型",
+    "measure": "口径",
+    "achieved": "计划数",
+    "difference": "差额",
+    "binding": "起作用",
+    "excess": "超出",
+    "rate": "开发率",
+    "notes": "备注",
+    "target_departments": "目标科室数",
+    "goal_rate": "目标开发率",
+    "departments_to_develop": "应开发科室数",
     "rounding_step": "取整",
     "sales": "销售额(元)",
     "sales_prev": "上期销售额(元)",
