@@ -578,3 +578,16 @@ def test_fixed_cells_exact_and_product_total_kept(units, picks):
         assert int(out.loc[sel, "units"].sum()) == int(r.value)
     assert int(steps["units"].sum()) == 0  # moves within the product's total
     assert (report["difference"] == 0).all()
+
+
+def test_sample_write_round_trips_the_overrides_table(ds, tmp_path):
+    from dataclasses import replace
+
+    table = rk.read_table(seed000_overrides(), "overrides")
+    rk.sample.write(replace(ds, overrides=table), tmp_path)
+    assert (tmp_path / "经理指定.xlsx").exists()
+    back = rk.load_dataset(tmp_path).overrides
+    assert back["products"].tolist() == table["products"].tolist()
+    assert back["scope"].tolist() == table["scope"].tolist()
+    assert back["amount"].fillna(-1).tolist() == table["amount"].fillna(-1).tolist()
+    assert rk.io.check(tmp_path).empty

@@ -312,6 +312,14 @@ def build(
     >>> company = ds.targets.query("period == '2026H2'")["units"].sum()
     >>> plan.summary["target_units"] == int(company)
     True
+
+    The manager fixes carvedilol at 6000 boxes for the half (seed 000: 1000 a month):
+
+    >>> fixed = {"scope": "product", "product": "卡维地洛", "kind": "fixed",
+    ...          "period": "2026H2", "units": 6000}
+    >>> plan = rk.plan.build(rk.sample.seed000(), "2026H2", forecast="simple", overrides=[fixed])
+    >>> int(plan.targets.query("product == '卡维地洛'")["units"].sum())
+    6000
     """
     h, forecaster, method = _check_options(half, scenario, potential_weight, cap, forecast)
     region = _region_of(ds)
