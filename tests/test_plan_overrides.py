@@ -153,6 +153,54 @@ def test_product_line_money_at_a_hospital_per_month(ds):
     assert abs(float(t.loc[sel, "amount"].sum()) - 100000) <= 30
 
 
+def test_hospital_half_month_totals_and_a_cell_hold_together(ds, plain):
+    rows = [
+        {
+            "scope": "hospital_product",
+            "hospital_id": AIR,
+            "product": "帮达",
+            "kind": "fixed",
+            "period": HALF,
+            "units": 25000,
+        },
+        {
+            "scope": "product",
+            "product": "帮达",
+            "kind": "fixed",
+            "period": "2026-09",
+            "units": 6001,
+        },
+        {"scope": "product", "product": "帮达", "kind": "cap", "period": "2026-10", "units": 5003},
+        {
+            "scope": "hospital_product",
+            "hospital_id": SECOND,
+            "product": "帮达",
+            "kind": "fixed",
+            "period": "2026-11",
+            "units": 777,
+        },
+    ]
+    plan = _build(ds, rows)
+    t = plan.targets[plan.targets["product"] == "帮达"]
+    grid = t.pivot_table(index="hospital_id", columns="month", values="units", aggfunc="sum")
+    assert grid.loc[AIR].sum() == 25000
+    assert grid[pd.Period("2026-09", "M")].sum() == 6001
+    assert grid[pd.Period("2026-10", "M")].sum() <= 5003
+    assert grid.loc[SECOND, pd.Period("2026-11", "M")] == 777
+    assert grid.to_numpy().sum() == _units(plain, "product")["帮达"]
+    assert plan.overrides["binding"].all()
+
+
+def test_product_floor_above_its_cap_is_refused(ds):
+    rows = [
+        {"scope": "product", "product": "瑞丁", "kind": kind, "period": HALF, "units": units}
+        for kind, units in (("floor", 12000), ("cap", 11000))
+    ]
+    c = _refusal(ds, rows)
+    assert set(c["rule"]) == {"override_floor_above_cap"}
+    assert c["excess"].iloc[0] == 1000
+
+
 def test_floor_binds_only_where_the_plan_is_below(ds, plain):
     air_sep = _amount(plain, AIR, "2026-09")
     rows = [
@@ -591,3 +639,27 @@ def test_sample_write_round_trips_the_overrides_table(ds, tmp_path):
     assert back["scope"].tolist() == table["scope"].tolist()
     assert back["amount"].fillna(-1).tolist() == table["amount"].fillna(-1).tolist()
     assert rk.io.check(tmp_path).empty
+
+
+def test_repkit_check_names_bad_override_rows_by_excel_row(tmp_path):
+    rows = pd.DataFrame(
+        {
+            "区域": ["兰州", "兰州", "兰州"],
+            "层级": ["医院品种", "医院", "科室开发"],
+            "医院编码": ["H001", "H001", "H001"],
+            "品种": ["帮达", None, None],
+            "类型": ["下限", "里程碑", "里程碑"],
+            "期间": ["2026H2", "2026H2", "2026-07"],
+            "数量": [100, None, None],
+            "金额": [None, 5000, None],
+            "开发率": [None, None, "150%"],
+        }
+    )
+    path = tmp_path / "经理指定.xlsx"
+    rows.to_excel(path, index=False)
+    p = rk.io.check(path)
+    assert p[["row", "rule"]].values.tolist() == [
+        [3, "override_period"],
+        [4, "override_value"],
+    ]
+    assert p["file"].unique().tolist() == ["经理指定.xlsx"]

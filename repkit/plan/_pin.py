@@ -94,10 +94,13 @@ def _fit_product(product: str, base: Grid, cons: list[Con]) -> np.ndarray:
     total = int(np.rint(base.units.sum()))
     eq: dict[tuple[Any, Any], Con] = {}
     bounds: list[Con] = []
+    whole = [c for c in cons if c.hospital is None and c.month is None]
+    fixed_whole = {(c.hospital, c.month): c for c in whole if c.bound == "eq"}
+    _check_bounds(product, fixed_whole, [c for c in whole if c.bound != "eq"])
     for c in cons:
         scope = (c.hospital, c.month)
         if scope == (None, None):
-            total = _new_total(product, total, c, cons)
+            total = _new_total(total, c)
             continue
         if c.bound == "eq":
             if scope in eq and eq[scope].value != c.value:
@@ -134,7 +137,8 @@ def _pinned_total(eq: dict[tuple[Any, Any], Con]) -> int:
     return sum(rows.values()) + (cells if not any(h is None for h, _ in eq) else 0)
 
 
-def _new_total(product: str, total: int, c: Con, cons: list[Con]) -> int:
+def _new_total(total: int, c: Con) -> int:
+    """The product's total after a constraint on the whole grid."""
     if c.bound == "eq":
         return c.value
     if c.bound == "lo":
