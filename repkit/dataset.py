@@ -266,7 +266,9 @@ class Dataset:
                 k: getattr(self, k)[getattr(self, k)["hospital_id"].isin(ids)]
                 for k in ("nurses", "competitors", "meetings", "listings")
             },
-            overrides=self.overrides[self.overrides["region"] == region],
+            overrides=self.overrides[self.overrides["region"] == region]
+            if "region" in self.overrides
+            else self.overrides,
         )
 
     def __repr__(self) -> str:

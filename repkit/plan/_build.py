@@ -288,7 +288,9 @@ def build(
         for 科室开发), notes. None (default): the Dataset's 经理指定 table. Fixed
         figures and milestones hold exactly, floors and caps as bounds; each product's
         region total stays and its other cells share the rest by the rules above
-        (see :mod:`repkit.plan._overrides`). ``[]`` ignores the table.
+        (see :mod:`repkit.plan._overrides`). Rows of other regions and halves are
+        left out; rows without a region apply to the region planned. ``[]`` ignores
+        the table.
 
     Returns
     -------

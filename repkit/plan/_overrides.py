@@ -117,7 +117,7 @@ def read_overrides(
     if frame.empty:
         return [], frame
     frame = frame.assign(_file=where["file"].to_numpy(), _row=where["row"].to_numpy())
-    frame = frame[frame["region"].astype(str) == region]
+    frame = frame[frame["region"].isna() | (frame["region"].astype(str) == region)]
     frame = frame[frame["period"].map(lambda p: _in_half(str(p), half))]
     ids, problems = _resolve_hospitals(frame, ds)
     frame = frame.assign(hospital_id=ids)
