@@ -466,13 +466,8 @@ def _step_of(r: Rule, price: Grids) -> float:
 
 
 def _con(r: Rule, value: float, bound: str) -> Con:
-    if bound == "lo":
-        whole = int(np.ceil(value - _TOL))
-    elif bound == "hi":
-        whole = int(np.floor(value + _TOL))
-    else:
-        whole = int(np.round(value))
-    return Con(r.hospital_id, r.month, bound, whole, r.id)
+    """A rule as a unit constraint (a floor rounds up, a cap down, a fixed value to nearest)."""
+    return Con(r.hospital_id, r.month, bound, _con_value(value, bound), r.id)
 
 
 def _unit_price(price: Grid, r: Rule) -> float:
