@@ -663,3 +663,9 @@ def test_repkit_check_names_bad_override_rows_by_excel_row(tmp_path):
         [4, "override_value"],
     ]
     assert p["file"].unique().tolist() == ["经理指定.xlsx"]
+
+
+def test_the_canonical_overrides_table_normalises_to_itself():
+    table = rk.read_table(seed000_overrides(), "overrides")
+    again = rk.read_table(table, "overrides")
+    pd.testing.assert_frame_equal(again, table[list(again.columns)], check_dtype=False)
