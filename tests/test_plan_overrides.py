@@ -669,3 +669,49 @@ def test_the_canonical_overrides_table_normalises_to_itself():
     table = rk.read_table(seed000_overrides(), "overrides")
     again = rk.read_table(table, "overrides")
     pd.testing.assert_frame_equal(again, table[list(again.columns)], check_dtype=False)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    units=st.lists(st.lists(st.integers(1, 300), min_size=2, max_size=2), min_size=2, max_size=3),
+    prices=st.lists(st.sampled_from([12.5, 20.0, 25.0, 40.0]), min_size=2, max_size=2),
+    months=st.lists(st.integers(0, 5), min_size=1, max_size=3, unique=True),
+    frac=st.floats(0.6, 1.4),
+)
+def test_hospital_money_per_month_within_one_unit_price(units, prices, months, frac):
+    half = rk.calendar.Half.parse(HALF)
+    all_months = list(half.months)
+    rows = []
+    for i, per_product in enumerate(units):
+        for p, (u, price) in enumerate(zip(per_product, prices, strict=True)):
+            for m in all_months:
+                rows.append((f"P{p}", f"H{i}", m.asfreq("Q-DEC"), m, u, price))
+    monthly = pd.DataFrame(
+        rows, columns=["product", "hospital_id", "quarter", "month", "units", "price"]
+    )
+    before = monthly.groupby("product")["units"].sum()
+    hospital_month = sum(u * c for u, c in zip(units[0], prices, strict=True))
+    rules = [
+        Rule(
+            id=k,
+            label=f"r{k}",
+            file=None,
+            row=k + 1,
+            scope="hospital",
+            kind="milestone",
+            hospital_id="H0",
+            products=(),
+            month=all_months[m],
+            period=str(all_months[m]),
+            measure="amount",
+            value=float(round(hospital_month * frac)),
+        )
+        for k, m in enumerate(months)
+    ]
+    out, _, report = apply_overrides(monthly, rules, half)
+    assert out.groupby("product")["units"].sum().equals(before)
+    assert (report["difference"].abs() <= max(prices)).all()
+    for r in rules:
+        sel = (out["hospital_id"] == "H0") & (out["month"] == r.month)
+        amount = float((out.loc[sel, "units"] * out.loc[sel, "price"]).sum())
+        assert abs(amount - r.value) <= max(prices)
