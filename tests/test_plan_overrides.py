@@ -715,3 +715,15 @@ def test_hospital_money_per_month_within_one_unit_price(units, prices, months, f
         sel = (out["hospital_id"] == "H0") & (out["month"] == r.month)
         amount = float((out.loc[sel, "units"] * out.loc[sel, "price"]).sum())
         assert abs(amount - r.value) <= max(prices)
+
+
+def test_workbook_gets_a_manager_sheet_only_with_overrides(ds, plain, tmp_path):
+    assert "经理指定" not in plain.workbook()
+    plan = _build(ds, seed000_overrides())
+    book = plan.workbook()
+    report, goals = book["经理指定"]
+    assert len(report) == len(plan.overrides)
+    assert report["说明"].str.contains("兰州市第二人民医院").any()
+    assert goals["应开发科室数"].tolist() == plan.goals["departments_to_develop"].tolist()
+    rk.report.write_excel(book, tmp_path / "plan.xlsx")
+    assert (tmp_path / "plan.xlsx").exists()

@@ -162,7 +162,9 @@ class Plan:
         Sheets: ``概览`` (a list of two tables: key figures, then scenarios by product),
         ``A 医院档案``, ``B 医生档案``, ``D 月度品种任务分解``, ``E 季度目标与差距``,
         ``F 完成率图`` (with native line and bar charts), ``G 周上量分析``,
-        ``H 代表日程``. Write it with :func:`repkit.report.write_excel`.
+        ``H 代表日程``; with the manager's overrides also ``经理指定`` (each override
+        and what the plan holds, then the department development goals). Write it
+        with :func:`repkit.report.write_excel`.
 
         Parameters
         ----------
@@ -182,9 +184,13 @@ class Plan:
         >>> list(plan.workbook())[:3]
         ['概览', 'A 医院档案', 'B 医生档案']
         """
+        from repkit.plan._overrides import manager_sheet
         from repkit.plan._workbook import workbook
 
-        return workbook(self, doctors=doctors, schedule=schedule)
+        book = workbook(self, doctors=doctors, schedule=schedule)
+        if len(self.overrides) or len(self.goals):
+            book["经理指定"] = manager_sheet(self.overrides, self.goals)
+        return book
 
 
 def _json_value(v: Any) -> Any:

@@ -41,7 +41,7 @@ import pandas as pd
 
 from repkit.calendar import Half
 from repkit.errors import DataError, PlanError
-from repkit.labels import OVERRIDE_KINDS, OVERRIDE_SCOPES
+from repkit.labels import OVERRIDE_KINDS, OVERRIDE_SCOPES, label_frame
 from repkit.plan._decompose import _round_groups
 from repkit.plan._pin import Con, Grid, Infeasible, solve
 from repkit.schema import TABLES
@@ -54,6 +54,7 @@ __all__ = [
     "Rule",
     "apply_overrides",
     "department_goals",
+    "manager_sheet",
     "override_labels",
     "read_overrides",
 ]
@@ -122,6 +123,7 @@ def read_overrides(
     ids, problems = _resolve_hospitals(frame, ds)
     frame = frame.assign(hospital_id=ids)
     known = set(products)
+    names = dict(zip(ds.hospitals["hospital_id"], ds.hospitals["name"], strict=True))
     rules: list[Rule] = []
     goals = frame[frame["scope"] == "department_development"]
     for rec in frame[frame["scope"] != "department_development"].to_dict("records"):
@@ -140,7 +142,7 @@ def read_overrides(
             continue
         if rec["scope"] == "hospital":
             prods = ()  # every product of the hospital
-        rules.append(_rule(len(rules), rec, prods, half))
+        rules.append(_rule(len(rules), rec, prods, names))
     if problems:
         raise DataError(problems, f"{len(problems)} overrides (经理指定) do not match the data")
     return rules, goals
@@ -249,7 +251,9 @@ def _resolve_hospitals(frame: pd.DataFrame, ds: Dataset) -> tuple[list[Any], lis
     return out, problems
 
 
-def _rule(i: int, rec: Mapping[str, Any], products: tuple[str, ...], half: Half) -> Rule:
+def _rule(
+    i: int, rec: Mapping[str, Any], products: tuple[str, ...], names: Mapping[str, str]
+) -> Rule:
     period = str(rec["period"])
     month = None if "H" in period else pd.Period(period, freq="M")
     measure = "amount" if not pd.isna(rec.get("amount")) else "units"
@@ -257,7 +261,8 @@ def _rule(i: int, rec: Mapping[str, Any], products: tuple[str, ...], half: Half)
     hospital = None if hospital is None or pd.isna(hospital) else str(hospital)
     row = rec.get("_row")
     row = None if row is None or pd.isna(row) else int(row)
-    label = _label(rec["scope"], rec["kind"], hospital, products, period, measure, rec[measure])
+    shown = names.get(hospital, hospital) if hospital else None
+    label = _label(rec["scope"], rec["kind"], shown, products, period, measure, rec[measure])
     return Rule(
         id=i,
         label=label,
@@ -283,7 +288,7 @@ def _label(
     measure: str,
     value: float,
 ) -> str:
-    """``经理指定：医院 001 2026-08 固定 金额 60,000`` (the step's name in a trace)."""
+    """``经理指定：医院 兰州市第二人民医院 2026-08 里程碑 金额 60,000`` (a trace step's name)."""
     what = [OVERRIDE_SCOPES[scope]]
     if hospital:
         what.append(str(hospital))
@@ -601,6 +606,26 @@ def _report(rules: Sequence[Rule], cells: Grids, price: Grids, binding: set[int]
             }
         )
     return pd.DataFrame(rows, columns=list(OVERRIDE_COLUMNS))
+
+
+def manager_sheet(overrides: pd.DataFrame, goals: pd.DataFrame) -> list[pd.DataFrame]:
+    """The workbook's 经理指定 sheet: each override and what the plan holds, then goals.
+
+    Examples
+    --------
+    >>> plan = rk.plan.build(rk.sample.seed000(), "2026H2", forecast="simple",
+    ...     overrides=rk.sample.seed000_overrides())
+    >>> [t.columns[0] for t in plan.workbook()["经理指定"]]
+    ['说明', '医院']
+    """
+    cols = ["label", "measure", "value", "achieved", "difference", "binding"]
+    first = label_frame(overrides[cols].assign(binding=overrides["binding"].map(_YES_NO)))
+    cols = ["hospital", "month", "target_departments", "goal_rate", "departments_to_develop"]
+    second = goals.reindex(columns=[*cols, "notes"]).assign(month=goals["month"].astype(str))
+    return [first, label_frame(second)]
+
+
+_YES_NO = {True: "是", False: "否"}
 
 
 # ------------------------------------------------------------------------------ goals
