@@ -243,7 +243,7 @@ def _margins(
                     "override_above_target",
                     [c.rule, *cells],
                     -out[i],
-                    f"{product} {label}: the fixed months add up to {int(pinned[i]):,}, "
+                    f"{product} {label}: its fixed cells add up to {int(pinned[i]):,}, "
                     f"{-out[i]:,} more than its fixed total {c.value:,}",
                 )
         else:
