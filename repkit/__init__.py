@@ -26,6 +26,7 @@ __all__ = [
     "Half",
     # errors
     "DataError",
+    "PlanError",
     # submodules
     "activity",
     "batch",
@@ -47,6 +48,7 @@ _ATTRS = {
     "read_sales": ("repkit.io", "read_sales"),
     "read_table": ("repkit.io", "read_table"),
     "DataError": ("repkit.errors", "DataError"),
+    "PlanError": ("repkit.errors", "PlanError"),
     "Dataset": ("repkit.dataset", "Dataset"),
     "Half": ("repkit.calendar", "Half"),
 }
@@ -70,7 +72,7 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from repkit.calendar import Half
     from repkit.dataset import Dataset
-    from repkit.errors import DataError
+    from repkit.errors import DataError, PlanError
     from repkit.io import load_dataset, read_sales, read_table
 
 

@@ -110,6 +110,8 @@ class Dataset:
     """Department and academic meetings with head counts (no spending)."""
     listings: pd.DataFrame = field(default_factory=lambda: _empty("listings"), repr=False)
     """Admission status (进院) of each product in each hospital."""
+    overrides: pd.DataFrame = field(default_factory=lambda: _empty("overrides"), repr=False)
+    """The manager's fixed figures, floors, caps, milestones and department goals (经理指定)."""
 
     @classmethod
     def from_tables(cls, **tables: pd.DataFrame) -> Dataset:
@@ -264,6 +266,9 @@ class Dataset:
                 k: getattr(self, k)[getattr(self, k)["hospital_id"].isin(ids)]
                 for k in ("nurses", "competitors", "meetings", "listings")
             },
+            overrides=self.overrides[self.overrides["region"] == region]
+            if "region" in self.overrides
+            else self.overrides,
         )
 
     def __repr__(self) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["PROBLEM_COLUMNS", "RULES", "DataError", "Problem"]
+__all__ = ["PROBLEM_COLUMNS", "RULES", "DataError", "PlanError", "Problem"]
 
 PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "value", "rule", "message")
 
@@ -71,6 +71,31 @@ RULES: dict[str, str] = {
     "implausible_total": (
         "Check the units column of the sales file: a product's half-year units are not a "
         "finite number below 10¹²."
+    ),
+    "override_scope": (
+        "Fill the columns the 层级 needs: 医院 and 科室开发 name a hospital; 医院品种 a "
+        "hospital and one 品种; 品种 one 品种 (region-wide); 品种线 its 品种, separated by 、."
+    ),
+    "override_value": (
+        "Give 数量 or 金额 (one of them) for sales overrides, and 开发率 (e.g. 80%) only for "
+        "科室开发 goals."
+    ),
+    "override_period": "Give a milestone (里程碑) one month in 期间, e.g. 2026-08.",
+    "override_unknown": (
+        "Use a hospital and products of the region being planned (see 医院.xlsx and "
+        "the sales), or remove the override."
+    ),
+    "override_above_target": (
+        "The fixed figures and floors ask for more than the target holds: lower them, "
+        "raise the growth, or fix the product's region total as well."
+    ),
+    "override_below_target": (
+        "The fixed figures and caps leave less room than the target needs: raise the "
+        "caps, lower the target, or leave some hospitals and months free."
+    ),
+    "override_floor_above_cap": (
+        "A floor (下限) is above a cap (上限) or a fixed figure of the same scope; correct "
+        "one of them."
     ),
     "prescription_by_doctor": (
         "Sales per doctor are prescription figures (统方), which Chinese rules forbid "
@@ -157,3 +182,33 @@ class DataError(ValueError):
 
     def __add__(self, other: DataError) -> DataError:
         return DataError([*self._rows, *other._rows], self.summary or other.summary)
+
+
+class PlanError(DataError):
+    """A plan its inputs cannot satisfy: overrides that break the target or each other.
+
+    A :class:`DataError` (so the CLI and batch runs report it the same way) whose
+    problems name the override row (``file``/``row`` of the 经理指定 file, or the
+    position in the list given to ``build``), the constraint (``rule``: e.g.
+    ``override_above_target``), where it applies (``value``: product, hospital,
+    month) and by how much it breaks. :attr:`conflicts` adds the amount as a number.
+
+    Attributes
+    ----------
+    conflicts : DataFrame
+        The problems plus ``excess``: units (or yuan) by which the constraint breaks.
+
+    Examples
+    --------
+    >>> err = PlanError([{"row": 3, "rule": "override_above_target", "value": "帮达",
+    ...                   "message": "fixed 7,000 > target 6,000", "excess": 1000.0}])
+    >>> err.conflicts[["row", "rule", "excess"]].to_dict("records")
+    [{'row': 3, 'rule': 'override_above_target', 'excess': 1000.0}]
+    """
+
+    @property
+    def conflicts(self) -> pd.DataFrame:
+        """The problems with the amount by which each constraint breaks."""
+        frame = self.problems
+        frame["excess"] = [r.get("excess") for r in self._rows]
+        return frame

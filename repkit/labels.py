@@ -155,6 +155,7 @@ REASON_LABELS: dict[str, str] = {
     "growth": "增长情景",
     "company": "公司调整",
     "procurement": "带量采购",
+    "override": "经理指定",
     "rounding": "取整",
     "unchanged": "未变",
     "new": "新增",
@@ -192,6 +193,25 @@ MEASURE_LABELS: dict[str, str] = {
 CALENDAR_LABELS: dict[str, str] = {"cn": "工作日+春节", "weekdays": "工作日", "none": "无"}
 """Calendar adjustment of a forecast."""
 BOOL_LABELS: dict[bool, str] = {True: "是", False: "否"}
+OVERRIDE_SCOPES: dict[str, str] = {
+    "hospital": "医院",
+    "hospital_product": "医院品种",
+    "product": "品种",
+    "product_line": "品种线",
+    "department_development": "科室开发",
+}
+"""What a manager's override (经理指定) fixes: a hospital's total, one product at a
+hospital, a product region-wide, several products together, or the share of a
+hospital's target departments developed (an activity goal, never sales)."""
+OVERRIDE_KINDS: dict[str, str] = {
+    "fixed": "固定",
+    "floor": "下限",
+    "cap": "上限",
+    "milestone": "里程碑",
+}
+"""How an override binds: exactly, at least, at most, or a month's fixed value."""
+OVERRIDE_MEASURES: dict[str, str] = {"units": "数量", "amount": "金额"}
+"""What an override counts: units or money."""
 
 CODES: dict[str, Mapping] = {
     "level": LEVEL_LABELS,
@@ -211,7 +231,10 @@ CODES: dict[str, Mapping] = {
     "reason": REASON_LABELS,
     "table": TABLE_LABELS,
     "stock_status": STOCK_STATUS_LABELS,
-    "measure": MEASURE_LABELS,
+    "measure": {**MEASURE_LABELS, **OVERRIDE_MEASURES},
+    "override_scope": OVERRIDE_SCOPES,
+    "override_kind": OVERRIDE_KINDS,
+    "override_measure": OVERRIDE_MEASURES,
 }
 """Code kind → {code: Chinese label}."""
 
@@ -240,7 +263,11 @@ COLUMN_CODES: dict[str, str] = {
     "reason": "reason",
     "table": "table",
     "stock_status": "stock_status",
+    # completeness items (hospital_files …) and an override's units/amount share the
+    # "measure" column name; their codes do not overlap, so one kind labels both
     "measure": "measure",
+    "scope": "override_scope",
+    "kind": "override_kind",
     # tables already headed in Chinese keep their codes labelled too
     "等级": "level",
     "医院等级": "level",
@@ -340,6 +367,21 @@ COLUMNS: dict[str, str] = {
     "growth_step": "增长情景",
     "company_step": "公司调整",
     "procurement_step": "带量采购",
+    "override_step": "经理指定",
+    # the manager's overrides (经理指定) and department development goals
+    "override": "指定序号",
+    "scope": "层级",
+    "kind": "类型",
+    "measure": "口径",
+    "achieved": "计划数",
+    "difference": "差额",
+    "binding": "起作用",
+    "excess": "超出",
+    "rate": "开发率",
+    "notes": "备注",
+    "target_departments": "目标科室数",
+    "goal_rate": "目标开发率",
+    "departments_to_develop": "应开发科室数",
     "rounding_step": "取整",
     "sales": "销售额(元)",
     "sales_prev": "上期销售额(元)",
@@ -444,7 +486,6 @@ COLUMNS: dict[str, str] = {
     "recorded_on": "收集日期",
     "competitor_product": "竞品",
     "activity": "竞品活动",
-    "notes": "备注",
     "invited": "邀请人数",
     "attended": "到会人数",
     "applied_on": "申请日期",

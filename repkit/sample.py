@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from repkit._sample_fieldwork import fieldwork_tables
+from repkit._sample_seed000 import seed000, seed000_overrides
 from repkit.calendar import Half, festival_days, working_days
 from repkit.dataset import Dataset
 from repkit.schema import (
@@ -30,12 +31,22 @@ from repkit.schema import (
     LISTING_STATUSES,
     MEETING_TYPES,
     NURSE_TITLES,
+    OVERRIDE_KINDS,
+    OVERRIDE_SCOPES,
     ROLE_LABELS,
     SHEET_NAMES,
     TITLE_LABELS,
 )
 
-__all__ = ["FIRST_MONTH", "LAST_MONTH", "REGIONS", "generate", "write"]
+__all__ = [
+    "FIRST_MONTH",
+    "LAST_MONTH",
+    "REGIONS",
+    "generate",
+    "seed000",
+    "seed000_overrides",
+    "write",
+]
 
 REGIONS: tuple[str, ...] = ("兰州", "西宁", "银川", "西安", "成都", "重庆")
 FIRST_MONTH = pd.Period("2023-07", "M")
@@ -581,7 +592,8 @@ def _to_file_frame(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
         out["month"] = [f"{m.year}年{m.month}月" for m in out["month"]]
     if kind == "products":
         out["category"] = out["category"].map(CATEGORY_LABELS)
-        out["launch"] = [str(m) if not pd.isna(m) else "" for m in out["launch"]]
+        if "launch" in out:
+            out["launch"] = [str(m) if not pd.isna(m) else "" for m in out["launch"]]
     if kind == "hospitals":
         out["level"] = out["level"].map(LEVEL_LABELS)
         out["departments"] = ["、".join(v) for v in out["departments"]]
@@ -606,6 +618,10 @@ def _to_file_frame(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
         out[coded] = out[coded].map(codes[kind])
     if kind == "listings":
         out["benchmark"] = np.where(out["benchmark"], "是", "否")
+    if kind == "overrides":
+        out["scope"] = out["scope"].map(OVERRIDE_SCOPES)
+        out["kind"] = out["kind"].map(OVERRIDE_KINDS)
+        out["products"] = ["、".join(v) if isinstance(v, list) else "" for v in out["products"]]
     return out.rename(columns=HEADERS_ZH[kind])
 
 
@@ -676,6 +692,7 @@ _FORMATS = {
     "competitors": ("xlsx", None),
     "meetings": ("csv", "utf-8-sig"),
     "listings": ("xlsx", None),
+    "overrides": ("xlsx", None),
 }
 
 

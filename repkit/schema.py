@@ -12,6 +12,8 @@ from repkit.labels import (  # labels live in the registry; these names are alia
     CALL_PURPOSES,
     CATEGORY_LABELS,
     LEVEL_LABELS,
+    OVERRIDE_KINDS,
+    OVERRIDE_SCOPES,
     RATING_LABELS,
     ROLE_LABELS,
     TITLE_LABELS,
@@ -25,6 +27,8 @@ __all__ = [
     "LISTING_STATUSES",
     "MEETING_TYPES",
     "NURSE_TITLES",
+    "OVERRIDE_KINDS",
+    "OVERRIDE_SCOPES",
     "PRODUCT_CATEGORIES",
     "RATING_LABELS",
     "REP_ROLES",
@@ -124,6 +128,27 @@ CODE_ALIASES: dict[str, dict[str, str]] = {
     },
 }
 
+CODE_ALIASES["override_scope"] = {v: k for k, v in OVERRIDE_SCOPES.items()} | {
+    "医院合计": "hospital",
+    "医院×品种": "hospital_product",
+    "医院*品种": "hospital_product",
+    "医院-品种": "hospital_product",
+    "医院品规": "hospital_product",
+    "产品": "product",
+    "产品线": "product_line",
+    "品种组": "product_line",
+    "科室开发率": "department_development",
+}
+CODE_ALIASES["override_kind"] = {v: k for k, v in OVERRIDE_KINDS.items()} | {
+    "指定": "fixed",
+    "固定值": "fixed",
+    "最低": "floor",
+    "不低于": "floor",
+    "最高": "cap",
+    "不超过": "cap",
+    "月度里程碑": "milestone",
+}
+
 CODE_LISTS: dict[str, tuple[str, ...]] = {
     "level": HOSPITAL_LEVELS,
     "category": PRODUCT_CATEGORIES,
@@ -133,6 +158,8 @@ CODE_LISTS: dict[str, tuple[str, ...]] = {
     "nurse_title": tuple(NURSE_TITLES),
     "meeting_type": tuple(MEETING_TYPES),
     "listing_status": tuple(LISTING_STATUSES),
+    "override_scope": tuple(OVERRIDE_SCOPES),
+    "override_kind": tuple(OVERRIDE_KINDS),
 }
 
 
@@ -338,6 +365,28 @@ TABLES: dict[str, Table] = {
         },
         required=("hospital_id", "product", "status"),
     ),
+    # The manager's plan (issue 16): fixed figures, floors, caps, milestones, and
+    # department development goals. Sales figures stop at hospital × product; a doctor
+    # column is refused (统方).
+    "overrides": Table(
+        "overrides",
+        key=("region", "scope", "kind", "period"),
+        columns={
+            "region": "str",
+            "scope": "override_scope",
+            "hospital_id": "code",
+            "hospital": "str",
+            "products": "list",
+            "kind": "override_kind",
+            "period": "month_or_half",
+            "units": "float",
+            "amount": "float",
+            "rate": "float",
+            "notes": "str",
+        },
+        required=("region", "scope", "kind", "period"),
+        any_of=(("units", "amount", "rate"),),
+    ),
 }
 
 KINDS: tuple[str, ...] = tuple(TABLES)
@@ -355,6 +404,7 @@ SHEET_NAMES: dict[str, str] = {
     "competitors": "竞品动态",
     "meetings": "科室会议",
     "listings": "进院状态",
+    "overrides": "经理指定",
 }
 """Chinese file/sheet name for each table (used by the sample data and entry templates)."""
 
@@ -471,6 +521,19 @@ HEADERS_ZH: dict[str, dict[str, str]] = {
         "listed_on": "进院日期",
         "benchmark": "样板医院",
         "first_prescribers": "首批处方医生数",
+    },
+    "overrides": {
+        "region": "区域",
+        "scope": "层级",
+        "hospital_id": "医院编码",
+        "hospital": "医院名称",
+        "products": "品种",
+        "kind": "类型",
+        "period": "期间",
+        "units": "数量",
+        "amount": "金额",
+        "rate": "开发率",
+        "notes": "备注",
     },
 }
 
@@ -603,6 +666,16 @@ _TABLE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
             "首批处方人数",
             "first_prescribers",
         ),
+    },
+    "overrides": {
+        "scope": ("层级", "指定层级", "级别", "scope", "level"),
+        "products": ("品种", "产品", "品种线", "产品线", "品种名称", "产品名称", "products"),
+        "kind": ("类型", "指定类型", "约束", "kind", "type"),
+        "period": ("期间", "月份", "考核期间", "年月", "period", "month", "half"),
+        "units": ("数量", "指标数量", "目标数量", "units"),
+        "amount": ("金额", "指标金额", "目标金额", "amount"),
+        "rate": ("开发率", "科室开发率", "比例", "rate"),
+        "notes": ("备注", "说明", "notes"),
     },
 }
 

@@ -399,6 +399,8 @@ def test_year_must_be_a_year(tmp_path):
 
 def test_canonical_tables_normalise_to_themselves(small_ds):
     for kind, table in small_ds.tables().items():
+        if table.empty:  # the sample has no manager's overrides (经理指定)
+            continue
         got = rk.read_table(table, kind)
         pd.testing.assert_frame_equal(
             got.reset_index(drop=True),

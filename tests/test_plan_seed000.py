@@ -7,107 +7,15 @@ first half: 空军医院 to a stable 23–25万 a month, 二院 from 44000 to ab
 """
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import repkit as rk
-from repkit.dataset import Dataset
-
-AIR, SECOND = "H001", "H002"
-# product, price, department, monthly units at 空军医院, at 二院
-PRODUCTS = [
-    ("帮达", 20.0, "内一科", 3000, 600),
-    ("氨曲南", 30.0, "呼吸内科", 1500, 400),
-    ("卡维地洛", 25.0, "心内科", 230, 0),
-    ("瑞丁", 12.5, "内一科", 1200, 0),
-    ("多帕菲", 250.0, "肿瘤科", 137, 0),
-    ("特苏尼", 40.0, "呼吸内科", 0, 250),
-    ("舒亚", 25.0, "肝病科", 0, 400),
-]
-MONTHS = pd.period_range("2024-07", "2026-06", freq="M")
-
-
-def _dataset():
-    rows = []
-    for m in MONTHS:
-        for name, price, dept, air, second in PRODUCTS:
-            for hid, hosp, units, rep in (
-                (AIR, "兰州空军医院", air, "R1"),
-                (SECOND, "兰州市第二人民医院", second, "R3"),
-            ):
-                if units:
-                    rows.append((m, "兰州", hid, hosp, dept, name, rep, units, units * price))
-    sales = pd.DataFrame(
-        rows,
-        columns=[
-            "month",
-            "region",
-            "hospital_id",
-            "hospital",
-            "department",
-            "product",
-            "rep_id",
-            "units",
-            "amount",
-        ],
-    )
-    sales["month"] = sales["month"].astype("period[M]")
-    sales["units"] = sales["units"].astype(float)
-    products = pd.DataFrame(
-        {
-            "product": [p[0] for p in PRODUCTS],
-            "category": "mature",
-            "unit": "盒",
-            "price_supply": [p[1] for p in PRODUCTS],
-            "price_retail": [p[1] * 1.3 for p in PRODUCTS],
-        }
-    )
-    hospitals = pd.DataFrame(
-        {
-            "hospital_id": [AIR, SECOND],
-            "name": ["兰州空军医院", "兰州市第二人民医院"],
-            "region": "兰州",
-            "city": "兰州",
-            "level": ["3A", "3"],
-            "beds": [1200.0, 800.0],
-            "departments": [
-                ["内一科", "呼吸内科", "心内科", "肿瘤科", "干部病房"],
-                ["呼吸内科", "肝病科", "眼科"],
-            ],
-        }
-    )
-    air_products = [p[0] for p in PRODUCTS if p[3]]
-    second_products = [p[0] for p in PRODUCTS if p[4]]
-    reps = pd.DataFrame(
-        {
-            "rep_id": ["R1", "R2", "R3", "R4"],
-            "name": ["杨明霞", "王海霞", "庞利民", "李代表"],
-            "region": "兰州",
-            "products": [air_products, air_products, second_products, air_products],
-            "hospitals": [[AIR], [AIR], [SECOND], [AIR, SECOND]],
-            "role": ["sales_staff", "sales_staff", "sales_staff", "medical_rep"],
-        }
-    )
-    h1 = sales[sales["month"] >= pd.Period("2026-01", "M")].groupby("product")["units"].sum()
-    price = products.set_index("product")["price_supply"]
-    units = (h1 / 0.21).round()
-    targets = pd.DataFrame(
-        {
-            "period": "2026H1",
-            "region": "兰州",
-            "product": units.index,
-            "units": units.to_numpy(),
-            "amount": (units * price.reindex(units.index)).to_numpy(),
-        }
-    )
-    return Dataset.from_tables(
-        sales=sales, products=products, hospitals=hospitals, reps=reps, targets=targets
-    )
+from repkit._sample_seed000 import AIR, PRODUCTS, SECOND
 
 
 @pytest.fixture(scope="module")
 def ds():
-    return _dataset()
+    return rk.sample.seed000()
 
 
 def _monthly_amount(plan, hospital_id):

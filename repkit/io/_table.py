@@ -395,13 +395,14 @@ def _check_headers(lay: _Layout, kind: str, probs: _Problems) -> None:
                 column=texts[j],
                 value=texts[j],
             )
-    if kind == "sales":
+    if kind in ("sales", "overrides"):
+        what = "sales file" if kind == "sales" else "overrides file (经理指定)"
         for t in texts:
             parts = {_norm(t), *(_norm(p) for p in t.split())}
             if t and parts & _DOCTOR_HEADERS:
                 probs.add(
                     "prescription_by_doctor",
-                    f"the sales file has a doctor column {t!r}: sales per doctor are "
+                    f"the {what} has a doctor column {t!r}: sales per doctor are "
                     "prescription figures (统方), which repkit never reads",
                     row=hrow,
                     column=t,

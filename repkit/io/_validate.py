@@ -40,6 +40,7 @@ NON_NEGATIVE = (
     "invited",
     "attended",
     "first_prescribers",
+    "rate",
 )
 
 PLAUSIBLE_RANGES: dict[str, tuple[float, float]] = {
@@ -74,6 +75,7 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("competitors", "hospital_id", "hospitals", "hospital_id"),
     ("meetings", "hospital_id", "hospitals", "hospital_id"),
     ("listings", "hospital_id", "hospitals", "hospital_id"),
+    ("overrides", "hospital_id", "hospitals", "hospital_id"),
 )
 """(table, column, referenced table, referenced column) checked by load_dataset."""
 
@@ -140,6 +142,8 @@ def validate(
     out = _implausible(checked, rows, file=file, sheet=sheet, texts=texts or {})
     out += _unsafe_ids(checked, rows, file=file, sheet=sheet, texts=texts or {})
     out += _attendance(checked, rows, file=file, sheet=sheet, texts=texts or {})
+    if kind == "overrides":
+        out += override_problems(checked, rows, file=file, sheet=sheet, texts=texts or {})
     try:
         s.validate(checked, lazy=True)
     except pa.errors.SchemaErrors as err:
@@ -238,6 +242,114 @@ def _attendance(
         }
         for pos in np.flatnonzero(bad)
     ]
+
+
+_SALES_SCOPES = ("hospital", "hospital_product", "product", "product_line")
+_ONE_PRODUCT = ("hospital_product", "product")
+_NEEDS_HOSPITAL = ("hospital", "hospital_product", "department_development")
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (not isinstance(value, list | tuple) and pd.isna(value)) or value == ""
+
+
+def _override_row(rec: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(rule, column, message) of one override row; empty when the row is sound."""
+    scope, kind, period = rec.get("scope"), rec.get("kind"), rec.get("period")
+    listed: Any = rec.get("products")
+    products = [] if _blank(listed) else list(listed)
+    hospital = not (_blank(rec.get("hospital_id")) and _blank(rec.get("hospital")))
+    given = [c for c in ("units", "amount", "rate") if not _blank(rec.get(c))]
+    out: list[tuple[str, str, str]] = []
+    if scope in _NEEDS_HOSPITAL and not hospital:
+        out.append(("override_scope", "hospital_id", f"a {scope} override names a hospital"))
+    if scope == "product" and hospital:
+        out.append(
+            (
+                "override_scope",
+                "hospital_id",
+                "a product override is region-wide; use "
+                "hospital_product (医院品种) for one hospital",
+            )
+        )
+    if scope in _ONE_PRODUCT and len(products) != 1:
+        out.append(("override_scope", "products", f"a {scope} override names one product"))
+    if scope == "product_line" and not products:
+        out.append(("override_scope", "products", "a product line lists its products"))
+    if scope in ("hospital", "department_development") and products:
+        out.append(
+            (
+                "override_scope",
+                "products",
+                f"a {scope} override covers all products; "
+                "use hospital_product (医院品种) or product_line (品种线) for some",
+            )
+        )
+    if scope in _SALES_SCOPES and sorted(given) not in (["units"], ["amount"]):
+        out.append(
+            (
+                "override_value",
+                "units",
+                "give either 数量 (units) or 金额 (amount), not both, and no 开发率",
+            )
+        )
+    if scope == "department_development":
+        rate: Any = rec.get("rate")
+        if given != ["rate"]:
+            out.append(("override_value", "rate", "a department goal gives 开发率 only"))
+        elif not 0 < float(rate) <= 1:
+            out.append(
+                ("override_value", "rate", f"开发率 {rate:g} is not a share; write 80% or 0.8")
+            )
+        if kind not in ("fixed", "milestone", "floor"):
+            out.append(("override_value", "kind", "a department goal is a floor or milestone"))
+    if kind == "milestone" and isinstance(period, str) and "H" in period:
+        out.append(("override_period", "period", "a milestone is for one month, e.g. 2026-08"))
+    return out
+
+
+def override_problems(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    *,
+    file: str,
+    sheet: str | None,
+    texts: dict[str, str],
+) -> list[dict[str, Any]]:
+    """Override rows (经理指定) whose scope, value or period do not fit together.
+
+    Rules ``override_scope`` (which columns a scope needs), ``override_value`` (units
+    or amount for sales scopes, a 0–100 % rate for department goals) and
+    ``override_period`` (a milestone is one month); exact repeats of a row's scope,
+    kind and period are ``duplicate_key``.
+    """
+    out: list[dict[str, Any]] = []
+    if frame.empty:
+        return out
+    seen: dict[tuple[Any, ...], int] = {}
+    for pos, rec in enumerate(frame.to_dict("records")):
+        row = int(rows[pos])
+        found = _override_row(rec)
+        cols = ("region", "scope", "hospital_id", "hospital", "products", "kind", "period")
+        key = tuple(str(rec.get(c)) for c in cols)
+        if key in seen:
+            found.append(("duplicate_key", "period", f"repeats the override of row {seen[key]}"))
+        else:
+            seen[key] = row
+        for rule, column, message in found:
+            value = rec.get(column)
+            out.append(
+                {
+                    "file": file,
+                    "sheet": sheet,
+                    "row": row,
+                    "column": texts.get(column, column),
+                    "value": None if _blank(value) else str(value),
+                    "rule": rule,
+                    "message": message,
+                }
+            )
+    return out
 
 
 def _problems(

@@ -299,6 +299,24 @@ def parse_half(value: Any) -> str:
     raise _Refuse("bad_date", f"{value!r} is not a half-year; write it as 2026H1 or 2026年上半年")
 
 
+def parse_month_or_half(value: Any) -> str:
+    """A half-year (``"2026H2"``) or a month (``"2026-07"``), as text.
+
+    Overrides apply to a whole half or to one month; anything else is refused.
+    """
+    try:
+        return parse_half(value)
+    except _Refuse:
+        pass
+    try:
+        return str(parse_month(value))
+    except _Refuse as err:
+        raise _Refuse(
+            "bad_date",
+            f"{value!r} is neither a month nor a half-year; write 2026-07 or 2026H2",
+        ) from err
+
+
 # ------------------------------------------------------------------------------- other
 
 _TRUE = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "对", "有", "t", "x"})
@@ -589,6 +607,8 @@ def to_column(
                 return _strings(uniques, codes), []
     elif column_type == "period":
         parse = parse_half
+    elif column_type == "month_or_half":
+        parse = parse_month_or_half
     elif column_type == "bool":
         parse = parse_bool
     elif column_type == "rating":
@@ -603,7 +623,7 @@ def to_column(
     codes, _ = col.distinct()
     if column_type == "list":
         return [list(parsed[c]) if parsed[c] is not None else [] for c in codes], probs
-    if column_type in ("str", "code", "period") or column_type in CODE_LISTS:
+    if column_type in ("str", "code", "period", "month_or_half") or column_type in CODE_LISTS:
         return _strings(parsed, codes), probs
     uniq = np.empty(len(parsed), dtype=object)
     uniq[:] = parsed

@@ -25,6 +25,14 @@ from repkit.plan._decompose import (
 )
 from repkit.plan._explain import build_waterfall, feasibility
 from repkit.plan._forecast import check_backtest, product_forecast, reconciled_forecast
+from repkit.plan._overrides import (
+    OVERRIDE_COLUMNS,
+    Rule,
+    apply_overrides,
+    department_goals,
+    override_labels,
+    read_overrides,
+)
 from repkit.plan._review import (
     REVIEW_LEVELS,
     attach_amount,
@@ -101,6 +109,17 @@ class Plan:
     history_targets
         The reviewed half's company targets decomposed like ``targets`` (the targets
         the review compares with).
+    overrides
+        The manager's overrides (经理指定) of the half: override (number), label,
+        scope, kind, hospital_id, products, period, measure (units or amount), value,
+        achieved (what the targets hold), difference, binding. Empty without overrides.
+    override_steps
+        What each override moved: override, product, hospital_id, month, units
+        (overrides applied one after another, so the steps add up to the change).
+    goals
+        Department development goals (科室开发) as activity goals: hospital_id,
+        hospital, month, target_departments, goal_rate, departments_to_develop,
+        override, notes.
     """
 
     region: str
@@ -122,6 +141,11 @@ class Plan:
     history_targets: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     forecast_nodes: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     warnings: list[dict[str, str]] = field(default_factory=list)
+    overrides: pd.DataFrame = field(
+        repr=False, default_factory=lambda: pd.DataFrame(columns=list(OVERRIDE_COLUMNS))
+    )
+    override_steps: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    goals: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
     def __repr__(self) -> str:
         s = self.summary
@@ -138,7 +162,9 @@ class Plan:
         Sheets: ``概览`` (a list of two tables: key figures, then scenarios by product),
         ``A 医院档案``, ``B 医生档案``, ``D 月度品种任务分解``, ``E 季度目标与差距``,
         ``F 完成率图`` (with native line and bar charts), ``G 周上量分析``,
-        ``H 代表日程``. Write it with :func:`repkit.report.write_excel`.
+        ``H 代表日程``; with the manager's overrides also ``经理指定`` (each override
+        and what the plan holds, then the department development goals). Write it
+        with :func:`repkit.report.write_excel`.
 
         Parameters
         ----------
@@ -158,9 +184,13 @@ class Plan:
         >>> list(plan.workbook())[:3]
         ['概览', 'A 医院档案', 'B 医生档案']
         """
+        from repkit.plan._overrides import manager_sheet
         from repkit.plan._workbook import workbook
 
-        return workbook(self, doctors=doctors, schedule=schedule)
+        book = workbook(self, doctors=doctors, schedule=schedule)
+        if len(self.overrides) or len(self.goals):
+            book["经理指定"] = manager_sheet(self.overrides, self.goals)
+        return book
 
 
 def _json_value(v: Any) -> Any:
@@ -215,6 +245,7 @@ def build(
     potential_weight: float = 0.2,
     visits_per_day: float = 8.0,
     within_days: int = 60,
+    overrides: Any = None,
 ) -> Plan:
     """Build a region's plan for a half-year from its data.
 
@@ -255,6 +286,17 @@ def build(
         Effective visits a sales owner can make per working day (seed 000: 8).
     within_days
         Payment window for the collection rate (seed 001: 60 days, target ≥ 90 %).
+    overrides
+        The manager's fixed figures (经理指定): a DataFrame or a list of dicts with
+        the columns of the 经理指定 table — scope (医院, 医院品种, 品种, 品种线,
+        科室开发), hospital_id or hospital, products, kind (固定, 下限, 上限, 里程碑),
+        period (a month such as ``"2026-08"`` or the half), units or amount (or rate
+        for 科室开发), notes. None (default): the Dataset's 经理指定 table. Fixed
+        figures and milestones hold exactly, floors and caps as bounds; each product's
+        region total stays and its other cells share the rest by the rules above
+        (see :mod:`repkit.plan._overrides`). Rows of other regions and halves are
+        left out; rows without a region apply to the region planned. ``[]`` ignores
+        the table.
 
     Returns
     -------
@@ -267,6 +309,9 @@ def build(
         More than one region, an unknown scenario, no company targets for the
         ``company`` scenario, caps that cannot hold the target, products without a
         price.
+    repkit.errors.PlanError
+        Overrides that cannot hold together or with the target (the problems name
+        the override row, the product, hospital and month, and the excess).
 
     Examples
     --------
@@ -275,6 +320,14 @@ def build(
     >>> company = ds.targets.query("period == '2026H2'")["units"].sum()
     >>> plan.summary["target_units"] == int(company)
     True
+
+    The manager fixes carvedilol at 6000 boxes for the half (seed 000: 1000 a month):
+
+    >>> fixed = {"scope": "product", "product": "卡维地洛", "kind": "fixed",
+    ...          "period": "2026H2", "units": 6000}
+    >>> plan = rk.plan.build(rk.sample.seed000(), "2026H2", forecast="simple", overrides=[fixed])
+    >>> int(plan.targets.query("product == '卡维地洛'")["units"].sum())
+    6000
     """
     h, forecaster, method = _check_options(half, scenario, potential_weight, cap, forecast)
     region = _region_of(ds)
@@ -297,7 +350,8 @@ def build(
     _check_scenario_totals(totals, scenario, h, bool(len(company)))
     units = _chosen_units(totals, scenario, h)
     events = procurement_events(procurement, list(units.index))
-    targets, weekly, hosp, proc_delta = _decompose_targets(
+    rules, goal_rows = read_overrides(overrides, ds, h, region, list(price.index))
+    targets, weekly, hosp, proc_delta, moved = _decompose_targets(
         units,
         ds,
         h,
@@ -307,10 +361,11 @@ def build(
         events,
         cap=cap,
         potential_weight=potential_weight,
+        rules=rules,
     )
     past_targets = review_targets(ds, p, prices(ds, as_of=p.end)["price"])
     reviews = {lvl: review(ds, p, by=lvl, targets=past_targets) for lvl in REVIEW_LEVELS}
-    wf = build_waterfall(totals, scenario, hosp, targets, proc_delta, cover.last_cells)
+    wf = build_waterfall(totals, scenario, hosp, targets, proc_delta, cover.last_cells, moved)
     feas = feasibility(targets, ds, h, p, visits_per_day=visits_per_day)
     cash = money(ds, p, within_days=within_days)
     scen = _scenario_table(totals, price, scenario, targets, bool(events))
@@ -326,6 +381,7 @@ def build(
         potential_weight=potential_weight,
         visits_per_day=visits_per_day,
         within_days=within_days,
+        overrides=override_labels(rules, goal_rows),
     )
     warnings = [*cover.warnings, *fc_warnings, *_below_base(totals, scenario)]
     summary = _summary(region, h, p, scenario, params, reviews["region"], targets, scen, feas, cash)
@@ -351,7 +407,17 @@ def build(
         data=ds,
         history_targets=past_targets,
         warnings=warnings,
+        **_override_fields(moved, department_goals(goal_rows, ds, h)),
     )
+
+
+def _override_fields(moved: dict[str, pd.DataFrame], goals: pd.DataFrame) -> dict[str, Any]:
+    """The Plan's override tables: what each override achieved and moved, the goals."""
+    return {
+        "overrides": moved.get("report", pd.DataFrame(columns=list(OVERRIDE_COLUMNS))),
+        "override_steps": moved.get("steps", pd.DataFrame()),
+        "goals": goals,
+    }
 
 
 def _forecast(
@@ -502,8 +568,13 @@ def _decompose_targets(
     *,
     cap: float | None,
     potential_weight: float,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Targets per month × hospital × department × owner, weeks, hospital shares."""
+    rules: list[Rule],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Targets per month × hospital × department × owner, weeks, hospital shares.
+
+    With overrides, the last element holds ``steps`` (units each override moved per
+    product × hospital × month) and ``report`` (each override and what it achieved).
+    """
     season = seasonality(ds.sales, as_of=as_of)
     mw = month_weights(list(units.index), h, season)
     if shape is not None and len(shape):
@@ -517,6 +588,9 @@ def _decompose_targets(
     monthly["price"] = monthly["product"].map(price).astype("float64")
     monthly, delta = apply_procurement(monthly, events)
     proc_delta = monthly[["product", "hospital_id"]].assign(delta=delta.to_numpy())
+    moved: dict[str, pd.DataFrame] = {}
+    if rules:
+        monthly, moved["steps"], moved["report"] = apply_overrides(monthly, rules, h)
     long = split_owners(
         monthly[["product", "hospital_id", "quarter", "month", "units"]], ds, as_of=as_of
     )
@@ -528,7 +602,7 @@ def _decompose_targets(
         targets[["month", "product", "hospital_id", "department", "rep_id", "units", "price"]]
     )
     weekly["amount"] = (weekly["units"] * weekly["price"]).round(2)
-    return targets, weekly.drop(columns="price"), hosp, proc_delta
+    return targets, weekly.drop(columns="price"), hosp, proc_delta, moved
 
 
 def _label_targets(targets: pd.DataFrame, ds: Dataset) -> pd.DataFrame:

@@ -5,7 +5,7 @@ Private; the public names live in :mod:`repkit.plan`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,6 +26,7 @@ STEPS: tuple[str, ...] = (
     "growth_step",
     "company_step",
     "procurement_step",
+    "override_step",
     "rounding_step",
 )
 """Waterfall steps from last half's actual units to the final integer target."""
@@ -42,12 +43,15 @@ def build_waterfall(
     targets: pd.DataFrame,
     procurement_delta: pd.DataFrame,
     last_cells: pd.Series,
+    overrides: Mapping[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Waterfall per product × hospital × department × rep (see :data:`STEPS`).
 
     Product level: last half → forecast → growth scenario → company target. Each
     hospital takes its exact share of those (``share_step`` moves last half's actual to
-    that share), then 带量采购 and rounding to the allocated integers.
+    that share), then 带量采购, the manager's overrides (``override_step``, 经理指定:
+    the units ``overrides["steps"]`` moved per hospital) and rounding to the allocated
+    integers.
 
     Each step means what its label says. The growth scenarios grow last half's actual,
     not the forecast, so their ``forecast_step`` is zero and ``growth_step`` is last ×
@@ -63,7 +67,9 @@ def build_waterfall(
     hp = hosp[["product", "hospital_id", "share"]].copy()
     last_hp = last_cells.groupby(level=["product", "hospital_id"]).sum()
     idx = pd.MultiIndex.from_frame(hp[["product", "hospital_id"]])
-    extra = last_hp.index.difference(idx)
+    moved = _moved((overrides or {}).get("steps"))
+    final_keys = pd.MultiIndex.from_frame(targets[["product", "hospital_id"]].drop_duplicates())
+    extra = last_hp.index.union(moved.index).union(final_keys).difference(idx)
     if len(extra):
         more = pd.DataFrame(list(extra), columns=["product", "hospital_id"]).assign(share=0.0)
         hp = pd.concat([hp, more], ignore_index=True)
@@ -82,6 +88,7 @@ def build_waterfall(
     hp["company_step"] = C * r
     proc = procurement_delta.groupby(["product", "hospital_id"])["delta"].sum()
     hp["procurement_step"] = proc.reindex(idx).fillna(0.0).to_numpy()
+    hp["override_step"] = moved.reindex(idx).fillna(0.0).to_numpy()
     final_cells = targets.groupby(CELL_KEYS, sort=False)["units"].sum().reset_index()
     final_hp = final_cells.groupby(["product", "hospital_id"])["units"].sum()
     hp["final_units"] = final_hp.reindex(idx).fillna(0).to_numpy()
@@ -102,6 +109,14 @@ def build_waterfall(
     return out[[*CELL_KEYS, "last_units", *STEPS, "final_units"]].reset_index(drop=True)
 
 
+def _moved(override_steps: pd.DataFrame | None) -> pd.Series:
+    """Units the overrides moved per product × hospital."""
+    if override_steps is None or override_steps.empty:
+        empty = pd.MultiIndex.from_arrays([[], []], names=["product", "hospital_id"])
+        return pd.Series([], index=empty, dtype="float64")
+    return override_steps.groupby(["product", "hospital_id"])["units"].sum().astype("float64")
+
+
 def waterfall(plan: Plan, *, by: Sequence[str] | str = ("product",)) -> pd.DataFrame:
     """How the targets were built: last half's actual → … → final integer, per group.
 
@@ -117,8 +132,8 @@ def waterfall(plan: Plan, *, by: Sequence[str] | str = ("product",)) -> pd.DataF
     -------
     DataFrame
         The ``by`` columns, last_units, share_step, forecast_step, growth_step,
-        company_step, procurement_step, rounding_step and final_units; in every row
-        last_units plus the steps equals final_units.
+        company_step, procurement_step, override_step (经理指定), rounding_step and
+        final_units; in every row last_units plus the steps equals final_units.
 
     Examples
     --------

@@ -58,8 +58,10 @@ def trace(plan: Plan, what: Mapping[str, str]) -> Trace:
     -------
     Trace
         ``steps`` (last half's actual, the reference base forecast, each step of
-        :func:`repkit.plan.waterfall`, the final target,
-        and for a week its share by working days) and ``rows`` (input sales rows).
+        :func:`repkit.plan.waterfall` — with overrides, one step per override of
+        the manager (code ``override_<n>``, label ``经理指定：…``) in place of the
+        summed 经理指定 step —, the final target, and for a week its share by
+        working days) and ``rows`` (input sales rows).
 
     Raises
     ------
@@ -85,7 +87,12 @@ def trace(plan: Plan, what: Mapping[str, str]) -> Trace:
         raise ValueError(f"no target matches {dict(what)}")
     rows = [("last_units", float(cells["last_units"].sum()))]
     rows.append(("base_forecast", _base(plan, what)))
-    rows += [(s, float(cells[s].sum())) for s in STEPS]
+    moved = _by_override(plan, cells)
+    for s in STEPS:
+        if s == "override_step" and moved:
+            rows += [(code, units) for code, (_, units) in moved.items()]
+        else:
+            rows.append((s, float(cells[s].sum())))
     rows.append(("final_units", float(cells["final_units"].sum())))
     if "week" in what:
         weekly = _select(plan.weekly.assign(week=plan.weekly["week"].astype(str)), what)
@@ -96,10 +103,36 @@ def trace(plan: Plan, what: Mapping[str, str]) -> Trace:
         **STEP_LABELS,
         "base_forecast": "基准预测（参考）",
         "week_share": "按工作日分到周",
+        **{code: label for code, (label, _) in moved.items()},
     }
     steps = pd.DataFrame(rows, columns=["step", "units"]).round({"units": 2})
     steps.insert(1, "label", steps["step"].map(labels))
     return Trace(steps=steps, rows=_input_rows(plan, what))
+
+
+def _by_override(plan: Plan, cells: pd.DataFrame) -> dict[str, tuple[str, float]]:
+    """Units each override (经理指定) moved in the selected cells: code → (label, units).
+
+    An override's units per product × hospital go to the department × rep cells in
+    proportion to their final units, as the waterfall splits every step.
+    """
+    steps = getattr(plan, "override_steps", None)
+    if steps is None or steps.empty:
+        return {}
+    final = plan.steps.groupby(["product", "hospital_id"])["final_units"].sum()
+    mine = cells.groupby(["product", "hospital_id"])["final_units"].sum()
+    n_all = plan.steps.groupby(["product", "hospital_id"]).size()
+    n_mine = cells.groupby(["product", "hospital_id"]).size()
+    share = (mine / final.reindex(mine.index)).where(final.reindex(mine.index) > 0)
+    share = share.fillna(n_mine / n_all.reindex(n_mine.index))
+    per = steps.groupby(["override", "product", "hospital_id"])["units"].sum().reset_index()
+    key = pd.MultiIndex.from_frame(per[["product", "hospital_id"]])
+    per["units"] = per["units"] * share.reindex(key).fillna(0.0).to_numpy()
+    labels = plan.overrides.set_index("override")["label"]
+    out: dict[str, tuple[str, float]] = {}
+    for override, units in per.groupby("override", sort=True)["units"].sum().items():
+        out[f"override_{override}"] = (str(labels.get(override, "经理指定")), float(units))
+    return out
 
 
 def _select(frame: pd.DataFrame, what: Mapping[str, str]) -> pd.DataFrame:

@@ -27,6 +27,8 @@ from repkit.schema import (
     LISTING_STATUSES,
     MEETING_TYPES,
     NURSE_TITLES,
+    OVERRIDE_KINDS,
+    OVERRIDE_SCOPES,
     RATING_LABELS,
     ROLE_LABELS,
     SHEET_NAMES,
@@ -154,6 +156,22 @@ ENTRY_NOTES: dict[str, dict[str, str]] = {
         "benchmark": "下拉选择：是 / 否（百日攻坚的样板医院）。",
         "first_prescribers": "首批处方医生的人数（只填人数，不填姓名和处方量）。",
     },
+    "overrides": {
+        "region": "区域。",
+        "scope": (
+            "下拉选择：医院（全院合计）/ 医院品种 / 品种（全区域）/ 品种线（几个品种合计，"
+            "可填医院）/ 科室开发（目标科室开发率，是工作目标，不是销售指标）。"
+        ),
+        "hospital_id": "医院编码（或填医院名称）；品种、品种线（全区域）留空。",
+        "hospital": "医院名称（可选，有编码时以编码为准）。",
+        "products": "品种；品种线用顿号分隔，例如 帮达、瑞丁。医院、科室开发留空。",
+        "kind": "下拉选择：固定 / 下限 / 上限 / 里程碑（某月的固定值）。范围写两行：下限和上限。",
+        "period": "月份（2026-08）或半年（2026H2）。里程碑只能填月份。",
+        "units": "数量（盒/支）。数量和金额只填一个。",
+        "amount": "金额（元）。数量和金额只填一个。",
+        "rate": "科室开发率，例如 80%（只用于科室开发）。",
+        "notes": "备注：来源或理由，例如 计划书第3页。只到科室和销售人员，不填医生。",
+    },
 }
 """Per table and column: the comment shown on the header cell."""
 
@@ -168,6 +186,8 @@ _LISTS: dict[str, tuple[str, ...]] = {
     "type": tuple(MEETING_TYPES.values()),
     "status": tuple(LISTING_STATUSES.values()),
     "benchmark": ("是", "否"),
+    "scope": tuple(OVERRIDE_SCOPES.values()),
+    "kind": tuple(OVERRIDE_KINDS.values()),
 }
 _KIND_LISTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("nurses", "title"): tuple(NURSE_TITLES.values()),
@@ -200,6 +220,7 @@ _NUMBERS = {
     "invited": 0,
     "attended": 0,
     "first_prescribers": 0,
+    "rate": 0,
 }
 
 _H1, _H2 = "001001", "001002"
@@ -355,6 +376,86 @@ EXAMPLES: dict[str, list[tuple[Any, ...]]] = {
         (_H1, "新活宁注射液", "已进院", "2025-03-02", "2025-06-18", "是", 3),
         (_H2, "新活宁注射液", "申请中", "2026-01-15", None, "否", None),
     ],
+    "overrides": [
+        (
+            "兰州",
+            "医院",
+            _H1,
+            "兰州示例第一医院",
+            None,
+            "里程碑",
+            "2026-08",
+            None,
+            60000,
+            None,
+            "8月保持在6万",
+        ),
+        (
+            "兰州",
+            "医院",
+            _H1,
+            "兰州示例第一医院",
+            None,
+            "下限",
+            "2026-09",
+            None,
+            65000,
+            None,
+            "9月6.5万到8万",
+        ),
+        (
+            "兰州",
+            "医院",
+            _H1,
+            "兰州示例第一医院",
+            None,
+            "上限",
+            "2026-09",
+            None,
+            80000,
+            None,
+            "9月6.5万到8万",
+        ),
+        (
+            "兰州",
+            "医院品种",
+            _H1,
+            "兰州示例第一医院",
+            "瑞心安片",
+            "下限",
+            "2026H2",
+            2400,
+            None,
+            None,
+            "每月不少于400盒",
+        ),
+        (
+            "兰州",
+            "品种",
+            None,
+            None,
+            "新活宁注射液",
+            "固定",
+            "2026H2",
+            600,
+            None,
+            None,
+            "新品每月100支",
+        ),
+        (
+            "兰州",
+            "科室开发",
+            _H1,
+            "兰州示例第一医院",
+            None,
+            "里程碑",
+            "2026-07",
+            None,
+            None,
+            0.5,
+            "科室开发率50%",
+        ),
+    ],
 }
 """Example rows per table (in ``HEADERS_ZH`` column order), consistent across tables."""
 
@@ -461,7 +562,7 @@ def write_entry_templates(folder: str | Path, *, kinds: list[str] | None = None)
     folder
         Target folder (created if missing); ``templates/`` in the repository.
     kinds
-        Tables to write; default all eight.
+        Tables to write; default all of them.
 
     Returns
     -------
