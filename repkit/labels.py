@@ -317,6 +317,7 @@ COLUMNS: dict[str, str] = {
     "half": "半年",
     "period": "期间",
     "date": "日期",
+    "weekday": "星期",
     "scenario": "情景",
     "type": "类型",
     "manager": "陪同经理",
