@@ -31,7 +31,8 @@ def write_files(
     """Write ``plan.xlsx`` and ``summary.json`` of a plan into ``out``.
 
     The same workbook whoever calls it: sheet B holds ``calls.doctor_cards()`` (doctors
-    as the call plan's privacy made them) and sheet H the call schedule.
+    as the call plan's privacy made them), sheet C the nurses' names only when
+    ``privacy_mode`` is ``"names"``, and sheet H the call schedule.
 
     Parameters
     ----------
@@ -66,7 +67,11 @@ def write_files(
 
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    workbook = plan.workbook(doctors=calls.doctor_cards(), schedule=calls.schedule)
+    workbook = plan.workbook(
+        doctors=calls.doctor_cards(),
+        schedule=calls.schedule,
+        nurse_names=privacy_mode == "names",
+    )
     write_excel(workbook, folder / "plan.xlsx")
     summary = summary_record(plan, privacy=privacy_mode, **extra)
     summary["files"] = ["plan.xlsx", "summary.json"]
