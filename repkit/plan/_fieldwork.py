@@ -158,7 +158,7 @@ def meetings(plan: Plan) -> list[pd.DataFrame]:
     p = plan.review_half
     coverage = meeting_coverage(plan.data, period=str(p))
     coverage["达标"] = coverage["达标"].map(_yes)
-    coverage.attrs["excel_formats"] = {"到会率": "0.0%", "目标": "0%"}
+    coverage.attrs["excel_formats"] = {"到会率": "0.0%", "目标到会率": "0%"}
     per_hospital = meetings_per_hospital(plan.data, period=str(p))
     per_hospital = per_hospital.rename(
         columns={"科室会": f"{p.label}科室会", "差距": f"{p.label}差距"}

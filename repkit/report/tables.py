@@ -16,6 +16,8 @@ COLUMN_LABELS = COLUMNS
 """Canonical column → Chinese heading (alias of :data:`repkit.labels.COLUMNS`)."""
 
 _RATE_SUFFIXES = ("_rate", "_share", "share")
+_RATE_WORDS_ZH = ("率", "占比")
+"""A Chinese heading ending so holds a fraction (到会率, 目标到会率), as in the Excel writer."""
 _MONEY_NAMES = ("sales", "sales_prev", "amount")
 _PER_UNIT = ("price", "amount_per_call")
 _SCORES = ("mase", "rmse", "mae", "bias", "score", "mean_rating", "potential")
@@ -29,6 +31,8 @@ def _is_money(name: str) -> bool:
 def _format_for(column: str, series: pd.Series):
     name = str(column)
     if name.endswith(_RATE_SUFFIXES) or "_rate_" in name or name.startswith("coverage"):
+        return percent
+    if name.endswith(_RATE_WORDS_ZH) and pd.api.types.is_float_dtype(series):
         return percent
     if pd.api.types.is_bool_dtype(series):
         return lambda v: "是" if v else "否"
