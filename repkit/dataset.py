@@ -110,6 +110,8 @@ class Dataset:
     """Department and academic meetings with head counts (no spending)."""
     listings: pd.DataFrame = field(default_factory=lambda: _empty("listings"), repr=False)
     """Admission status (进院) of each product in each hospital."""
+    swot: pd.DataFrame = field(default_factory=lambda: _empty("swot"), repr=False)
+    """The manager's SWOT/STP lines per region (free text for the plan document)."""
 
     @classmethod
     def from_tables(cls, **tables: pd.DataFrame) -> Dataset:
@@ -264,6 +266,7 @@ class Dataset:
                 k: getattr(self, k)[getattr(self, k)["hospital_id"].isin(ids)]
                 for k in ("nurses", "competitors", "meetings", "listings")
             },
+            swot=self.swot[self.swot["region"] == region],
         )
 
     def __repr__(self) -> str:

@@ -29,6 +29,7 @@ __all__ = [
     "RATING_LABELS",
     "REP_ROLES",
     "SHEET_NAMES",
+    "SWOT_CATEGORIES",
     "TABLES",
     "TITLES",
     "Table",
@@ -89,6 +90,17 @@ LISTING_STATUSES: dict[str, str] = {
 }
 """Admission (进院/准入) steps of a product in a hospital, in order (seeds 000, 002)."""
 
+SWOT_CATEGORIES: dict[str, str] = {
+    "strength": "优势",
+    "weakness": "劣势",
+    "opportunity": "机会",
+    "threat": "威胁",
+    "segmentation": "市场细分",
+    "targeting": "目标市场",
+    "positioning": "定位",
+}
+"""Kinds of a plan's analysis item: SWOT, then STP (seeds 002, 003)."""
+
 # Code lists accept the Chinese label as well as the code.
 CODE_ALIASES: dict[str, dict[str, str]] = {
     "level": LEVEL_ALIASES,
@@ -122,6 +134,26 @@ CODE_ALIASES: dict[str, dict[str, str]] = {
         "已进": "listed",
         "停用": "delisted",
     },
+    "swot_category": {v: k for k, v in SWOT_CATEGORIES.items()}
+    | {
+        "s": "strength",
+        "w": "weakness",
+        "o": "opportunity",
+        "t": "threat",
+        "优势(s)": "strength",
+        "劣势(w)": "weakness",
+        "机会(o)": "opportunity",
+        "威胁(t)": "threat",
+        "strengths": "strength",
+        "weaknesses": "weakness",
+        "opportunities": "opportunity",
+        "threats": "threat",
+        "细分": "segmentation",
+        "目标": "targeting",
+        "目标客户": "targeting",
+        "市场定位": "positioning",
+        "产品定位": "positioning",
+    },
 }
 
 CODE_LISTS: dict[str, tuple[str, ...]] = {
@@ -133,6 +165,7 @@ CODE_LISTS: dict[str, tuple[str, ...]] = {
     "nurse_title": tuple(NURSE_TITLES),
     "meeting_type": tuple(MEETING_TYPES),
     "listing_status": tuple(LISTING_STATUSES),
+    "swot_category": tuple(SWOT_CATEGORIES),
 }
 
 
@@ -338,6 +371,19 @@ TABLES: dict[str, Table] = {
         },
         required=("hospital_id", "product", "status"),
     ),
+    # The manager's own SWOT/STP lines of the plan document (seeds 002, 003): free text.
+    "swot": Table(
+        "swot",
+        key=("region", "category", "content"),
+        columns={
+            "region": "str",
+            "category": "swot_category",
+            "product": "str",
+            "content": "str",
+            "action": "str",
+        },
+        required=("region", "category", "content"),
+    ),
 }
 
 KINDS: tuple[str, ...] = tuple(TABLES)
@@ -355,6 +401,7 @@ SHEET_NAMES: dict[str, str] = {
     "competitors": "竞品动态",
     "meetings": "科室会议",
     "listings": "进院状态",
+    "swot": "SWOT分析",
 }
 """Chinese file/sheet name for each table (used by the sample data and entry templates)."""
 
@@ -471,6 +518,13 @@ HEADERS_ZH: dict[str, dict[str, str]] = {
         "listed_on": "进院日期",
         "benchmark": "样板医院",
         "first_prescribers": "首批处方医生数",
+    },
+    "swot": {
+        "region": "区域",
+        "category": "类别",
+        "product": "品种",
+        "content": "内容",
+        "action": "对策",
     },
 }
 
@@ -603,6 +657,11 @@ _TABLE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
             "首批处方人数",
             "first_prescribers",
         ),
+    },
+    "swot": {
+        "category": ("类别", "分类", "类型", "swot", "swot类别", "category"),
+        "content": ("内容", "分析内容", "描述", "说明", "要点", "content"),
+        "action": ("对策", "行动", "措施", "应对", "策略", "action"),
     },
 }
 

@@ -50,6 +50,9 @@ def _shown_tables(name: str, params: dict[str, object]) -> dict[str, pd.DataFram
                 if hasattr(value, "to_html") and hasattr(value, "data"):
                     caption = re.search(r"<caption>(.*?)</caption>", value.to_html())
                     shown[caption.group(1) if caption else f"#{len(shown)}"] = value.data
+                elif hasattr(value, "_repr_markdown_"):
+                    text = value._repr_markdown_()
+                    shown[f"markdown {len(shown)}"] = pd.DataFrame({"text": [text]})
             plt.close("all")
     return shown
 
@@ -85,8 +88,15 @@ def test_half_year_plan_shows_basic_work_nurses_competitors_meetings_listings(da
     listings = _table(shown, "新品进院")
     assert set(listings["医院"]) <= names
     assert len(listings) > 0
+    swot = [t["text"].iloc[0] for c, t in shown.items() if c.startswith("markdown")]
+    swot = [t for t in swot if "#### 优势（S）" in t]
+    assert len(swot) == 1
+    assert "兰州空军医院心内科关系稳定" in swot[0]  # the manager's line of the sample
+    assert "销售额同比" in swot[0]
+    assert "#### 目标市场（T）" in swot[0]
     book = pd.ExcelFile(tmp_path / "plan.xlsx", engine="openpyxl")
     assert book.sheet_names[:4] == ["概览", "A 医院档案", "B 医生档案", "C 护士信息"]
+    assert book.sheet_names[-1] == "SWOT分析"
 
 
 @pytest.mark.notebook

@@ -311,6 +311,7 @@ def test_workbook_sheets(lz, plan):
         "竞品动态",
         "科室会议",
         "新品进院",
+        "SWOT分析",
     ]
     assert wb["B 医生档案"].empty
     assert list(wb["B 医生档案"].columns[:3]) == ["医生编码", "医生姓名", "医院编码"]

@@ -45,11 +45,13 @@ from repkit.plan._review import (
     review,
 )
 from repkit.plan._scenario import SCENARIOS
+from repkit.plan._swot import SWOT_COLUMNS, swot
 from repkit.plan._trace import Trace, trace
 
 __all__ = [
     "Plan",
     "SCENARIOS",
+    "SWOT_COLUMNS",
     "Trace",
     "allocate",
     "build",
@@ -62,6 +64,7 @@ __all__ = [
     "review",
     "run_region",
     "split_weeks",
+    "swot",
     "trace",
     "waterfall",
     "write_files",

@@ -16,6 +16,7 @@ from repkit.labels import SCENARIO_LABELS
 from repkit.plan._decompose import UNASSIGNED
 from repkit.plan._fieldwork import FIELD_SHEETS, field_sheets, ward_nurses
 from repkit.plan._review import prices, review_targets
+from repkit.plan._swot import swot_sheet
 from repkit.schema import (
     CALL_PURPOSES,
     HEADERS_ZH,
@@ -38,6 +39,7 @@ SHEETS: tuple[str, ...] = (
     "G 周上量分析",
     "H 代表日程",
     *FIELD_SHEETS,
+    "SWOT分析",
 )
 COMPLIANCE_NOTE = (
     "销售指标只分解到医院、科室和销售人员；备案医药代表不承担销售指标，"
@@ -494,4 +496,5 @@ def workbook(
         "G 周上量分析": _weekly(plan),
         "H 代表日程": _schedule(plan, schedule),
         **field_sheets(plan),
+        "SWOT分析": swot_sheet(plan),
     }

@@ -39,6 +39,7 @@ __all__ = [
     "review_table",
     "scenario_chart",
     "scenario_table",
+    "swot_section",
     "write_summary",
 ]
 
@@ -408,3 +409,55 @@ def listing_table(plan: Plan, *, top: int = 20):
 
     caption = f"新品进院进度（截至 {plan.review_half.end.end_time.date()}）"
     return display_table(listings(plan), max_rows=top, highlight=None, caption=caption)
+
+
+_SWOT_HEADINGS = {
+    "strength": "优势（S）",
+    "weakness": "劣势（W）",
+    "opportunity": "机会（O）",
+    "threat": "威胁（T）",
+    "segmentation": "市场细分（S）",
+    "targeting": "目标市场（T）",
+    "positioning": "定位（P）",
+}
+
+
+def swot_section(plan: Plan, *, basis: bool = True) -> str:
+    """SWOT and STP of the plan as Markdown: data-prompted items, then the manager's lines.
+
+    Each data item shows its number and, with ``basis=True``, the arithmetic and the
+    input tables behind it (:func:`repkit.plan.swot`); the manager's lines come from
+    ``SWOT分析.xlsx``. All text from data is escaped (no HTML or links get through).
+
+    Examples
+    --------
+    >>> ds = rk.sample.generate(seed=0, regions=1)
+    >>> plan = rk.plan.build(ds, "2026H2", forecast="simple")
+    >>> text = swot_section(plan)
+    >>> text.splitlines()[0], "#### 威胁（T）" in text
+    ('#### 优势（S）', True)
+    """
+    from repkit.plan._swot import swot
+
+    items = swot(plan)
+    lines: list[str] = []
+    for code, heading in _SWOT_HEADINGS.items():
+        if code == "segmentation":
+            lines += ["", "**STP：市场细分、目标市场与定位**", ""]
+        lines += [f"#### {heading}", ""]
+        rows = items[items["category"] == code]
+        if rows.empty:
+            lines.append("- （无；可在 SWOT分析.xlsx 中填写）")
+        for r in rows.itertuples(index=False):
+            lines.append(_swot_line(r, basis=basis))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _swot_line(r: Any, *, basis: bool) -> str:
+    if r.origin == "manager":
+        product = f"〔{markdown_text(r.product)}〕" if isinstance(r.product, str) else ""
+        action = f" → 对策：{markdown_text(r.action)}" if isinstance(r.action, str) else ""
+        return f"- 经理：{product}{markdown_text(r.item)}{action}"
+    why = f"（算法：{markdown_text(r.basis)}；数据：{markdown_text(r.source)}）" if basis else ""
+    return f"- 数据：{markdown_text(r.item)}{why}"
