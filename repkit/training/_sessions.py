@@ -552,9 +552,8 @@ def _s5_q4() -> Spec:
             "month = rk.Half.parse(half).next.months[0]\n"
             f"capacity = int(rk.calendar.month_working_days([month]).iloc[0]) * {_VISITS_PER_DAY}\n"
             'experts = int(ds.doctors["is_expert"].sum())\n'
-            f"visits = {_KEY_PER_MONTH} * experts"
-            f" + {_OTHER_PER_MONTH} * (len(ds.doctors) - experts)\n"
-            "answer = math.ceil(visits / capacity)"
+            f"answer = math.ceil(({_KEY_PER_MONTH} * experts"
+            f" + {_OTHER_PER_MONTH} * (len(ds.doctors) - experts)) / capacity)"
         ),
     )
 
