@@ -112,5 +112,8 @@ def test_weekly_review_reads_the_competitor_table_not_call_notes(data, tmp_path)
     _table(shown, "本周会议")
     pending = _table(shown, "在途的进院申请")
     assert set(pending["状态"]) <= {"申请中", "药事会待审", "临时采购"}
+    basics = _table(shown, "基础工作完成度")
+    assert "H 每周5份日程工作表" in set(basics["label"])
+    assert "measure" not in basics
     sheets = pd.ExcelFile(tmp_path / "weekly.xlsx", engine="openpyxl").sheet_names
-    assert {"竞品动态", "会议", "进院申请"} <= set(sheets)
+    assert {"竞品动态", "会议", "进院申请", "基础工作"} <= set(sheets)
