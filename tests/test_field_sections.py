@@ -117,3 +117,31 @@ def test_weekly_review_reads_the_competitor_table_not_call_notes(data, tmp_path)
     assert "measure" not in basics
     sheets = pd.ExcelFile(tmp_path / "weekly.xlsx", engine="openpyxl").sheet_names
     assert {"竞品动态", "会议", "进院申请", "基础工作"} <= set(sheets)
+
+
+@pytest.mark.slow
+@pytest.mark.notebook
+@pytest.mark.parametrize(
+    ("name", "book", "sheets"),
+    [
+        ("monthly_review.ipynb", "monthly.xlsx", {"竞品", "会议", "进院", "基础工作"}),
+        ("quarterly_review.ipynb", "quarterly.xlsx", {"竞品", "会议", "进院", "基础工作"}),
+        ("weekly_review.ipynb", "weekly.xlsx", {"竞品动态", "会议", "进院申请", "基础工作"}),
+    ],
+)
+def test_review_templates_run_under_repkit_batch(data, tmp_path, name, book, sheets):
+    from typer.testing import CliRunner
+
+    from repkit.cli import app
+
+    out = tmp_path / "reports"
+    args = ["batch", "--data", str(data), "--out", str(out), "--template"]
+    args += [str(ROOT / "templates" / name), "--half", "2026H1", "--workers", "1"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in (out / "兰州").iterdir()}
+    assert {"plan.html", book} <= names
+    page = (out / "兰州" / "plan.html").read_text(encoding="utf-8")
+    assert "竞品" in page
+    assert "到会率" in page
+    assert sheets <= set(pd.ExcelFile(out / "兰州" / book, engine="openpyxl").sheet_names)
