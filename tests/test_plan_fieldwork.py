@@ -115,3 +115,25 @@ def test_plan_xlsx_has_sheet_c_without_names_unless_internal(plan, tmp_path):
     assert "护士姓名" in texts
     assert set(plan.data.nurses["name"]) <= texts
     assert {"基础工作完成度", "竞品动态", "科室会议", "新品进院"} <= set(book.sheetnames)
+
+
+def test_a_data_set_without_the_field_tables_still_gives_every_sheet(plan):
+    from repkit.dataset import _empty
+
+    optional = ("nurses", "competitors", "meetings", "listings", "swot")
+    bare = replace(plan, data=replace(plan.data, **{k: _empty(k) for k in optional}))
+    wb = bare.workbook()
+    status, listed = wb["C 护士信息"]
+    assert (status["信息齐全"] == "否").all()
+    assert listed.empty
+    assert wb["竞品动态"].empty
+    assert wb["新品进院"].empty
+    assert set(wb["SWOT分析"]["来源"]) == {"数据提示"}
+    for render in (
+        rk.report.document.competitor_table,
+        rk.report.document.meeting_table,
+        rk.report.document.listing_table,
+    ):
+        assert "（无）" in render(bare).to_html()
+    assert "待收集" in rk.report.document.nurse_table(bare).to_html()
+    assert "定位（P）" in rk.report.document.swot_section(bare)

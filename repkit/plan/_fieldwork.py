@@ -57,10 +57,15 @@ def _nurse_status(plan: Plan) -> pd.DataFrame:
     counts = nurses.groupby(["hospital_id", "kind"]).size().unstack(fill_value=0)
     counts = counts.reindex(columns=["急诊科", "住院部"], fill_value=0)
     dates = pd.to_datetime(nurses["recorded_on"]) if "recorded_on" in nurses else None
-    complete_on = (
-        nurses.assign(_d=dates).groupby(["hospital_id", "kind"])["_d"].min().unstack().max(axis=1)
+    complete_on: dict[str, pd.Timestamp] = (
+        nurses.assign(_d=dates)
+        .groupby(["hospital_id", "kind"])["_d"]
+        .min()
+        .unstack()
+        .max(axis=1)
+        .to_dict()
         if dates is not None and len(nurses)
-        else pd.Series(dtype="datetime64[ns]")
+        else {}
     )
     ids = hosp["hospital_id"]
     emergency = ids.map(counts["急诊科"]).fillna(0).astype("int64")
