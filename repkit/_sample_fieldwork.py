@@ -58,11 +58,33 @@ def fieldwork_tables(
         "competitors": _competitors(rng, hospitals, owner, product_departments),
         "meetings": _meetings(rng, hospitals, owner, product_departments),
         "listings": _listings(rng, hospitals, sales),
+        "swot": _swot(hospitals),
     }
     for t in tables.values():
         for column in t.columns[t.dtypes.map(pd.api.types.is_datetime64_any_dtype)]:
             t[column] = t[column].astype("datetime64[ns]")
     return {k: t[list(TABLES[k].columns)] for k, t in tables.items()}
+
+
+_SWOT_LINES = (
+    ("strength", None, "{top}心内科关系稳定，科室主任支持我们的学术推广", "保持每月一次高层拜访"),
+    ("weakness", None, "部分代表日均有效拜访不足 8 次，夜访安排不固定", "经理协访，每周一复盘日程"),
+    ("opportunity", "新活宁注射液", "医保目录调整后新品进院的窗口打开", "药事会前备齐申请材料"),
+    ("threat", "瑞心安片", "竞品降价投标，带量采购压低中标价", "突出临床价值，不打价格战"),
+    ("targeting", None, "三级医院的心内科、呼吸内科和二级医院的相关科室", None),
+    ("positioning", "瑞心安片", "长期治疗获益和安全性，以价值营销取胜", None),
+)
+"""The manager's lines of each sample region (no random draw: the other tables stay)."""
+
+
+def _swot(hospitals: pd.DataFrame) -> pd.DataFrame:
+    """The SWOT/STP lines a manager of each region writes in the entry template."""
+    rows = []
+    for region, hosp in hospitals.groupby("region", sort=False):
+        top = str(hosp.sort_values("hospital_id")["name"].iloc[0])
+        for category, product, content, action in _SWOT_LINES:
+            rows.append((region, category, product, content.format(top=top), action))
+    return pd.DataFrame(rows, columns=["region", "category", "product", "content", "action"])
 
 
 def _owners(reps: pd.DataFrame) -> dict[str, str]:

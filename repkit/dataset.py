@@ -112,6 +112,8 @@ class Dataset:
     """Admission status (进院) of each product in each hospital."""
     overrides: pd.DataFrame = field(default_factory=lambda: _empty("overrides"), repr=False)
     """The manager's fixed figures, floors, caps, milestones and department goals (经理指定)."""
+    swot: pd.DataFrame = field(default_factory=lambda: _empty("swot"), repr=False)
+    """The manager's SWOT/STP lines per region (free text for the plan document)."""
 
     @classmethod
     def from_tables(cls, **tables: pd.DataFrame) -> Dataset:
@@ -269,6 +271,7 @@ class Dataset:
             overrides=self.overrides[self.overrides["region"] == region]
             if "region" in self.overrides
             else self.overrides,
+            swot=self.swot[self.swot["region"] == region],
         )
 
     def __repr__(self) -> str:

@@ -35,6 +35,7 @@ from repkit.schema import (
     OVERRIDE_SCOPES,
     ROLE_LABELS,
     SHEET_NAMES,
+    SWOT_CATEGORIES,
     TITLE_LABELS,
 )
 
@@ -612,8 +613,15 @@ def _to_file_frame(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     for column in ("recorded_on", "applied_on", "listed_on") + (("date",) * (kind != "calls")):
         if column in out:
             out[column] = [f"{d:%Y-%m-%d}" if not pd.isna(d) else "" for d in out[column]]
-    codes = {"nurses": NURSE_TITLES, "meetings": MEETING_TYPES, "listings": LISTING_STATUSES}
-    coded = {"nurses": "title", "meetings": "type", "listings": "status"}.get(kind)
+    codes = {
+        "nurses": NURSE_TITLES,
+        "meetings": MEETING_TYPES,
+        "listings": LISTING_STATUSES,
+        "swot": SWOT_CATEGORIES,
+    }
+    coded = {"nurses": "title", "meetings": "type", "listings": "status", "swot": "category"}.get(
+        kind
+    )
     if coded:
         out[coded] = out[coded].map(codes[kind])
     if kind == "listings":
@@ -693,6 +701,7 @@ _FORMATS = {
     "meetings": ("csv", "utf-8-sig"),
     "listings": ("xlsx", None),
     "overrides": ("xlsx", None),
+    "swot": ("xlsx", None),
 }
 
 
@@ -720,7 +729,7 @@ def write(dataset: Dataset, folder: str | Path) -> list[Path]:
     --------
     >>> paths = rk.sample.write(rk.sample.generate(seed=0, regions=1), "data")
     >>> sorted(p.name for p in paths)[:3]
-    ['产品.xlsx', '代表.xlsx', '医生.xlsx']
+    ['SWOT分析.xlsx', '产品.xlsx', '代表.xlsx']
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -33,6 +33,7 @@ __all__ = [
     "RATING_LABELS",
     "REP_ROLES",
     "SHEET_NAMES",
+    "SWOT_CATEGORIES",
     "TABLES",
     "TITLES",
     "Table",
@@ -93,6 +94,17 @@ LISTING_STATUSES: dict[str, str] = {
 }
 """Admission (进院/准入) steps of a product in a hospital, in order (seeds 000, 002)."""
 
+SWOT_CATEGORIES: dict[str, str] = {
+    "strength": "优势",
+    "weakness": "劣势",
+    "opportunity": "机会",
+    "threat": "威胁",
+    "segmentation": "市场细分",
+    "targeting": "目标市场",
+    "positioning": "定位",
+}
+"""Kinds of a plan's analysis item: SWOT, then STP (seeds 002, 003)."""
+
 # Code lists accept the Chinese label as well as the code.
 CODE_ALIASES: dict[str, dict[str, str]] = {
     "level": LEVEL_ALIASES,
@@ -125,6 +137,26 @@ CODE_ALIASES: dict[str, dict[str, str]] = {
         "进院": "listed",
         "已进": "listed",
         "停用": "delisted",
+    },
+    "swot_category": {v: k for k, v in SWOT_CATEGORIES.items()}
+    | {
+        "s": "strength",
+        "w": "weakness",
+        "o": "opportunity",
+        "t": "threat",
+        "优势(s)": "strength",
+        "劣势(w)": "weakness",
+        "机会(o)": "opportunity",
+        "威胁(t)": "threat",
+        "strengths": "strength",
+        "weaknesses": "weakness",
+        "opportunities": "opportunity",
+        "threats": "threat",
+        "细分": "segmentation",
+        "目标": "targeting",
+        "目标客户": "targeting",
+        "市场定位": "positioning",
+        "产品定位": "positioning",
     },
 }
 
@@ -160,6 +192,7 @@ CODE_LISTS: dict[str, tuple[str, ...]] = {
     "listing_status": tuple(LISTING_STATUSES),
     "override_scope": tuple(OVERRIDE_SCOPES),
     "override_kind": tuple(OVERRIDE_KINDS),
+    "swot_category": tuple(SWOT_CATEGORIES),
 }
 
 
@@ -387,6 +420,19 @@ TABLES: dict[str, Table] = {
         required=("region", "scope", "kind", "period"),
         any_of=(("units", "amount", "rate"),),
     ),
+    # The manager's own SWOT/STP lines of the plan document (seeds 002, 003): free text.
+    "swot": Table(
+        "swot",
+        key=("region", "category", "content"),
+        columns={
+            "region": "str",
+            "category": "swot_category",
+            "product": "str",
+            "content": "str",
+            "action": "str",
+        },
+        required=("region", "category", "content"),
+    ),
 }
 
 KINDS: tuple[str, ...] = tuple(TABLES)
@@ -405,6 +451,7 @@ SHEET_NAMES: dict[str, str] = {
     "meetings": "科室会议",
     "listings": "进院状态",
     "overrides": "经理指定",
+    "swot": "SWOT分析",
 }
 """Chinese file/sheet name for each table (used by the sample data and entry templates)."""
 
@@ -534,6 +581,13 @@ HEADERS_ZH: dict[str, dict[str, str]] = {
         "amount": "金额",
         "rate": "开发率",
         "notes": "备注",
+    },
+    "swot": {
+        "region": "区域",
+        "category": "类别",
+        "product": "品种",
+        "content": "内容",
+        "action": "对策",
     },
 }
 
@@ -676,6 +730,11 @@ _TABLE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "amount": ("金额", "指标金额", "目标金额", "amount"),
         "rate": ("开发率", "科室开发率", "比例", "rate"),
         "notes": ("备注", "说明", "notes"),
+    },
+    "swot": {
+        "category": ("类别", "分类", "类型", "swot", "swot类别", "category"),
+        "content": ("内容", "分析内容", "描述", "说明", "要点", "content"),
+        "action": ("对策", "行动", "措施", "应对", "策略", "action"),
     },
 }
 

@@ -208,3 +208,35 @@ def test_choice_accepts_a_word_of_the_label(region_ds):
     for answer in ("act", "ACT", "处理", "处理 Act", " Act "):
         assert ex.q4.check(answer).status == "correct", answer
     assert "不是“检查 Check”" in ex.q4.check("检查").message
+
+
+def test_session_5_keeps_eight_a_month_and_eight_a_day_apart(region_ds):
+    """Seed 000: key customers ≥ 8 visits a month; seed 002: ≥ 8 visits a rep a day."""
+    import json
+    from pathlib import Path
+
+    from repkit.activity import NORM_PRESETS, norm_preset
+
+    key = int(norm_preset("seed000").set_index("tier").loc["A", "visits_per_month"].max())
+    other = int(rk.activity.default_norms().set_index("tier").loc["C", "visits_per_month"].min())
+    per_day = NORM_PRESETS["seed000"]["visits_per_day"]
+    assert (key, other, per_day) == (8, 1, 8)
+    ex = rk.training.session(5, region_ds, half=HALF)
+    q3, q4 = ex.exercises["q3"].spec, ex.exercises["q4"].spec
+    assert f"每月至少 {key} 次" in q3.question
+    assert "每个工作日" not in q3.question
+    assert f"每个工作日 {per_day} 次" in q4.question
+    assert "每月至少" not in q4.question
+    experts = int(region_ds.doctors["is_expert"].sum())
+    visits = key * experts + other * (len(region_ds.doctors) - experts)
+    assert ex.exercises["q3"].check(visits).status == "correct"
+    old_rule = 4 * experts + 2 * (len(region_ds.doctors) - experts)
+    assert ex.exercises["q3"].check(old_rule).status == "incorrect"
+    root = Path(__file__).resolve().parents[1] / "notebooks" / "training"
+    for name in ("05_call_planning.ipynb", "05_call_planning_solutions.ipynb"):
+        text = "".join(
+            "".join(c["source"]) for c in json.loads((root / name).read_text("utf-8"))["cells"]
+        )
+        assert q3.question in text, name
+        assert q4.question in text, name
+        assert "团队的标准是每人每个工作日" not in text  # the seed's monthly 8 is not a daily norm

@@ -128,7 +128,7 @@ def meeting_coverage(
     -------
     DataFrame
         科室, 品种, 会议数, 科室会, 学术会等, 医院数, 邀请人数, 到会人数, 到会率 (0–1),
-        目标, 达标; one row per department × product, most meetings first. Head counts
+        目标到会率, 达标; one row per department × product, most meetings first. Head counts
         only: meeting records hold no spending.
 
     Examples
@@ -144,7 +144,7 @@ def meeting_coverage(
     """
     m = _between(ds.meetings, "date", period)
     columns = ["科室", "品种", "会议数", "科室会", "学术会等", "医院数"]
-    columns += ["邀请人数", "到会人数", "到会率", "目标", "达标"]
+    columns += ["邀请人数", "到会人数", "到会率", "目标到会率", "达标"]
     if m.empty:
         return pd.DataFrame(columns=columns)
     m = m.assign(department=m["department"].fillna("未指定"), _dept=m["type"] == "department")
@@ -157,7 +157,7 @@ def meeting_coverage(
     )
     out["学术会等"] = out["会议数"] - out["科室会"]
     out["到会率"] = (out["到会人数"] / out["邀请人数"].replace(0, np.nan)).round(4)
-    out["目标"] = target_rate
+    out["目标到会率"] = target_rate
     out["达标"] = out["到会率"] >= target_rate - 1e-12
     out = out.reset_index().rename(columns={"department": "科室", "product": "品种"})
     for c in ("科室会", "邀请人数", "到会人数"):
@@ -199,7 +199,7 @@ def meetings_per_hospital(
     return out
 
 
-def listing_status(ds: Dataset, *, as_of: Any = None) -> pd.DataFrame:
+def listing_status(ds: Dataset, *, as_of: Any = None, pending: bool = False) -> pd.DataFrame:
     """Admission (进院) status of each product in each hospital, with days to listing.
 
     Parameters
@@ -209,6 +209,9 @@ def listing_status(ds: Dataset, *, as_of: Any = None) -> pd.DataFrame:
     as_of
         Date for the days still waiting of pending applications (a month or quarter
         means its last day; default: the latest date in the table, never today).
+    pending
+        Only the applications still in progress (applied, committee, temporary purchase),
+        longest waiting first: what the weekly review follows up.
 
     Returns
     -------
@@ -240,7 +243,7 @@ def listing_status(ds: Dataset, *, as_of: Any = None) -> pd.DataFrame:
     latest = pd.concat([pd.Series(applied), pd.Series(listed)]).max()
     when = _as_of(as_of) if as_of is not None else latest
     names = ds.hospitals.set_index("hospital_id")["name"].astype(str)
-    pending = lst["status"].isin(["applied", "committee", "temporary"])
+    waiting = lst["status"].isin(["applied", "committee", "temporary"])
     out = pd.DataFrame(
         {
             "医院编码": lst["hospital_id"].to_numpy(),
@@ -250,7 +253,7 @@ def listing_status(ds: Dataset, *, as_of: Any = None) -> pd.DataFrame:
             "申请日期": pd.Series(applied).dt.date.to_numpy(),
             "进院日期": pd.Series(listed).dt.date.to_numpy(),
             "进院天数": pd.array((listed - applied).dt.days, dtype="Int64"),
-            "已等待天数": pd.array((when - applied).dt.days.where(pending), dtype="Int64"),
+            "已等待天数": pd.array((when - applied).dt.days.where(waiting), dtype="Int64"),
             "样板医院": lst["benchmark"].fillna(False).astype(bool).to_numpy()
             if "benchmark" in lst
             else False,
@@ -262,4 +265,7 @@ def listing_status(ds: Dataset, *, as_of: Any = None) -> pd.DataFrame:
     )
     order = lst["status"].map(_STEP_ORDER).fillna(len(_STEP_ORDER)).to_numpy()
     out = out.iloc[np.lexsort((out["医院编码"].to_numpy(), out["品种"].to_numpy(), order))]
+    if pending:
+        out = out[waiting.to_numpy()[out.index]]
+        out = out.sort_values("已等待天数", ascending=False, kind="stable")
     return out[columns].reset_index(drop=True)

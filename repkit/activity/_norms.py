@@ -66,7 +66,9 @@ NORM_PRESETS: dict[str, dict[str, Any]] = {
 ``seed002``: A two deep visits a month plus one senior (manager) visit, B 1–2 a week
 (six a month; four in level-1 and community hospitals), C monthly. Taken literally,
 seed 002 visits B doctors more often than A: its A visits are the deep and senior ones.
-Both seeds ask for at least 8 effective visits a rep a working day (``visits_per_day``).
+Two different eights: seed 000's is a *demand* (each key customer ≥ 8 visits a month);
+the capacity of at least 8 effective visits a rep a working day (``visits_per_day``)
+is seed 002's (日均有效拜访客户(医生)数量不少于8位) and holds for every preset.
 """
 MOVABILITY: dict[int, float] = {1: 0.2, 2: 0.6, 3: 1.0, 4: 1.0, 5: 0.8, 6: 0.4, 7: 0.1}
 """How far a rating can still move up with visits (3 trialling … 5 regular: most)."""
@@ -309,7 +311,7 @@ def rep_capacity(reps: pd.DataFrame, month: Any, *, visits_per_day: float = 8) -
     month
         The month, e.g. ``"2026-07"``.
     visits_per_day
-        Effective visits a working day (seed 003: at least 8).
+        Effective visits a working day (seed 002: at least 8).
 
     Returns
     -------

@@ -217,8 +217,8 @@ def read_table(
         CSV/TSV/TXT file, a parquet file, a SQLAlchemy URL such as
         ``"sqlite:///sales.db"`` (or an Engine), or a DataFrame to normalise.
     kind
-        Table kind: sales, products, hospitals, doctors, reps, calls, targets or
-        collections.
+        Table kind: sales, products, hospitals, doctors, reps, calls, targets,
+        collections, or the field work: nurses, competitors, meetings, listings, swot.
     sheet
         Worksheet name or 0-based index (for SQL: the table name; for HTML: the table
         index). By default the visible sheet whose headers match ``kind`` best; hidden

@@ -27,6 +27,7 @@ UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
     "collections": ("month", "region", "distributor"),
     "nurses": ("hospital_id", "department", "name"),
     "listings": ("hospital_id", "product"),
+    "swot": ("region", "category", "content"),
 }
 """Tables whose key must be unique (sales and calls may repeat a key: several
 distributors or departments per month, two visits a day)."""
@@ -76,6 +77,8 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("meetings", "hospital_id", "hospitals", "hospital_id"),
     ("listings", "hospital_id", "hospitals", "hospital_id"),
     ("overrides", "hospital_id", "hospitals", "hospital_id"),
+    ("swot", "region", "hospitals", "region"),
+    ("swot", "product", "products", "product"),
 )
 """(table, column, referenced table, referenced column) checked by load_dataset."""
 

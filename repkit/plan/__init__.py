@@ -59,12 +59,14 @@ from repkit.plan._review import (
 )
 from repkit.plan._rolling import rolling
 from repkit.plan._scenario import SCENARIOS
+from repkit.plan._swot import SWOT_COLUMNS, swot
 from repkit.plan._trace import Trace, trace
 from repkit.plan._tracking import track
 
 __all__ = [
     "Plan",
     "SCENARIOS",
+    "SWOT_COLUMNS",
     "Trace",
     "allocate",
     "build",
@@ -87,6 +89,7 @@ __all__ = [
     "split_task",
     "split_weeks",
     "stock_warnings",
+    "swot",
     "task_split",
     "trace",
     "track",

@@ -155,16 +155,23 @@ class Plan:
         )
 
     def workbook(
-        self, *, doctors: pd.DataFrame | None = None, schedule: pd.DataFrame | None = None
+        self,
+        *,
+        doctors: pd.DataFrame | None = None,
+        schedule: pd.DataFrame | None = None,
+        nurse_names: bool = False,
     ) -> dict[str, pd.DataFrame | list[pd.DataFrame]]:
         """The management workbook of seed 000 as sheet name → table(s).
 
         Sheets: ``概览`` (a list of two tables: key figures, then scenarios by product),
-        ``A 医院档案``, ``B 医生档案``, ``D 月度品种任务分解``, ``E 季度目标与差距``,
-        ``F 完成率图`` (with native line and bar charts), ``G 周上量分析``,
-        ``H 代表日程``; with the manager's overrides also ``经理指定`` (each override
-        and what the plan holds, then the department development goals). Write it
-        with :func:`repkit.report.write_excel`.
+        ``A 医院档案``, ``B 医生档案``, ``C 护士信息`` (table C's progress per inpatient
+        hospital against its 20-day deadline, then the nurses recorded),
+        ``D 月度品种任务分解``, ``E 季度目标与差距``, ``F 完成率图`` (with native line
+        and bar charts), ``G 周上量分析``, ``H 代表日程``, then the field work of the
+        reviewed half: ``基础工作完成度`` (tables A, B, C, H and CRM against their
+        targets), ``竞品动态``, ``科室会议`` and ``新品进院``; with the manager's overrides
+        also ``经理指定`` (each override and what the plan holds, then the department
+        development goals). Write it with :func:`repkit.report.write_excel`.
 
         Parameters
         ----------
@@ -176,6 +183,9 @@ class Plan:
             Rep call schedule for sheet H (canonical calls columns: date, rep_id,
             doctor_id, hospital_id, department, purpose, result, rating_after,
             follow_up). None gives a correctly headed empty sheet.
+        nurse_names
+            Show the nurses' names on sheet C (the internal version); by default the
+            sheet lists wards and titles only.
 
         Examples
         --------
@@ -187,7 +197,7 @@ class Plan:
         from repkit.plan._overrides import manager_sheet
         from repkit.plan._workbook import workbook
 
-        book = workbook(self, doctors=doctors, schedule=schedule)
+        book = workbook(self, doctors=doctors, schedule=schedule, nurse_names=nurse_names)
         if len(self.overrides) or len(self.goals):
             book["经理指定"] = manager_sheet(self.overrides, self.goals)
         return book

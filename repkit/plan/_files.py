@@ -46,7 +46,8 @@ def write_files(
     """Write ``plan.xlsx`` and ``summary.json`` of a plan into ``out``.
 
     The same workbook whoever calls it: sheet B holds ``calls.doctor_cards()`` (doctors
-    as the call plan's privacy made them) and sheet H the call schedule.
+    as the call plan's privacy made them), sheet C the nurses' names only when
+    ``privacy_mode`` is ``"names"``, and sheet H the call schedule.
 
     Parameters
     ----------
@@ -98,7 +99,11 @@ def write_files(
         raise ValueError(
             "max_growth caps a rolling re-plan: give as_of (the last month of actuals)"
         )
-    workbook: dict[str, Any] = plan.workbook(doctors=calls.doctor_cards(), schedule=calls.schedule)
+    workbook: dict[str, Any] = plan.workbook(
+        doctors=calls.doctor_cards(),
+        schedule=calls.schedule,
+        nurse_names=privacy_mode == "names",
+    )
     if as_of is not None:
         workbook, rolled = rolling_sheets(plan, workbook, as_of=as_of, max_growth=max_growth)
         extra = {**extra, **_rolling_summary(rolled)}

@@ -1,4 +1,4 @@
-"""The management workbook of seed 000 (sheets 概览, A–H) from a plan.
+"""The management workbook of seed 000 (sheets 概览, A–H and the field work) from a plan.
 
 Private; reached through :meth:`repkit.plan.Plan.workbook`. Headers are Chinese: this is
 a report for the sales team.
@@ -14,7 +14,9 @@ import pandas as pd
 from repkit.calendar import week_label, weeks_of_half
 from repkit.labels import SCENARIO_LABELS
 from repkit.plan._decompose import UNASSIGNED
+from repkit.plan._fieldwork import FIELD_SHEETS, field_sheets, ward_nurses
 from repkit.plan._review import prices, review_targets
+from repkit.plan._swot import swot_sheet
 from repkit.report.style import EXCEL_UNITS, EXCEL_WAN
 from repkit.schema import (
     CALL_PURPOSES,
@@ -31,11 +33,14 @@ SHEETS: tuple[str, ...] = (
     "概览",
     "A 医院档案",
     "B 医生档案",
+    "C 护士信息",
     "D 月度品种任务分解",
     "E 季度目标与差距",
     "F 完成率图",
     "G 周上量分析",
     "H 代表日程",
+    *FIELD_SHEETS,
+    "SWOT分析",
 )
 COMPLIANCE_NOTE = (
     "销售指标只分解到医院、科室和销售人员；备案医药代表不承担销售指标，"
@@ -474,16 +479,23 @@ def _schedule(plan: Plan, schedule: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def workbook(
-    plan: Plan, *, doctors: pd.DataFrame | None = None, schedule: pd.DataFrame | None = None
+    plan: Plan,
+    *,
+    doctors: pd.DataFrame | None = None,
+    schedule: pd.DataFrame | None = None,
+    nurse_names: bool = False,
 ) -> dict[str, pd.DataFrame | list[pd.DataFrame]]:
     """All sheets of the plan workbook (see :meth:`repkit.plan.Plan.workbook`)."""
     return {
         "概览": _overview(plan),
         "A 医院档案": _hospitals(plan),
         "B 医生档案": _doctors(doctors),
+        "C 护士信息": ward_nurses(plan, names=nurse_names),
         "D 月度品种任务分解": _monthly_targets(plan),
         "E 季度目标与差距": _quarterly(plan),
         "F 完成率图": _completion_chart(plan),
         "G 周上量分析": _weekly(plan),
         "H 代表日程": _schedule(plan, schedule),
+        **field_sheets(plan),
+        "SWOT分析": swot_sheet(plan),
     }

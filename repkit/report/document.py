@@ -25,15 +25,21 @@ if TYPE_CHECKING:  # pragma: no cover
     from repkit.plan import Plan
 
 __all__ = [
+    "basic_work_table",
+    "competitor_table",
     "growth_table",
     "headline",
     "history_chart",
+    "listing_table",
+    "meeting_table",
     "month_product_table",
+    "nurse_table",
     "owner_table",
     "provenance",
     "review_table",
     "scenario_chart",
     "scenario_table",
+    "swot_section",
     "write_summary",
 ]
 
@@ -333,3 +339,131 @@ def provenance(plan: Plan):
 
     table = provenance_table(plan)
     return display_table(table, max_rows=max(len(table), 1), highlight=None)
+
+
+# ----------------------------------------------------------------------------- field work
+
+
+def _rates(frame: pd.DataFrame, columns: dict[str, str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Rename Chinese rate columns to ``*_rate`` names so they show as percentages."""
+    renamed = {zh: code for zh, code in columns.items() if zh in frame.columns}
+    return frame.rename(columns=renamed), {code: zh for zh, code in renamed.items()}
+
+
+def basic_work_table(plan: Plan):
+    """The reviewed half's basic work against the seeds' targets (workbook 基础工作完成度).
+
+    Tables A (80 % in a month), B, C (20 days), H (five schedules a rep a week, handed
+    in on Monday) and CRM completeness, from :func:`repkit.activity.completeness` on the
+    reviewed half's last day; red below 80 % of the way, green when met.
+    """
+    from repkit.plan._fieldwork import basic_work
+
+    table = basic_work(plan)
+    frame, labels = _rates(table, {"完成率": "done_rate", "目标": "target_rate"})
+    return display_table(
+        frame.drop(columns="出处"),
+        labels=labels,
+        highlight="done_rate",
+        caption=table.attrs["title"],
+    )
+
+
+def nurse_table(plan: Plan, *, top: int = 15):
+    """Table C's progress per inpatient hospital (workbook ``C 护士信息``, no names)."""
+    from repkit.plan._fieldwork import ward_nurses
+
+    status = ward_nurses(plan)[0]
+    return display_table(status, max_rows=top, highlight=None, caption=status.attrs["title"])
+
+
+def competitor_table(plan: Plan, *, top: int = 15):
+    """The reviewed half's competitor activity by month, with our answer (workbook 竞品动态)."""
+    from repkit.plan._fieldwork import competitors
+
+    frame, labels = _rates(competitors(plan), {"最低价格": "price"})
+    caption = f"{plan.review_half.label}竞品动态（每周调查，按月汇总）"
+    return display_table(frame, labels=labels, max_rows=top, highlight=None, caption=caption)
+
+
+def meeting_table(plan: Plan, *, per_hospital: bool = False, top: int = 15):
+    """The reviewed half's meetings by department × product against 90 % attendance.
+
+    ``per_hospital=True``: department meetings per 3A/level-3 hospital against three a
+    half (seed 000). Head counts only (workbook 科室会议).
+    """
+    from repkit.plan._fieldwork import meetings
+
+    coverage, hospitals = meetings(plan)
+    if per_hospital:
+        return display_table(
+            hospitals, max_rows=top, highlight=None, caption=hospitals.attrs["title"]
+        )
+    frame, labels = _rates(coverage, {"到会率": "attendance_rate", "目标到会率": "target_rate"})
+    caption = f"{plan.review_half.label}科室会和学术会：到会率对照 90%（只记人数，不记费用）"
+    return display_table(
+        frame, labels=labels, max_rows=top, highlight="attendance_rate", caption=caption
+    )
+
+
+def listing_table(plan: Plan, *, top: int = 20):
+    """New products' admission (进院) status per hospital (workbook 新品进院).
+
+    First prescribers are a count per hospital and product, never names or volumes.
+    """
+    from repkit.plan._fieldwork import listings
+
+    caption = f"新品进院进度（截至 {plan.review_half.end.end_time.date()}）"
+    return display_table(listings(plan), max_rows=top, highlight=None, caption=caption)
+
+
+_SWOT_HEADINGS = {
+    "strength": "优势（S）",
+    "weakness": "劣势（W）",
+    "opportunity": "机会（O）",
+    "threat": "威胁（T）",
+    "segmentation": "市场细分（S）",
+    "targeting": "目标市场（T）",
+    "positioning": "定位（P）",
+}
+
+
+def swot_section(plan: Plan, *, basis: bool = True) -> str:
+    """SWOT and STP of the plan as Markdown: data-prompted items, then the manager's lines.
+
+    Each data item shows its number and, with ``basis=True``, the arithmetic and the
+    input tables behind it (:func:`repkit.plan.swot`); the manager's lines come from
+    ``SWOT分析.xlsx``. All text from data is escaped (no HTML or links get through).
+
+    Examples
+    --------
+    >>> ds = rk.sample.generate(seed=0, regions=1)
+    >>> plan = rk.plan.build(ds, "2026H2", forecast="simple")
+    >>> text = swot_section(plan)
+    >>> text.splitlines()[0], "#### 威胁（T）" in text
+    ('#### 优势（S）', True)
+    """
+    from repkit.plan._swot import swot
+
+    items = swot(plan)
+    lines: list[str] = []
+    for code, heading in _SWOT_HEADINGS.items():
+        if code == "segmentation":
+            lines += ["", "**STP：市场细分、目标市场与定位**", ""]
+        lines += [f"#### {heading}", ""]
+        rows = items[items["category"] == code]
+        if rows.empty:
+            lines.append("- （无；可在 SWOT分析.xlsx 中填写）")
+        for r in rows.itertuples(index=False):
+            lines.append(_swot_line(r, basis=basis))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _swot_line(r: Any, *, basis: bool) -> str:
+    if r.origin == "manager":
+        product = f"〔{markdown_text(r.product)}〕" if isinstance(r.product, str) else ""
+        action = f" → 对策：{markdown_text(r.action)}" if isinstance(r.action, str) else ""
+        return f"- 经理：{product}{markdown_text(r.item)}{action}"
+    why = f"（算法：{markdown_text(r.basis)}；数据：{markdown_text(r.source)}）" if basis else ""
+    return f"- 数据：{markdown_text(r.item)}{why}"

@@ -32,6 +32,7 @@ from repkit.schema import (
     RATING_LABELS,
     ROLE_LABELS,
     SHEET_NAMES,
+    SWOT_CATEGORIES,
     TITLE_LABELS,
 )
 
@@ -172,6 +173,17 @@ ENTRY_NOTES: dict[str, dict[str, str]] = {
         "rate": "科室开发率，例如 80%（只用于科室开发）。",
         "notes": "备注：来源或理由，例如 计划书第3页。只到科室和销售人员，不填医生。",
     },
+    "swot": {
+        "region": "区域，与医院表的区域一致（每个区域经理填自己的区域）。",
+        "category": (
+            "下拉选择：优势 / 劣势 / 机会 / 威胁（SWOT），市场细分 / 目标市场 / 定位（STP）。"
+        ),
+        "product": "相关品种（可选，与产品表一致）。",
+        "content": (
+            "你的判断，一行一条，例如：二级医院进院慢、竞品降价投标。计划文档把它和数据提示并列。"
+        ),
+        "action": "对策或下一步行动（可选）。不写费用、不写医生个人的处方量。",
+    },
 }
 """Per table and column: the comment shown on the header cell."""
 
@@ -191,6 +203,7 @@ _LISTS: dict[str, tuple[str, ...]] = {
 }
 _KIND_LISTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("nurses", "title"): tuple(NURSE_TITLES.values()),
+    ("swot", "category"): tuple(SWOT_CATEGORIES.values()),
 }
 """Drop-down lists of a column whose name means another list in other tables."""
 _RATINGS = ("rating", "rating_after")
@@ -456,6 +469,12 @@ EXAMPLES: dict[str, list[tuple[Any, ...]]] = {
             "科室开发率50%",
         ),
     ],
+    "swot": [
+        ("兰州", "优势", None, "空军医院心内科关系稳定，主任支持新品", "保持每月高层拜访"),
+        ("兰州", "劣势", "新活宁注射液", "二院进院慢，申请已交药剂科", "跟进药事会时间"),
+        ("兰州", "威胁", "瑞心安片", "竞品降价投标", "突出临床价值，不打价格战"),
+        ("兰州", "目标市场", None, "三级医院心内科、呼吸内科和二级医院的相关科室", None),
+    ],
 }
 """Example rows per table (in ``HEADERS_ZH`` column order), consistent across tables."""
 
@@ -573,7 +592,7 @@ def write_entry_templates(folder: str | Path, *, kinds: list[str] | None = None)
     --------
     >>> paths = rk.report.entry.write_entry_templates("entry")
     >>> sorted(p.name for p in paths)[:3]
-    ['产品.xlsx', '代表.xlsx', '医生.xlsx']
+    ['SWOT分析.xlsx', '产品.xlsx', '代表.xlsx']
     >>> import openpyxl
     >>> ws = openpyxl.load_workbook("entry/医院.xlsx").active
     >>> [c.value for c in ws[1]][:5]

@@ -10,12 +10,20 @@ from repkit._escape import html_text, markdown_text
 from repkit.labels import COLUMNS, label, label_frame, label_values
 from repkit.report.style import completion_css, percent, units, wan
 
-__all__ = ["COLUMN_LABELS", "display_table", "key_figures", "label_columns"]
+__all__ = [
+    "COLUMN_LABELS",
+    "completeness_table",
+    "display_table",
+    "key_figures",
+    "label_columns",
+]
 
 COLUMN_LABELS = COLUMNS
 """Canonical column → Chinese heading (alias of :data:`repkit.labels.COLUMNS`)."""
 
 _RATE_SUFFIXES = ("_rate", "_share", "share")
+_RATE_WORDS_ZH = ("率", "占比")
+"""A Chinese heading ending so holds a fraction (到会率, 目标到会率), as in the Excel writer."""
 _MONEY_NAMES = ("sales", "sales_prev", "amount")
 _PER_UNIT = ("price", "amount_per_call")
 _SCORES = ("mase", "rmse", "mae", "bias", "score", "mean_rating", "potential")
@@ -38,6 +46,8 @@ def _format_for(column: str, series: pd.Series):
     if series.dtype == object and series.map(lambda v: isinstance(v, list | tuple)).any():
         return _joined
     if name.endswith(_RATE_SUFFIXES) or "_rate_" in name or name.startswith("coverage"):
+        return percent
+    if name.endswith(_RATE_WORDS_ZH) and pd.api.types.is_float_dtype(series):
         return percent
     if pd.api.types.is_bool_dtype(series):
         return lambda v: "是" if v else "否"
@@ -194,3 +204,34 @@ def key_figures(figures: Mapping[str, object]) -> str:
     - **差距**：1.2万盒
     """
     return "\n".join(f"- **{markdown_text(k)}**：{markdown_text(v)}" for k, v in figures.items())
+
+
+_COMPLETENESS_LABELS = {
+    "label": "项目",
+    "done": "已完成",
+    "total": "应完成",
+    "done_rate": "完成率",
+    "target_rate": "目标",
+    "deadline": "截止日期",
+    "met": "达标",
+    "overdue": "逾期",
+}
+
+
+def completeness_table(basics: pd.DataFrame, *, caption: str | None = None):
+    """Show :func:`repkit.activity.completeness`: rates as percentages, red below 80 %.
+
+    The measure codes and the seed references are left out (the workbook keeps them).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"measure": ["ward_nurses"], "label": ["C 护士信息"], "done": [7],
+    ...     "total": [14], "value": [0.5], "target": [1.0], "deadline": ["2026-01-20"],
+    ...     "met": [False], "overdue": [True], "seed": ["seed 000"]})
+    >>> html = completeness_table(c).to_html()
+    >>> "50.0%" in html, "100.0%" in html, "ward_nurses" in html
+    (True, True, False)
+    """
+    shown = basics.rename(columns={"value": "done_rate", "target": "target_rate"})
+    shown = shown[[c for c in _COMPLETENESS_LABELS if c in shown.columns]]
+    return display_table(shown, labels=_COMPLETENESS_LABELS, highlight="done_rate", caption=caption)

@@ -6,6 +6,10 @@ weeks, :func:`repkit.plan.week_weights`), and
 labelled as an estimate. Last year's figure for the same ISO week is estimated the
 same way from the month twelve months earlier. Everything else — the calls of the
 week, competitor notes, next week's targets — is read as recorded.
+
+The weekly template reads competitor activity from the competitors table
+(:func:`repkit.activity.competitor_report` for the week); :func:`competitor_notes` finds
+the call notes that mention a competitor, for data sets without that table.
 """
 
 from __future__ import annotations

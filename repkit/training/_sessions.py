@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from repkit.activity._norms import DEFAULT_NORMS, NORM_PRESETS
 from repkit.calendar import Half, month_working_days, weeks_of_half
 from repkit.schema import CALL_PURPOSES, LEVEL_LABELS
 from repkit.training._core import Context, Spec, choice, integers_summing, number, passes, table
@@ -430,7 +431,12 @@ def _s4() -> list[Spec]:
 # --------------------------------------------------------------------------- session 5
 
 
-_VISITS_PER_DAY = 8
+_VISITS_PER_DAY = NORM_PRESETS["seed000"]["visits_per_day"]
+"""Capacity: effective visits a rep a working day (seed 002: 日均有效拜访…不少于8位)."""
+_KEY_PER_MONTH = NORM_PRESETS["seed000"]["norms"]["A"]["3A"]
+"""Demand: visits a key customer a month (seed 000: 对重点的客户每个月要拜访…8次以上)."""
+_OTHER_PER_MONTH = DEFAULT_NORMS["C"]["3A"]
+"""Demand: visits any other doctor a month (the C norm: at least once a month)."""
 
 
 def _plan_month(ctx: Context) -> pd.Period:
@@ -440,7 +446,7 @@ def _plan_month(ctx: Context) -> pd.Period:
 def _s5_visits_needed(ctx: Context) -> int:
     doctors = ctx.rds.doctors
     experts = int(doctors["is_expert"].astype(bool).sum())
-    return 4 * experts + 2 * (len(doctors) - experts)
+    return _KEY_PER_MONTH * experts + _OTHER_PER_MONTH * (len(doctors) - experts)
 
 
 def _s5_reps_needed(ctx: Context) -> int:
@@ -482,7 +488,9 @@ def _s5_q2() -> Spec:
         ),
         expected=_s5_per_day,
         compare=_table(
-            "对。标准是每天至少 8 次有效拜访，低于 8 的代表需要辅导。", value="visits_per_day"
+            f"对。标准是每人每个工作日至少 {_VISITS_PER_DAY} 次有效拜访，"
+            f"低于 {_VISITS_PER_DAY} 的代表需要辅导。",
+            value="visits_per_day",
         ),
         hints=(
             '最后一个月：`ds.calls["date"].max().to_period("M")`；'
@@ -501,24 +509,34 @@ def _s5_q2() -> Spec:
 def _s5_q3() -> Spec:
     return Spec(
         question=(
-            "如果专家每月拜访 4 次、其他医生每月 2 次，区域内所有医生下半年第一个月共需多少次拜访？"
+            f"种子 000 要求对重点客户每月至少 {_KEY_PER_MONTH} 次有效拜访。把专家当作重点客户"
+            f"（每月 {_KEY_PER_MONTH} 次），其他医生按最低标准每月 {_OTHER_PER_MONTH} 次，"
+            "区域内所有医生下半年第一个月共需多少次拜访？"
         ),
         expected=_s5_visits_needed,
-        compare=_number("对。这是拜访计划的需求侧。", integer=True, what="拜访次数"),
+        compare=_number(
+            "对。这是拜访计划的需求侧：每位客户每月的次数，不是每位代表每天的次数。",
+            integer=True,
+            what="拜访次数",
+        ),
         hints=(
             '专家人数：`ds.doctors["is_expert"].sum()`。',
-            "4 × 专家人数 + 2 × 其他医生人数。",
+            f"{_KEY_PER_MONTH} × 专家人数 + {_OTHER_PER_MONTH} × 其他医生人数。",
         ),
         solution=(
             'experts = int(ds.doctors["is_expert"].sum())\n'
-            "answer = 4 * experts + 2 * (len(ds.doctors) - experts)"
+            f"answer = {_KEY_PER_MONTH} * experts"
+            f" + {_OTHER_PER_MONTH} * (len(ds.doctors) - experts)"
         ),
     )
 
 
 def _s5_q4() -> Spec:
     return Spec(
-        question="每人每个工作日 8 次拜访，完成上题的拜访至少需要几位代表？（向上取整）",
+        question=(
+            f"每人每个工作日 {_VISITS_PER_DAY} 次有效拜访（种子 002 的能力标准），"
+            "完成上题的拜访至少需要几位代表？（向上取整）"
+        ),
         expected=_s5_reps_needed,
         compare=_number(
             "对。和区域现有代表人数比一比：不够时计划要么加人，要么降低频次。",
@@ -526,15 +544,16 @@ def _s5_q4() -> Spec:
             what="代表人数",
         ),
         hints=(
-            "一位代表一个月的能力 = 工作日数 × 8。",
+            f"一位代表一个月的能力 = 工作日数 × {_VISITS_PER_DAY}。",
             "需要人数 = 拜访次数 ÷ 单人能力，向上取整：`math.ceil`。",
         ),
         solution=(
             "import math\n"
             "month = rk.Half.parse(half).next.months[0]\n"
-            "capacity = int(rk.calendar.month_working_days([month]).iloc[0]) * 8\n"
+            f"capacity = int(rk.calendar.month_working_days([month]).iloc[0]) * {_VISITS_PER_DAY}\n"
             'experts = int(ds.doctors["is_expert"].sum())\n'
-            "answer = math.ceil((4 * experts + 2 * (len(ds.doctors) - experts)) / capacity)"
+            f"answer = math.ceil(({_KEY_PER_MONTH} * experts"
+            f" + {_OTHER_PER_MONTH} * (len(ds.doctors) - experts)) / capacity)"
         ),
     )
 

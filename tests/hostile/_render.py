@@ -39,6 +39,12 @@ def plan_outputs(ds, out=None) -> dict[str, str]:
         "kpis": show(calls.kpis, highlight=None),
         "schedule": show(rk.activity.schedule_sheet(calls.schedule, reps=ds.reps)),
         "shortfall": show(calls.shortfall),
+        "basic_work": document.basic_work_table(plan),
+        "nurses": document.nurse_table(plan),
+        "competitors": document.competitor_table(plan),
+        "meetings": document.meeting_table(plan),
+        "meetings_per_hospital": document.meeting_table(plan, per_hospital=True),
+        "listings": document.listing_table(plan),
     }
     rep_id = rep.pick_rep(plan, "")
     styled["rep_targets"] = show(rep.month_targets(plan, rep_id, "2026-07"), highlight=None)
@@ -54,6 +60,11 @@ def plan_outputs(ds, out=None) -> dict[str, str]:
     pages["headline"] = markdown_html(document.headline(plan))
     pages["rep_headline"] = markdown_html(rep.headline(plan, rep_id, "2026-07"))
     pages["week_headline"] = markdown_html(weekly.headline(wplan, wk))
+    pages["swot"] = markdown_html(document.swot_section(plan))
+    period = (wk.start_time, wk.end_time)
+    pages["week_competitors"] = show(
+        rk.activity.competitor_report(ds, freq="W", period=period)
+    ).to_html()
     pages["caption"] = show(plan.capacity, caption=f"{region} 拜访能力").to_html()
     return pages
 

@@ -37,6 +37,11 @@ TEXT_COLUMNS = {
     "calls": ("department",),
     "targets": ("region", "product"),
     "collections": ("region",),
+    "nurses": ("department", "name"),
+    "competitors": ("department", "product", "competitor_product", "activity", "notes"),
+    "meetings": ("department", "product"),
+    "listings": ("product",),
+    "swot": ("region", "product", "content", "action"),
 }
 
 
