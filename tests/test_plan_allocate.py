@@ -170,3 +170,22 @@ def test_weeks_follow_working_days():
     t = pd.DataFrame({"month": pd.PeriodIndex(["2026-10"], freq="M"), "units": [180]})
     w = split_weeks(t)
     assert w["units"].tolist() == [0, 30, 50, 50, 50]  # working days 0, 3, 5, 5, 5
+
+
+def test_level_scores_are_measured_not_copied_from_the_sample_generator():
+    from repkit.plan._decompose import LEVEL_PRIOR, level_scores
+
+    months = pd.PeriodIndex(["2026-05"] * 4, freq="M")
+    sales = pd.DataFrame(
+        {"hospital_id": ["a", "b", "c", "d"], "units": [100.0, 120.0, 110.0, 0.0], "month": months}
+    )
+    hospitals = pd.DataFrame(
+        {"hospital_id": ["a", "b", "c", "d"], "level": ["3A", "3A", "2", "community"]}
+    )
+    scores = level_scores(sales, hospitals)
+    # a level-2 hospital that sells like a 3A one weighs like one
+    assert scores["2"] == pytest.approx(1.0)
+    assert scores["3A"] == pytest.approx(110 / 110)
+    # a level that sold nothing keeps the documented prior, rescaled to the measured levels
+    assert scores["community"] == pytest.approx(LEVEL_PRIOR["community"] * (1 + 4) / 2)
+    assert level_scores(sales.iloc[:0], hospitals) == LEVEL_PRIOR

@@ -22,7 +22,45 @@ UNASSIGNED = ""
 """rep_id of targets no sales staff member is responsible for (they stay at department)."""
 
 _EPS = 1e-9
-_LEVEL_SCORE = {"3A": 1.0, "3": 0.55, "2": 0.25, "1": 0.08, "community": 0.04}
+LEVEL_PRIOR: dict[str, float] = {"3A": 1.0, "3": 0.5, "2": 0.25, "1": 0.1, "community": 0.05}
+"""Relative size of a hospital of each level when the data cannot tell (no sales yet at
+that level): a 3A hospital counts 1, a level-3 one half of it, and so on. Only used for
+the potential of hospitals without doctors' potential; measured levels replace it."""
+
+
+def level_scores(sales: pd.DataFrame, hospitals: pd.DataFrame) -> dict[str, float]:
+    """Relative size of each hospital level measured from the data, 3A (or the largest) = 1.
+
+    The median units of the hospitals of a level over the last 12 months of sales,
+    divided by the largest level's median; levels with no selling hospital keep
+    :data:`LEVEL_PRIOR`, scaled to the measured ones through the levels both know.
+
+    Examples
+    --------
+    >>> sales = pd.DataFrame({"hospital_id": ["a", "b", "c"], "units": [100.0, 80.0, 20.0],
+    ...                       "month": pd.PeriodIndex(["2026-01"] * 3, freq="M")})
+    >>> hospitals = pd.DataFrame({"hospital_id": ["a", "b", "c", "d"],
+    ...                           "level": ["3A", "3A", "2", "1"]})
+    >>> s = level_scores(sales, hospitals)
+    >>> s["3A"], round(s["2"], 3), round(s["1"], 3)  # level 1 sold nothing: prior, rescaled
+    (1.0, 0.222, 0.094)
+    """
+    if not len(sales) or "level" not in hospitals:
+        return dict(LEVEL_PRIOR)
+    last = sales["month"].max()
+    recent = sales[sales["month"] > last - 12]
+    per_hospital = recent.groupby("hospital_id")["units"].sum()
+    level = hospitals.drop_duplicates("hospital_id").set_index("hospital_id")["level"].astype(str)
+    joined = pd.DataFrame({"units": per_hospital, "level": level.reindex(per_hospital.index)})
+    medians = joined[joined["units"] > 0].groupby("level")["units"].median()
+    if medians.empty or medians.max() <= 0:
+        return dict(LEVEL_PRIOR)
+    measured = (medians / medians.max()).to_dict()
+    shared = [k for k in measured if k in LEVEL_PRIOR]
+    ratio = float(np.mean([measured[k] / LEVEL_PRIOR[k] for k in shared])) if shared else 1.0
+    out = {k: v * ratio for k, v in LEVEL_PRIOR.items()}
+    out.update({str(k): float(v) for k, v in measured.items()})
+    return out
 
 
 # ----------------------------------------------------------------------------- allocate
@@ -374,8 +412,9 @@ def _potential(
         pot = doctors.assign(potential=pd.to_numeric(doctors["potential"], errors="coerce"))
         by_dept = pot.groupby(["hospital_id", "department"])["potential"].sum()
         by_hosp = pot.groupby("hospital_id")["potential"].sum()
+    scores = level_scores(ds.sales, hosp)
     for h in hosp.itertuples(index=False):
-        level_score = _LEVEL_SCORE.get(str(getattr(h, "level", "2")), 0.25)
+        level_score = scores.get(str(getattr(h, "level", "2")), LEVEL_PRIOR["2"])
         beds = getattr(h, "beds", np.nan)
         beds = 1000.0 if beds is None or pd.isna(beds) or beds <= 0 else float(beds)
         base = level_score * (beds / 1000.0) ** 0.3
