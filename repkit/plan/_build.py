@@ -25,14 +25,13 @@ from repkit.plan._decompose import (
 )
 from repkit.plan._explain import build_waterfall, feasibility
 from repkit.plan._forecast import check_backtest, product_forecast, reconciled_forecast
+from repkit.plan._quotas import quota_reviews
 from repkit.plan._review import (
-    REVIEW_LEVELS,
     attach_amount,
     company_targets,
     complete_sales,
     money,
     prices,
-    review,
     review_targets,
 )
 from repkit.plan._scenario import (
@@ -309,7 +308,7 @@ def build(
         potential_weight=potential_weight,
     )
     past_targets = review_targets(ds, p, prices(ds, as_of=p.end)["price"])
-    reviews = {lvl: review(ds, p, by=lvl, targets=past_targets) for lvl in REVIEW_LEVELS}
+    reviews, quota_counts = quota_reviews(ds, p, past_targets)
     wf = build_waterfall(totals, scenario, hosp, targets, proc_delta, cover.last_cells)
     feas = feasibility(targets, ds, h, p, visits_per_day=visits_per_day)
     cash = money(ds, p, within_days=within_days)
@@ -330,6 +329,7 @@ def build(
     warnings = [*cover.warnings, *fc_warnings, *_below_base(totals, scenario)]
     summary = _summary(region, h, p, scenario, params, reviews["region"], targets, scen, feas, cash)
     _review_summary(summary, review_to_date(cover, sales, past_targets))
+    summary["review_target_sources"] = quota_counts
     summary["warnings"] = warnings
     return Plan(
         region=region,

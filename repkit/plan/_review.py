@@ -114,21 +114,37 @@ def complete_sales(ds: Dataset) -> Any:
 
 
 def company_targets(ds: Dataset, half: Half, price: pd.Series) -> pd.Series:
-    """Company units per product for a half (units, or amount ÷ price when only money)."""
-    t = ds.targets
-    if t.empty or "period" not in t:
+    """Company units per product for a half (units, or amount ÷ price when only money).
+
+    The region quotas of the half (months and quarters summed). A product without a
+    region quota but with lower quotas is reconciled from them: the larger of its
+    hospital (and department) quotas' sum and its sales-staff quotas' sum; those
+    products are listed in ``attrs["reconciled"]``.
+    """
+    from repkit.io._quotas import half_quotas
+
+    q = half_quotas(ds.targets, half)
+    if q.empty:
         return pd.Series(dtype="float64")
-    t = t[t["period"].astype(str) == str(half)]
-    if t.empty:
-        return pd.Series(dtype="float64")
-    units = pd.to_numeric(t.get("units"), errors="coerce") if "units" in t else None
-    amount = pd.to_numeric(t.get("amount"), errors="coerce") if "amount" in t else None
-    values = units if units is not None else pd.Series(np.nan, index=t.index)
-    if amount is not None:
-        via_price = amount / t["product"].map(price)
-        values = values.fillna(via_price)
-    out = pd.Series(values.to_numpy(dtype="float64"), index=t["product"].astype(str))
-    return out.groupby(level=0, sort=False).sum(min_count=1).dropna()
+    units = pd.to_numeric(q["units"], errors="coerce").astype("float64")
+    amount = pd.to_numeric(q["amount"], errors="coerce").astype("float64")
+    q = q.assign(units=units.fillna(amount / q["product"].map(price).astype("float64")))
+    region = q[q["level"] == "region"].groupby("product", sort=False)["units"].sum(min_count=1)
+    lower = q[~q["product"].isin(region.index) & q["units"].notna()]
+    # a hospital with a quota of its own stands for its departments
+    quota_hosp = set(lower.loc[lower["level"] == "hospital", "hospital_id"])
+    tree = lower[
+        (lower["level"] == "hospital")
+        | ((lower["level"] == "department") & ~lower["hospital_id"].isin(quota_hosp))
+    ]
+    reps = lower[lower["level"] == "rep"]
+    derived = pd.concat(
+        [tree.groupby("product")["units"].sum(), reps.groupby("product")["units"].sum()], axis=1
+    ).max(axis=1)
+    out = pd.concat([region.dropna(), derived.dropna()]).astype("float64")
+    out.index = out.index.astype(str)
+    out.attrs["reconciled"] = sorted(derived.dropna().index.astype(str))
+    return out
 
 
 def attach_amount(targets: pd.DataFrame, price: pd.Series) -> pd.DataFrame:
