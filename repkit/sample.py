@@ -32,6 +32,7 @@ from repkit.schema import (
     NURSE_TITLES,
     ROLE_LABELS,
     SHEET_NAMES,
+    TABLES,
     TITLE_LABELS,
 )
 
@@ -605,6 +606,7 @@ def generate(
             np.random.default_rng([seed, 16]), targets, sales, reps, Half.of(LAST_MONTH)
         )
         targets = pd.concat([targets, quotas], ignore_index=True)
+        targets = targets[[c for c in TABLES["targets"].columns if c in targets]]
     doctors = _doctors(rng, hospitals)
     call_log = _calls(rng, reps, doctors, LAST_MONTH) if calls else None
     collections = _collections(rng, sales, month_index)

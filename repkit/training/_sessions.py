@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from repkit.calendar import Half, month_working_days, weeks_of_half
+from repkit.io._quotas import quota_levels
 from repkit.schema import CALL_PURPOSES, LEVEL_LABELS
 from repkit.training._core import Context, Spec, choice, integers_summing, number, passes, table
 from repkit.training._fieldwork import SETUP_9, _s9
@@ -38,8 +39,9 @@ def _half_sales(ctx: Context, half: Half | None = None) -> pd.DataFrame:
 
 
 def _targets(ctx: Context, half: Half | None = None) -> pd.DataFrame:
+    """The region × product targets of a half (hospital and rep quotas left out)."""
     t = ctx.rds.targets
-    return t[t["period"] == str(half or ctx.half)]
+    return t[(t["period"] == str(half or ctx.half)) & (quota_levels(t) == "region")]
 
 
 def _products(ctx: Context) -> dict[str, str]:
