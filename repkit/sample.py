@@ -390,8 +390,9 @@ def _real_quotas(
         for product, units in (share * total).dropna().items():
             u = float(round(units * scale * rng.uniform(0.9, 1.0) / 10) * 10)
             if u > 0:
-                rows.append({"period": period, "region": region, **where, "product": product,
-                             "units": u})
+                rows.append(
+                    {"period": period, "region": region, **where, "product": product, "units": u}
+                )
 
     def share_of(mask: pd.Series) -> pd.Series:
         part = before[mask].groupby("product")["units"].sum()
@@ -399,8 +400,12 @@ def _real_quotas(
 
     first, second = hosp.index[0], hosp.index[1]
     for q in half.quarters:  # the biggest hospital: a quota per quarter
-        add(f"{q.year}Q{q.quarter}", share_of(before["hospital_id"] == first), 0.5,
-            hospital_id=first)
+        add(
+            f"{q.year}Q{q.quarter}",
+            share_of(before["hospital_id"] == first),
+            0.5,
+            hospital_id=first,
+        )
     add(str(half), share_of(before["hospital_id"] == second), 1.0, hospital_id=second)
     third = before[before["hospital_id"] == hosp.index[2]]
     dept = third.groupby("department")["units"].sum().idxmax()

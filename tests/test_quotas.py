@@ -42,9 +42,9 @@ def test_each_level_and_period_loads(tmp_path):
         + "".join(f"2026-{m:02d},兰州,,,R1,A,50\n" for m in range(7, 13)),
     )
     t = rk.read_table(path, "targets")
-    assert quota_levels(t).tolist() == ["region", "hospital", "hospital", "department"] + [
-        "rep"
-    ] * 6
+    assert (
+        quota_levels(t).tolist() == ["region", "hospital", "hospital", "department"] + ["rep"] * 6
+    )
     assert t["period"].tolist()[:4] == ["2026H2", "2026Q3", "2026Q4", "2026H2"]
     q = half_quotas(t, Half.parse("2026H2")).set_index("level")["units"]
     assert q.to_dict() == {"region": 1000, "hospital": 450, "department": 300, "rep": 300}
@@ -52,8 +52,13 @@ def test_each_level_and_period_loads(tmp_path):
 
 @pytest.mark.parametrize(
     ("text", "period"),
-    [("2026年下半年", "2026H2"), ("2026-Q3", "2026Q3"), ("2026年3季度", "2026Q3"),
-     ("2026年7月", "2026-07"), ("202607", "2026-07")],
+    [
+        ("2026年下半年", "2026H2"),
+        ("2026-Q3", "2026Q3"),
+        ("2026年3季度", "2026Q3"),
+        ("2026年7月", "2026-07"),
+        ("202607", "2026-07"),
+    ],
 )
 def test_period_syntaxes(text, period):
     assert parse_period(text) == period
@@ -74,8 +79,9 @@ def test_region_targets_read_as_before(tmp_path):
 
 
 def test_same_quota_twice_is_refused_naming_both_rows(tmp_path):
-    p = _problems(_csv(tmp_path, "2026H2,兰州,,,,A,1000\n2026H2,兰州,H1,,,A,200\n"
-                       "2026H2,兰州,H1,,,A,250\n"))
+    p = _problems(
+        _csv(tmp_path, "2026H2,兰州,,,,A,1000\n2026H2,兰州,H1,,,A,200\n2026H2,兰州,H1,,,A,250\n")
+    )
     assert p[["row", "column", "rule"]].values.tolist() == [[4, "期间", "duplicate_key"]]
     assert "row 3" in p["message"].iloc[0]
 
@@ -96,14 +102,20 @@ def test_half_partly_covered_is_refused(tmp_path):
     ("body", "row", "lower"),
     [
         # hospitals above the region
-        ("2026H2,兰州,,,,A,1000\n2026H2,兰州,H1,,,A,600\n2026Q3,兰州,H2,,,A,300\n"
-         "2026Q4,兰州,H2,,,A,300\n", 2, "rows 3, 4, 5"),
+        (
+            "2026H2,兰州,,,,A,1000\n2026H2,兰州,H1,,,A,600\n2026Q3,兰州,H2,,,A,300\n"
+            "2026Q4,兰州,H2,,,A,300\n",
+            2,
+            "rows 3, 4, 5",
+        ),
         # departments above their hospital
-        ("2026H2,兰州,H1,,,A,500\n2026H2,兰州,H1,心内科,,A,400\n2026H2,兰州,H1,肿瘤科,,A,200\n",
-         2, "rows 3, 4"),
+        (
+            "2026H2,兰州,H1,,,A,500\n2026H2,兰州,H1,心内科,,A,400\n2026H2,兰州,H1,肿瘤科,,A,200\n",
+            2,
+            "rows 3, 4",
+        ),
         # sales staff above the region
-        ("2026H2,兰州,,,,A,1000\n2026H2,兰州,,,R1,A,700\n2026H2,兰州,,,R2,A,400\n", 2,
-         "rows 3, 4"),
+        ("2026H2,兰州,,,,A,1000\n2026H2,兰州,,,R1,A,700\n2026H2,兰州,,,R2,A,400\n", 2, "rows 3, 4"),
     ],
 )
 def test_lower_quotas_above_their_parent_are_refused(tmp_path, body, row, lower):

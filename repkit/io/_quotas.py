@@ -162,7 +162,9 @@ def quota_problems(
             "a quota row is for the region (no 医院编码, 科室, 代表编码), a hospital "
             "(医院编码), a department (医院编码 and 科室) or a sales staff member "
             "(代表编码 only)"
-            + ("; 代表编码 and 医院编码 are both filled" if rec.rep_id else "; 科室 needs 医院编码"),
+            + (
+                "; 代表编码 and 医院编码 are both filled" if rec.rep_id else "; 科室 needs 医院编码"
+            ),
         )
         for rec in t[t["level"].isna()].itertuples()
     ]

@@ -447,5 +447,5 @@ def _medical_rep_quotas(t: dict[str, Any], reps: dict[str, Any] | None) -> list[
             "message": f"{frame['rep_id'].iloc[pos]} is a registered medical representative "
             "(备案医药代表), who carries no sales quota",
         }
-        for pos in np.flatnonzero(bad)
+        for pos in np.flatnonzero(bad).tolist()
     ]

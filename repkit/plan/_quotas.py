@@ -20,7 +20,6 @@ from repkit.calendar import Half
 from repkit.io._quotas import half_quotas
 from repkit.plan._decompose import UNASSIGNED, allocate
 from repkit.plan._review import REVIEW_LEVELS, company_targets, prices, review
-from repkit.plan._scenario import round_half_up
 
 if TYPE_CHECKING:  # pragma: no cover
     from repkit.dataset import Dataset
@@ -80,7 +79,7 @@ def _tree(cells: pd.DataFrame, real: pd.DataFrame, total: float) -> tuple[pd.Ser
 
 
 def _one_source(values: pd.Series) -> str:
-    """actual or imputed when all values agree, else mixed."""
+    """The one source of all values when they agree, else mixed."""
     return str(values.iloc[0]) if values.nunique() == 1 else "mixed"
 
 
@@ -202,8 +201,7 @@ def target_source_note(note: dict[str, Any]) -> str:
             text += f"；{mixed}部分品种有实际指标、其余推算（部分推算）"
         if imputed:
             text += (
-                f"；其余 {imputed}没有下达指标，由区域指标减去实际指标后按半年初数据推算"
-                "（推算）"
+                f"；其余 {imputed}没有下达指标，由区域指标减去实际指标后按半年初数据推算（推算）"
             )
         text += "。"
     if reconciled:
