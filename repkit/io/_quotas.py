@@ -89,7 +89,7 @@ def half_quotas(targets: pd.DataFrame, half: Half) -> pd.DataFrame:
     ...                   "units": [900.0, 100.0, 120.0]})
     >>> half_quotas(t, Half.parse("2026H2"))[["level", "rep_id", "units"]]
         level rep_id  units
-    0  region           900.0
+    0  region         900.0
     1     rep     R1  220.0
     """
     columns = ["level", *_KEY, "units", "amount"]

@@ -176,9 +176,11 @@ def target_source_note(note: dict[str, Any]) -> str:
 
     Examples
     --------
-    >>> target_source_note({"reconciled": [], "hospital": {"actual": 2, "imputed": 5,
-    ...     "mixed": 1}, "rep": {"actual": 1, "imputed": 2, "mixed": 0}})[:40]
-    '复盘指标来源：2 家医院、1 名销售人员按实际下达的指标衡量（实际指标）；1 家医院'
+    >>> note = target_source_note({"hospital": {"actual": 2, "imputed": 5, "mixed": 0}})
+    >>> for part in note.split("；"):
+    ...     print(part)
+    复盘指标来源：2 家医院按实际下达的指标衡量（实际指标）
+    其余 5 家医院没有下达指标，由区域指标减去实际指标后按半年初数据推算（推算）。
     """
     levels = [lvl for lvl in _UNITS if lvl in note]
     if not levels:
