@@ -379,11 +379,11 @@ def _real_quotas(
     t = targets[(targets["region"] == region) & (targets["period"] == str(half))]
     before = sales[(sales["region"] == region) & (sales["month"] < half.start)]
     before = before[before["month"] >= half.start - 12]
-    if t.empty or before.empty:
-        return pd.DataFrame(columns=[*targets.columns, "hospital_id", "department", "rep_id"])
-    total = t.set_index("product")["units"]
     hosp = before.groupby("hospital_id")["units"].sum().sort_values(ascending=False)
     staff = reps[(reps["region"] == region) & (reps["role"] == "sales_staff")]["rep_id"]
+    if t.empty or len(hosp) < 3 or staff.empty:  # too small a region to show the levels
+        return pd.DataFrame(columns=[*targets.columns, "hospital_id", "department", "rep_id"])
+    total = t.set_index("product")["units"]
     rows: list[dict] = []
 
     def add(period: str, share: pd.Series, scale: float, **where: str) -> None:
@@ -611,7 +611,10 @@ def generate(
             np.random.default_rng([seed, 16]), targets, sales, reps, Half.of(LAST_MONTH)
         )
         targets = pd.concat([targets, quotas], ignore_index=True)
-        targets = targets[[c for c in TABLES["targets"].columns if c in targets]]
+    # every level column, blank for region targets (as the 指标 entry template has them)
+    targets = targets.reindex(columns=list(TABLES["targets"].columns))
+    for col in ("hospital_id", "department", "rep_id"):
+        targets[col] = targets[col].astype(object)
     doctors = _doctors(rng, hospitals)
     call_log = _calls(rng, reps, doctors, LAST_MONTH) if calls else None
     collections = _collections(rng, sales, month_index)
@@ -694,7 +697,8 @@ def _write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet)
     for i, col in enumerate(frame.columns, 1):
-        width = max(8, min(40, 2 * max(len(str(col)), int(frame[col].astype(str).str.len().max()))))
+        longest = frame[col].astype(str).str.len().fillna(0).max()  # 0: a blank column
+        width = max(8, min(40, 2 * max(len(str(col)), int(longest))))
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
     ws.append(list(frame.columns))

@@ -144,16 +144,19 @@ def quota_reviews(
     against real quotas (``actual``), imputed targets (``imputed``) or both (``mixed``);
     ``reconciled``: products whose region target was summed from lower quotas.
     """
-    reviews = {lvl: review(ds, half, by=lvl, targets=past_targets) for lvl in REVIEW_LEVELS}
     price = prices(ds, as_of=half.end)["price"]
     counts: dict[str, Any] = {
         "reconciled": list(company_targets(ds, half, price).attrs.get("reconciled", []))
     }
-    if not len(past_targets):
-        return reviews, counts
     quotas = half_quotas(ds.targets, half)
     quotas = quotas.assign(units=quota_units(quotas, price))
-    for lvl, frame in level_targets(past_targets, quotas, half).items():
+    by_level = level_targets(past_targets, quotas, half) if len(past_targets) else {}
+    reviews = {
+        lvl: review(ds, half, by=lvl, targets=past_targets)
+        for lvl in REVIEW_LEVELS
+        if lvl not in by_level
+    }
+    for lvl, frame in by_level.items():
         keys = REVIEW_LEVELS[lvl]
         r = review(ds, half, by=lvl, targets=frame)
         source = frame.groupby(keys)["target_source"].agg(_one_source)
@@ -163,7 +166,7 @@ def quota_reviews(
         reviews[lvl] = r
         rows = r[r["rep_id"] != UNASSIGNED] if lvl == "rep" else r
         counts[lvl] = {s: int((rows["target_source"] == s).sum()) for s in SOURCES}
-    return reviews, counts
+    return {lvl: reviews[lvl] for lvl in REVIEW_LEVELS}, counts
 
 
 _UNITS = {"hospital": "家医院", "department": "个科室", "rep": "名销售人员"}

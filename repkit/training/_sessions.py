@@ -188,14 +188,16 @@ def _s2_q1() -> Spec:
             what="完成率",
         ),
         hints=(
-            "实际：这半年 `ds.sales` 的 `units` 之和；指标：`ds.targets` 中 "
-            "`period == half` 的 `units` 之和。",
+            "实际：这半年 `ds.sales` 的 `units` 之和；指标：`ds.targets` 中区域指标"
+            "（医院编码、代表编码为空的行）`period == half` 的 `units` 之和。",
             "完成率 = 实际 / 指标；不要乘 100。",
         ),
         solution=(
             "months = rk.Half.parse(half).months\n"
             'actual = ds.sales.loc[ds.sales["month"].isin(months), "units"].sum()\n'
-            'target = ds.targets.loc[ds.targets["period"] == half, "units"].sum()\n'
+            "t = ds.targets\n"
+            't = t[t["hospital_id"].isna() & t["rep_id"].isna()]  # 区域指标\n'
+            'target = t.loc[t["period"] == half, "units"].sum()\n'
             "answer = actual / target"
         ),
         explain="比率在 repkit 里一律是 0–1 的小数，显示时才格式化成百分数。",
@@ -217,6 +219,7 @@ def _s2_q2() -> Spec:
         ),
         solution=(
             "s, t = ds.sales, ds.targets\n"
+            't = t[t["hospital_id"].isna() & t["rep_id"].isna()]  # 区域指标\n'
             "months = rk.Half.parse(half).months\n"
             'actual = s[s["month"].isin(months)].groupby("product")["units"].sum()\n'
             'target = t[t["period"] == half].groupby("product")["units"].sum()\n'
@@ -243,6 +246,7 @@ def _s2_q3() -> Spec:
         ),
         solution=(
             "s, t = ds.sales, ds.targets\n"
+            't = t[t["hospital_id"].isna() & t["rep_id"].isna()]  # 区域指标\n'
             "months = rk.Half.parse(half).months\n"
             'actual = s[s["month"].isin(months)].groupby("product")["units"].sum()\n'
             'target = t[t["period"] == half].groupby("product")["units"].sum()\n'
@@ -785,10 +789,12 @@ def _s8_q2() -> Spec:
         ),
         hints=(
             "累计实际：这半年中 `month <= as_of` 的 `units` 之和。",
-            "半年指标：`ds.targets` 中 `period == half` 的 `units` 之和。",
+            "半年指标：`ds.targets` 中区域指标（医院编码、代表编码为空的行）"
+            "`period == half` 的 `units` 之和。",
         ),
         solution=(
             "s, t = ds.sales, ds.targets\n"
+            't = t[t["hospital_id"].isna() & t["rep_id"].isna()]  # 区域指标\n'
             'actual = s.loc[s["month"].isin(months) & (s["month"] <= as_of), "units"].sum()\n'
             'answer = actual / t.loc[t["period"] == half, "units"].sum()'
         ),
@@ -808,6 +814,7 @@ def _s8_q3() -> Spec:
         ),
         solution=(
             "s, t = ds.sales, ds.targets\n"
+            't = t[t["hospital_id"].isna() & t["rep_id"].isna()]  # 区域指标\n'
             'actual = s.loc[s["month"].isin(months) & (s["month"] <= as_of), "units"].sum()\n'
             'left = max(round(t.loc[t["period"] == half, "units"].sum() - actual), 0)\n'
             "rest = months[months > as_of]\n"
