@@ -195,8 +195,8 @@ def _s2_q1() -> Spec:
         solution=(
             "months = rk.Half.parse(half).months\n"
             'actual = ds.sales.loc[ds.sales["month"].isin(months), "units"].sum()\n'
-            "t = ds.targets\n"
-            't = t[t["hospital_id"].isna() & t["rep_id"].isna()]  # 区域指标\n'
+            't = ds.targets[ds.targets["hospital_id"].isna() & ds.targets["rep_id"].isna()]'
+            "  # 区域指标\n"
             'target = t.loc[t["period"] == half, "units"].sum()\n'
             "answer = actual / target"
         ),
@@ -218,8 +218,8 @@ def _s2_q2() -> Spec:
             "两个按品种索引的 Series 相除会自动按品种对齐：`actual / target`。",
         ),
         solution=(
-            "s, t = ds.sales, ds.targets\n"
-            't = t[t["hospital_id"].isna() & t["rep_id"].isna()]  # 区域指标\n'
+            's, t = ds.sales, ds.targets[ds.targets["hospital_id"].isna()'
+            ' & ds.targets["rep_id"].isna()]  # 区域指标\n'
             "months = rk.Half.parse(half).months\n"
             'actual = s[s["month"].isin(months)].groupby("product")["units"].sum()\n'
             'target = t[t["period"] == half].groupby("product")["units"].sum()\n'
@@ -245,8 +245,8 @@ def _s2_q3() -> Spec:
             "用上一题的 actual 和 target：`(target - actual).idxmax()`。",
         ),
         solution=(
-            "s, t = ds.sales, ds.targets\n"
-            't = t[t["hospital_id"].isna() & t["rep_id"].isna()]  # 区域指标\n'
+            's, t = ds.sales, ds.targets[ds.targets["hospital_id"].isna()'
+            ' & ds.targets["rep_id"].isna()]  # 区域指标\n'
             "months = rk.Half.parse(half).months\n"
             'actual = s[s["month"].isin(months)].groupby("product")["units"].sum()\n'
             'target = t[t["period"] == half].groupby("product")["units"].sum()\n'
@@ -793,8 +793,8 @@ def _s8_q2() -> Spec:
             "`period == half` 的 `units` 之和。",
         ),
         solution=(
-            "s, t = ds.sales, ds.targets\n"
-            't = t[t["hospital_id"].isna() & t["rep_id"].isna()]  # 区域指标\n'
+            's, t = ds.sales, ds.targets[ds.targets["hospital_id"].isna()'
+            ' & ds.targets["rep_id"].isna()]  # 区域指标\n'
             'actual = s.loc[s["month"].isin(months) & (s["month"] <= as_of), "units"].sum()\n'
             'answer = actual / t.loc[t["period"] == half, "units"].sum()'
         ),
@@ -813,8 +813,8 @@ def _s8_q3() -> Spec:
             "剩下的月份：`months[months > as_of]`；权重用它们的工作日数，`rk.plan.allocate` 分配。",
         ),
         solution=(
-            "s, t = ds.sales, ds.targets\n"
-            't = t[t["hospital_id"].isna() & t["rep_id"].isna()]  # 区域指标\n'
+            's, t = ds.sales, ds.targets[ds.targets["hospital_id"].isna()'
+            ' & ds.targets["rep_id"].isna()]  # 区域指标\n'
             'actual = s.loc[s["month"].isin(months) & (s["month"] <= as_of), "units"].sum()\n'
             'left = max(round(t.loc[t["period"] == half, "units"].sum() - actual), 0)\n'
             "rest = months[months > as_of]\n"
