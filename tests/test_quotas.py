@@ -106,16 +106,16 @@ def test_half_partly_covered_is_refused(tmp_path):
             "2026H2,兰州,,,,A,1000\n2026H2,兰州,H1,,,A,600\n2026Q3,兰州,H2,,,A,300\n"
             "2026Q4,兰州,H2,,,A,300\n",
             2,
-            "rows 3, 4, 5",
+            "row 3, row 4, row 5",
         ),
         # departments above their hospital
         (
             "2026H2,兰州,H1,,,A,500\n2026H2,兰州,H1,心内科,,A,400\n2026H2,兰州,H1,肿瘤科,,A,200\n",
             2,
-            "rows 3, 4",
+            "row 3, row 4",
         ),
         # sales staff above the region
-        ("2026H2,兰州,,,,A,1000\n2026H2,兰州,,,R1,A,700\n2026H2,兰州,,,R2,A,400\n", 2, "rows 3, 4"),
+        ("2026H2,兰州,,,,A,1000\n2026H2,兰州,,,R1,A,700\n2026H2,兰州,,,R2,A,400\n", 2, "row 3, row 4"),
     ],
 )
 def test_lower_quotas_above_their_parent_are_refused(tmp_path, body, row, lower):
@@ -168,6 +168,7 @@ def test_quotas_across_files_are_checked_together(entry_folder):
     _csv(entry_folder, "2026H1,兰州,001001,,,瑞心安片,3000\n", name="医院指标.csv")
     p = rk.io.check(entry_folder)
     assert p[["file", "rule"]].values.tolist() == [["指标.csv", "quota_above_parent"]]
+    assert "(医院指标.csv row 2)" in p["message"].iloc[0]
 
 
 def test_entry_template_holds_every_level_and_passes_check(tmp_path):

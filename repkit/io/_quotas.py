@@ -142,6 +142,11 @@ def quota_problems(
     t = keyed(frame.reset_index(drop=True))
     t["pos"] = np.arange(len(t))
 
+    def ref(pos: int) -> str:
+        """A row as the message names it (with its file when files are stacked)."""
+        where = "" if file is None or isinstance(file, str) else f"{file[pos]} "
+        return f"{where}row {int(rows[pos])}"
+
     def problem(pos: int, column: str | None, value: Any, rule: str, message: str) -> dict:
         return {
             "file": _at(file, pos),
@@ -183,16 +188,16 @@ def quota_problems(
                 "period",
                 rec.period,
                 "duplicate_key" if same else "overlapping_quota",
-                f"the quota of {_what(rec)} for {rec.period} is given twice (row "
-                f"{int(rows[rec.first])} and this row)"
+                f"the quota of {_what(rec)} for {rec.period} is given twice ({ref(rec.first)} "
+                "and this row)"
                 if same
                 else f"the quota of {_what(rec)} for {rec.period} overlaps {other['period']} "
-                f"in row {int(rows[rec.first])}; {rec.month} would be counted twice",
+                f"in {ref(rec.first)}; {rec.month} would be counted twice",
             )
         )
     if out:
         return out
-    return _partial(long, problem) or _above_parent(long, rows, problem)
+    return _partial(long, problem) or _above_parent(long, ref, problem)
 
 
 def _partial(long: pd.DataFrame, problem: Any) -> list[dict[str, Any]]:
@@ -218,7 +223,7 @@ def _partial(long: pd.DataFrame, problem: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _above_parent(long: pd.DataFrame, rows: np.ndarray, problem: Any) -> list[dict[str, Any]]:
+def _above_parent(long: pd.DataFrame, ref: Any, problem: Any) -> list[dict[str, Any]]:
     """Lower quotas adding up to more than their parent (beyond the tolerance)."""
     each = long.drop_duplicates("pos")
     each = each.assign(half=[str(Half.of(m)) for m in each["month"]])
@@ -230,7 +235,7 @@ def _above_parent(long: pd.DataFrame, rows: np.ndarray, problem: Any) -> list[di
             units=("units", lambda s: s.sum(min_count=1)),
             amount=("amount", lambda s: s.sum(min_count=1)),
             pos=("pos", "min"),
-            rows=("pos", lambda s: [int(rows[p]) for p in s]),
+            rows=("pos", list),
         )
         .reset_index()
     )
@@ -239,13 +244,13 @@ def _above_parent(long: pd.DataFrame, rows: np.ndarray, problem: Any) -> list[di
     dept = q[q["level"] == "department"]
     d_keys = ["region", "hospital_id", "product", "half"]
     h_index = hosp.set_index(d_keys)
-    out = _compare(dept, h_index, d_keys, "department", "hospital", problem)
+    out = _compare(dept, h_index, d_keys, "department", "hospital", ref, problem)
     # a hospital without a quota of its own counts with its departments' quotas
     under = pd.MultiIndex.from_frame(dept[d_keys]).isin(h_index.index) if len(dept) else []
     tree = pd.concat([hosp, dept[~np.asarray(under, dtype=bool)]], ignore_index=True)
     r_keys = ["region", "product", "half"]
-    out += _compare(tree, region, r_keys, "hospital and department", "region", problem)
-    out += _compare(q[q["level"] == "rep"], region, r_keys, "sales-staff", "region", problem)
+    out += _compare(tree, region, r_keys, "hospital and department", "region", ref, problem)
+    out += _compare(q[q["level"] == "rep"], region, r_keys, "sales-staff", "region", ref, problem)
     return out
 
 
@@ -255,6 +260,7 @@ def _compare(
     keys: list[str],
     child: str,
     parent: str,
+    ref: Any,
     problem: Any,
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
@@ -270,15 +276,15 @@ def _compare(
             limit = up[measure]
             if pd.isna(total) or pd.isna(limit) or total <= limit * (1 + QUOTA_TOLERANCE) + 0.5:
                 continue
-            lower = sorted(r for rs in g["rows"] for r in rs)
+            lower = [ref(p) for p in sorted(p for ps in g["rows"] for p in ps)]
             out.append(
                 problem(
                     int(up["pos"]),
                     measure,
                     f"{limit:g}",
                     "quota_above_parent",
-                    f"the {child} quotas of {where} for {key[-1]} (rows "
-                    f"{', '.join(map(str, lower))}) add up to {total:,.0f} {unit}, more than "
+                    f"the {child} quotas of {where} for {key[-1]} ({', '.join(lower)}) add "
+                    f"up to {total:,.0f} {unit}, more than "
                     f"the {parent} quota of {limit:,.0f} {unit} in this row (tolerance "
                     f"{QUOTA_TOLERANCE:.0%})",
                 )
