@@ -115,7 +115,11 @@ def test_half_partly_covered_is_refused(tmp_path):
             "row 3, row 4",
         ),
         # sales staff above the region
-        ("2026H2,兰州,,,,A,1000\n2026H2,兰州,,,R1,A,700\n2026H2,兰州,,,R2,A,400\n", 2, "row 3, row 4"),
+        (
+            "2026H2,兰州,,,,A,1000\n2026H2,兰州,,,R1,A,700\n2026H2,兰州,,,R2,A,400\n",
+            2,
+            "row 3, row 4",
+        ),
     ],
 )
 def test_lower_quotas_above_their_parent_are_refused(tmp_path, body, row, lower):

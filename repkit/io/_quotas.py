@@ -109,6 +109,13 @@ def half_quotas(targets: pd.DataFrame, half: Half) -> pd.DataFrame:
     return out[columns]
 
 
+def quota_units(q: pd.DataFrame, price: pd.Series) -> pd.Series:
+    """Units of each quota: its units, or its amount at the product's price."""
+    units = pd.to_numeric(q["units"], errors="coerce").astype("float64")
+    amount = pd.to_numeric(q["amount"], errors="coerce").astype("float64")
+    return units.fillna(amount / q["product"].map(price).astype("float64"))
+
+
 def _at(value: Any, pos: int) -> Any:
     return value if value is None or isinstance(value, str) else value[pos]
 

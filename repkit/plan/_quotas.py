@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from repkit.calendar import Half
-from repkit.io._quotas import half_quotas
+from repkit.io._quotas import half_quotas, quota_units
 from repkit.plan._decompose import UNASSIGNED, allocate
 from repkit.plan._review import REVIEW_LEVELS, company_targets, prices, review
 
@@ -26,13 +26,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 SOURCES: tuple[str, ...] = ("actual", "imputed", "mixed")
 """Values of ``target_source``: real quota, imputed target, some products of each."""
-
-
-def quota_units(q: pd.DataFrame, price: pd.Series) -> pd.Series:
-    """Units of each quota: its units, or its amount at the product's price."""
-    units = pd.to_numeric(q["units"], errors="coerce").astype("float64")
-    amount = pd.to_numeric(q["amount"], errors="coerce").astype("float64")
-    return units.fillna(amount / q["product"].map(price).astype("float64"))
 
 
 def _split(left: float, weights: pd.Series) -> pd.Series:

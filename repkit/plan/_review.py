@@ -121,14 +121,12 @@ def company_targets(ds: Dataset, half: Half, price: pd.Series) -> pd.Series:
     hospital (and department) quotas' sum and its sales-staff quotas' sum; those
     products are listed in ``attrs["reconciled"]``.
     """
-    from repkit.io._quotas import half_quotas
+    from repkit.io._quotas import half_quotas, quota_units
 
     q = half_quotas(ds.targets, half)
     if q.empty:
         return pd.Series(dtype="float64")
-    units = pd.to_numeric(q["units"], errors="coerce").astype("float64")
-    amount = pd.to_numeric(q["amount"], errors="coerce").astype("float64")
-    q = q.assign(units=units.fillna(amount / q["product"].map(price).astype("float64")))
+    q = q.assign(units=quota_units(q, price))
     region = q[q["level"] == "region"].groupby("product", sort=False)["units"].sum(min_count=1)
     lower = q[~q["product"].isin(region.index) & q["units"].notna()]
     # a hospital with a quota of its own stands for its departments
