@@ -66,7 +66,10 @@ class Plan:
         scenario totals, collections, feasibility.
     reviews
         Review of ``review_half`` by level: ``"region"``, ``"product"``,
-        ``"hospital"``, ``"department"``, ``"rep"`` (see :func:`review`).
+        ``"hospital"``, ``"department"``, ``"rep"`` (see :func:`review`). Hospitals,
+        departments and sales staff are measured against the quotas they were given
+        where the targets table holds them, imputed targets elsewhere; their
+        ``target_source`` says which (``actual``, ``imputed``, ``mixed``).
     scenarios
         Units and amount per scenario × product: ``last`` (review half actual, or its
         run rate when the half is only partly in the data), ``base`` (the reconciled
@@ -99,7 +102,7 @@ class Plan:
         The region's Dataset the plan was built from.
     history_targets
         The reviewed half's company targets decomposed like ``targets`` (the targets
-        the review compares with).
+        the region and product reviews compare with).
     """
 
     region: str
