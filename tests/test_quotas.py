@@ -262,3 +262,10 @@ def test_region_targets_only_are_all_imputed_and_said_so():
     assert (new["target_source"] == "imputed").all()
     assert (new["target_units"] == old["target_units"].reindex(new.index)).all()
     assert "公司只下达了区域 × 品种指标" in target_source_note(note)
+
+
+def test_public_review_uses_the_real_quotas_by_default(quota_plan):
+    for level in ("hospital", "rep"):
+        r = rk.plan.review(quota_plan.data, "2026H1", by=level)
+        pd.testing.assert_frame_equal(r, quota_plan.reviews[level])
+    assert "target_source" not in rk.plan.review(quota_plan.data, "2026H1", by="product")

@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 
 from repkit.calendar import Half
+from repkit.io._quotas import half_quotas, quota_units
 from repkit.plan._decompose import UNASSIGNED, decompose, split_owners
+from repkit.plan._quota_targets import level_targets, one_source
 from repkit.plan._scenario import round_half_up
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,6 +27,8 @@ REVIEW_LEVELS: dict[str, list[str]] = {
     "rep": ["rep_id"],
 }
 """Levels :func:`review` reports on and their key columns."""
+QUOTA_REVIEW_LEVELS = ("hospital", "department", "rep")
+"""Levels with quotas of their own (targets rows with 医院编码, 科室, 代表编码)."""
 
 TARGET_COLUMNS = [
     "month",
@@ -121,8 +125,6 @@ def company_targets(ds: Dataset, half: Half, price: pd.Series) -> pd.Series:
     hospital (and department) quotas' sum and its sales-staff quotas' sum; those
     products are listed in ``attrs["reconciled"]``.
     """
-    from repkit.io._quotas import half_quotas, quota_units
-
     q = half_quotas(ds.targets, half)
     if q.empty:
         return pd.Series(dtype="float64")
@@ -201,8 +203,11 @@ def review(
     targets
         Targets of the half at month × product × hospital × department × rep level
         (e.g. ``Plan.targets`` of the plan made for it). Default: the company's
-        product targets of the half, decomposed as :func:`repkit.plan.build` would have
-        with the data before the half.
+        targets of the half: for hospitals, departments and sales staff the quotas
+        they were given where the targets table holds them (column ``target_source``
+        = ``actual``); elsewhere the region targets decomposed as
+        :func:`repkit.plan.build` would have with the data before the half
+        (``imputed``), scaled to what the real quotas leave of the region target.
 
     Returns
     -------
@@ -228,6 +233,8 @@ def review(
     price = prices(ds, as_of=h.end)["price"]
     if targets is None:
         targets = review_targets(ds, h, price)
+        if by in QUOTA_REVIEW_LEVELS and len(targets):
+            return against_quotas(ds, h, by, targets, price)
     sales = ds.sales
     staff = _staff_ids(ds)
 
@@ -259,6 +266,26 @@ def review(
     out = _rates(out, sales, h, has_target=has_target)
     out = _finish(out, ds, h, by, keys)
     return out
+
+
+def against_quotas(
+    ds: Dataset, half: Half, by: str, imputed: pd.DataFrame, price: pd.Series
+) -> pd.DataFrame:
+    """The review of a hospital, department or rep level against real quotas where given.
+
+    ``imputed``: the region targets decomposed (:func:`review_targets`). The result has
+    the columns of :func:`review` and ``target_source`` before ``target_units``.
+    """
+    quotas = half_quotas(ds.targets, half)
+    quotas = quotas.assign(units=quota_units(quotas, price))
+    frame = level_targets(imputed, quotas, half)[by]
+    keys = REVIEW_LEVELS[by]
+    r = review(ds, half, by=by, targets=frame)
+    source = frame.groupby(keys)["target_source"].agg(one_source)
+    at = pd.MultiIndex.from_frame(r[keys]) if len(keys) > 1 else pd.Index(r[keys[0]])
+    values = source.reindex(at).fillna("imputed").to_numpy()
+    r.insert(list(r.columns).index("target_units"), "target_source", values)
+    return r
 
 
 def _rates(out: pd.DataFrame, sales: pd.DataFrame, h: Half, *, has_target: bool) -> pd.DataFrame:
