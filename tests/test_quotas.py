@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import repkit as rk
 from repkit.calendar import Half, parse_period
 from repkit.io._quotas import half_quotas, quota_levels
+from repkit.plan._decompose import UNASSIGNED
+from repkit.plan._quota_targets import level_targets
 from repkit.plan._quotas import quota_reviews, target_source_note
 from repkit.plan._review import company_targets, prices, review_targets
 from repkit.report.document import headline, review_table
@@ -269,3 +273,38 @@ def test_public_review_uses_the_real_quotas_by_default(quota_plan):
         r = rk.plan.review(quota_plan.data, "2026H1", by=level)
         pd.testing.assert_frame_equal(r, quota_plan.reviews[level])
     assert "target_source" not in rk.plan.review(quota_plan.data, "2026H1", by="product")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 400), min_size=2, max_size=6), st.data())
+def test_real_quotas_are_kept_and_imputed_targets_fill_the_rest(weights, data):
+    hospitals = [f"H{i}" for i in range(len(weights))]
+    reps = [f"R{i % 2}" if i % 3 else UNASSIGNED for i in range(len(weights))]
+    cells = pd.DataFrame(
+        {
+            "month": pd.Period("2026-01", "M"),
+            "product": "A",
+            "hospital_id": hospitals,
+            "department": "内科",
+            "rep_id": reps,
+            "units": weights,
+            "price": 2.0,
+        }
+    )
+    total = sum(weights)
+    given_h = data.draw(st.sets(st.sampled_from(hospitals), max_size=len(hospitals) - 1))
+    share = total // len(hospitals)
+    rows = [("hospital", h, "", data.draw(st.integers(0, share))) for h in sorted(given_h)]
+    if data.draw(st.booleans()):
+        rows.append(("rep", "", "R1", data.draw(st.integers(0, total))))
+    quotas = pd.DataFrame(rows, columns=["level", "hospital_id", "rep_id", "units"])
+    quotas = quotas.assign(product="A", department="")
+    out = level_targets(cells, quotas, Half.parse("2026H1"))
+    for level, key in (("hospital", "hospital_id"), ("rep", "rep_id")):
+        got = out[level].set_index(key)
+        real = quotas[quotas["level"] == level].set_index(key)["units"]
+        assert (got.loc[real.index, "units"] == real).all()
+        assert (got.loc[real.index, "target_source"] == "actual").all()
+        assert got["units"].sum() == max(total, real.sum())
+        assert (got["units"] % 1 == 0).all()
+    assert out["department"]["units"].sum() == total

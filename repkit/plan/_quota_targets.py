@@ -39,6 +39,7 @@ def _tree(cells: pd.DataFrame, real: pd.DataFrame, total: float) -> tuple[pd.Ser
     department), and the source per hospital.
     """
     imputed = cells.groupby(["hospital_id", "department"])["units"].sum()
+    real = real.assign(units=real["units"].astype("float64"))
     hq = real[real["level"] == "hospital"].groupby("hospital_id")["units"].sum()
     dq = real[real["level"] == "department"].groupby(["hospital_id", "department"])["units"].sum()
     keys = imputed.index.union(dq.index)
@@ -70,7 +71,7 @@ def one_source(values: pd.Series) -> str:
 def _reps(cells: pd.DataFrame, real: pd.DataFrame, total: float) -> tuple[pd.Series, pd.Series]:
     """Sales-staff targets of one product (real quotas, imputed elsewhere) and sources."""
     imputed = cells.groupby("rep_id")["units"].sum()
-    rq = real[real["level"] == "rep"].groupby("rep_id")["units"].sum()
+    rq = real[real["level"] == "rep"].groupby("rep_id")["units"].sum().astype("float64")
     keys = imputed.index.union(rq.index)
     imputed = imputed.reindex(keys, fill_value=0.0)
     is_real = keys.isin(rq.index) & (keys != UNASSIGNED)
