@@ -308,3 +308,16 @@ def test_real_quotas_are_kept_and_imputed_targets_fill_the_rest(weights, data):
         assert got["units"].sum() == max(total, real.sum())
         assert (got["units"] % 1 == 0).all()
     assert out["department"]["units"].sum() == total
+
+
+def test_note_says_what_was_reconciled_and_what_falls_short():
+    note = {
+        "reconciled": ["瑞心安片"],
+        "hospital": {"actual": 3, "imputed": 0, "mixed": 0},
+        "department": {"actual": 0, "imputed": 4, "mixed": 0},
+        "short": {"hospital": 120, "department": 120},
+    }
+    text = target_source_note(note)
+    assert "瑞心安片 没有区域指标，区域指标由下级指标汇总" in text
+    assert text.count("少 120 盒/支") == 1
+    assert "医院指标合计比区域指标少 120 盒/支" in text

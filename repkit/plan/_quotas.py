@@ -38,7 +38,9 @@ def quota_reviews(
     Returns the reviews (``REVIEW_LEVELS``; the hospital, department and rep reviews with
     a ``target_source`` column) and a note: per level, how many review rows were measured
     against real quotas (``actual``), imputed targets (``imputed``) or both (``mixed``);
-    ``reconciled``: products whose region target was summed from lower quotas.
+    ``reconciled``: products whose region target was summed from lower quotas;
+    ``short``: per level, units by which its targets fall short of the region target
+    (real quotas given to every unit but adding up to less).
     """
     price = prices(ds, as_of=half.end)["price"]
     note: dict[str, Any] = {
@@ -53,6 +55,9 @@ def quota_reviews(
         reviews[lvl] = r
         rows = r[r["rep_id"] != UNASSIGNED] if lvl == "rep" else r
         note[lvl] = {s: int((rows["target_source"] == s).sum()) for s in SOURCES}
+        short = float(reviews["region"]["target_units"].sum() - r["target_units"].sum())
+        if short >= 0.5:
+            note.setdefault("short", {})[lvl] = round(short)
     return reviews, note
 
 
@@ -98,4 +103,12 @@ def target_source_note(note: dict[str, Any]) -> str:
         text += "。"
     if reconciled:
         text += f"{'、'.join(reconciled)} 没有区域指标，区域指标由下级指标汇总。"
+    short = dict(note.get("short") or {})
+    if "hospital" in short:
+        short.pop("department", None)  # the departments add up to their hospitals
+    for lvl, units in short.items():
+        what = _UNITS[lvl].lstrip("家个名")
+        text += (
+            f"{what}指标合计比区域指标少 {units:,} 盒/支：实际指标已覆盖全部{what}，差额未再分配。"
+        )
     return text
