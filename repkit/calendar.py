@@ -42,6 +42,8 @@ __all__ = [
     "is_provisional",
     "is_working_day",
     "month_working_days",
+    "parse_period",
+    "period_months",
     "spring_festival",
     "use_holidays",
     "week_label",
@@ -172,6 +174,74 @@ def half_months(half: str | Half) -> pd.PeriodIndex:
     ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06']
     """
     return Half.parse(half).months
+
+
+_QUARTER_RE = re.compile(
+    r"^\s*(?P<y>\d{4})\s*年?\s*[-_/ ]?\s*"
+    r"(?:[Qq]\s*(?P<q>[1-4])|第?\s*(?P<qz>[1-4一二三四])\s*季度?)\s*$"
+)
+"""Quarters: 2026Q3, 2026-Q3, 2026 q3, 2026年第三季度, 2026年3季度."""
+_MONTH_RE = re.compile(r"^\s*(?P<y>\d{4})\s*(?:[-_/.年]\s*(?P<m>\d{1,2})\s*月?|(?P<mm>\d{2}))\s*$")
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
+
+
+def parse_period(text: str | Half | pd.Period) -> str:
+    """A quota period as text: a half ``2026H2``, a quarter ``2026Q3`` or a month ``2026-07``.
+
+    Targets (quotas) may be given per half, quarter or month; this is the one reader of
+    their period. Halves use :meth:`Half.parse`'s syntax.
+
+    Raises
+    ------
+    ValueError
+        Text that is none of the three.
+
+    Examples
+    --------
+    >>> [parse_period(t) for t in ("2026年下半年", "2026年第三季度", "2026-Q4", "2026年7月")]
+    ['2026H2', '2026Q3', '2026Q4', '2026-07']
+    >>> parse_period("202608")
+    '2026-08'
+    """
+    if isinstance(text, Half):
+        return str(text)
+    if isinstance(text, pd.Period):
+        if text.freqstr.startswith("Q"):
+            return f"{text.year}Q{text.quarter}"
+        return str(text.asfreq("M"))
+    s = str(text)
+    if _HALF_RE.match(s):
+        return str(Half.parse(s))
+    m = _QUARTER_RE.match(s)
+    if m:
+        q = m.group("q") or m.group("qz")
+        return f"{m.group('y')}Q{_CN_DIGITS.get(q) or int(q)}"
+    m = _MONTH_RE.match(s)
+    if m and 1 <= int(m.group("m") or m.group("mm")) <= 12:
+        return f"{m.group('y')}-{int(m.group('m') or m.group('mm')):02d}"
+    raise ValueError(
+        f"cannot read the period {text!r}; write a half 2026H2, a quarter 2026Q3 or a month 2026-07"
+    )
+
+
+def period_months(period: str | Half | pd.Period) -> pd.PeriodIndex:
+    """The months of a quota period (half, quarter or month; see :func:`parse_period`).
+
+    Examples
+    --------
+    >>> list(period_months("2026Q3").astype(str))
+    ['2026-07', '2026-08', '2026-09']
+    >>> len(period_months("2026H1")), list(period_months("2026-07").astype(str))
+    (6, ['2026-07'])
+    """
+    p = parse_period(period)
+    if "H" in p:
+        return Half.parse(p).months
+    if "Q" in p:
+        q = pd.Period(p, freq="Q-DEC")
+        first = q.asfreq("M", how="start")
+        return pd.period_range(first, first + 2, freq="M")
+    return pd.PeriodIndex([pd.Period(p, freq="M")])
 
 
 HOLIDAYS_ENV = "REPKIT_HOLIDAYS"

@@ -97,6 +97,27 @@ RULES: dict[str, str] = {
         "A floor (下限) is above a cap (上限) or a fixed figure of the same scope; correct "
         "one of them."
     ),
+    "overlapping_quota": (
+        "Give each quota once per period: a half, its quarters and its months overlap; "
+        "keep either the half or the quarters or the months of one quota."
+    ),
+    "partial_quota_period": (
+        "Quotas given by month or quarter must cover the whole half-year; add the missing "
+        "months or quarters (0 where there is no quota) or give the half."
+    ),
+    "quota_above_parent": (
+        "Lower quotas (hospitals, departments, sales staff) add up to more than the quota "
+        "above them; correct the lower quotas or the region/hospital quota so they agree."
+    ),
+    "bad_quota_level": (
+        "Fill 医院编码 for a hospital quota, 医院编码 and 科室 for a department quota, "
+        "代表编码 alone for a sales-staff quota and none of them for a region quota; put a "
+        "rep's quota on a row of its own."
+    ),
+    "quota_for_medical_rep": (
+        "Registered medical representatives carry no sales quota (医药代表备案管理办法); "
+        "give the quota to the department or to sales staff."
+    ),
     "prescription_by_doctor": (
         "Sales per doctor are prescription figures (统方), which Chinese rules forbid "
         "compiling; remove the doctor column and aggregate to department."

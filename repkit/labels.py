@@ -212,6 +212,13 @@ OVERRIDE_KINDS: dict[str, str] = {
 """How an override binds: exactly, at least, at most, or a month's fixed value."""
 OVERRIDE_MEASURES: dict[str, str] = {"units": "数量", "amount": "金额"}
 """What an override counts: units or money."""
+TARGET_SOURCE_LABELS: dict[str, str] = {
+    "actual": "实际指标",
+    "imputed": "推算",
+    "mixed": "部分推算",
+}
+"""Where a reviewed target comes from: the quota given, repkit's imputation, or both
+(some products of the row given, some imputed)."""
 
 CODES: dict[str, Mapping] = {
     "level": LEVEL_LABELS,
@@ -235,6 +242,7 @@ CODES: dict[str, Mapping] = {
     "override_scope": OVERRIDE_SCOPES,
     "override_kind": OVERRIDE_KINDS,
     "override_measure": OVERRIDE_MEASURES,
+    "target_source": TARGET_SOURCE_LABELS,
 }
 """Code kind → {code: Chinese label}."""
 
@@ -243,6 +251,7 @@ CODES_EN: dict[str, Mapping] = {
     "department_status": {"dormant": "dormant (small contribution)"},
     "scenario": {"last": "last half actual", "base": "baseline forecast"},
     "training_status": {"not_attempted": "not attempted", "not_checked": "not checked"},
+    "target_source": {"actual": "quota given", "imputed": "imputed", "mixed": "partly imputed"},
 }
 """English labels where the code alone does not read as English (others: the code in
 words, e.g. ``deputy_chief`` → ``deputy chief``)."""
@@ -268,6 +277,7 @@ COLUMN_CODES: dict[str, str] = {
     "measure": "measure",
     "scope": "override_scope",
     "kind": "override_kind",
+    "target_source": "target_source",
     # tables already headed in Chinese keep their codes labelled too
     "等级": "level",
     "医院等级": "level",
@@ -280,6 +290,7 @@ COLUMN_CODES: dict[str, str] = {
     "预测模型": "model",
     "原因": "reason",
     "数据表": "table",
+    "指标来源": "target_source",
 }
 """Column → code kind whose values the column holds (``status``: department or
 training status, told apart by their codes)."""
@@ -333,6 +344,7 @@ COLUMNS: dict[str, str] = {
     "actual_amount": "实际金额(元)",
     "target_units": "指标数量",
     "target_amount": "指标金额(元)",
+    "target_source": "指标来源",
     "completion_rate": "完成率",
     "gap_units": "差距数量",
     "gap_amount": "差距金额(元)",

@@ -36,6 +36,7 @@ from repkit.schema import (
     ROLE_LABELS,
     SHEET_NAMES,
     SWOT_CATEGORIES,
+    TABLES,
     TITLE_LABELS,
 )
 
@@ -368,6 +369,66 @@ def _targets(
     return pd.DataFrame(rows)
 
 
+QUOTA_REGION = "西宁"
+"""The sample region whose company handed out real quotas below the region (the
+reviewed half 2026H1): two hospitals (one by quarter), one department and one sales
+staff member (by month). Other regions have region × product targets only."""
+
+
+def _real_quotas(
+    rng: np.random.Generator,
+    targets: pd.DataFrame,
+    sales: pd.DataFrame,
+    reps: pd.DataFrame,
+    half: Half,
+) -> pd.DataFrame:
+    """Hospital, department and sales-staff quotas of :data:`QUOTA_REGION` for ``half``.
+
+    Each quota is the region target × the unit's share of the year before × 0.9–1.0,
+    in tens: what a company sets from last year's sales, not what repkit would impute.
+    """
+    region = QUOTA_REGION
+    t = targets[(targets["region"] == region) & (targets["period"] == str(half))]
+    before = sales[(sales["region"] == region) & (sales["month"] < half.start)]
+    before = before[before["month"] >= half.start - 12]
+    hosp = before.groupby("hospital_id")["units"].sum().sort_values(ascending=False)
+    staff = reps[(reps["region"] == region) & (reps["role"] == "sales_staff")]["rep_id"]
+    if t.empty or len(hosp) < 3 or staff.empty:  # too small a region to show the levels
+        return pd.DataFrame(columns=[*targets.columns, "hospital_id", "department", "rep_id"])
+    total = t.set_index("product")["units"]
+    rows: list[dict] = []
+
+    def add(period: str, share: pd.Series, scale: float, **where: str) -> None:
+        for product, units in (share * total).dropna().items():
+            u = float(round(units * scale * rng.uniform(0.9, 1.0) / 10) * 10)
+            if u > 0:
+                rows.append(
+                    {"period": period, "region": region, **where, "product": product, "units": u}
+                )
+
+    def share_of(mask: pd.Series) -> pd.Series:
+        part = before[mask].groupby("product")["units"].sum()
+        return (part / before.groupby("product")["units"].sum()).reindex(total.index)
+
+    first, second = hosp.index[0], hosp.index[1]
+    for q in half.quarters:  # the biggest hospital: a quota per quarter
+        add(
+            f"{q.year}Q{q.quarter}",
+            share_of(before["hospital_id"] == first),
+            0.5,
+            hospital_id=first,
+        )
+    add(str(half), share_of(before["hospital_id"] == second), 1.0, hospital_id=second)
+    third = before[before["hospital_id"] == hosp.index[2]]
+    dept = third.groupby("department")["units"].sum().idxmax()
+    mask = (before["hospital_id"] == hosp.index[2]) & (before["department"] == dept)
+    add(str(half), share_of(mask), 1.0, hospital_id=hosp.index[2], department=dept)
+    rep = staff.iloc[-1]
+    for m in half.months:  # the last sales staff member: a quota per month
+        add(str(m), share_of(before["rep_id"] == rep), 1 / 6, rep_id=rep)
+    return pd.DataFrame(rows)
+
+
 def _doctors(rng: np.random.Generator, hospitals: pd.DataFrame) -> pd.DataFrame:
     rows = []
     n = 0
@@ -557,6 +618,15 @@ def generate(
     halves = sorted({Half.of(m) for m in month_index})
     halves = [h for h in halves if h.start >= month_index[0]] + [Half.of(LAST_MONTH).next]
     targets = _targets(rng, expected, products, halves)
+    if QUOTA_REGION in names:  # their own stream: the tables above stay as they were
+        quotas = _real_quotas(
+            np.random.default_rng([seed, 16]), targets, sales, reps, Half.of(LAST_MONTH)
+        )
+        targets = pd.concat([targets, quotas], ignore_index=True)
+    # every level column, blank for region targets (as the 指标 entry template has them)
+    targets = targets.reindex(columns=list(TABLES["targets"].columns))
+    for col in ("hospital_id", "department", "rep_id"):
+        targets[col] = targets[col].astype(object)
     doctors = _doctors(rng, hospitals)
     call_log = _calls(rng, reps, doctors, LAST_MONTH) if calls else None
     collections = _collections(rng, sales, month_index)
@@ -651,7 +721,8 @@ def _write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet)
     for i, col in enumerate(frame.columns, 1):
-        width = max(8, min(40, 2 * max(len(str(col)), int(frame[col].astype(str).str.len().max()))))
+        longest = frame[col].astype(str).str.len().fillna(0).max()  # 0: a blank column
+        width = max(8, min(40, 2 * max(len(str(col)), int(longest))))
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
     ws.append(list(frame.columns))

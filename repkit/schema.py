@@ -313,12 +313,17 @@ TABLES: dict[str, Table] = {
         },
         required=("date", "rep_id", "doctor_id"),
     ),
+    # quotas per region, or per hospital, department or sales staff (level columns
+    # filled); never per doctor (统方). ``period``: a half, a quarter or a month.
     "targets": Table(
         "targets",
         key=("period", "region", "product"),
         columns={
             "period": "period",
             "region": "str",
+            "hospital_id": "code",
+            "department": "str",
+            "rep_id": "code",
             "product": "str",
             "units": "float",
             "amount": "float",
@@ -519,6 +524,9 @@ HEADERS_ZH: dict[str, dict[str, str]] = {
     "targets": {
         "period": "期间",
         "region": "区域",
+        "hospital_id": "医院编码",
+        "department": "科室",
+        "rep_id": "代表编码",
         "product": "品种",
         "units": "指标数量",
         "amount": "指标金额",

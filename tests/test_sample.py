@@ -76,6 +76,7 @@ def test_lanzhou_first_half_falls_short(sample_ds):
     s = sample_ds.sales
     actual = s[s["month"].isin(Half.parse("2026H1").months)].groupby("region")["units"].sum()
     t = sample_ds.targets
+    t = t[t["hospital_id"].isna() & t["rep_id"].isna()]  # region × product targets
     target = t[t["period"] == "2026H1"].groupby("region")["units"].sum()
     completion = actual / target
     assert completion["兰州"] < 0.7

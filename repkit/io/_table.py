@@ -22,6 +22,8 @@ _TOTAL = re.compile(
 )
 _DOCTOR_HEADERS = frozenset(_norm(h) for h in _SHARED_ALIASES["doctor_id"])
 """Headers that name a doctor; in a sales file they mean prescription data (统方)."""
+_HOSPITAL_NAMES = frozenset(_norm(h) for h in _SHARED_ALIASES["hospital"])
+"""Headers of hospital names; a targets file needs the hospital codes instead."""
 _SPENDING_WORDS = (
     "费用",
     "讲课费",
@@ -395,15 +397,31 @@ def _check_headers(lay: _Layout, kind: str, probs: _Problems) -> None:
                 column=texts[j],
                 value=texts[j],
             )
-    if kind in ("sales", "overrides"):
-        what = "sales file" if kind == "sales" else "overrides file (经理指定)"
+    if kind in ("sales", "targets", "overrides"):
+        what = {
+            "sales": "sales per doctor are prescription figures (统方), which repkit never reads",
+            "targets": "quotas per doctor are prescription targets (统方); sales targets stop "
+            "at department and sales staff",
+            "overrides": "the manager's figures (经理指定) stop at hospital × product; sales "
+            "per doctor are prescription figures (统方), which repkit never reads",
+        }[kind]
         for t in texts:
             parts = {_norm(t), *(_norm(p) for p in t.split())}
             if t and parts & _DOCTOR_HEADERS:
                 probs.add(
                     "prescription_by_doctor",
-                    f"the {what} has a doctor column {t!r}: sales per doctor are "
-                    "prescription figures (统方), which repkit never reads",
+                    f"the {kind} file has a doctor column {t!r}: {what}",
+                    row=hrow,
+                    column=t,
+                    value=t,
+                )
+    if kind == "targets" and "hospital_id" not in by_col:
+        for t in texts:
+            if t and _norm(t) in _HOSPITAL_NAMES:
+                probs.add(
+                    "missing_column",
+                    f"the targets file has hospital names ({t!r}) but no 医院编码 column; "
+                    "hospital quotas are matched by 医院编码",
                     row=hrow,
                     column=t,
                     value=t,

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from repkit._paths import is_safe_id
+from repkit.io._quotas import quota_problems
 from repkit.schema import CODE_LISTS, TABLES
 
 UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
@@ -23,14 +24,14 @@ UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
     "hospitals": ("hospital_id",),
     "doctors": ("doctor_id",),
     "reps": ("rep_id",),
-    "targets": ("period", "region", "product"),
     "collections": ("month", "region", "distributor"),
     "nurses": ("hospital_id", "department", "name"),
     "listings": ("hospital_id", "product"),
     "swot": ("region", "category", "content"),
 }
 """Tables whose key must be unique (sales and calls may repeat a key: several
-distributors or departments per month, two visits a day)."""
+distributors or departments per month, two visits a day; targets are checked as a set
+of quotas by level and period in :mod:`repkit.io._quotas`)."""
 
 NON_NEGATIVE = (
     "price_supply",
@@ -79,6 +80,8 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("overrides", "hospital_id", "hospitals", "hospital_id"),
     ("swot", "region", "hospitals", "region"),
     ("swot", "product", "products", "product"),
+    ("targets", "hospital_id", "hospitals", "hospital_id"),
+    ("targets", "rep_id", "reps", "rep_id"),
 )
 """(table, column, referenced table, referenced column) checked by load_dataset."""
 
@@ -147,6 +150,8 @@ def validate(
     out += _attendance(checked, rows, file=file, sheet=sheet, texts=texts or {})
     if kind == "overrides":
         out += override_problems(checked, rows, file=file, sheet=sheet, texts=texts or {})
+    if kind == "targets":
+        out += quota_problems(checked, rows, file=file, sheet=sheet, texts=texts or {})
     try:
         s.validate(checked, lazy=True)
     except pa.errors.SchemaErrors as err:
@@ -480,9 +485,18 @@ def _at(value: Any, pos: int) -> Any:
 def cross_check(tables: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Problems between tables: references to hospitals, doctors and reps that do not exist.
 
-    ``tables`` maps kind → {"frame", "rows", "file", "sheet", "texts"}.
+    ``tables`` maps kind → {"frame", "rows", "file", "sheet", "texts"}. Targets stacked
+    from several files are checked again as one set of quotas, and quotas given to
+    registered medical representatives are refused.
     """
     out: list[dict[str, Any]] = []
+    if "targets" in tables:
+        t = tables["targets"]
+        if not isinstance(t["file"], str | None):
+            out += quota_problems(
+                t["frame"], t["rows"], file=t["file"], sheet=t["sheet"], texts=t["texts"]
+            )
+        out += _medical_rep_quotas(t, tables.get("reps"))
     for kind, column, ref_kind, ref_column in REFERENCES:
         if kind not in tables or ref_kind not in tables:
             continue
@@ -527,3 +541,26 @@ def cross_check(tables: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                     }
                 )
     return out
+
+
+def _medical_rep_quotas(t: dict[str, Any], reps: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Quotas of registered medical representatives: rule quota_for_medical_rep."""
+    frame = t["frame"]
+    if reps is None or "rep_id" not in frame or "role" not in reps["frame"]:
+        return []
+    r = reps["frame"]
+    medical = set(r.loc[r["role"].astype(str) == "medical_rep", "rep_id"].astype(str))
+    bad = frame["rep_id"].astype(object).isin(medical).to_numpy()
+    return [
+        {
+            "file": _at(t["file"], pos),
+            "sheet": _at(t["sheet"], pos),
+            "row": int(t["rows"][pos]),
+            "column": t["texts"].get("rep_id", "rep_id"),
+            "value": str(frame["rep_id"].iloc[pos]),
+            "rule": "quota_for_medical_rep",
+            "message": f"{frame['rep_id'].iloc[pos]} is a registered medical representative "
+            "(备案医药代表), who carries no sales quota",
+        }
+        for pos in np.flatnonzero(bad).tolist()
+    ]

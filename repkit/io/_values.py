@@ -317,6 +317,30 @@ def parse_month_or_half(value: Any) -> str:
         ) from err
 
 
+def parse_quota_period(value: Any) -> str:
+    """Parse the period of a quota: a half ``2026H2``, a quarter ``2026Q3`` or a month.
+
+    Text goes through :func:`repkit.calendar.parse_period`; other month forms (Excel
+    dates, 202607, Jul-2026) are read as months (``"2026-07"``).
+    """
+    from repkit.calendar import parse_period
+
+    if isinstance(value, str):
+        try:
+            return parse_period(normalise_text(value))
+        except ValueError:
+            pass
+    try:
+        return str(parse_month(value))
+    except _Refuse:
+        pass
+    raise _Refuse(
+        "bad_date",
+        f"{value!r} is not a period; write a half 2026H2 (2026年下半年), a quarter 2026Q3 "
+        "or a month 2026-07",
+    )
+
+
 # ------------------------------------------------------------------------------- other
 
 _TRUE = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "对", "有", "t", "x"})
@@ -606,7 +630,7 @@ def to_column(
             ):
                 return _strings(uniques, codes), []
     elif column_type == "period":
-        parse = parse_half
+        parse = parse_quota_period
     elif column_type == "month_or_half":
         parse = parse_month_or_half
     elif column_type == "bool":

@@ -33,14 +33,13 @@ from repkit.plan._overrides import (
     override_labels,
     read_overrides,
 )
+from repkit.plan._quotas import quota_reviews
 from repkit.plan._review import (
-    REVIEW_LEVELS,
     attach_amount,
     company_targets,
     complete_sales,
     money,
     prices,
-    review,
     review_targets,
 )
 from repkit.plan._scenario import (
@@ -75,7 +74,10 @@ class Plan:
         scenario totals, collections, feasibility.
     reviews
         Review of ``review_half`` by level: ``"region"``, ``"product"``,
-        ``"hospital"``, ``"department"``, ``"rep"`` (see :func:`review`).
+        ``"hospital"``, ``"department"``, ``"rep"`` (see :func:`review`). Hospitals,
+        departments and sales staff are measured against the quotas they were given
+        where the targets table holds them, imputed targets elsewhere; their
+        ``target_source`` says which (``actual``, ``imputed``, ``mixed``).
     scenarios
         Units and amount per scenario × product: ``last`` (review half actual, or its
         run rate when the half is only partly in the data), ``base`` (the reconciled
@@ -108,7 +110,7 @@ class Plan:
         The region's Dataset the plan was built from.
     history_targets
         The reviewed half's company targets decomposed like ``targets`` (the targets
-        the review compares with).
+        the region and product reviews compare with).
     overrides
         The manager's overrides (经理指定) of the half: override (number), label,
         scope, kind, hospital_id, products, period, measure (units or amount), value,
@@ -374,7 +376,7 @@ def build(
         rules=rules,
     )
     past_targets = review_targets(ds, p, prices(ds, as_of=p.end)["price"])
-    reviews = {lvl: review(ds, p, by=lvl, targets=past_targets) for lvl in REVIEW_LEVELS}
+    reviews, quota_counts = quota_reviews(ds, p, past_targets)
     wf = build_waterfall(totals, scenario, hosp, targets, proc_delta, cover.last_cells, moved)
     feas = feasibility(targets, ds, h, p, visits_per_day=visits_per_day)
     cash = money(ds, p, within_days=within_days)
@@ -396,6 +398,7 @@ def build(
     warnings = [*cover.warnings, *fc_warnings, *_below_base(totals, scenario)]
     summary = _summary(region, h, p, scenario, params, reviews["region"], targets, scen, feas, cash)
     _review_summary(summary, review_to_date(cover, sales, past_targets))
+    summary["review_target_sources"] = quota_counts
     summary["warnings"] = warnings
     return Plan(
         region=region,

@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 
 from repkit.calendar import Half
+from repkit.io._quotas import half_quotas, quota_units
 from repkit.plan._decompose import UNASSIGNED, decompose, split_owners
+from repkit.plan._quota_targets import level_targets, one_source
 from repkit.plan._scenario import round_half_up
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,6 +27,8 @@ REVIEW_LEVELS: dict[str, list[str]] = {
     "rep": ["rep_id"],
 }
 """Levels :func:`review` reports on and their key columns."""
+QUOTA_REVIEW_LEVELS = ("hospital", "department", "rep")
+"""Levels with quotas of their own (targets rows with 医院编码, 科室, 代表编码)."""
 
 TARGET_COLUMNS = [
     "month",
@@ -114,21 +118,33 @@ def complete_sales(ds: Dataset) -> Any:
 
 
 def company_targets(ds: Dataset, half: Half, price: pd.Series) -> pd.Series:
-    """Company units per product for a half (units, or amount ÷ price when only money)."""
-    t = ds.targets
-    if t.empty or "period" not in t:
+    """Company units per product for a half (units, or amount ÷ price when only money).
+
+    The region quotas of the half (months and quarters summed). A product without a
+    region quota but with lower quotas is reconciled from them: the larger of its
+    hospital (and department) quotas' sum and its sales-staff quotas' sum; those
+    products are listed in ``attrs["reconciled"]``.
+    """
+    q = half_quotas(ds.targets, half)
+    if q.empty:
         return pd.Series(dtype="float64")
-    t = t[t["period"].astype(str) == str(half)]
-    if t.empty:
-        return pd.Series(dtype="float64")
-    units = pd.to_numeric(t.get("units"), errors="coerce") if "units" in t else None
-    amount = pd.to_numeric(t.get("amount"), errors="coerce") if "amount" in t else None
-    values = units if units is not None else pd.Series(np.nan, index=t.index)
-    if amount is not None:
-        via_price = amount / t["product"].map(price)
-        values = values.fillna(via_price)
-    out = pd.Series(values.to_numpy(dtype="float64"), index=t["product"].astype(str))
-    return out.groupby(level=0, sort=False).sum(min_count=1).dropna()
+    q = q.assign(units=quota_units(q, price))
+    region = q[q["level"] == "region"].groupby("product", sort=False)["units"].sum(min_count=1)
+    lower = q[~q["product"].isin(region.index) & q["units"].notna()]
+    # a hospital with a quota of its own stands for its departments
+    quota_hosp = set(lower.loc[lower["level"] == "hospital", "hospital_id"])
+    tree = lower[
+        (lower["level"] == "hospital")
+        | ((lower["level"] == "department") & ~lower["hospital_id"].isin(quota_hosp))
+    ]
+    reps = lower[lower["level"] == "rep"]
+    derived = pd.concat(
+        [tree.groupby("product")["units"].sum(), reps.groupby("product")["units"].sum()], axis=1
+    ).max(axis=1)
+    out = pd.concat([region.dropna(), derived.dropna()]).astype("float64")
+    out.index = out.index.astype(str)
+    out.attrs["reconciled"] = sorted(derived.dropna().index.astype(str))
+    return out
 
 
 def attach_amount(targets: pd.DataFrame, price: pd.Series) -> pd.DataFrame:
@@ -187,8 +203,11 @@ def review(
     targets
         Targets of the half at month × product × hospital × department × rep level
         (e.g. ``Plan.targets`` of the plan made for it). Default: the company's
-        product targets of the half, decomposed as :func:`repkit.plan.build` would have
-        with the data before the half.
+        targets of the half: for hospitals, departments and sales staff the quotas
+        they were given where the targets table holds them (column ``target_source``
+        = ``actual``); elsewhere the region targets decomposed as
+        :func:`repkit.plan.build` would have with the data before the half
+        (``imputed``), scaled to what the real quotas leave of the region target.
 
     Returns
     -------
@@ -214,6 +233,8 @@ def review(
     price = prices(ds, as_of=h.end)["price"]
     if targets is None:
         targets = review_targets(ds, h, price)
+        if by in QUOTA_REVIEW_LEVELS and len(targets):
+            return against_quotas(ds, h, by, targets, price)
     sales = ds.sales
     staff = _staff_ids(ds)
 
@@ -245,6 +266,26 @@ def review(
     out = _rates(out, sales, h, has_target=has_target)
     out = _finish(out, ds, h, by, keys)
     return out
+
+
+def against_quotas(
+    ds: Dataset, half: Half, by: str, imputed: pd.DataFrame, price: pd.Series
+) -> pd.DataFrame:
+    """The review of a hospital, department or rep level against real quotas where given.
+
+    ``imputed``: the region targets decomposed (:func:`review_targets`). The result has
+    the columns of :func:`review` and ``target_source`` before ``target_units``.
+    """
+    quotas = half_quotas(ds.targets, half)
+    quotas = quotas.assign(units=quota_units(quotas, price))
+    frame = level_targets(imputed, quotas, half)[by]
+    keys = REVIEW_LEVELS[by]
+    r = review(ds, half, by=by, targets=frame)
+    source = frame.groupby(keys)["target_source"].agg(one_source)
+    at = pd.MultiIndex.from_frame(r[keys]) if len(keys) > 1 else pd.Index(r[keys[0]])
+    values = source.reindex(at).fillna("imputed").to_numpy()
+    r.insert(list(r.columns).index("target_units"), "target_source", values)
+    return r
 
 
 def _rates(out: pd.DataFrame, sales: pd.DataFrame, h: Half, *, has_target: bool) -> pd.DataFrame:

@@ -12,9 +12,10 @@ import numpy as np
 import pandas as pd
 
 from repkit.calendar import week_label, weeks_of_half
-from repkit.labels import SCENARIO_LABELS
+from repkit.labels import SCENARIO_LABELS, TARGET_SOURCE_LABELS
 from repkit.plan._decompose import UNASSIGNED
 from repkit.plan._fieldwork import FIELD_SHEETS, field_sheets, ward_nurses
+from repkit.plan._quotas import target_source_note
 from repkit.plan._review import prices, review_targets
 from repkit.plan._swot import swot_sheet
 from repkit.report.style import EXCEL_UNITS, EXCEL_WAN
@@ -96,6 +97,9 @@ def _overview_rows(plan: Plan) -> list[tuple[str, float | None, float | None, fl
                 "比率为完成率",
             )
         )
+    sources = target_source_note(s.get("review_target_sources") or {})
+    if sources:
+        rows.append(("复盘指标来源", None, None, None, sources))
     rows.append(
         (
             f"{h} 计划目标",
@@ -189,6 +193,7 @@ def _hospitals(plan: Plan) -> pd.DataFrame:
         if rep.rep_id != UNASSIGNED:
             owners.setdefault(rep.hospital_id, []).append(str(rep.rep))
     rv = plan.reviews["hospital"].set_index("hospital_id")
+    source = rv["target_source"] if "target_source" in rv else pd.Series(dtype=object)
     tg = plan.targets.groupby("hospital_id")["amount"].sum()
     p, h = plan.review_half, plan.half
     rows = []
@@ -215,6 +220,7 @@ def _hospitals(plan: Plan) -> pd.DataFrame:
                 "负责销售人员": "、".join(sorted(set(owners.get(hid, [])))),
                 f"{p}实际金额": float(rv["actual_amount"].get(hid, 0.0)),
                 f"{p}完成率": rv["completion_rate"].get(hid, np.nan),
+                f"{p}指标来源": TARGET_SOURCE_LABELS.get(str(source.get(hid)), None),
                 f"{h}目标金额": round(float(tg.get(hid, 0.0)), 2),
             }
         )

@@ -16,6 +16,7 @@ import pandas as pd
 from repkit._escape import markdown_text
 from repkit.labels import SCENARIO_LABELS
 from repkit.plan._forecast import forecast_table, region_forecast
+from repkit.plan._quotas import target_source_note
 from repkit.report.charts import COLORS, format_axis, use_cjk_fonts
 from repkit.report.tables import display_table, key_figures
 
@@ -87,6 +88,9 @@ def headline(plan: Plan) -> str:
     lines.append(key_figures(figures))
     if plan.warnings:
         lines += ["", *[f"> ⚠ {w['message']}" for w in plan.warnings]]
+    sources = target_source_note(s.get("review_target_sources") or {})
+    if sources:
+        lines += ["", f"> {markdown_text(sources)}"]
     lines += [
         "",
         "> 销售指标只分解到医院、科室和销售人员；医生层面只设拜访与用药评级目标，不设处方量"
@@ -207,6 +211,7 @@ def review_table(plan: Plan, by: str = "product", *, top: int | None = None):
     frame = plan.reviews[by].sort_values("gap_rank", kind="stable")
     cols = [
         *_REVIEW_COLUMNS[by],
+        *(["target_source"] if "target_source" in frame else []),
         "target_units",
         "actual_units",
         "gap_units",
@@ -217,6 +222,8 @@ def review_table(plan: Plan, by: str = "product", *, top: int | None = None):
         "growth_rate",
     ]
     caption = f"{plan.review_half.label}{_REVIEW_LABELS[by]}回顾"
+    if "target_source" in frame and (frame["target_source"] != "actual").any():
+        caption += "；指标来源为“推算”的行按区域指标推算，不是实际下达的指标"
     return display_table(frame[cols], max_rows=top or 30, caption=caption)
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from repkit.activity._norms import DEFAULT_NORMS, NORM_PRESETS
 from repkit.calendar import Half, month_working_days, weeks_of_half
+from repkit.io._quotas import quota_levels
 from repkit.schema import CALL_PURPOSES, LEVEL_LABELS
 from repkit.training._core import Context, Spec, choice, integers_summing, number, passes, table
 from repkit.training._fieldwork import SETUP_9, _s9
@@ -39,8 +40,9 @@ def _half_sales(ctx: Context, half: Half | None = None) -> pd.DataFrame:
 
 
 def _targets(ctx: Context, half: Half | None = None) -> pd.DataFrame:
+    """The region × product targets of a half (hospital and rep quotas left out)."""
     t = ctx.rds.targets
-    return t[t["period"] == str(half or ctx.half)]
+    return t[(t["period"] == str(half or ctx.half)) & (quota_levels(t) == "region")]
 
 
 def _products(ctx: Context) -> dict[str, str]:
@@ -187,14 +189,16 @@ def _s2_q1() -> Spec:
             what="完成率",
         ),
         hints=(
-            "实际：这半年 `ds.sales` 的 `units` 之和；指标：`ds.targets` 中 "
-            "`period == half` 的 `units` 之和。",
+            "实际：这半年 `ds.sales` 的 `units` 之和；指标：`ds.targets` 中区域指标"
+            "（医院编码、代表编码为空的行）`period == half` 的 `units` 之和。",
             "完成率 = 实际 / 指标；不要乘 100。",
         ),
         solution=(
             "months = rk.Half.parse(half).months\n"
             'actual = ds.sales.loc[ds.sales["month"].isin(months), "units"].sum()\n'
-            'target = ds.targets.loc[ds.targets["period"] == half, "units"].sum()\n'
+            't = ds.targets[ds.targets["hospital_id"].isna() & ds.targets["rep_id"].isna()]'
+            "  # 区域指标\n"
+            'target = t.loc[t["period"] == half, "units"].sum()\n'
             "answer = actual / target"
         ),
         explain="比率在 repkit 里一律是 0–1 的小数，显示时才格式化成百分数。",
@@ -215,7 +219,8 @@ def _s2_q2() -> Spec:
             "两个按品种索引的 Series 相除会自动按品种对齐：`actual / target`。",
         ),
         solution=(
-            "s, t = ds.sales, ds.targets\n"
+            's, t = ds.sales, ds.targets[ds.targets["hospital_id"].isna()'
+            ' & ds.targets["rep_id"].isna()]  # 区域指标\n'
             "months = rk.Half.parse(half).months\n"
             'actual = s[s["month"].isin(months)].groupby("product")["units"].sum()\n'
             'target = t[t["period"] == half].groupby("product")["units"].sum()\n'
@@ -241,7 +246,8 @@ def _s2_q3() -> Spec:
             "用上一题的 actual 和 target：`(target - actual).idxmax()`。",
         ),
         solution=(
-            "s, t = ds.sales, ds.targets\n"
+            's, t = ds.sales, ds.targets[ds.targets["hospital_id"].isna()'
+            ' & ds.targets["rep_id"].isna()]  # 区域指标\n'
             "months = rk.Half.parse(half).months\n"
             'actual = s[s["month"].isin(months)].groupby("product")["units"].sum()\n'
             'target = t[t["period"] == half].groupby("product")["units"].sum()\n'
@@ -802,10 +808,12 @@ def _s8_q2() -> Spec:
         ),
         hints=(
             "累计实际：这半年中 `month <= as_of` 的 `units` 之和。",
-            "半年指标：`ds.targets` 中 `period == half` 的 `units` 之和。",
+            "半年指标：`ds.targets` 中区域指标（医院编码、代表编码为空的行）"
+            "`period == half` 的 `units` 之和。",
         ),
         solution=(
-            "s, t = ds.sales, ds.targets\n"
+            's, t = ds.sales, ds.targets[ds.targets["hospital_id"].isna()'
+            ' & ds.targets["rep_id"].isna()]  # 区域指标\n'
             'actual = s.loc[s["month"].isin(months) & (s["month"] <= as_of), "units"].sum()\n'
             'answer = actual / t.loc[t["period"] == half, "units"].sum()'
         ),
@@ -824,7 +832,8 @@ def _s8_q3() -> Spec:
             "剩下的月份：`months[months > as_of]`；权重用它们的工作日数，`rk.plan.allocate` 分配。",
         ),
         solution=(
-            "s, t = ds.sales, ds.targets\n"
+            's, t = ds.sales, ds.targets[ds.targets["hospital_id"].isna()'
+            ' & ds.targets["rep_id"].isna()]  # 区域指标\n'
             'actual = s.loc[s["month"].isin(months) & (s["month"] <= as_of), "units"].sum()\n'
             'left = max(round(t.loc[t["period"] == half, "units"].sum() - actual), 0)\n'
             "rest = months[months > as_of]\n"

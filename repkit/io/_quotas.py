@@ -1,0 +1,299 @@
+"""Quotas (the targets table) by level: region, hospital, department, sales staff.
+
+A targets row is a region quota when none of ``hospital_id``, ``department`` and
+``rep_id`` is filled, a hospital quota with ``hospital_id``, a department quota with
+``hospital_id`` and ``department``, a sales-staff quota with ``rep_id``. Doctors get no
+quota (统方; the reader refuses a doctor column). Periods are halves, quarters or months
+(:func:`repkit.calendar.parse_period`); finer periods are summed to the half.
+
+The checks here refuse what cannot be a consistent set of quotas: a row of no level,
+the same quota twice or in overlapping periods, a half only partly covered by its
+months or quarters, and lower quotas that add up to more than the quota above them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from repkit.calendar import Half, period_months
+
+LEVEL_COLUMNS: tuple[str, ...] = ("hospital_id", "department", "rep_id")
+QUOTA_LEVELS: dict[str, list[str]] = {
+    "region": [],
+    "hospital": ["hospital_id"],
+    "department": ["hospital_id", "department"],
+    "rep": ["rep_id"],
+}
+"""Quota levels and the columns (besides region and product) that identify a quota."""
+QUOTA_TOLERANCE = 0.01
+"""Lower quotas may add up to at most this share more than the quota above them
+(rounding in a company's spreadsheet); beyond it the file is refused."""
+_KEY = ["region", "product", *LEVEL_COLUMNS]
+
+
+def _filled(frame: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in frame:
+        return np.zeros(len(frame), dtype=bool)
+    values = frame[column]
+    text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
+    return (text != "").to_numpy()
+
+
+def quota_levels(frame: pd.DataFrame) -> pd.Series:
+    """The level of each targets row (None: a combination that is no level).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"hospital_id": [None, "H1", "H1", None, "H1"],
+    ...                   "department": [None, None, "心内科", None, None],
+    ...                   "rep_id": [None, None, None, "R1", "R1"]})
+    >>> quota_levels(t).tolist()
+    ['region', 'hospital', 'department', 'rep', None]
+    """
+    h, d, r = (_filled(frame, c) for c in LEVEL_COLUMNS)
+    level = np.full(len(frame), None, dtype=object)
+    level[~h & ~d & ~r] = "region"
+    level[h & ~d & ~r] = "hospital"
+    level[h & d & ~r] = "department"
+    level[~h & ~d & r] = "rep"
+    return pd.Series(level, index=frame.index, dtype=object)
+
+
+def keyed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The targets with the level columns present ("" where blank) and a ``level`` column."""
+    out = frame.copy()
+    for c in LEVEL_COLUMNS:
+        filled = _filled(out, c)
+        values = out[c].astype(object) if c in out else pd.Series("", index=out.index)
+        out[c] = np.where(filled, values.astype(str).str.strip(), "")
+    out["level"] = quota_levels(out)
+    return out
+
+
+def half_quotas(targets: pd.DataFrame, half: Half) -> pd.DataFrame:
+    """The quotas of one half per level × key × product, finer periods summed.
+
+    Returns
+    -------
+    DataFrame
+        level, region, hospital_id, department, rep_id ("" where not part of the level),
+        product, units, amount (NaN where no row of the quota gives it).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"period": ["2026H2", "2026Q3", "2026Q4"], "region": "兰州",
+    ...                   "rep_id": [None, "R1", "R1"], "product": "A",
+    ...                   "units": [900.0, 100.0, 120.0]})
+    >>> half_quotas(t, Half.parse("2026H2"))[["level", "rep_id", "units"]]
+        level rep_id  units
+    0  region         900.0
+    1     rep     R1  220.0
+    """
+    columns = ["level", *_KEY, "units", "amount"]
+    if targets.empty or "period" not in targets:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    t = keyed(targets)
+    months = set(half.months)
+    inside = [
+        p is not None and not pd.isna(p) and set(period_months(str(p))) <= months
+        for p in t["period"]
+    ]
+    t = t[np.asarray(inside, dtype=bool) & t["level"].notna().to_numpy()]
+    for c in ("units", "amount"):
+        t[c] = pd.to_numeric(t[c], errors="coerce") if c in t else np.nan
+    keys = ["level", *_KEY]
+    out = t.groupby(keys, sort=False)[["units", "amount"]].sum(min_count=1).reset_index()
+    return out[columns]
+
+
+def quota_units(q: pd.DataFrame, price: pd.Series) -> pd.Series:
+    """Units of each quota: its units, or its amount at the product's price."""
+    units = pd.to_numeric(q["units"], errors="coerce").astype("float64")
+    amount = pd.to_numeric(q["amount"], errors="coerce").astype("float64")
+    return units.fillna(amount / q["product"].map(price).astype("float64"))
+
+
+def _at(value: Any, pos: int) -> Any:
+    return value if value is None or isinstance(value, str) else value[pos]
+
+
+def _what(rec: Any) -> str:
+    if rec.level == "hospital":
+        where = f"hospital {rec.hospital_id}"
+    elif rec.level == "department":
+        where = f"hospital {rec.hospital_id} department {rec.department}"
+    elif rec.level == "rep":
+        where = f"sales staff {rec.rep_id}"
+    else:
+        where = f"region {rec.region}"
+    return f"{where} × {rec.product}"
+
+
+def quota_problems(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    *,
+    file: Any,
+    sheet: Any,
+    texts: dict[str, str],
+) -> list[dict[str, Any]]:
+    """Problems of a targets table as a set of quotas (see the module docstring).
+
+    ``file`` and ``sheet`` are one value, or one per row for files stacked together.
+    """
+    if frame.empty or "period" not in frame:
+        return []
+    t = keyed(frame.reset_index(drop=True))
+    t["pos"] = np.arange(len(t))
+
+    def ref(pos: int) -> str:
+        """A row as the message names it (with its file when files are stacked)."""
+        where = "" if file is None or isinstance(file, str) else f"{file[pos]} "
+        return f"{where}row {int(rows[pos])}"
+
+    def problem(pos: int, column: str | None, value: Any, rule: str, message: str) -> dict:
+        return {
+            "file": _at(file, pos),
+            "sheet": _at(sheet, pos),
+            "row": int(rows[pos]),
+            "column": texts.get(column, column) if column else None,
+            "value": None if value is None else str(value),
+            "rule": rule,
+            "message": message,
+        }
+
+    out = [
+        problem(
+            int(rec.pos),
+            "rep_id" if rec.rep_id else "department",
+            rec.rep_id or rec.department,
+            "bad_quota_level",
+            "a quota row is for the region (no 医院编码, 科室, 代表编码), a hospital "
+            "(医院编码), a department (医院编码 and 科室) or a sales staff member "
+            "(代表编码 only)"
+            + (
+                "; 代表编码 and 医院编码 are both filled" if rec.rep_id else "; 科室 needs 医院编码"
+            ),
+        )
+        for rec in t[t["level"].isna()].itertuples()
+    ]
+    t = t[t["level"].notna() & t["period"].notna()]
+    if out or t.empty:
+        return out
+    long = t.assign(month=[list(period_months(str(p))) for p in t["period"]]).explode("month")
+    long["first"] = long.groupby([*_KEY, "month"], sort=False)["pos"].transform("min")
+    clash = long[long["first"] != long["pos"]].drop_duplicates("pos")
+    for rec in clash.itertuples():
+        other = t.loc[t["pos"] == rec.first].iloc[0]
+        same = other["period"] == rec.period
+        out.append(
+            problem(
+                int(rec.pos),
+                "period",
+                rec.period,
+                "duplicate_key" if same else "overlapping_quota",
+                f"the quota of {_what(rec)} for {rec.period} is given twice ({ref(rec.first)} "
+                "and this row)"
+                if same
+                else f"the quota of {_what(rec)} for {rec.period} overlaps {other['period']} "
+                f"in {ref(rec.first)}; {rec.month} would be counted twice",
+            )
+        )
+    if out:
+        return out
+    return _partial(long, problem) or _above_parent(long, ref, problem)
+
+
+def _partial(long: pd.DataFrame, problem: Any) -> list[dict[str, Any]]:
+    """Halves only partly covered by a quota's months or quarters."""
+    long = long.assign(half=[str(Half.of(m)) for m in long["month"]])
+    out = []
+    for _, g in long.groupby([*_KEY, "half"], sort=False):
+        if g["month"].nunique() == 6:
+            continue
+        rec = next(g.itertuples())
+        missing = [str(m) for m in Half.parse(rec.half).months if m not in set(g["month"])]
+        given = "、".join(dict.fromkeys(g["period"]))
+        out.append(
+            problem(
+                int(rec.pos),
+                "period",
+                rec.period,
+                "partial_quota_period",
+                f"the quota of {_what(rec)} covers {g['month'].nunique()} of the 6 months "
+                f"of {rec.half} ({given}); missing {', '.join(missing)}",
+            )
+        )
+    return out
+
+
+def _above_parent(long: pd.DataFrame, ref: Any, problem: Any) -> list[dict[str, Any]]:
+    """Lower quotas adding up to more than their parent (beyond the tolerance)."""
+    each = long.drop_duplicates("pos")
+    each = each.assign(half=[str(Half.of(m)) for m in each["month"]])
+    for c in ("units", "amount"):
+        each[c] = pd.to_numeric(each[c], errors="coerce") if c in each else np.nan
+    q = (
+        each.groupby(["level", *_KEY, "half"], sort=False)
+        .agg(
+            units=("units", lambda s: s.sum(min_count=1)),
+            amount=("amount", lambda s: s.sum(min_count=1)),
+            pos=("pos", "min"),
+            rows=("pos", list),
+        )
+        .reset_index()
+    )
+    region = q[q["level"] == "region"].set_index(["region", "product", "half"])
+    hosp = q[q["level"] == "hospital"]
+    dept = q[q["level"] == "department"]
+    d_keys = ["region", "hospital_id", "product", "half"]
+    h_index = hosp.set_index(d_keys)
+    out = _compare(dept, h_index, d_keys, "department", "hospital", ref, problem)
+    # a hospital without a quota of its own counts with its departments' quotas
+    under = pd.MultiIndex.from_frame(dept[d_keys]).isin(h_index.index) if len(dept) else []
+    tree = pd.concat([hosp, dept[~np.asarray(under, dtype=bool)]], ignore_index=True)
+    r_keys = ["region", "product", "half"]
+    out += _compare(tree, region, r_keys, "hospital and department", "region", ref, problem)
+    out += _compare(q[q["level"] == "rep"], region, r_keys, "sales-staff", "region", ref, problem)
+    return out
+
+
+def _compare(
+    children: pd.DataFrame,
+    parents: pd.DataFrame,
+    keys: list[str],
+    child: str,
+    parent: str,
+    ref: Any,
+    problem: Any,
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if children.empty or parents.empty:
+        return out
+    for key, g in children.groupby(keys, sort=False):
+        if key not in parents.index:
+            continue
+        up = parents.loc[key]
+        where = " × ".join(str(k) for k in key[:-1])
+        for measure, unit in (("units", "units"), ("amount", "yuan")):
+            total = g[measure].sum(min_count=1)
+            limit = up[measure]
+            if pd.isna(total) or pd.isna(limit) or total <= limit * (1 + QUOTA_TOLERANCE) + 0.5:
+                continue
+            lower = [ref(p) for p in sorted(p for ps in g["rows"] for p in ps)]
+            out.append(
+                problem(
+                    int(up["pos"]),
+                    measure,
+                    f"{limit:g}",
+                    "quota_above_parent",
+                    f"the {child} quotas of {where} for {key[-1]} ({', '.join(lower)}) add "
+                    f"up to {total:,.0f} {unit}, more than "
+                    f"the {parent} quota of {limit:,.0f} {unit} in this row (tolerance "
+                    f"{QUOTA_TOLERANCE:.0%})",
+                )
+            )
+    return out
