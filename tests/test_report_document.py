@@ -57,3 +57,20 @@ def test_growth_table_reads_against_both_references(plan):
     assert (frame["forecast"] <= frame["hi_80"]).all()
     ratio = frame["forecast"] / frame["last_half"] - 1
     assert ratio.round(6).equals(frame["hoh_rate"].round(6))
+
+
+def test_overrides_and_goals_show_in_the_plan_document():
+    plan = rk.plan.build(
+        rk.sample.seed000(), "2026H2", forecast="simple", overrides=rk.sample.seed000_overrides()
+    )
+    shown = document.overrides_table(plan).data
+    assert len(shown) == len(plan.overrides) > 0
+    assert list(shown.columns[:2]) == ["说明", "口径"]
+    assert shown["说明"].str.startswith("经理指定").all()
+    goals = document.goals_table(plan).data
+    assert len(goals) == len(plan.goals) > 0
+
+
+def test_a_plan_without_overrides_says_where_to_give_them(plan):
+    assert document.overrides_table(plan).data["说明"].tolist() == ["本计划没有经理指定的数字"]
+    assert "经理指定.xlsx" in document.goals_table(plan).caption

@@ -474,3 +474,40 @@ def _swot_line(r: Any, *, basis: bool) -> str:
         return f"- 经理：{product}{markdown_text(r.item)}{action}"
     why = f"（算法：{markdown_text(r.basis)}；数据：{markdown_text(r.source)}）" if basis else ""
     return f"- 数据：{markdown_text(r.item)}{why}"
+
+
+# ----------------------------------------------------------------------------- the manager's figures
+
+
+def overrides_table(plan: Plan):
+    """The manager's figures (经理指定) and what the plan holds for each (workbook 经理指定).
+
+    Fixed figures hold exactly; floors and caps are bounds (``binding`` says whether the
+    plan sits on one). Without overrides the caption says where to give them.
+    """
+    from repkit.plan._overrides import manager_sheet
+
+    given = manager_sheet(plan.overrides, plan.goals)[0] if len(plan.overrides) else None
+    if given is None:
+        return display_table(
+            pd.DataFrame({"说明": ["本计划没有经理指定的数字"]}),
+            highlight=None,
+            caption="经理指定：可在 经理指定.xlsx 中给医院、品种的固定值、下限、上限和月度里程碑",
+        )
+    caption = "经理指定的数字与计划所含（固定值完全相等；下限、上限为约束）"
+    return display_table(given, max_rows=max(len(given), 1), highlight=None, caption=caption)
+
+
+def goals_table(plan: Plan):
+    """Department development goals (科室开发) by hospital and month: activity goals only."""
+    from repkit.plan._overrides import manager_sheet
+
+    if not len(plan.goals):
+        return display_table(
+            pd.DataFrame({"说明": ["本计划没有科室开发目标"]}),
+            highlight=None,
+            caption="科室开发目标：可在 经理指定.xlsx 中按医院、月份给出开发率",
+        )
+    goals = manager_sheet(plan.overrides, plan.goals)[1]
+    caption = "科室开发目标（工作目标，不是销售指标）"
+    return display_table(goals, max_rows=max(len(goals), 1), highlight=None, caption=caption)
