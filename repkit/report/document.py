@@ -476,7 +476,7 @@ def _swot_line(r: Any, *, basis: bool) -> str:
     return f"- 数据：{markdown_text(r.item)}{why}"
 
 
-# ----------------------------------------------------------------------------- the manager's figures
+# ------------------------------------------------------------------- the manager's figures
 
 
 def overrides_table(plan: Plan):
