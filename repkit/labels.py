@@ -171,11 +171,23 @@ TABLE_LABELS: dict[str, str] = {
     "collections": "回款",
     "shipments": "发货",
     "stock": "库存",
+    "nurses": "护士",
+    "competitors": "竞品动态",
+    "meetings": "科室会议",
+    "listings": "进院状态",
 }
 """Data tables (provenance)."""
 CALENDAR_LABELS: dict[str, str] = {"cn": "工作日+春节", "weekdays": "工作日", "none": "无"}
 """Calendar adjustment of a forecast."""
 BOOL_LABELS: dict[bool, str] = {True: "是", False: "否"}
+BATCH_STATUS_LABELS: dict[str, str] = {
+    "ok": "成功",
+    "skipped": "未变",
+    "failed": "失败",
+    "timeout": "超时",
+    "pending": "等待",
+}
+"""Status of a region in a batch run (manifest, progress, summary)."""
 
 CODES: dict[str, Mapping] = {
     "level": LEVEL_LABELS,
@@ -194,6 +206,7 @@ CODES: dict[str, Mapping] = {
     "training_status": TRAINING_STATUS_LABELS,
     "reason": REASON_LABELS,
     "table": TABLE_LABELS,
+    "batch_status": BATCH_STATUS_LABELS,
 }
 """Code kind → {code: Chinese label}."""
 
@@ -252,6 +265,7 @@ COLUMNS: dict[str, str] = {
     "department": "科室",
     "departments": "科室",
     "product": "品种",
+    "distributor": "经销商",
     "category": "类别",
     "rep_id": "代表编码",
     "rep": "代表",
@@ -387,6 +401,10 @@ COLUMNS: dict[str, str] = {
     "rmse": "RMSE",
     "mae": "MAE",
     "bias": "偏差",
+    # code kinds named in messages (bad_code)
+    "nurse_title": "护士职称",
+    "meeting_type": "会议类型",
+    "listing_status": "进院状态",
 }
 """Canonical column → Chinese heading (one place for every heading people read)."""
 

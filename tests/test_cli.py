@@ -20,13 +20,13 @@ def test_sample_writes_files(tmp_path):
     result = runner.invoke(app, ["sample", str(tmp_path / "d"), "--regions", "1"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "d" / "销售明细.xlsx").is_file()
-    assert "wrote" in result.output
+    assert "已写入" in result.output
 
 
 def test_check_passes_good_folder(small_folder):
     result = runner.invoke(app, ["check", str(small_folder)])
     assert result.exit_code == 0, result.output
-    assert "no problems" in result.output
+    assert "没有发现问题" in result.output
 
 
 def test_check_fails_with_a_problem_table(tmp_path):
@@ -117,7 +117,8 @@ def test_forecast_refuses_unknown_grouping(small_folder, tmp_path):
         ],
     )
     assert result.exit_code == 2
-    assert "not sales columns" in result.output
+    assert "不是销售表的列" in result.output
+    assert "区域（region）" in result.output
 
 
 def test_batch_rejects_malformed_param(small_folder, tmp_path):
