@@ -373,7 +373,7 @@ def test_summary_table_aligns_chinese_region_names_by_display_width():
     # the status column starts at the same terminal column on every line
     starts = {
         width(line[: line.index(word)])
-        for line, word in zip(lines, ["状态", "失败", "成功", "成功"])
+        for line, word in zip(lines, ["状态", "失败", "成功", "成功"], strict=True)
     }
     assert len(starts) == 1
     assert starts == {width("乌鲁木齐") + 2}
