@@ -236,7 +236,7 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
     "out_of_range.rating": ("评级 {value!r} 不在 1–7 之内", "rating {value!r} is outside 1–7"),
     "out_of_range.negative": (
         "{column}不能为负数（{value}）",
-        "{value!r} fails the check {check}",
+        "{column} cannot be negative ({value})",
     ),
     # -- files (io/_sources.py, io/_load.py, io/_safety.py)
     "not_a_spreadsheet.binary": (
@@ -410,6 +410,24 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
         "还有 {n:,} 行引用了 {column} {value!r}",
         "{n:,} more rows refer to {column} {value!r}",
     ),
+    # -- series to forecast (forecast/_input.py) and manual tiers (tiering/_tiers.py)
+    "not_monthly": (
+        "{where}是{freq}数据，每月不止一个值",
+        "{where} holds {freq} data, several values per month",
+    ),
+    "duplicate_key.month": (
+        "月份 {month} 在序列中出现了不止一次",
+        "month {month} appears more than once in the series",
+    ),
+    "bad_number.month": ("{month} 的值不是数字", "the value of {month} is not a number"),
+    "bad_number.column": ("{column} 不是数字", "{column} is not a number"),
+    "missing_month": ("缺少月份 {month}（没有值）", "month {month} is missing (no value)"),
+    "missing_month.key": ("{key}：月份 {month} 没有数据行", "{key}: month {month} has no row"),
+    "bad_code.tier": (
+        "医生 {doctor}：分级 {value!r} 不是 A、B 或 C（留空则由 repkit 分级）",
+        "doctor {doctor}: tier {value!r} is not A, B or C (leave it blank to let repkit tier "
+        "the doctor)",
+    ),
     "problem.more": (
         "这一列还有 {n:,} 个单元格有同样的问题",
         "{n:,} more cells in this column have the same problem",
@@ -429,6 +447,16 @@ _SENTENCES: dict[str, tuple[str, str]] = {
         "数据文件夹 {folder} 中有 {n} 个问题",
         "{n} problems in the data folder {folder}",
     ),
+    "error.not_monthly": ("序列不是按月的", "the series is not monthly"),
+    "error.series": ("序列无法预测", "the series cannot be forecast"),
+    "error.not_numbers": (
+        "{column!r} 中有 {n} 个值不是数字",
+        "{n} values of {column!r} are not numbers",
+    ),
+    "error.months_without_row": ("{n} 个月份没有数据行", "{n} months have no row"),
+    "error.tiers": ("repkit 无法读取的手工分级", "manual tiers that repkit cannot read"),
+    "word.series_index": ("y 的索引", "y's index"),
+    "word.daily_weekly": ("按日或按周", "daily or weekly"),
     "error.no_data_files": ("{folder} 中没有数据文件", "no data files in {folder}"),
     "error.line": ("{i}. [{rule}] {where}：{message}。", "{i}. [{rule}] {where}: {message}."),
     "error.fix": ("改正方法：{fix}", " Fix: {fix}"),

@@ -253,7 +253,7 @@ def test_many_bad_cells_are_summarised(tmp_path):
     p = problems(lambda: rk.read_sales(xlsx(tmp_path, rows)))
     assert len(p) == 1001
     assert p["message"].iloc[-1].startswith("这一列还有 200 个单元格")
-    assert "and 991 more, see err.problems" in str(rk.DataError(p))
+    assert "还有 991 个问题，见 err.problems" in str(rk.DataError(p))
 
 
 def test_duplicate_keys_in_master_tables(tmp_path):
