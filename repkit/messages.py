@@ -498,6 +498,18 @@ _SENTENCES: dict[str, tuple[str, str]] = {
         "unknown time zone {value!r} ({env} or --tz); give an IANA name such as "
         "Asia/Shanghai or UTC, or local",
     ),
+    "arg.horizon": (
+        "horizon 必须是正整数个月，收到 {value!r}",
+        "horizon must be a positive whole number of months, got {value!r}",
+    ),
+    "arg.method": (
+        "method 必须是以下之一：{valid}；收到 {value!r}",
+        "method must be one of {valid}; got {value!r}",
+    ),
+    "arg.sample_regions": (
+        "regions 至少为 1，收到 {value}",
+        "regions must be at least 1, got {value}",
+    ),
     "arg.param": (
         "--param {item!r}：请写成 名称=值（NAME=VALUE）",
         "--param {item!r}: write NAME=VALUE",

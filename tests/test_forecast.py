@@ -140,11 +140,11 @@ def test_non_numbers_are_refused():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"method": "prophet"}, "method must be one of auto, fast"),
+        ({"method": "prophet"}, "method 必须是以下之一：auto、fast"),
         ({"calendar": "us"}, "calendar must be one of auto, cn"),
         ({"level": (80, 120)}, "level must be whole percentages"),
-        ({"horizon": 0}, "horizon must be a positive whole number"),
-        ({"horizon": 2.5}, "horizon must be a positive whole number"),
+        ({"horizon": 0}, "horizon 必须是正整数个月"),
+        ({"horizon": 2.5}, "horizon 必须是正整数个月"),
     ],
 )
 def test_bad_arguments_name_the_valid_choices(kwargs, message):
