@@ -265,7 +265,7 @@ COLUMNS: dict[str, str] = {
     "department": "科室",
     "departments": "科室",
     "product": "品种",
-    "distributor": "经销商",
+    "distributor": "商业公司",
     "category": "类别",
     "rep_id": "代表编码",
     "rep": "代表",
