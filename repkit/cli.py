@@ -32,7 +32,7 @@ def _echo_problems(problems: Any, *, limit: int | None = None, err: bool = False
     for i, p in enumerate(rows[:limit], 1):
         typer.echo(describe(p, i), err=err)
     if limit is not None and len(rows) > limit:
-        typer.echo(say("error.more", n=len(rows) - limit), err=err)
+        typer.echo(say("cli.more", n=len(rows) - limit), err=err)
 
 
 def _fail_on_data_error(err: Exception) -> None:

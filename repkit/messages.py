@@ -544,6 +544,10 @@ _SENTENCES: dict[str, tuple[str, str]] = {
         "共 {n} 个问题；改正后再运行 `repkit check`。",
         "{n} problem(s); fix them and run `repkit check` again.",
     ),
+    "cli.more": (
+        "… 还有 {n} 个问题；repkit check 会列出全部",
+        "… and {n} more; repkit check lists them all",
+    ),
     "cli.wrote": ("已写入 {path}", "wrote {path}"),
     "cli.wrote_rows": ("已写入 {path}（{n} 行）", "wrote {path} ({n} rows)"),
     "cli.kept": ("保留已有的 {path}", "kept existing {path}"),
