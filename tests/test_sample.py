@@ -98,7 +98,7 @@ def test_many_regions_for_benchmarks():
 
 @pytest.mark.parametrize("bad", [{"regions": 0}, {"months": 3}])
 def test_bad_arguments(bad):
-    with pytest.raises(ValueError, match="至少|at least"):
+    with pytest.raises(ValueError, match=r"至少|at least"):
         rk.sample.generate(**bad)
 
 
