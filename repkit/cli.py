@@ -11,10 +11,18 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from repkit import _resources
+from repkit.messages import say
+
+
+def _h(key: str) -> str:
+    """Help text in the user's language (``REPKIT_LANG`` when the command starts)."""
+    return say("help." + key)
+
 
 app = typer.Typer(
-    help="repkit: half-year plans and growth forecasts for pharmaceutical sales teams.",
+    help=_h("app"),
     no_args_is_help=True,
+    rich_markup_mode=None,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -93,11 +101,6 @@ def _user_errors(command: _F) -> _F:
     return run  # type: ignore[return-value]
 
 
-_SCENARIO_HELP = (
-    "Scenario for the targets: 基准预测 (base), 目标 (target), 冲刺 (stretch), 公司指标 (company)."
-)
-
-
 def _scenario(text: str) -> str:
     """The scenario code of what the user typed (冲刺 or stretch)."""
     from repkit.plan import SCENARIOS
@@ -135,12 +138,12 @@ def _file_target(out: Path) -> Path:
     return out
 
 
-@app.command()
+@app.command(help=_h("cmd.sample"))
 @_user_errors
 def sample(
-    folder: Annotated[Path, typer.Argument(help="Folder to write the sample files into.")],
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    regions: Annotated[int, typer.Option(help="Number of regions.")] = 6,
+    folder: Annotated[Path, typer.Argument(help=_h("sample.folder"))],
+    seed: Annotated[int, typer.Option(help=_h("sample.seed"))] = 0,
+    regions: Annotated[int, typer.Option(help=_h("sample.regions"))] = 6,
 ) -> None:
     """Write the seeded synthetic data set as Excel/CSV files with Chinese headers."""
     from repkit import sample as sample_mod
@@ -151,10 +154,10 @@ def sample(
         typer.echo(say("cli.wrote", path=p))
 
 
-@app.command()
+@app.command(help=_h("cmd.check"))
 @_user_errors
 def check(
-    path: Annotated[Path, typer.Argument(help="A data file or a folder of data files.")],
+    path: Annotated[Path, typer.Argument(help=_h("check.path"))],
 ) -> None:
     """Check data files; print every problem found; exit 1 when anything was refused."""
     from repkit import io
@@ -169,15 +172,15 @@ def check(
     raise typer.Exit(1)
 
 
-@app.command()
+@app.command(help=_h("cmd.plan"))
 @_user_errors
 def plan(
-    data: Annotated[Path, typer.Option(help="Input data folder.")],
-    region: Annotated[str, typer.Option(help="Region to plan.")],
-    half: Annotated[str, typer.Option(help="Half-year to plan, e.g. 2026H2.")],
-    out: Annotated[Path, typer.Option(help="Output folder for plan.xlsx and summary.json.")],
-    growth: Annotated[float, typer.Option(help="Target growth over the last half.")] = 0.5,
-    scenario: Annotated[str, typer.Option(help=_SCENARIO_HELP)] = "target",
+    data: Annotated[Path, typer.Option(help=_h("data"))],
+    region: Annotated[str, typer.Option(help=_h("plan.region"))],
+    half: Annotated[str, typer.Option(help=_h("half"))],
+    out: Annotated[Path, typer.Option(help=_h("plan.out"))],
+    growth: Annotated[float, typer.Option(help=_h("plan.growth"))] = 0.5,
+    scenario: Annotated[str, typer.Option(help=_h("scenario"))] = "target",
 ) -> None:
     """Make one region's plan workbook without a notebook."""
     from repkit import plan as plan_mod
@@ -187,16 +190,14 @@ def plan(
     typer.echo(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
 
 
-@app.command()
+@app.command(help=_h("cmd.forecast"))
 @_user_errors
 def forecast(
-    data: Annotated[Path, typer.Option(help="Input data folder.")],
-    out: Annotated[Path, typer.Option(help="CSV file to write the forecasts to.")],
-    horizon: Annotated[int, typer.Option(help="Months to forecast.")] = 6,
-    by: Annotated[
-        str, typer.Option(help="Comma-separated grouping columns (region or 大区, 品种, 代表 …).")
-    ] = "region,product",
-    method: Annotated[str, typer.Option(help="Forecast method (auto or 自动组合, …).")] = "auto",
+    data: Annotated[Path, typer.Option(help=_h("data"))],
+    out: Annotated[Path, typer.Option(help=_h("forecast.out"))],
+    horizon: Annotated[int, typer.Option(help=_h("forecast.horizon"))] = 6,
+    by: Annotated[str, typer.Option(help=_h("forecast.by"))] = "region,product",
+    method: Annotated[str, typer.Option(help=_h("forecast.method"))] = "auto",
 ) -> None:
     """Forecast monthly units per group (default region × product) with intervals."""
     from repkit import forecast as fc
@@ -222,38 +223,28 @@ def forecast(
     typer.echo(say("cli.wrote_rows", path=out, n=len(result)))
 
 
-@app.command()
+@app.command(help=_h("cmd.batch"))
 @_user_errors
 def batch(
-    data: Annotated[Path, typer.Option(help="Input data folder.")],
-    out: Annotated[Path, typer.Option(help="Output folder (one sub-folder per region).")],
-    half: Annotated[str, typer.Option(help="Half-year to plan, e.g. 2026H2.")] = "2026H2",
-    template: Annotated[
-        Path | None, typer.Option(help="Notebook template (default: half_year_plan.ipynb).")
-    ] = None,
-    region: Annotated[
-        list[str] | None, typer.Option("--region", help="Only these regions (repeatable).")
-    ] = None,
-    workers: Annotated[int | None, typer.Option(help="Parallel workers (default: cores).")] = None,
-    timeout: Annotated[int, typer.Option(help="Seconds per region before it is killed.")] = 600,
-    resume: Annotated[bool, typer.Option(help="Re-run only failed or missing regions.")] = False,
-    force: Annotated[bool, typer.Option(help="Re-run every region, even unchanged ones.")] = False,
-    cell_timeout: Annotated[
-        float | None, typer.Option(help="Seconds a single cell may run.")
-    ] = None,
-    retries: Annotated[int, typer.Option(help="Re-runs after a kernel or worker died.")] = 1,
-    scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")
-    ] = None,
+    data: Annotated[Path, typer.Option(help=_h("data"))],
+    out: Annotated[Path, typer.Option(help=_h("batch.out"))],
+    half: Annotated[str, typer.Option(help=_h("half"))] = "2026H2",
+    template: Annotated[Path | None, typer.Option(help=_h("batch.template"))] = None,
+    region: Annotated[list[str] | None, typer.Option("--region", help=_h("batch.region"))] = None,
+    workers: Annotated[int | None, typer.Option(help=_h("batch.workers"))] = None,
+    timeout: Annotated[int, typer.Option(help=_h("batch.timeout"))] = 600,
+    resume: Annotated[bool, typer.Option(help=_h("batch.resume"))] = False,
+    force: Annotated[bool, typer.Option(help=_h("batch.force"))] = False,
+    cell_timeout: Annotated[float | None, typer.Option(help=_h("batch.cell_timeout"))] = None,
+    retries: Annotated[int, typer.Option(help=_h("batch.retries"))] = 1,
+    scheduler: Annotated[str | None, typer.Option(help=_h("batch.scheduler"))] = None,
     param: Annotated[
-        list[str] | None, typer.Option("--param", "-p", help="Template parameter NAME=JSON.")
+        list[str] | None, typer.Option("--param", "-p", help=_h("batch.param"))
     ] = None,
-    scenario: Annotated[str | None, typer.Option(help=_SCENARIO_HELP)] = None,
+    scenario: Annotated[str | None, typer.Option(help=_h("scenario"))] = None,
     tz: Annotated[
         str | None,
-        typer.Option(
-            help="Time zone of manifest and index times (default REPKIT_TZ, else Asia/Shanghai)."
-        ),
+        typer.Option(help=_h("batch.tz")),
     ] = None,
 ) -> None:
     """Run the plan template for every region; write reports, index.html, manifest.json."""
@@ -285,13 +276,11 @@ def batch(
     raise typer.Exit(1 if failed else 0)
 
 
-@app.command()
+@app.command(help=_h("cmd.pdf"))
 @_user_errors
 def pdf(
-    html: Annotated[Path, typer.Argument(help="A plan document, e.g. reports/兰州/plan.html.")],
-    out: Annotated[
-        Path | None, typer.Option(help="PDF to write (default: beside the HTML).")
-    ] = None,
+    html: Annotated[Path, typer.Argument(help=_h("pdf.html"))],
+    out: Annotated[Path | None, typer.Option(help=_h("pdf.out"))] = None,
 ) -> None:
     """Print a plan document to PDF with headless Chromium (`make chromium` installs it)."""
     from repkit.messages import say
@@ -305,22 +294,20 @@ def pdf(
     typer.echo(say("cli.wrote", path=target))
 
 
-@app.command()
+@app.command(help=_h("cmd.demo"))
 def demo(
-    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("reports"),
-    workers: Annotated[int | None, typer.Option(help="Parallel workers.")] = None,
+    out: Annotated[Path, typer.Option(help=_h("demo.out"))] = Path("reports"),
+    workers: Annotated[int | None, typer.Option(help=_h("demo.workers"))] = None,
 ) -> None:
     """Plan every region of the bundled sample data into reports/."""
     data = _resources.resource_path("sample_data")
     batch(data=data, out=out, workers=workers)
 
 
-@app.command()
+@app.command(help=_h("cmd.init"))
 def init(
-    folder: Annotated[Path, typer.Argument(help="New working folder to create.")],
-    force: Annotated[
-        bool, typer.Option(help="Fill a non-empty folder; existing files are kept.")
-    ] = False,
+    folder: Annotated[Path, typer.Argument(help=_h("init.folder"))],
+    force: Annotated[bool, typer.Option(help=_h("init.force"))] = False,
 ) -> None:
     """Make a working folder: sample data, templates, training, examples, README in Chinese."""
     from repkit.messages import say

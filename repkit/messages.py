@@ -21,12 +21,26 @@ Examples
 from __future__ import annotations
 
 import errno
+import os
 import string
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from repkit.labels import CODES, COLUMNS, language
+
+def language(lang: str | None = None) -> str:
+    """The message language, as :func:`repkit.labels.language`: ``lang``, ``REPKIT_LANG``, zh.
+
+    Read here without importing the labels module (it imports pandas, and ``repkit
+    --help`` should start quickly); an invalid choice gets the registry's error.
+    """
+    chosen = (lang or os.environ.get("REPKIT_LANG") or "zh").strip().lower()
+    if chosen not in ("zh", "en"):
+        from repkit.labels import language as checked
+
+        return checked(lang)
+    return chosen
+
 
 __all__ = [
     "FIXES",
@@ -555,6 +569,173 @@ _SENTENCES: dict[str, tuple[str, str]] = {
         "已在 {folder} 写入 {n} 个文件；下一步：见 {readme}",
         "wrote {n} files into {folder}; next: see {readme}",
     ),
+    # -- repkit --help (cli.py)
+    "help.app": (
+        "repkit：医药销售团队的半年工作计划与增长预测。",
+        "repkit: half-year plans and growth forecasts for pharmaceutical sales teams.",
+    ),
+    "help.cmd.sample": (
+        "生成带种子的模拟数据集，写成中文表头的 Excel/CSV 文件。",
+        "Write the seeded synthetic data set as Excel/CSV files with Chinese headers.",
+    ),
+    "help.cmd.check": (
+        "检查数据文件；逐条列出每个问题（规则代码、位置、改正方法）；有问题时退出码为 1。",
+        "Check data files; print every problem found; exit 1 when anything was refused.",
+    ),
+    "help.cmd.plan": (
+        "不用笔记本，直接生成一个区域的计划工作簿。",
+        "Make one region's plan workbook without a notebook.",
+    ),
+    "help.cmd.forecast": (
+        "按组（默认 区域 × 品种）预测月度数量，带预测区间。",
+        "Forecast monthly units per group (default region × product) with intervals.",
+    ),
+    "help.cmd.batch": (
+        "对每个区域运行计划模板；写出报告、index.html 和 manifest.json。",
+        "Run the plan template for every region; write reports, index.html, manifest.json.",
+    ),
+    "help.cmd.pdf": (
+        "用无界面 Chromium 把计划文档打印成 PDF（`make chromium` 安装它）。",
+        "Print a plan document to PDF with headless Chromium (`make chromium` installs it).",
+    ),
+    "help.cmd.demo": (
+        "把自带示例数据的每个区域做成计划，写入 reports/。",
+        "Plan every region of the bundled sample data into reports/.",
+    ),
+    "help.cmd.init": (
+        "新建工作文件夹：示例数据、模板、培训、示例和中文 README。",
+        "Make a working folder: sample data, templates, training, examples, README in Chinese.",
+    ),
+    "help.sample.folder": (
+        "写入示例文件的文件夹。",
+        "Folder to write the sample files into.",
+    ),
+    "help.sample.seed": (
+        "随机种子。",
+        "Random seed.",
+    ),
+    "help.sample.regions": (
+        "区域个数。",
+        "Number of regions.",
+    ),
+    "help.check.path": (
+        "一个数据文件，或存放数据文件的文件夹。",
+        "A data file or a folder of data files.",
+    ),
+    "help.data": (
+        "输入数据文件夹。",
+        "Input data folder.",
+    ),
+    "help.plan.region": (
+        "要做计划的区域。",
+        "Region to plan.",
+    ),
+    "help.half": (
+        "要做计划的半年，例如 2026H2 或 2026年下半年。",
+        "Half-year to plan, e.g. 2026H2.",
+    ),
+    "help.plan.out": (
+        "plan.xlsx 和 summary.json 的输出文件夹。",
+        "Output folder for plan.xlsx and summary.json.",
+    ),
+    "help.plan.growth": (
+        "目标情景：在上半年基础上的增长率（0.5 = 增长 50%）。",
+        "Target growth over the last half.",
+    ),
+    "help.scenario": (
+        "分解成指标的情景：基准预测（base）、目标（target）、冲刺（stretch）、"
+        "公司指标（company）。",
+        "Scenario for the targets: 基准预测 (base), 目标 (target), 冲刺 (stretch), "
+        "公司指标 (company).",
+    ),
+    "help.forecast.out": (
+        "写入预测结果的 CSV 文件。",
+        "CSV file to write the forecasts to.",
+    ),
+    "help.forecast.horizon": (
+        "预测的月数。",
+        "Months to forecast.",
+    ),
+    "help.forecast.by": (
+        "分组列，用逗号分隔：区域/大区（region）、品种/产品（product）、医院、科室、代表 …",
+        "Comma-separated grouping columns (region or 大区, 品种, 代表 …).",
+    ),
+    "help.forecast.method": (
+        "预测方法：auto（自动组合）、fast 或单个模型名。",
+        "Forecast method (auto or 自动组合, …).",
+    ),
+    "help.batch.out": (
+        "输出文件夹（每个区域一个子文件夹）。",
+        "Output folder (one sub-folder per region).",
+    ),
+    "help.batch.template": (
+        "笔记本模板（默认 half_year_plan.ipynb）。",
+        "Notebook template (default: half_year_plan.ipynb).",
+    ),
+    "help.batch.region": (
+        "只做这些区域（可重复）。",
+        "Only these regions (repeatable).",
+    ),
+    "help.batch.workers": (
+        "并行数（默认：CPU 核数）。",
+        "Parallel workers (default: cores).",
+    ),
+    "help.batch.timeout": (
+        "每个区域最多运行的秒数，超时即终止。",
+        "Seconds per region before it is killed.",
+    ),
+    "help.batch.resume": (
+        "只重跑失败或缺少的区域。",
+        "Re-run only failed or missing regions.",
+    ),
+    "help.batch.force": (
+        "重跑每个区域，包括没有变化的。",
+        "Re-run every region, even unchanged ones.",
+    ),
+    "help.batch.cell_timeout": (
+        "单个单元格最多运行的秒数。",
+        "Seconds a single cell may run.",
+    ),
+    "help.batch.retries": (
+        "内核或工作进程意外退出后的重跑次数。",
+        "Re-runs after a kernel or worker died.",
+    ),
+    "help.batch.scheduler": (
+        "Dask 调度器地址，例如 tcp://host:8786。",
+        "Dask scheduler address, e.g. tcp://host:8786.",
+    ),
+    "help.batch.param": (
+        "模板参数 名称=JSON 值（可重复）。",
+        "Template parameter NAME=JSON.",
+    ),
+    "help.batch.tz": (
+        "manifest 和索引页时间的时区（默认 REPKIT_TZ，否则 Asia/Shanghai）。",
+        "Time zone of manifest and index times (default REPKIT_TZ, else Asia/Shanghai).",
+    ),
+    "help.pdf.html": (
+        "计划文档，例如 reports/兰州/plan.html。",
+        "A plan document, e.g. reports/兰州/plan.html.",
+    ),
+    "help.pdf.out": (
+        "要写的 PDF（默认：与 HTML 同一位置）。",
+        "PDF to write (default: beside the HTML).",
+    ),
+    "help.demo.out": (
+        "输出文件夹。",
+        "Output folder.",
+    ),
+    "help.demo.workers": (
+        "并行数。",
+        "Parallel workers.",
+    ),
+    "help.init.folder": (
+        "要新建的工作文件夹。",
+        "New working folder to create.",
+    ),
+    "help.init.force": (
+        "填充非空文件夹；已有的文件保留不动。",
+        "Fill a non-empty folder; existing files are kept.",
+    ),
     # -- repkit batch (batch/_run.py)
     "batch.skipped": (
         "{total} 个区域中有 {n} 个自上次运行以来没有变化：跳过",
@@ -743,6 +924,8 @@ def name_column(column: str | None, *, lang: str | None = None) -> str:
         return ""
     if language(lang) == "en":
         return str(column)
+    from repkit.labels import COLUMNS
+
     return COLUMNS.get(str(column), str(column))
 
 
@@ -756,6 +939,8 @@ def name_table(kind: str, *, lang: str | None = None) -> str:
     """
     if language(lang) == "en":
         return kind
+    from repkit.labels import CODES
+
     return str(CODES["table"].get(kind, kind))
 
 

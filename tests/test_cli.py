@@ -221,3 +221,16 @@ def test_cli_errors_in_english_on_request(tmp_path, monkeypatch):
     result = runner.invoke(app, ["check", str(tmp_path / "nope")])
     assert result.exit_code == 1
     assert "repkit check: no such file or folder" in result.output
+
+
+def test_help_is_chinese_and_starts_without_pandas():
+    import subprocess
+    import sys
+
+    result = runner.invoke(app, ["batch", "--help"])
+    assert result.exit_code == 0
+    assert "对每个区域运行计划模板" in result.output
+    assert "分解成指标的情景：基准预测（base）" in result.output
+    code = "import sys, repkit.cli; print('pandas' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "False"
