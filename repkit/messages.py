@@ -551,6 +551,13 @@ _SENTENCES: dict[str, tuple[str, str]] = {
         "{feature} needs the optional package {package!r}, which is not installed. "
         'Install it with: pip install "repkit[{extra}]" (or "repkit[all]")',
     ),
+    "feature.cache": (
+        "表格缓存（cache=、REPKIT_CACHE_DIR）",
+        "the table cache (cache=, REPKIT_CACHE_DIR)",
+    ),
+    "feature.parquet": ("读取 parquet 文件", "reading parquet files"),
+    "feature.sql": ("读取数据库", "reading databases"),
+    "feature.dask": ("用 Dask 调度器运行 repkit batch", "repkit batch with a Dask scheduler"),
     # -- repkit (cli.py)
     "cli.error": ("repkit {command}：{message}", "repkit {command}: {message}"),
     "cli.no_problems": ("{path}：没有发现问题", "{path}: no problems found"),
@@ -768,6 +775,34 @@ _SENTENCES: dict[str, tuple[str, str]] = {
         "that they do not claim old results. Regions this run finished:\n{lines}\nFree some "
         "space and run again (unchanged regions are re-checked by their output hashes).",
     ),
+    "batch.worker_died": (
+        "工作进程意外退出（退出码 {code}）",
+        "worker process died (exit code {code})",
+    ),
+    "batch.worker_exited": ("工作进程在启动时退出", "worker exited while starting"),
+    "batch.worker_timeout": (
+        "该区域运行超过 {limit:g} 秒；已终止它的工作进程",
+        "the region ran longer than {limit:g} s; its worker was killed",
+    ),
+    "batch.kernel_timeout": (
+        "该区域运行超过 {limit:g} 秒；已终止它的内核",
+        "the region ran longer than {limit:g} s; its kernel was killed",
+    ),
+    "batch.cell_limit": (
+        "有个单元格运行超过了单元格时限（{limit:g} 秒）",
+        "a cell ran longer than the cell time limit ({limit:g} s)",
+    ),
+    "batch.disk_full": (
+        "磁盘已满；腾出空间后再运行（{error}）",
+        "the disk is full; free some space and run again ({error})",
+    ),
+    "batch.no_worker": ("无法启动工作进程：{error}", "could not start a worker: {error}"),
+    "batch.no_kernel_start": ("无法启动内核：{error}", "could not start a kernel: {error}"),
+    "batch.kernel_silent": (
+        "内核在 {limit:g} 秒内没有响应",
+        "kernel did not answer within {limit:g} s",
+    ),
+    "batch.kernel_setup": ("内核准备失败：{error}", "kernel set-up failed: {error}"),
     "batch.head": ("区域 状态 用时 完成率 备注", "region status time completion note"),
     "batch.cell": ("（第 {cell} 个单元格）", " (cell {cell})"),
     "batch.seconds": ("{s:.1f}秒", "{s:.1f}s"),

@@ -13,7 +13,7 @@ from repkit.messages import FIXES, MESSAGES, placeholders
 
 HAN = re.compile("[\u4e00-\u9fff]")
 CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # Han and full-width marks
-NAMESPACES = {"error", "path", "arg", "cli", "help", "batch", "word", "none", "problem"}
+NAMESPACES = {"error", "path", "arg", "feature", "cli", "help", "batch", "word", "none", "problem"}
 
 
 @pytest.mark.parametrize("key", sorted(MESSAGES))

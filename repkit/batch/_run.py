@@ -446,7 +446,7 @@ def _validate(template: Any, *, data: Any, out_dir: Any, params: Any, **opts: An
     if opts["scheduler"] is not None:
         from repkit._extras import require
 
-        require("distributed", feature="repkit batch with a Dask scheduler")
+        require("distributed", feature=say("feature.dask"))
     if opts["resume"] and opts["force"]:
         raise ValueError(say("batch.both_modes"))
     nb, declared, template_bytes = _template(template)

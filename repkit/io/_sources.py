@@ -629,7 +629,7 @@ def read_parquet(path: Path, *, name: str) -> Grid:
     """A parquet file."""
     from repkit._extras import require
 
-    require("pyarrow.parquet", feature="reading parquet files")
+    require("pyarrow.parquet", feature=say("feature.parquet"))
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -661,7 +661,7 @@ def read_sql(
     """A database table (chosen like a sheet) or the result of a query, via SQLAlchemy."""
     from repkit._extras import require
 
-    require("sqlalchemy", feature="reading databases")
+    require("sqlalchemy", feature=say("feature.sql"))
     import sqlalchemy as sa
 
     own = isinstance(source, str | sa.URL)
