@@ -50,8 +50,7 @@ def require(module: str, *, feature: str) -> ModuleType:
     try:
         return importlib.import_module(module)
     except ImportError as err:
-        raise ImportError(
-            f"{feature} needs the optional package {top!r}, which is not installed. "
-            f'Install it with: pip install "repkit[{extra}]" (or "repkit[all]")',
-            name=top,
-        ) from err
+        from repkit.messages import say
+
+        message = say("arg.extra", feature=feature, package=top, extra=extra)
+        raise ImportError(message, name=top) from err

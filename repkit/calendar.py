@@ -29,6 +29,8 @@ from typing import Any
 
 import pandas as pd
 
+from repkit.messages import say
+
 __all__ = [
     "HOLIDAYS_ENV",
     "HOLIDAY_FILES",
@@ -103,10 +105,7 @@ class Half:
                 "('2027H1': January); see 'Plan windows' in docs/architecture.md"
             )
         if not m:
-            raise ValueError(
-                f"cannot read half-year {text!r}; write it like '2026H1' or '2026H2' "
-                "(or 2026年上半年 / 2026年下半年)"
-            )
+            raise ValueError(say("arg.half", value=text))
         digit = m.group("h") or m.group("hn")
         half = int(digit) if digit else (1 if m.group("zh") == "上" else 2)
         return cls(int(m.group("y")), half)
@@ -286,7 +285,7 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
         path = Path(source)
         name = path.name
         if not path.is_file():
-            raise FileNotFoundError(f"no such holiday file: {path}")
+            raise FileNotFoundError(say("path.no_holidays", path=path))
         if path.suffix.lower() in (".csv", ".txt"):
             raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
         else:
@@ -308,7 +307,7 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
                     "file": name,
                     "column": c,
                     "rule": "missing_column",
-                    "message": f"the holiday file has no {c} column",
+                    "message": say("missing_column.holiday", column=c),
                 }
                 for c in missing
             ]
@@ -328,7 +327,7 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
                     "column": "date",
                     "value": raw.at[i, "date"],
                     "rule": "bad_date",
-                    "message": "not a date",
+                    "message": say("bad_date.holiday"),
                 }
             )
         if flag[i] not in truthy | falsy:
@@ -339,7 +338,7 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
                     "column": "is_workday",
                     "value": raw.at[i, "is_workday"],
                     "rule": "bad_code",
-                    "message": "is_workday must be 是/否 (1/0, true/false)",
+                    "message": say("bad_code.workday"),
                 }
             )
     if problems:

@@ -11,16 +11,36 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from repkit import _resources
+from repkit.messages import say
+
+
+def _h(key: str) -> str:
+    """Help text in the user's language (``REPKIT_LANG`` when the command starts)."""
+    return say("help." + key)
+
 
 app = typer.Typer(
-    help="repkit: half-year plans and growth forecasts for pharmaceutical sales teams.",
+    help=_h("app"),
     no_args_is_help=True,
+    rich_markup_mode=None,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _echo_problems(problems: Any, *, limit: int | None = None, err: bool = False) -> None:
+    """Each problem as a sentence: rule code, file › sheet › row, column, what, how to fix."""
+    from repkit.errors import describe
+    from repkit.messages import say
+
+    rows = problems.to_dict("records")
+    for i, p in enumerate(rows[:limit], 1):
+        typer.echo(describe(p, i), err=err)
+    if limit is not None and len(rows) > limit:
+        typer.echo(say("cli.more", n=len(rows) - limit), err=err)
 
 
 def _fail_on_data_error(err: Exception) -> None:
@@ -30,9 +50,14 @@ def _fail_on_data_error(err: Exception) -> None:
     problems = getattr(err, "problems", None)
     typer.echo(str(err).splitlines()[0], err=True)
     if isinstance(problems, pd.DataFrame) and not problems.empty:
-        with pd.option_context("display.max_rows", 50, "display.width", 200):
-            typer.echo(problems.to_string(index=False), err=True)
+        _echo_problems(problems, limit=50, err=True)
     raise typer.Exit(1)
+
+
+def _say_error(command: str, message: object) -> None:
+    from repkit.messages import say
+
+    typer.echo(say("cli.error", command=command, message=message), err=True)
 
 
 def _user_errors(command: _F) -> _F:
@@ -48,6 +73,7 @@ def _user_errors(command: _F) -> _F:
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         from repkit.errors import DataError
+        from repkit.messages import os_reason, say
 
         name = command.__name__
         try:
@@ -55,106 +81,138 @@ def _user_errors(command: _F) -> _F:
         except DataError as err:
             _fail_on_data_error(err)
         except ValueError as err:
-            typer.echo(f"repkit {name}: {err}", err=True)
+            _say_error(name, err)
             raise typer.Exit(2) from err
         except ImportError as err:
             if "repkit[" not in str(err):
                 raise
-            typer.echo(f"repkit {name}: {err}", err=True)
+            _say_error(name, err)
             raise typer.Exit(2) from err
         except OSError as err:
             if isinstance(err, FileExistsError | NotADirectoryError) and err.filename:
-                reason = f"a file is in the way of a folder: {err.filename}"
+                reason = say("path.in_the_way", path=err.filename)
             else:
-                where = f": {err.filename}" if err.filename else ""
-                reason = f"{err.strerror or err}{where}"
-            typer.echo(f"repkit {name}: {reason}", err=True)
+                reason = os_reason(err)
+                if err.filename:
+                    reason = say("path.reason", reason=reason, path=err.filename)
+            _say_error(name, reason)
             raise typer.Exit(1) from err
 
     return run  # type: ignore[return-value]
 
 
+def _scenario(text: str) -> str:
+    """The scenario code of what the user typed (冲刺 or stretch)."""
+    from repkit.plan import SCENARIOS
+    from repkit.schema import resolve_code
+
+    return resolve_code(text, "scenario", valid=SCENARIOS, option="--scenario")
+
+
+def _batch_params(half: str, items: list[str], scenario: str | None) -> dict[str, object]:
+    """Template parameters from ``--half``, ``--param NAME=JSON`` and ``--scenario``."""
+    from repkit.messages import say
+
+    params: dict[str, object] = {"half": half}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise ValueError(say("arg.param", item=item))
+        try:
+            params[name] = json.loads(value)
+        except json.JSONDecodeError:
+            params[name] = value
+    if scenario is not None:
+        params["scenario"] = scenario
+    if isinstance(params.get("scenario"), str):
+        params["scenario"] = _scenario(str(params["scenario"]))
+    return params
+
+
 def _file_target(out: Path) -> Path:
     """Refuse an output path that is a folder, before any work is done."""
+    from repkit.messages import say
+
     if out.is_dir():
-        raise IsADirectoryError(21, "a folder, not a file; give a file name", str(out))
+        raise IsADirectoryError(21, say("path.folder_not_file"), str(out))
     return out
 
 
-@app.command()
+@app.command(help=_h("cmd.sample"))
 @_user_errors
 def sample(
-    folder: Annotated[Path, typer.Argument(help="Folder to write the sample files into.")],
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    regions: Annotated[int, typer.Option(help="Number of regions.")] = 6,
+    folder: Annotated[Path, typer.Argument(help=_h("sample.folder"))],
+    seed: Annotated[int, typer.Option(help=_h("sample.seed"))] = 0,
+    regions: Annotated[int, typer.Option(help=_h("sample.regions"))] = 6,
 ) -> None:
     """Write the seeded synthetic data set as Excel/CSV files with Chinese headers."""
     from repkit import sample as sample_mod
+    from repkit.messages import say
 
     paths = sample_mod.write(sample_mod.generate(seed=seed, regions=regions), folder)
     for p in paths:
-        typer.echo(f"wrote {p}")
+        typer.echo(say("cli.wrote", path=p))
 
 
-@app.command()
+@app.command(help=_h("cmd.check"))
 @_user_errors
 def check(
-    path: Annotated[Path, typer.Argument(help="A data file or a folder of data files.")],
+    path: Annotated[Path, typer.Argument(help=_h("check.path"))],
 ) -> None:
     """Check data files; print every problem found; exit 1 when anything was refused."""
-    import pandas as pd
-
     from repkit import io
+    from repkit.messages import say
 
     problems = io.check(path)
     if problems.empty:
-        typer.echo(f"{path}: no problems found")
+        typer.echo(say("cli.no_problems", path=path))
         return
-    with pd.option_context("display.max_rows", 200, "display.width", 200):
-        typer.echo(problems.to_string(index=False))
-    typer.echo(f"{len(problems)} problem(s); fix them and run `repkit check` again.", err=True)
+    _echo_problems(problems)
+    typer.echo(say("cli.problems", n=len(problems)), err=True)
     raise typer.Exit(1)
 
 
-@app.command()
+@app.command(help=_h("cmd.plan"))
 @_user_errors
 def plan(
-    data: Annotated[Path, typer.Option(help="Input data folder.")],
-    region: Annotated[str, typer.Option(help="Region to plan.")],
-    half: Annotated[str, typer.Option(help="Half-year to plan, e.g. 2026H2.")],
-    out: Annotated[Path, typer.Option(help="Output folder for plan.xlsx and summary.json.")],
-    growth: Annotated[float, typer.Option(help="Target growth over the last half.")] = 0.5,
+    data: Annotated[Path, typer.Option(help=_h("data"))],
+    region: Annotated[str, typer.Option(help=_h("plan.region"))],
+    half: Annotated[str, typer.Option(help=_h("half"))],
+    out: Annotated[Path, typer.Option(help=_h("plan.out"))],
+    growth: Annotated[float, typer.Option(help=_h("plan.growth"))] = 0.5,
+    scenario: Annotated[str, typer.Option(help=_h("scenario"))] = "target",
 ) -> None:
     """Make one region's plan workbook without a notebook."""
     from repkit import plan as plan_mod
 
-    summary = plan_mod.run_region(data, region, half, out, growth=growth)
+    chosen = _scenario(scenario)
+    summary = plan_mod.run_region(data, region, half, out, growth=growth, scenario=chosen)
     typer.echo(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
 
 
-@app.command()
+@app.command(help=_h("cmd.forecast"))
 @_user_errors
 def forecast(
-    data: Annotated[Path, typer.Option(help="Input data folder.")],
-    out: Annotated[Path, typer.Option(help="CSV file to write the forecasts to.")],
-    horizon: Annotated[int, typer.Option(help="Months to forecast.")] = 6,
-    by: Annotated[str, typer.Option(help="Comma-separated grouping columns.")] = "region,product",
-    method: Annotated[str, typer.Option(help="Forecast method.")] = "auto",
+    data: Annotated[Path, typer.Option(help=_h("data"))],
+    out: Annotated[Path, typer.Option(help=_h("forecast.out"))],
+    horizon: Annotated[int, typer.Option(help=_h("forecast.horizon"))] = 6,
+    by: Annotated[str, typer.Option(help=_h("forecast.by"))] = "region,product",
+    method: Annotated[str, typer.Option(help=_h("forecast.method"))] = "auto",
 ) -> None:
     """Forecast monthly units per group (default region × product) with intervals."""
     from repkit import forecast as fc
     from repkit import io
     from repkit._escape import neutralise_formulas
+    from repkit.labels import MODEL_LABELS
+    from repkit.messages import say
+    from repkit.schema import resolve_column
 
     _file_target(out)
     ds = io.load_dataset(data)
-    keys = [k.strip() for k in by.split(",") if k.strip()]
-    unknown = [k for k in keys if k not in ds.sales.columns]
-    if unknown:
-        raise typer.BadParameter(
-            f"--by {unknown}: not sales columns ({', '.join(ds.sales.columns)})"
-        )
-    result = fc.forecast_many(ds.sales, horizon, keys=keys, method=method)
+    parts = [k.strip() for k in by.replace("，", ",").split(",") if k.strip()]
+    keys = [resolve_column(k, "sales", among=ds.sales.columns, option="--by") for k in parts]
+    by_label = {v: k for k, v in MODEL_LABELS.items()}  # 自动组合 → auto
+    result = fc.forecast_many(ds.sales, horizon, keys=keys, method=by_label.get(method, method))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     try:  # names like =HYPERLINK(…) must not run when the CSV is opened in Excel
@@ -162,34 +220,31 @@ def forecast(
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
-    typer.echo(f"wrote {out} ({len(result)} rows)")
+    typer.echo(say("cli.wrote_rows", path=out, n=len(result)))
 
 
-@app.command()
+@app.command(help=_h("cmd.batch"))
 @_user_errors
 def batch(
-    data: Annotated[Path, typer.Option(help="Input data folder.")],
-    out: Annotated[Path, typer.Option(help="Output folder (one sub-folder per region).")],
-    half: Annotated[str, typer.Option(help="Half-year to plan, e.g. 2026H2.")] = "2026H2",
-    template: Annotated[
-        Path | None, typer.Option(help="Notebook template (default: half_year_plan.ipynb).")
-    ] = None,
-    region: Annotated[
-        list[str] | None, typer.Option("--region", help="Only these regions (repeatable).")
-    ] = None,
-    workers: Annotated[int | None, typer.Option(help="Parallel workers (default: cores).")] = None,
-    timeout: Annotated[int, typer.Option(help="Seconds per region before it is killed.")] = 600,
-    resume: Annotated[bool, typer.Option(help="Re-run only failed or missing regions.")] = False,
-    force: Annotated[bool, typer.Option(help="Re-run every region, even unchanged ones.")] = False,
-    cell_timeout: Annotated[
-        float | None, typer.Option(help="Seconds a single cell may run.")
-    ] = None,
-    retries: Annotated[int, typer.Option(help="Re-runs after a kernel or worker died.")] = 1,
-    scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")
-    ] = None,
+    data: Annotated[Path, typer.Option(help=_h("data"))],
+    out: Annotated[Path, typer.Option(help=_h("batch.out"))],
+    half: Annotated[str, typer.Option(help=_h("half"))] = "2026H2",
+    template: Annotated[Path | None, typer.Option(help=_h("batch.template"))] = None,
+    region: Annotated[list[str] | None, typer.Option("--region", help=_h("batch.region"))] = None,
+    workers: Annotated[int | None, typer.Option(help=_h("batch.workers"))] = None,
+    timeout: Annotated[int, typer.Option(help=_h("batch.timeout"))] = 600,
+    resume: Annotated[bool, typer.Option(help=_h("batch.resume"))] = False,
+    force: Annotated[bool, typer.Option(help=_h("batch.force"))] = False,
+    cell_timeout: Annotated[float | None, typer.Option(help=_h("batch.cell_timeout"))] = None,
+    retries: Annotated[int, typer.Option(help=_h("batch.retries"))] = 1,
+    scheduler: Annotated[str | None, typer.Option(help=_h("batch.scheduler"))] = None,
     param: Annotated[
-        list[str] | None, typer.Option("--param", "-p", help="Template parameter NAME=JSON.")
+        list[str] | None, typer.Option("--param", "-p", help=_h("batch.param"))
+    ] = None,
+    scenario: Annotated[str | None, typer.Option(help=_h("scenario"))] = None,
+    tz: Annotated[
+        str | None,
+        typer.Option(help=_h("batch.tz")),
     ] = None,
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Also print plan.pdf per region (needs Chromium).")
@@ -200,15 +255,7 @@ def batch(
     from repkit.calendar import Half
 
     Half.parse(half)  # a bad half-year is an argument error, not a failed region
-    params: dict[str, object] = {"half": half}
-    for item in param or []:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise typer.BadParameter(f"--param {item!r}: write NAME=VALUE")
-        try:
-            params[name] = json.loads(value)
-        except json.JSONDecodeError:
-            params[name] = value
+    params = _batch_params(half, param or [], scenario)
     try:
         manifest = batch_mod.run(
             template or _resources.template_path("half_year_plan.ipynb"),
@@ -224,23 +271,23 @@ def batch(
             force=force,
             scheduler=scheduler,
             pdf=pdf,
+            tz=tz,
         )
     except RuntimeError as err:
-        typer.echo(f"repkit batch: {err}", err=True)
+        _say_error("batch", err)
         raise typer.Exit(2) from err
     failed = [r for r, e in manifest["regions"].items() if e["status"] not in ("ok", "skipped")]
     raise typer.Exit(1 if failed else 0)
 
 
-@app.command()
+@app.command(help=_h("cmd.pdf"))
 @_user_errors
 def pdf(
-    html: Annotated[Path, typer.Argument(help="A plan document, e.g. reports/兰州/plan.html.")],
-    out: Annotated[
-        Path | None, typer.Option(help="PDF to write (default: beside the HTML).")
-    ] = None,
+    html: Annotated[Path, typer.Argument(help=_h("pdf.html"))],
+    out: Annotated[Path | None, typer.Option(help=_h("pdf.out"))] = None,
 ) -> None:
     """Print a plan document to PDF with headless Chromium (`make chromium` installs it)."""
+    from repkit.messages import say
     from repkit.report.pdf import html_to_pdf
 
     try:
@@ -248,33 +295,34 @@ def pdf(
     except FileNotFoundError as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(1) from err
-    typer.echo(f"wrote {target}")
+    typer.echo(say("cli.wrote", path=target))
 
 
-@app.command()
+@app.command(help=_h("cmd.demo"))
 def demo(
-    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("reports"),
-    workers: Annotated[int | None, typer.Option(help="Parallel workers.")] = None,
+    out: Annotated[Path, typer.Option(help=_h("demo.out"))] = Path("reports"),
+    workers: Annotated[int | None, typer.Option(help=_h("demo.workers"))] = None,
 ) -> None:
     """Plan every region of the bundled sample data into reports/."""
     data = _resources.resource_path("sample_data")
     batch(data=data, out=out, workers=workers)
 
 
-@app.command()
+@app.command(help=_h("cmd.init"))
 def init(
-    folder: Annotated[Path, typer.Argument(help="New working folder to create.")],
-    force: Annotated[
-        bool, typer.Option(help="Fill a non-empty folder; existing files are kept.")
-    ] = False,
+    folder: Annotated[Path, typer.Argument(help=_h("init.folder"))],
+    force: Annotated[bool, typer.Option(help=_h("init.force"))] = False,
 ) -> None:
     """Make a working folder: sample data, templates, training, examples, README in Chinese."""
+    from repkit.messages import say
+
     try:
         written, kept = _resources.scaffold(folder, force=force)
     except FileExistsError as err:
-        typer.echo(f"repkit init: {err}", err=True)
+        _say_error("init", err)
         raise typer.Exit(1) from err
     for path in kept:
-        typer.echo(f"kept existing {path}")
-    typer.echo(f"wrote {len(written)} files into {folder}; next: see {folder / 'README.md'}")
+        typer.echo(say("cli.kept", path=path))
+    readme = folder / "README.md"
+    typer.echo(say("cli.init_done", n=len(written), folder=folder, readme=readme))
     typer.echo(f"  repkit batch --data {folder / 'data'} --out {folder / 'reports'}")

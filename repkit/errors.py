@@ -7,123 +7,16 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["PROBLEM_COLUMNS", "RULES", "DataError", "PlanError", "Problem"]
+from repkit.labels import language
+from repkit.messages import FIXES, fix, say
+
+__all__ = ["PROBLEM_COLUMNS", "RULES", "DataError", "PlanError", "Problem", "describe"]
 
 PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "value", "rule", "message")
 
-RULES: dict[str, str] = {
-    "ambiguous_number": "Write the number without ambiguity, e.g. 12.3 or 123 (not 12,3).",
-    "bad_number": "Enter a plain number (1234.5, 1.2万, ¥1,234.50 and (1,000) are understood).",
-    "bad_date": "Write the month as 2024-07, 202407 or 2024年7月.",
-    "bad_code": "Use one of the listed codes.",
-    "uncalculated_formula": "Open the file in Excel, let it recalculate, save, or paste values.",
-    "excel_error": "Fix the formula that gives this error in Excel, or paste values.",
-    "duplicate_header": "Give each column a distinct header.",
-    "missing_column": "Add the column (any header listed in repkit.schema.ALIASES works).",
-    "missing_value": "Fill in the cell; key columns cannot be blank.",
-    "out_of_range": "Use a value inside the allowed range.",
-    "not_a_spreadsheet": "Export the data as .xlsx or .csv.",
-    "unsupported_format": (
-        "Open the file in WPS, Excel or LibreOffice and save it as Excel Workbook (.xlsx); "
-        "repkit reads .xlsx, .xlsm, .xlsb, .xls, .ods, .csv and text tables."
-    ),
-    "no_data_files": (
-        "Put the exported data files (销售明细.xlsx, 医院.xlsx …) into the folder, or give "
-        "the folder that holds them."
-    ),
-    "empty": "The file has no data rows; export it again with the data.",
-    "mojibake": "Save the file again as UTF-8 (or GB18030) text; the characters are garbled.",
-    "too_large": "The file declares a size that would exhaust memory; export it again.",
-    "duplicate_key": "Each key must appear once; merge or remove the repeated rows.",
-    "duplicate_file": (
-        "Two files of one table hold the same rows (a second copy of an export such as "
-        "'销售明细 - 副本.xlsx'); delete the copy or keep one export per period."
-    ),
-    "implausible_value": (
-        "Correct the number (a typing slip or a corrupt export?); if it is right, widen "
-        "repkit.io.PLAUSIBLE_RANGES for that column."
-    ),
-    "not_monthly": (
-        "Aggregate the data to months first, one value per month: y.resample('MS').sum() "
-        "for sales, .mean() for levels such as prices (forecast_many sums rows by itself)."
-    ),
-    "missing_month": (
-        "Add the month, or pass missing='zero' when it had no sales, or "
-        "missing='interpolate' for levels such as prices or stock."
-    ),
-    "unknown_reference": "Add the missing row to the referenced table or correct the code.",
-    "unsafe_id": (
-        'Remove / \\ .. : * ? " < > | and control characters from the ID (use letters, '
-        "digits, - and _); IDs become file and folder names."
-    ),
-    "inexact_id": "Format the ID column as Text in Excel and enter the IDs again.",
-    "attended_above_invited": (
-        "A meeting cannot have more attendees than invitees; correct 到会人数 or 邀请人数."
-    ),
-    "meeting_spending": (
-        "Meeting records hold dates, departments, products and head counts only; remove "
-        "the spending column (no costs or payments per doctor are compiled)."
-    ),
-    "half_beyond_data": (
-        "Plan a half at most four halves after the last month of sales, or add the "
-        "missing sales months."
-    ),
-    "implausible_total": (
-        "Check the units column of the sales file: a product's half-year units are not a "
-        "finite number below 10¹²."
-    ),
-    "override_scope": (
-        "Fill the columns the 层级 needs: 医院 and 科室开发 name a hospital; 医院品种 a "
-        "hospital and one 品种; 品种 one 品种 (region-wide); 品种线 its 品种, separated by 、."
-    ),
-    "override_value": (
-        "Give 数量 or 金额 (one of them) for sales overrides, and 开发率 (e.g. 80%) only for "
-        "科室开发 goals."
-    ),
-    "override_period": "Give a milestone (里程碑) one month in 期间, e.g. 2026-08.",
-    "override_unknown": (
-        "Use a hospital and products of the region being planned (see 医院.xlsx and "
-        "the sales), or remove the override."
-    ),
-    "override_above_target": (
-        "The fixed figures and floors ask for more than the target holds: lower them, "
-        "raise the growth, or fix the product's region total as well."
-    ),
-    "override_below_target": (
-        "The fixed figures and caps leave less room than the target needs: raise the "
-        "caps, lower the target, or leave some hospitals and months free."
-    ),
-    "override_floor_above_cap": (
-        "A floor (下限) is above a cap (上限) or a fixed figure of the same scope; correct "
-        "one of them."
-    ),
-    "overlapping_quota": (
-        "Give each quota once per period: a half, its quarters and its months overlap; "
-        "keep either the half or the quarters or the months of one quota."
-    ),
-    "partial_quota_period": (
-        "Quotas given by month or quarter must cover the whole half-year; add the missing "
-        "months or quarters (0 where there is no quota) or give the half."
-    ),
-    "quota_above_parent": (
-        "Lower quotas (hospitals, departments, sales staff) add up to more than the quota "
-        "above them; correct the lower quotas or the region/hospital quota so they agree."
-    ),
-    "bad_quota_level": (
-        "Fill 医院编码 for a hospital quota, 医院编码 and 科室 for a department quota, "
-        "代表编码 alone for a sales-staff quota and none of them for a region quota; put a "
-        "rep's quota on a row of its own."
-    ),
-    "quota_for_medical_rep": (
-        "Registered medical representatives carry no sales quota (医药代表备案管理办法); "
-        "give the quota to the department or to sales staff."
-    ),
-    "prescription_by_doctor": (
-        "Sales per doctor are prescription figures (统方), which Chinese rules forbid "
-        "compiling; remove the doctor column and aggregate to department."
-    ),
-}
-"""Stable rule codes and the fix shown to the user."""
+RULES: dict[str, str] = {rule: pair[0] for rule, pair in FIXES.items()}
+"""Stable rule codes and the fix shown to the user (Chinese; the English fixes and every
+message template are in :mod:`repkit.messages`)."""
 
 
 class Problem(dict):
@@ -131,21 +24,40 @@ class Problem(dict):
 
 
 def _where(p: Mapping[str, Any]) -> str:
-    parts = [str(p.get("file") or "<data>")]
+    parts = [str(p.get("file") or say("error.data"))]
     if p.get("sheet"):
         parts.append(str(p["sheet"]))
     loc = []
     if p.get("row") is not None and not pd.isna(p.get("row")):
-        loc.append(f"row {int(p['row'])}")
+        loc.append(say("error.row", row=int(p["row"])))
     if p.get("column"):
-        loc.append(f"column {p['column']!s}")
+        loc.append(say("error.column", column=p["column"]))
     if loc:
-        parts.append(", ".join(loc))
+        parts.append((", " if language() == "en" else "，").join(loc))
     return " › ".join(parts)
 
 
+def describe(p: Mapping[str, Any], number: int) -> str:
+    r"""One problem as a sentence: rule code, where (file › sheet › row, column), what, fix.
+
+    Examples
+    --------
+    >>> line = describe({"file": "a.csv", "row": 3, "column": "数量", "rule": "empty",
+    ...                  "message": "文件是空的"}, 1)
+    >>> print(line.replace("。", "。\n"))
+    1. [empty] a.csv › 第 3 行，「数量」列：文件是空的。
+    改正方法：文件没有数据行；请连同数据重新导出。
+    <BLANKLINE>
+    """
+    rule = str(p.get("rule"))
+    msg = str(p.get("message") or rule)
+    line = say("error.line", i=number, rule=rule, where=_where(p), message=msg)
+    how = fix(rule)
+    return line + (say("error.fix", fix=how) if how else "")
+
+
 class DataError(ValueError):
-    """Input data that repkit cannot read with certainty.
+    r"""Input data that repkit cannot read with certainty.
 
     Attributes
     ----------
@@ -157,14 +69,16 @@ class DataError(ValueError):
     --------
     >>> err = DataError([{"file": "a.xlsx", "sheet": "销售", "row": 14, "column": "数量",
     ...                   "value": "12,3", "rule": "ambiguous_number",
-    ...                   "message": "'12,3' could be 12.3 or 123"}])
+    ...                   "message": "'12,3' 可能是 12.3，也可能是 123"}])
     >>> err.problems["rule"].tolist()
     ['ambiguous_number']
-    >>> line = str(err).splitlines()[1]
-    >>> line.startswith("  1. a.xlsx › 销售 › row 14, column 数量:")
-    True
-    >>> line.split("Fix: ")[1][:40]
-    'Write the number without ambiguity, e.g.'
+    >>> print(str(err).replace("。", "。\n"))
+    输入数据中有 1 个问题：
+      1. [ambiguous_number] a.xlsx › 销售 › 第 14 行，「数量」列：'12,3' 可能是 12.3，也可能是 123。
+    改正方法：把数字写得没有歧义，例如 12.3 或 123（不要写 12,3）。
+    <BLANKLINE>
+
+    Messages and fixes are Chinese; ``REPKIT_LANG=en`` gives English ones.
     """
 
     def __init__(self, problems: Iterable[Mapping[str, Any]] | pd.DataFrame, summary: str = ""):
@@ -188,14 +102,11 @@ class DataError(ValueError):
 
     def _format(self, limit: int = 10) -> str:
         n = len(self._rows)
-        head = self.summary or f"{n} problem{'s' if n != 1 else ''} in the input data"
-        lines = [head + ":"]
-        for i, p in enumerate(self._rows[:limit], 1):
-            fix = RULES.get(str(p.get("rule")), "")
-            msg = str(p.get("message") or p.get("rule"))
-            lines.append(f"  {i}. {_where(p)}: {msg}." + (f" Fix: {fix}" if fix else ""))
+        head = self.summary or say("error.summary_one" if n == 1 else "error.summary", n=n)
+        lines = [head + ("：" if language() == "zh" else ":")]
+        lines += [f"  {describe(p, i)}" for i, p in enumerate(self._rows[:limit], 1)]
         if n > limit:
-            lines.append(f"  … and {n - limit} more, see err.problems")
+            lines.append("  " + say("error.more", n=n - limit))
         return "\n".join(lines)
 
     def __reduce__(self):

@@ -173,6 +173,10 @@ TABLE_LABELS: dict[str, str] = {
     "collections": "回款",
     "shipments": "发货",
     "stock": "库存",
+    "nurses": "护士",
+    "competitors": "竞品动态",
+    "meetings": "科室会议",
+    "listings": "进院状态",
 }
 """Data tables (provenance)."""
 STOCK_STATUS_LABELS: dict[str, str] = {
@@ -219,6 +223,14 @@ TARGET_SOURCE_LABELS: dict[str, str] = {
 }
 """Where a reviewed target comes from: the quota given, repkit's imputation, or both
 (some products of the row given, some imputed)."""
+BATCH_STATUS_LABELS: dict[str, str] = {
+    "ok": "成功",
+    "skipped": "未变",
+    "failed": "失败",
+    "timeout": "超时",
+    "pending": "等待",
+}
+"""Status of a region in a batch run (manifest, progress, summary)."""
 
 CODES: dict[str, Mapping] = {
     "level": LEVEL_LABELS,
@@ -243,6 +255,7 @@ CODES: dict[str, Mapping] = {
     "override_kind": OVERRIDE_KINDS,
     "override_measure": OVERRIDE_MEASURES,
     "target_source": TARGET_SOURCE_LABELS,
+    "batch_status": BATCH_STATUS_LABELS,
 }
 """Code kind → {code: Chinese label}."""
 
@@ -310,6 +323,7 @@ COLUMNS: dict[str, str] = {
     "department": "科室",
     "departments": "科室",
     "product": "品种",
+    "distributor": "商业公司",
     "category": "类别",
     "rep_id": "代表编码",
     "rep": "代表",
@@ -334,7 +348,6 @@ COLUMNS: dict[str, str] = {
     "manager": "陪同经理",
     "hospitals": "医院数",
     "wards": "病区",
-    "distributor": "商业公司",
     "city": "城市",
     # quantities and money
     "units": "数量",
@@ -517,6 +530,10 @@ COLUMNS: dict[str, str] = {
     "rmse": "RMSE",
     "mae": "MAE",
     "bias": "偏差",
+    # code kinds named in messages (bad_code)
+    "nurse_title": "护士职称",
+    "meeting_type": "会议类型",
+    "listing_status": "进院状态",
 }
 """Canonical column → Chinese heading (one place for every heading people read)."""
 

@@ -23,6 +23,7 @@ from repkit._sample_fieldwork import fieldwork_tables
 from repkit._sample_seed000 import seed000, seed000_overrides
 from repkit.calendar import Half, festival_days, working_days
 from repkit.dataset import Dataset
+from repkit.messages import say
 from repkit.schema import (
     CALL_PURPOSES,
     CATEGORY_LABELS,
@@ -110,7 +111,7 @@ _FOLLOW_UPS = {
 
 def _region_names(n: int) -> list[str]:
     if n < 1:
-        raise ValueError(f"regions must be at least 1, got {n}")
+        raise ValueError(say("arg.sample_regions", value=n))
     names = list(REGIONS[:n])
     names += [f"区域{i + 1:03d}" for i in range(len(names), n)]
     return names

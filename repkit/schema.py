@@ -6,18 +6,23 @@ every header they meet through :data:`ALIASES` to a canonical snake_case column.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from repkit.labels import (  # labels live in the registry; these names are aliases
     CALL_PURPOSES,
     CATEGORY_LABELS,
+    CODES,
+    COLUMNS,
     LEVEL_LABELS,
     OVERRIDE_KINDS,
     OVERRIDE_SCOPES,
     RATING_LABELS,
     ROLE_LABELS,
+    SCENARIO_LABELS,
     TITLE_LABELS,
 )
+from repkit.messages import join, name_table, say
 
 __all__ = [
     "ALIASES",
@@ -38,6 +43,8 @@ __all__ = [
     "TITLES",
     "Table",
     "canonical_column",
+    "resolve_code",
+    "resolve_column",
 ]
 
 HOSPITAL_LEVELS: tuple[str, ...] = ("3A", "3", "2", "1", "community")
@@ -118,6 +125,16 @@ CODE_ALIASES: dict[str, dict[str, str]] = {
     | {"其他": "other", "查库存": "check_stock", "院内会议": "hospital_meeting"},
     "nurse_title": {v: k for k, v in NURSE_TITLES.items()}
     | {"主管护士": "charge_nurse", "实习": "intern_nurse", "实习生": "intern_nurse"},
+    "scenario": {v: k for k, v in SCENARIO_LABELS.items()}
+    | {
+        "基准": "base",
+        "预测": "base",
+        "基准情景": "base",
+        "目标情景": "target",
+        "冲刺目标": "stretch",
+        "公司": "company",
+        "公司目标": "company",
+    },
     "meeting_type": {v: k for k, v in MEETING_TYPES.items()}
     | {
         "科室会议": "department",
@@ -799,3 +816,88 @@ def canonical_column(header: str, kind: str) -> str | None:
     if kind not in ALIASES:
         raise ValueError(f"unknown table kind {kind!r}; valid kinds: {', '.join(KINDS)}")
     return ALIASES[kind].get(_norm(header))
+
+
+def resolve_column(
+    name: str, kind: str, *, among: Iterable[str] | None = None, option: str = "column"
+) -> str:
+    """The canonical column a person means: the name, a header alias or the heading.
+
+    What users type for an option such as ``repkit forecast --by``: ``region``, a header
+    of their files (大区, 产品, 代表) or the heading repkit shows (区域, 品种).
+
+    Parameters
+    ----------
+    name
+        The text typed.
+    kind
+        Table kind whose columns are meant, one of :data:`KINDS`.
+    among
+        The columns allowed (default: every column of the table).
+    option
+        The option's name, for the message.
+
+    Raises
+    ------
+    ValueError
+        Unknown name; the message lists the accepted columns (heading and name).
+
+    Examples
+    --------
+    >>> resolve_column("大区", "sales"), resolve_column("品种", "sales")
+    ('region', 'product')
+    >>> resolve_column("代表", "sales"), resolve_column("region", "sales")
+    ('rep_id', 'region')
+    """
+    valid = list(among) if among is not None else list(TABLES[kind].columns)
+    text = str(name).strip()
+    found = text if text in valid else canonical_column(text, kind)
+    if found not in valid:
+        headings = {_norm(COLUMNS[c]): c for c in reversed(valid) if c in COLUMNS}
+        found = headings.get(_norm(text), found)
+    if found in valid:
+        return str(found)
+    shown = join(f"{COLUMNS.get(c, c)}（{c}）" if c in COLUMNS else c for c in valid)
+    raise ValueError(
+        say("arg.column", option=option, value=text, table=name_table(kind), valid=shown)
+    )
+
+
+def resolve_code(value: str, kind: str, *, valid: Iterable[str], option: str = "value") -> str:
+    """The code a person means by ``value``: the code or its Chinese label (labels.CODES).
+
+    Parameters
+    ----------
+    value
+        The text typed, e.g. ``冲刺`` or ``stretch``.
+    kind
+        Code kind of :data:`repkit.labels.CODES` (``scenario``, ``model`` …).
+    valid
+        The codes accepted here.
+    option
+        The option's name, for the message.
+
+    Raises
+    ------
+    ValueError
+        Unknown value; the message lists the accepted labels and codes.
+
+    Examples
+    --------
+    >>> scenarios = ("base", "target", "stretch", "company")
+    >>> resolve_code("冲刺", "scenario", valid=scenarios)
+    'stretch'
+    >>> resolve_code("Base", "scenario", valid=scenarios)
+    'base'
+    """
+    codes = [str(c) for c in valid]
+    text = str(value).strip()
+    lookup = {_norm(c): c for c in codes}
+    labels = CODES.get(kind, {})
+    lookup.update({_norm(str(labels[c])): c for c in codes if c in labels})
+    lookup.update({_norm(k): v for k, v in CODE_ALIASES.get(kind, {}).items() if v in codes})
+    found = lookup.get(_norm(text))
+    if found is not None:
+        return found
+    shown = join(f"{labels[c]}（{c}）" if c in labels else c for c in codes)
+    raise ValueError(say("arg.choice", option=option, value=text, valid=shown))

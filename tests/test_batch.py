@@ -124,8 +124,34 @@ def first_run(tmp_path_factory, data3):
         CHART,
     )
     out = root / "reports"
-    manifest = run(template, data3, out, params={"half": "2026H2", "label": "一"})
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("REPKIT_TZ", raising=False)  # the default: China time
+        manifest = run(template, data3, out, params={"half": "2026H2", "label": "一"})
     return template, out, manifest
+
+
+def test_manifest_and_index_times_are_china_time(first_run):
+    _, out, manifest = first_run
+    times = [manifest["started"], manifest["finished"]]
+    times += [e["finished"] for e in manifest["regions"].values()]
+    assert all(t.endswith("+08:00") for t in times), times
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert manifest["finished"][:19] in index
+
+
+def test_manifest_times_follow_repkit_tz(tmp_path, data3, monkeypatch):
+    from repkit.batch import _run
+
+    template = make_template(tmp_path / "t.ipynb")
+    options = dict(data=data3, out_dir=tmp_path / "o", params=None, workers=None, timeout=9,
+                   cell_timeout=None, retries=0, resume=False, force=False, scheduler=None,
+                   kernel_name=None)  # fmt: skip
+    monkeypatch.setenv("REPKIT_TZ", "UTC")
+    assert _run._validate(template, **options, tz=None).started.endswith("+00:00")
+    assert _run._validate(template, **options, tz="Asia/Tokyo").started.endswith("+09:00")
+    monkeypatch.setenv("REPKIT_TZ", "Mars/Olympus")
+    with pytest.raises(ValueError, match="无法识别时区 'Mars/Olympus'"):
+        _run._validate(template, **options, tz=None)
 
 
 def test_every_region_gets_its_reports(first_run, data3):
@@ -262,9 +288,7 @@ def test_changed_input_file_reruns(tmp_path):
 
 def test_unknown_region_names_the_valid_ones(tmp_path, data3):
     template = make_template(tmp_path / "t.ipynb")
-    with pytest.raises(
-        ValueError, match=r"unknown region.*'北京'.*valid regions: 兰州, 西宁, 银川"
-    ):
+    with pytest.raises(ValueError, match=r"未知区域 '北京'；可用区域：兰州、西宁、银川"):
         run(template, data3, tmp_path / "out", regions=["兰州", "北京"])
     assert not (tmp_path / "out").exists()
 
@@ -272,11 +296,11 @@ def test_unknown_region_names_the_valid_ones(tmp_path, data3):
 def test_bad_params_fail_before_any_kernel(tmp_path, data3):
     template = make_template(tmp_path / "t.ipynb")
     t0 = time.monotonic()
-    with pytest.raises(ValueError, match="grwoth: not a parameter"):
+    with pytest.raises(ValueError, match="grwoth：模板没有这个参数"):
         run(template, data3, tmp_path / "out", params={"grwoth": 1})
-    with pytest.raises(ValueError, match="JSON scalars"):
+    with pytest.raises(ValueError, match="JSON 标量"):
         run(template, data3, tmp_path / "out", params={"label": {"a": 1}})
-    with pytest.raises(ValueError, match="set by the batch"):
+    with pytest.raises(ValueError, match="由批量运行为每个区域设置"):
         run(template, data3, tmp_path / "out", params={"out": "/etc"})
     assert time.monotonic() - t0 < 5
     assert not (tmp_path / "out").exists()
@@ -290,13 +314,13 @@ def test_template_must_define_data_region_out(tmp_path, data3):
         "language": "python",
     }
     nbformat.write(nb, str(tmp_path / "t.ipynb"))
-    with pytest.raises(ValueError, match="must define data, out"):
+    with pytest.raises(ValueError, match="必须定义 data、out"):
         run(tmp_path / "t.ipynb", data3, tmp_path / "out")
     nb.cells[0].metadata["tags"] = []
     nbformat.write(nb, str(tmp_path / "t.ipynb"))
-    with pytest.raises(ValueError, match="no cell tagged 'parameters'"):
+    with pytest.raises(ValueError, match="没有标记为 'parameters' 的单元格"):
         run(tmp_path / "t.ipynb", data3, tmp_path / "out")
-    with pytest.raises(FileNotFoundError, match="template not found"):
+    with pytest.raises(FileNotFoundError, match="找不到模板"):
         run(tmp_path / "missing.ipynb", data3, tmp_path / "out")
 
 
@@ -318,13 +342,13 @@ def test_bad_options_are_refused(tmp_path, data3, kw, match):
 
 def test_unknown_kernel_is_refused(tmp_path, data3):
     template = make_template(tmp_path / "t.ipynb")
-    with pytest.raises(ValueError, match="no Jupyter kernel named 'nope'; installed kernels:"):
+    with pytest.raises(ValueError, match="没有名为 'nope' 的 Jupyter 内核；已安装的内核："):
         run(template, data3, tmp_path / "out", kernel_name="nope")
 
 
 def test_out_dir_inside_data_is_refused(tmp_path, data3):
     template = make_template(tmp_path / "t.ipynb")
-    with pytest.raises(ValueError, match="must not contain one another"):
+    with pytest.raises(ValueError, match="不能互相包含"):
         run(template, data3, data3 / "reports")
 
 
@@ -384,9 +408,9 @@ def test_plain_progress_lines_and_summary_in_ci(tmp_path, data3, capsys, monkeyp
     template = make_template(tmp_path / "t.ipynb")
     run(template, data3, tmp_path / "out", regions=["兰州", "西宁"], progress=None)
     captured = capsys.readouterr()
-    assert "[1/2] ok" in captured.err
-    assert "[2/2] ok" in captured.err
-    assert "2 regions: 2 ok" in captured.out
+    assert "[1/2] 成功" in captured.err
+    assert "[2/2] 成功" in captured.err
+    assert "2 个区域：成功 2" in captured.out
 
 
 def test_cli_exit_code_follows_failures(tmp_path, data3):
@@ -405,7 +429,7 @@ def test_cli_exit_code_follows_failures(tmp_path, data3):
     assert manifest["regions"]["兰州"]["summary"]["label"] == "x"
     unknown = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "c"), "--region", "北京"])
     assert unknown.exit_code == 2
-    assert "valid regions: 兰州, 西宁, 银川" in unknown.output
+    assert "可用区域：兰州、西宁、银川" in unknown.output
 
 
 @pytest.mark.slow

@@ -59,14 +59,14 @@ def test_killed_worker_is_replaced_and_its_region_retried(faulty):
     assert entry["status"] == "ok", entry["error"]
     assert entry["attempts"] == 2
     assert entry["retried"][0]["exception"] == "WorkerLost"
-    assert "worker process died" in entry["retried"][0]["message"]
+    assert "工作进程意外退出" in entry["retried"][0]["message"]
 
 
 def test_hung_region_times_out_and_names_its_cell(faulty):
     entry = _entry(faulty, "西安")
     assert entry["status"] == "timeout"
     assert entry["error"]["exception"] == "Timeout"
-    assert "ran longer than 6 s" in entry["error"]["message"]
+    assert "运行超过 6 秒" in entry["error"]["message"]
     assert "time.sleep(3600)" in entry["error"]["source"]
     assert entry["attempts"] == 1  # a timeout is not retried
     assert faulty[5] < 120
@@ -75,7 +75,7 @@ def test_hung_region_times_out_and_names_its_cell(faulty):
 def test_stuck_worker_is_killed_from_outside(faulty):
     entry = _entry(faulty, "区域007")
     assert entry["status"] == "timeout"
-    assert "its worker was killed" in entry["error"]["message"]
+    assert "已终止它的工作进程" in entry["error"]["message"]
     assert entry["error"]["source"].startswith("mode = faults.get(region)")
 
 

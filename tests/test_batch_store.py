@@ -139,19 +139,19 @@ def test_params_accept_json_scalars_and_lists():
 @pytest.mark.parametrize(
     ("params", "match"),
     [
-        ({"1x": 1}, "not a Python identifier"),
-        ({"a-b": 1}, "not a Python identifier"),
-        ({"import os": 1}, "not a Python identifier"),
-        ({"class": 1}, "not a Python identifier"),
-        ({"region": "兰州"}, "set by the batch"),
-        ({"out": "/tmp"}, "set by the batch"),
-        ({"data": "x"}, "set by the batch"),
-        ({"x": {"a": 1}}, "JSON scalars"),
-        ({"x": {1, 2}}, "JSON scalars"),
-        ({"x": math.nan}, "finite"),
-        ({"x": [1, math.inf]}, "finite"),
-        ({"x": object()}, "JSON scalars"),
-        ({"x": b"bytes"}, "JSON scalars"),
+        ({"1x": 1}, "不是合法的 Python 名称"),
+        ({"a-b": 1}, "不是合法的 Python 名称"),
+        ({"import os": 1}, "不是合法的 Python 名称"),
+        ({"class": 1}, "不是合法的 Python 名称"),
+        ({"region": "兰州"}, "由批量运行为每个区域设置"),
+        ({"out": "/tmp"}, "由批量运行为每个区域设置"),
+        ({"data": "x"}, "由批量运行为每个区域设置"),
+        ({"x": {"a": 1}}, "JSON 标量"),
+        ({"x": {1, 2}}, "JSON 标量"),
+        ({"x": math.nan}, "不是有限的数"),
+        ({"x": [1, math.inf]}, "不是有限的数"),
+        ({"x": object()}, "JSON 标量"),
+        ({"x": b"bytes"}, "JSON 标量"),
     ],
 )
 def test_bad_params_are_refused(params, match):
@@ -160,7 +160,7 @@ def test_bad_params_are_refused(params, match):
 
 
 def test_unknown_param_names_list_the_valid_ones():
-    with pytest.raises(ValueError, match="grwoth: not a parameter of the template; valid: growth"):
+    with pytest.raises(ValueError, match="grwoth：模板没有这个参数；可用：growth"):
         check_params({"grwoth": 0.5}, allowed=["data", "region", "out", "growth"])
 
 
@@ -355,7 +355,42 @@ def test_summary_table_lists_failures_first():
     text = summary_table(manifest)
     lines = text.splitlines()
     assert lines[1].startswith("b")
-    assert lines[-1] == "2 regions: 1 ok, 1 timeout in 3.0s"
+    assert lines[-1] == "2 个区域：成功 1，超时 1，用时 3.0 秒"
+    assert "超时" in lines[1]
+
+
+def test_summary_table_aligns_chinese_region_names_by_display_width():
+    from repkit.messages import width
+
+    manifest = {
+        "regions": {
+            "乌鲁木齐": {"status": "ok", "duration_s": 12.5, "summary": {"completion_rate": 0.5}},
+            "ab": {"status": "ok", "duration_s": 1.0, "summary": {"completion_rate": 0.25}},
+            "兰州x": {"status": "failed", "duration_s": 3.0, "error": {"message": "坏数据"}},
+        },
+    }
+    lines = summary_table(manifest).splitlines()[:4]
+    # the status column starts at the same terminal column on every line
+    starts = {
+        width(line[: line.index(word)])
+        for line, word in zip(lines, ["状态", "失败", "成功", "成功"], strict=True)
+    }
+    assert len(starts) == 1
+    assert starts == {width("乌鲁木齐") + 2}
+    # and so does the completion column
+    rates = [
+        width(line[: line.index(rate)])
+        for line, rate in zip(lines[2:], ["50.0%", "25.0%"], strict=True)
+    ]
+    assert rates[0] == rates[1] == width(lines[0][: lines[0].index("完成率")])
+
+
+def test_summary_table_in_english(monkeypatch):
+    monkeypatch.setenv("REPKIT_LANG", "en")
+    manifest = {"duration_s": 3.0, "regions": {"a": {"status": "ok", "duration_s": 1.0}}}
+    lines = summary_table(manifest).splitlines()
+    assert lines[0].split() == ["region", "status", "time", "completion", "note"]
+    assert lines[-1] == "1 regions: 1 ok in 3.0s"
 
 
 def test_read_notebook_written_by_commit_is_valid(tmp_path):

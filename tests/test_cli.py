@@ -20,13 +20,13 @@ def test_sample_writes_files(tmp_path):
     result = runner.invoke(app, ["sample", str(tmp_path / "d"), "--regions", "1"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "d" / "销售明细.xlsx").is_file()
-    assert "wrote" in result.output
+    assert "已写入" in result.output
 
 
 def test_check_passes_good_folder(small_folder):
     result = runner.invoke(app, ["check", str(small_folder)])
     assert result.exit_code == 0, result.output
-    assert "no problems" in result.output
+    assert "没有发现问题" in result.output
 
 
 def test_check_fails_with_a_problem_table(tmp_path):
@@ -117,7 +117,8 @@ def test_forecast_refuses_unknown_grouping(small_folder, tmp_path):
         ],
     )
     assert result.exit_code == 2
-    assert "not sales columns" in result.output
+    assert "不是销售表的列" in result.output
+    assert "区域（region）" in result.output
 
 
 def test_batch_rejects_malformed_param(small_folder, tmp_path):
@@ -150,3 +151,86 @@ def test_missing_extra_ends_in_the_install_command(capsys, monkeypatch):
     assert 'pip install "repkit[sql]"' in capsys.readouterr().err
     with pytest.raises(ImportError, match="a bug"):
         _user_errors(unrelated)()
+
+
+def test_forecast_by_chinese_dimensions_equals_the_english_form(small_folder, tmp_path):
+    import pandas as pd
+
+    frames = []
+    for by, name in (("region,product", "en.csv"), ("大区，产品", "zh.csv")):
+        out = tmp_path / name
+        args = ["forecast", "--data", str(small_folder), "--out", str(out), "--by", by,
+                "--horizon", "2", "--method", "naive"]  # fmt: skip
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert "已写入" in result.output
+        frames.append(pd.read_csv(out, encoding="utf-8-sig"))
+    pd.testing.assert_frame_equal(frames[0], frames[1])
+    assert {"region", "product"} <= set(frames[0].columns)
+
+
+SCENARIOS_TYPED = [
+    ("冲刺", "stretch"),
+    ("基准预测", "base"),
+    ("公司指标", "company"),
+    ("目标", "target"),
+]
+
+
+@pytest.mark.parametrize(("typed", "code"), SCENARIOS_TYPED)
+def test_plan_takes_chinese_scenario_names(small_folder, tmp_path, monkeypatch, typed, code):
+    import repkit.plan
+
+    seen = {}
+
+    def fake_run_region(data, region, half, out, **params):
+        seen.update(params)
+        return {"region": region}
+
+    monkeypatch.setattr(repkit.plan, "run_region", fake_run_region)
+    args = ["plan", "--data", str(small_folder), "--region", "兰州", "--half", "2026H2",
+            "--out", str(tmp_path), "--scenario", typed]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert seen["scenario"] == code
+
+
+def test_batch_scenario_and_param_take_chinese_names():
+    from repkit.cli import _batch_params
+
+    assert _batch_params("2026H2", [], "冲刺")["scenario"] == "stretch"
+    assert _batch_params("2026H2", ["scenario=公司指标"], None)["scenario"] == "company"
+    with pytest.raises(ValueError, match="可用：基准预测（base）、目标（target）"):
+        _batch_params("2026H2", ["scenario=保底"], None)
+
+
+def test_check_prints_chinese_sentences_with_rule_codes(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text('月份,医院,品种,数量\n202407,甲,A,"12,3"\n2024-13,乙,A,1\n', encoding="utf-8")
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 1
+    lines = sorted(result.output.splitlines()[:2], key=lambda line: line[3:])
+    assert lines[0][3:].startswith("[ambiguous_number] bad.csv › 第 2 行，「数量」列：'12,3'")
+    assert "改正方法：" in lines[0]
+    assert lines[1][3:].startswith("[bad_date] bad.csv › 第 3 行，「月份」列：'2024-13'")
+    assert "共 2 个问题" in result.output
+
+
+def test_cli_errors_in_english_on_request(tmp_path, monkeypatch):
+    monkeypatch.setenv("REPKIT_LANG", "en")
+    result = runner.invoke(app, ["check", str(tmp_path / "nope")])
+    assert result.exit_code == 1
+    assert "repkit check: no such file or folder" in result.output
+
+
+def test_help_is_chinese_and_starts_without_pandas():
+    import subprocess
+    import sys
+
+    result = runner.invoke(app, ["batch", "--help"])
+    assert result.exit_code == 0
+    assert "对每个区域运行计划模板" in result.output
+    assert "分解成指标的情景：基准预测（base）" in result.output
+    code = "import sys, repkit.cli; print('pandas' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "False"

@@ -72,7 +72,7 @@ def test_input_is_not_modified():
 
 def test_missing_month_is_refused_with_its_month():
     y = seasonal().drop(pd.Period("2024-03", "M"))
-    with pytest.raises(DataError, match="2024-03 is missing") as info:
+    with pytest.raises(DataError, match="缺少月份 2024-03") as info:
         fc.forecast(y, 3)
     problems = info.value.problems
     assert problems["rule"].tolist() == ["missing_month"]
@@ -107,15 +107,15 @@ def test_missing_policy_is_checked():
 def test_daily_input_is_refused_with_aggregate_advice():
     days = pd.date_range("2024-01-01", periods=400, freq="D")
     y = pd.Series(np.arange(400.0), index=days)
-    with pytest.raises(DataError, match="Aggregate the data to months first") as info:
+    with pytest.raises(DataError, match="先把数据汇总到月") as info:
         fc.forecast(y, 3)
     assert info.value.problems["rule"].tolist() == ["not_monthly"]
-    assert "appears more than once" not in str(info.value)
+    assert "出现了不止一次" not in str(info.value)
 
 
 def test_weekly_periods_are_refused_with_aggregate_advice():
     weeks = pd.period_range("2024-01", periods=60, freq="W-SUN")
-    with pytest.raises(DataError, match="months first") as info:
+    with pytest.raises(DataError, match="汇总到月") as info:
         fc.forecast(pd.Series(np.ones(60), index=weeks), 3)
     assert info.value.problems["rule"].tolist() == ["not_monthly"]
 
@@ -123,7 +123,7 @@ def test_weekly_periods_are_refused_with_aggregate_advice():
 def test_repeated_month_is_refused():
     y = seasonal()
     y = pd.concat([y, y.iloc[[4]]])
-    with pytest.raises(DataError, match="appears more than once") as info:
+    with pytest.raises(DataError, match="出现了不止一次") as info:
         fc.forecast(y, 3)
     assert info.value.problems["rule"].tolist() == ["duplicate_key"]
     assert info.value.problems["value"].tolist() == ["2023-11"]
@@ -132,7 +132,7 @@ def test_repeated_month_is_refused():
 def test_non_numbers_are_refused():
     y = seasonal().astype(object)
     y.iloc[2] = "n/a"
-    with pytest.raises(DataError, match="not a number") as info:
+    with pytest.raises(DataError, match="不是数字") as info:
         fc.forecast(y, 3)
     assert info.value.problems["rule"].tolist() == ["bad_number"]
 
@@ -140,11 +140,11 @@ def test_non_numbers_are_refused():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"method": "prophet"}, "method must be one of auto, fast"),
+        ({"method": "prophet"}, "method 必须是以下之一：auto、fast"),
         ({"calendar": "us"}, "calendar must be one of auto, cn"),
         ({"level": (80, 120)}, "level must be whole percentages"),
-        ({"horizon": 0}, "horizon must be a positive whole number"),
-        ({"horizon": 2.5}, "horizon must be a positive whole number"),
+        ({"horizon": 0}, "horizon 必须是正整数个月"),
+        ({"horizon": 2.5}, "horizon 必须是正整数个月"),
     ],
 )
 def test_bad_arguments_name_the_valid_choices(kwargs, message):
@@ -420,7 +420,7 @@ def test_forecast_many_refuses_non_numbers():
     frame = long_frame()
     frame["units"] = frame["units"].astype(object)
     frame.loc[3, "units"] = "abc"
-    with pytest.raises(DataError, match="not numbers") as info:
+    with pytest.raises(DataError, match="个值不是数字") as info:
         fc.forecast_many(frame, 3, keys=["product"])
     assert info.value.problems["row"].tolist() == [4]
 

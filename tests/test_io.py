@@ -239,7 +239,7 @@ def test_explicit_encoding(tmp_path):
 def test_wrong_explicit_encoding_is_refused_as_mojibake(tmp_path):
     path = tmp_path / "s.csv"
     path.write_bytes(CSV.encode("gbk"))
-    with pytest.raises(rk.DataError, match="not valid utf-8") as err:
+    with pytest.raises(rk.DataError, match="不是有效的 utf-8 文本") as err:
         rk.read_sales(path, encoding="utf-8")
     assert err.value.problems["rule"].tolist() == ["mojibake"]
 
@@ -248,7 +248,7 @@ def test_utf8_read_as_gbk_and_saved_again_is_mojibake(tmp_path):
     garbled = CSV.encode("utf-8").decode("gbk", errors="replace")
     path = tmp_path / "s.csv"
     path.write_text(garbled.replace("\ufffd", "?"), encoding="utf-8")
-    with pytest.raises(rk.DataError, match="garbled") as err:
+    with pytest.raises(rk.DataError, match="乱码") as err:
         rk.read_sales(path)
     assert err.value.problems["rule"].tolist() == ["mojibake"]
 

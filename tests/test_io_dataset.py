@@ -240,7 +240,7 @@ def test_a_second_copy_of_an_export_is_refused(folder, copy):
     p = err.value.problems
     assert p["rule"].tolist() == ["duplicate_file"]
     assert (p["file"].iloc[0], p["value"].iloc[0]) == (copy, "销售明细.xlsx")  # the copy named
-    assert f"{copy} is a copy of 销售明细.xlsx" in p["message"].iloc[0]
+    assert f"{copy} 是 销售明细.xlsx 的副本" in p["message"].iloc[0]
     assert rk.io.check(folder)["rule"].tolist() == ["duplicate_file"]
 
 
@@ -254,7 +254,7 @@ def test_files_repeating_some_rows_of_another_are_refused(folder):
     assert p["rule"].tolist() == ["duplicate_file"]
     assert p["file"].iloc[0] == "销售明细2026.xlsx"
     assert p["row"].iloc[0] == 2
-    assert f"{len(later):,} rows" in p["message"].iloc[0]
+    assert f"{len(later):,} 行" in p["message"].iloc[0]
 
 
 @pytest.mark.parametrize(("column", "value"), [("数量", 1e308), ("数量", 2e7), ("金额", 5e10)])

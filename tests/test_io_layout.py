@@ -126,7 +126,7 @@ def test_wide_months_with_units_and_amount(tmp_path):
 def test_months_without_year_are_refused(tmp_path):
     rows = [["医院", "品种", "1月", "2月"], ["甲", "A", 1, 2]]
     path = xlsx(tmp_path, rows)
-    with pytest.raises(rk.DataError, match="has no year") as err:
+    with pytest.raises(rk.DataError, match="没有年份") as err:
         rk.read_sales(path)
     assert err.value.problems["rule"].tolist() == ["bad_date", "bad_date"]
     assert err.value.problems["column"].tolist() == ["1月", "2月"]

@@ -62,8 +62,9 @@ def test_problem_columns_and_message(tmp_path):
     ]
     assert err.value.problems["value"].tolist() == ["12,3"]
     text = str(err.value)
-    assert "s.xlsx › 销售 › row 2, column 数量" in text
-    assert "Fix: Write the number without ambiguity" in text
+    assert "s.xlsx › 销售 › 第 2 行，「数量」列" in text
+    assert "[ambiguous_number]" in text
+    assert "改正方法：把数字写得没有歧义" in text
     assert isinstance(err.value, ValueError)
 
 
@@ -132,7 +133,7 @@ def test_two_headers_meaning_the_same_column(tmp_path):
     rows = [["月份", "医院", "品种", "数量", "盒数"], [202407, "甲", "A", 1, 2]]
     p = problems(lambda: rk.read_sales(xlsx(tmp_path, rows)))
     assert p["rule"].tolist() == ["duplicate_header"]
-    assert "both mean units" in p["message"].iloc[0]
+    assert "都表示「数量」" in p["message"].iloc[0]
 
 
 def test_rating_out_of_range(tmp_path):
@@ -177,7 +178,7 @@ def test_missing_columns(tmp_path):
     rows = [["月份", "品种", "区域"], [202407, "A", "兰州"]]
     p = problems(lambda: rk.read_sales(xlsx(tmp_path, rows)))
     assert p["rule"].tolist() == ["missing_column", "missing_column"]
-    assert "units" in p["message"].iloc[0]
+    assert "缺少「数量」列" in p["message"].iloc[0]
 
 
 def test_no_header_at_all(tmp_path):
@@ -251,8 +252,8 @@ def test_many_bad_cells_are_summarised(tmp_path):
     rows = [HEADER] + [[202407, "甲", "A", "12,3", 1.0] for _ in range(1200)]
     p = problems(lambda: rk.read_sales(xlsx(tmp_path, rows)))
     assert len(p) == 1001
-    assert p["message"].iloc[-1].startswith("200 more cells")
-    assert "and 991 more, see err.problems" in str(rk.DataError(p))
+    assert p["message"].iloc[-1].startswith("这一列还有 200 个单元格")
+    assert "还有 991 个问题，见 err.problems" in str(rk.DataError(p))
 
 
 def test_duplicate_keys_in_master_tables(tmp_path):

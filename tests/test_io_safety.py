@@ -50,7 +50,7 @@ def test_member_declaring_more_than_1_gib_is_refused_before_decompression(tmp_pa
     import python_calamine
 
     monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", never)
-    with pytest.raises(rk.DataError, match="refused before decompression") as err:
+    with pytest.raises(rk.DataError, match="已在解压前拒绝") as err:
         rk.read_sales(path)
     p = err.value.problems
     assert p["rule"].tolist() == ["too_large"]
@@ -65,7 +65,7 @@ def test_zip_bomb_ratio_is_refused(tmp_path):
     with pytest.raises(rk.DataError) as err:
         rk.read_sales(path)
     assert err.value.problems["rule"].tolist() == ["too_large"]
-    assert "compression ratio" in err.value.problems["message"].iloc[0]
+    assert "压缩比" in err.value.problems["message"].iloc[0]
 
 
 def test_limits_are_configurable(tmp_path):
@@ -100,7 +100,7 @@ def test_xml_entities_are_refused(tmp_path):
         b"<si><t>&lol2;</t></si></sst>"
     )
     _with_member(path, "xl/sharedStrings.xml", laughs)
-    with pytest.raises(rk.DataError, match="declares XML entities") as err:
+    with pytest.raises(rk.DataError, match="声明了 XML 实体") as err:
         rk.read_sales(path)
     assert err.value.problems["rule"].tolist() == ["not_a_spreadsheet"]
 

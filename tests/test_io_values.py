@@ -202,7 +202,7 @@ def test_long_ids_stored_as_numbers_are_refused(tmp_path):
         ["医院编码", "医院名称", "区域", "医院等级"],
         [110101199003077777, "甲", "兰州", "三甲"],
     ]
-    with pytest.raises(rk.DataError, match="15 digits") as err:
+    with pytest.raises(rk.DataError, match="15 位有效数字") as err:
         rk.read_table(write_xlsx(tmp_path / "h.xlsx", [Sheet("s", rows)]), "hospitals")
     assert err.value.problems["rule"].tolist() == ["inexact_id"]
 

@@ -177,7 +177,7 @@ def test_init_force_keeps_existing_files(tmp_path):
     assert result.exit_code == 0, result.output
     assert (work / "data" / "医院.xlsx").read_bytes() == b"the user's own workbook"
     assert (work / "README.md").read_text(encoding="utf-8") == "my notes"
-    assert "kept existing" in result.output
+    assert "保留已有的" in result.output
     assert "医院.xlsx" in result.output
     assert (work / "data" / "销售明细.xlsx").is_file()
     assert (work / "templates" / "half_year_plan.ipynb").is_file()

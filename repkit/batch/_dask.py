@@ -22,6 +22,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from repkit.messages import say
+
 _RUNNERS: dict[tuple[str, int], Any] = {}
 _LOCK = threading.Lock()
 
@@ -79,7 +81,7 @@ def run_dask(
     """
     from repkit._extras import require
 
-    require("distributed", feature="repkit batch --scheduler (Dask)")
+    require("distributed", feature=say("feature.dask"))
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None

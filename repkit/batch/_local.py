@@ -21,6 +21,8 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from repkit.messages import say
+
 _START_TIMEOUT = 300.0
 
 
@@ -238,10 +240,10 @@ class _Pool:
             if gone or not slot.proc.is_alive():
                 if slot.task is not None:
                     code = slot.proc.exitcode
-                    self.finish(slot, _lost(slot.task, f"worker process died (exit code {code})"))
+                    self.finish(slot, _lost(slot.task, say("batch.worker_died", code=code)))
                 elif not slot.ready:
                     self.failures += 1
-                    self.last_failure = self.last_failure or "worker exited while starting"
+                    self.last_failure = self.last_failure or say("batch.worker_exited")
                 self.discard(slot)
 
     def enforce_deadlines(self) -> None:
@@ -250,7 +252,7 @@ class _Pool:
         for slot in list(self.slots):
             if slot.task is not None and now > slot.deadline:
                 task = slot.task
-                msg = f"the region ran longer than {self.limit:g} s; its worker was killed"
+                msg = say("batch.worker_timeout", limit=self.limit)
                 result = _lost(task, msg, status="timeout")
                 result["error"].update(cell=slot.cell, exception="Timeout")
                 result["timings"] = {"execute": round(now - slot.started, 3)}
@@ -263,7 +265,7 @@ class _Pool:
 
     def give_up(self) -> None:
         """Workers keep failing to start: report every region left as failed."""
-        message = f"could not start a worker: {self.last_failure}"
+        message = say("batch.no_worker", error=self.last_failure)
         while self.queue:
             task = self.queue.popleft()
             self.on_result(task, _lost(task, message))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import datetime as dt
 import json
 import os
 import pickle
@@ -17,8 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from repkit._clock import now
 from repkit.batch import _scratch, _store
 from repkit.batch._store import check_params, folder_names
+from repkit.labels import label_code, language
+from repkit.messages import join, pad, say, width
 
 if TYPE_CHECKING:  # pragma: no cover
     from repkit.dataset import Dataset
@@ -26,8 +28,9 @@ if TYPE_CHECKING:  # pragma: no cover
 _STATUSES = ("ok", "skipped", "failed", "timeout")
 
 
-def _now() -> str:
-    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+def _now(tz: str | None = None) -> str:
+    """Now, as people read it: Asia/Shanghai unless ``tz`` or ``REPKIT_TZ`` says otherwise."""
+    return now(tz)
 
 
 def _source(cell: Mapping[str, Any]) -> str:
@@ -40,7 +43,7 @@ def _parameter_names(source: str) -> list[str]:
     try:
         tree = ast.parse(source)
     except SyntaxError as err:
-        raise ValueError(f"the template's parameters cell is not valid Python: {err}") from err
+        raise ValueError(say("batch.parameters_syntax", error=err)) from err
     names = []
     for node in tree.body:
         targets = node.targets if isinstance(node, ast.Assign) else []
@@ -56,22 +59,22 @@ def _template(path: Path) -> tuple[dict[str, Any], list[str], bytes]:
     Read with ``json`` rather than nbformat: importing nbformat (jsonschema) costs seconds.
     """
     if not path.is_file():
-        raise FileNotFoundError(f"template not found: {path}")
+        raise FileNotFoundError(say("path.no_template", path=path))
     raw = path.read_bytes()
     try:
         nb = json.loads(raw.decode("utf-8"))
         cells = nb["cells"]
     except (ValueError, KeyError, TypeError) as err:
-        raise ValueError(f"template {path} is not a readable notebook: {err}") from err
+        raise ValueError(say("batch.bad_template", path=path, error=err)) from err
     tagged = [c for c in cells if "parameters" in (c.get("metadata") or {}).get("tags", [])]
     if not tagged:
-        raise ValueError(f"template {path} has no cell tagged 'parameters'")
+        raise ValueError(say("batch.no_parameters", path=path))
     names = _parameter_names(_source(tagged[0]))
     missing = [n for n in ("data", "region", "out") if n not in names]
     if missing:
+        defined = join(names) or say("none")
         raise ValueError(
-            f"template {path}: its parameters cell must define {', '.join(missing)} "
-            f"(it defines {', '.join(names) or 'nothing'})"
+            say("batch.missing_parameters", path=path, missing=join(missing), names=defined)
         )
     return nb, names, raw
 
@@ -96,15 +99,15 @@ def _language(nb: Mapping[str, Any]) -> str:
 
 def _check_args(workers: Any, timeout: Any, cell_timeout: Any, retries: Any) -> None:
     if workers is not None and (not isinstance(workers, int) or workers < 1):
-        raise ValueError(f"workers must be a whole number >= 1 or None, got {workers!r}")
+        raise ValueError(say("batch.workers", value=workers))
     if not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise ValueError(f"timeout must be a number of seconds > 0, got {timeout!r}")
+        raise ValueError(say("batch.timeout", value=timeout))
     if cell_timeout is not None and (
         not isinstance(cell_timeout, (int, float)) or cell_timeout <= 0
     ):
-        raise ValueError(f"cell_timeout must be seconds > 0 or None, got {cell_timeout!r}")
+        raise ValueError(say("batch.cell_timeout", value=cell_timeout))
     if not isinstance(retries, int) or retries < 0:
-        raise ValueError(f"retries must be a whole number >= 0, got {retries!r}")
+        raise ValueError(say("batch.retries", value=retries))
 
 
 def _check_kernel(name: str) -> None:
@@ -115,14 +118,14 @@ def _check_kernel(name: str) -> None:
     try:
         manager.get_kernel_spec(name)
     except NoSuchKernel as err:
-        valid = ", ".join(sorted(manager.find_kernel_specs())) or "none"
-        raise ValueError(f"no Jupyter kernel named {name!r}; installed kernels: {valid}") from err
+        valid = join(sorted(manager.find_kernel_specs())) or say("none")
+        raise ValueError(say("batch.no_kernel", name=name, valid=valid)) from err
 
 
 def _regions(ds: Dataset, regions: Iterable[str] | None) -> list[str]:
     valid = list(ds.regions)
     if not valid:
-        raise ValueError("the data has no regions (no region column in hospitals or sales)")
+        raise ValueError(say("arg.no_regions"))
     if regions is None:
         return valid
     if isinstance(regions, str):
@@ -130,11 +133,9 @@ def _regions(ds: Dataset, regions: Iterable[str] | None) -> list[str]:
     wanted = list(dict.fromkeys(str(r) for r in regions))
     unknown = [r for r in wanted if r not in valid]
     if unknown:
-        raise ValueError(
-            f"unknown region(s) {', '.join(map(repr, unknown))}; valid regions: {', '.join(valid)}"
-        )
+        raise ValueError(say("arg.region", unknown=join(map(repr, unknown)), valid=join(valid)))
     if not wanted:
-        raise ValueError(f"regions is empty; valid regions: {', '.join(valid)}")
+        raise ValueError(say("arg.regions_empty", valid=join(valid)))
     return wanted
 
 
@@ -148,7 +149,9 @@ class _Progress:
         if enabled and tty and total:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="region", desc="batch", file=sys.stderr)
+            self.bar = tqdm(
+                total=total, unit=say("batch.unit"), desc=say("batch.bar"), file=sys.stderr
+            )
 
     def note(self, text: str) -> None:
         if self.enabled:
@@ -158,13 +161,14 @@ class _Progress:
         self.n += 1
         if not self.enabled:
             return
+        shown = str(label_code(status, "batch_status"))
         if self.bar is not None:
-            self.bar.set_postfix_str(f"{region}: {status}", refresh=False)
+            self.bar.set_postfix_str(f"{region}: {shown}", refresh=False)
             self.bar.update(1)
         else:
-            took = "" if seconds is None else f" {seconds:.1f}s"
-            width = len(str(self.total))
-            line = f"[{self.n:>{width}}/{self.total}] {status:<7} {region}{took}"
+            took = "" if seconds is None else " " + say("batch.seconds", s=seconds)
+            digits = len(str(self.total))
+            line = f"[{self.n:>{digits}}/{self.total}] {pad(shown, 7)} {region}{took}"
             print(line, file=sys.stderr, flush=True)
 
     def close(self) -> None:
@@ -188,57 +192,84 @@ def summary_table(manifest: Mapping[str, Any], *, max_rows: int = 30) -> str:
     ...     "兰州": {"status": "ok", "duration_s": 5.0, "summary": {"completion_rate": 0.21}},
     ...     "西宁": {"status": "failed", "duration_s": 1.0,
     ...            "error": {"exception": "DataError", "message": "bad units", "cell": 3}}}}
-    >>> print(rk.batch.summary_table(m))  # doctest: +NORMALIZE_WHITESPACE
-    region  status   time  completion  note
-    西宁      failed   1.0s              DataError: bad units (cell 3)
-    兰州      ok       5.0s  21.0%
-    2 regions: 1 ok, 1 failed in 12.0s; see reports/index.html
+    >>> print(rk.batch.summary_table(m))
+    区域  状态  用时   完成率  备注
+    西宁  失败  1.0秒          DataError：bad units（第 3 个单元格）
+    兰州  成功  5.0秒  21.0%
+    2 个区域：成功 1，失败 1，用时 12.0 秒；见 reports/index.html
+
+    Columns are aligned by display width: a Chinese character takes two columns.
     """
     entries = manifest.get("regions", {})
     order = {"failed": 0, "timeout": 1, "ok": 2, "skipped": 3}
     rows = sorted(entries.items(), key=lambda kv: order.get(kv[1].get("status"), 0))
     if len(rows) > max_rows:
         rows = [r for r in rows if r[1].get("status") not in ("ok", "skipped")]
-    table = [("region", "status", "time", "completion", "note")]
+    table = [tuple(say("batch.head").split(" "))]
     for region, e in rows:
-        err = e.get("error") or {}
-        note = ""
-        if err:
-            note = f"{err.get('exception', '')}: {err.get('message', '')}".strip(": ")
-            note = " ".join(note.split())[:90]
-            if err.get("cell") is not None:
-                note += f" (cell {err['cell']})"
-        elif e.get("warnings"):
-            note = " ".join(str(e["warnings"][0]).split())[:90]
         rate = (e.get("summary") or {}).get("completion_rate")
         took = e.get("duration_s")
         table.append(
             (
                 region,
-                str(e.get("status", "")),
-                "" if took is None else f"{took:.1f}s",
+                str(label_code(str(e.get("status", "")), "batch_status")),
+                "" if took is None else say("batch.seconds", s=took),
                 f"{rate:.1%}" if isinstance(rate, (int, float)) else "",
-                note,
+                _note(e.get("error") or {}) or _first_warning(e),
             )
         )
-    widths = [max(len(str(row[i])) for row in table) for i in range(4)]
-    lines = [
-        "  ".join(str(c).ljust(w) for c, w in zip(row[:4], widths, strict=True)) + "  " + row[4]
+    notes = [str(n) for n in manifest.get("notes", [])]
+    return "\n".join([*_aligned(table), _tail(manifest, entries), *notes])
+
+
+def _first_warning(entry: Mapping[str, Any]) -> str:
+    """A region's first warning in one short line (e.g. its PDF could not be printed)."""
+    warnings = entry.get("warnings") or []
+    return " ".join(str(warnings[0]).split())[:90] if warnings else ""
+
+
+def _note(err: Mapping[str, Any]) -> str:
+    """A failed region's error in one short line."""
+    if not err:
+        return ""
+    sep = ": " if language() == "en" else "："
+    note = sep.join(str(x) for x in (err.get("exception"), err.get("message")) if x)
+    note = " ".join(note.split())[:90]
+    if err.get("cell") is not None:
+        note += say("batch.cell", cell=err["cell"])
+    return note
+
+
+def _aligned(table: list[tuple[str, ...]]) -> list[str]:
+    """Rows with the columns but the last padded to equal display width (see ``width``)."""
+    widths = [max(width(str(row[i])) for row in table) for i in range(len(table[0]) - 1)]
+    return [
+        (
+            "  ".join(pad(str(c), w) for c, w in zip(row[:-1], widths, strict=True))
+            + "  "
+            + str(row[-1])
+        ).rstrip()
         for row in table
     ]
+
+
+def _tail(manifest: Mapping[str, Any], entries: Mapping[str, Any]) -> str:
+    """The counts line: regions per status, time, where the index is."""
     counts: dict[str, int] = {}
     for e in entries.values():
         counts[e.get("status", "")] = counts.get(e.get("status", ""), 0) + 1
-    parts = ", ".join(
-        f"{counts[s]} {s}" for s in dict.fromkeys((*_STATUSES, *counts)) if s in counts
-    )
+    shown = [
+        say("batch.count", n=counts[s], label=label_code(s, "batch_status"))
+        for s in dict.fromkeys((*_STATUSES, *counts))
+        if s in counts
+    ]
+    tail = say("batch.tail", n=len(entries), parts=join(shown, word=say("word.comma")))
     total = manifest.get("duration_s")
-    tail = f"{len(entries)} regions: {parts}"
     if total is not None:
-        tail += f" in {total:.1f}s"
+        tail += say("batch.took", s=total)
     if manifest.get("out_dir"):
-        tail += f"; see {Path(manifest['out_dir']) / 'index.html'}"
-    return "\n".join([*(line.rstrip() for line in lines), tail, *manifest.get("notes", [])])
+        tail += say("batch.see", path=Path(manifest["out_dir"]) / "index.html")
+    return tail
 
 
 def run(
@@ -258,6 +289,7 @@ def run(
     kernel_name: str | None = None,
     progress: bool | None = None,
     pdf: bool = False,
+    tz: str | None = None,
 ) -> dict[str, Any]:
     r"""Run a notebook template for every region; write reports, index.html and manifest.json.
 
@@ -302,6 +334,10 @@ def run(
         Dask scheduler address such as ``"tcp://10.0.0.5:8786"``.
     kernel_name
         Jupyter kernel to use (default: the template's, else ``python3``).
+    tz
+        Time zone of the manifest's and the index's times (``started``, ``finished``):
+        an IANA name such as ``"UTC"``, or ``"local"``. Default: the environment variable
+        ``REPKIT_TZ``, else Asia/Shanghai (ISO 8601 with ``+08:00``).
     progress
         Show progress and a summary table (default True): a tqdm bar on a terminal,
         one line per region otherwise (and when ``CI`` is set).
@@ -369,6 +405,7 @@ def run(
         scheduler=scheduler,
         kernel_name=kernel_name,
         pdf=bool(pdf),
+        tz=tz,
     )
     ds, selected = _load(job, regions)
     job.out_dir.mkdir(parents=True, exist_ok=True)
@@ -408,7 +445,8 @@ class _Job:
     scheduler: str | None
     kernel_name: str | None
     pdf: bool = False
-    started: str = field(default_factory=_now)
+    tz: str | None = None
+    started: str = ""
     t_start: float = field(default_factory=time.monotonic)
 
     @property
@@ -423,23 +461,23 @@ def _validate(template: Any, *, data: Any, out_dir: Any, params: Any, **opts: An
     if opts["scheduler"] is not None:
         from repkit._extras import require
 
-        require("distributed", feature="repkit batch with a Dask scheduler")
+        require("distributed", feature=say("feature.dask"))
     if opts["resume"] and opts["force"]:
-        raise ValueError("choose resume (only failed/missing regions) or force (all), not both")
+        raise ValueError(say("batch.both_modes"))
     nb, declared, template_bytes = _template(template)
     params = check_params(params, allowed=declared)
     if not data.exists():
-        raise FileNotFoundError(f"data folder not found: {data}")
+        raise FileNotFoundError(say("path.no_data", path=data))
     data_abs, out_abs = data.resolve(), out_dir.resolve()
     if out_abs == data_abs or out_abs.is_relative_to(data_abs) or data_abs.is_relative_to(out_abs):
-        raise ValueError(f"out_dir {out_dir} and data {data} must not contain one another")
+        raise ValueError(say("batch.nested", out=out_dir, data=data))
     if out_dir.exists() and not out_dir.is_dir():
-        raise ValueError(f"out_dir {out_dir} is a file, not a folder")
+        raise ValueError(say("batch.out_is_file", out=out_dir))
     scheduler = opts["scheduler"]
     if scheduler is None and os.name == "nt":  # pragma: no cover - no fd passing on Windows
         scheduler = "local"
     if scheduler is not None and not isinstance(scheduler, str):
-        raise ValueError(f"scheduler must be None, 'local' or an address, got {scheduler!r}")
+        raise ValueError(say("batch.scheduler", value=scheduler))
     kernel = (
         opts["kernel_name"]
         or (nb.get("metadata", {}).get("kernelspec") or {}).get("name")
@@ -455,6 +493,7 @@ def _validate(template: Any, *, data: Any, out_dir: Any, params: Any, **opts: An
         template_bytes=template_bytes,
         params=params,
         **{**opts, "scheduler": scheduler, "kernel_name": kernel},
+        started=_now(opts["tz"]),
     )
 
 
@@ -499,10 +538,10 @@ def worker_count(requested: int | None, tasks: int) -> tuple[int, str | None]:
     n = max(1, min(requested or limit, limit, tasks))
     note = None
     if requested is not None and requested > limit:
-        free = f"{memory / 2**30:.1f} GB available memory" if memory else "memory unknown"
-        note = (
-            f"workers capped at {limit} (asked for {requested}): {cores} CPU cores, {free}, "
-            f"about {_WORKER_MEMORY / 2**30:.1f} GB per worker"
+        free = say("batch.memory", gb=memory / 2**30) if memory else say("batch.memory_unknown")
+        per = _WORKER_MEMORY / 2**30
+        note = say(
+            "batch.capped", limit=limit, requested=requested, cores=cores, memory=free, per=per
         )
     return n, note
 
@@ -536,9 +575,7 @@ class _Batch:
             self.bar.note(note)
         skipped = len(selected) - len(self.tasks)
         if skipped:
-            self.bar.note(
-                f"{skipped} of {len(selected)} regions unchanged since the last run: skipped"
-            )
+            self.bar.note(say("batch.skipped", n=skipped, total=len(selected)))
             for region, e in self.entries.items():
                 if e["status"] == "skipped":
                     self.bar.update(region, "skipped", None)
@@ -659,10 +696,7 @@ class _Batch:
                 self._run_dask(config, n)
         except OSError as err:  # no space for the scratch or the template snapshot
             self.stopped = {"cell": None, "exception": "OSError", "message": str(err)}
-            raise BatchWriteError(
-                f"the batch stopped: {err}. Regions not yet run are recorded as failed; "
-                "fix the cause (e.g. free disk space) and run again with --resume"
-            ) from err
+            raise BatchWriteError(say("batch.stopped", error=err)) from err
 
     def _run_local(self, config: dict[str, Any], n: int) -> None:
         from repkit.batch._local import run_local
@@ -719,7 +753,7 @@ class _Batch:
             retried=task["retried"],
             timings=timings,
             duration_s=round(sum(timings.values()), 3),
-            finished=_now(),
+            finished=_now(self.job.tz),
             worker=result.get("worker"),
             error=err,
             warnings=result.get("warnings") or [],
@@ -742,7 +776,7 @@ class _Batch:
                 error={
                     "cell": None,
                     "exception": "OSError",
-                    "message": f"could not move outputs: {err}",
+                    "message": say("batch.move_failed", error=err),
                 },
             )
             return
@@ -776,7 +810,7 @@ class _Batch:
             if final:
                 raise
             self.write_failed = err
-            self.bar.note(f"could not write the manifest yet ({err}); retrying")
+            self.bar.note(say("batch.manifest_retry", error=err))
         else:
             self.write_failed = None
 
@@ -788,7 +822,7 @@ class _Batch:
         """
         self.bar.close()
         shutil.rmtree(self.staging_root, ignore_errors=True)
-        self.manifest["finished"] = _now()
+        self.manifest["finished"] = _now(self.job.tz)
         self.manifest["duration_s"] = round(time.monotonic() - self.job.t_start, 3)
         try:
             self.save(final=True)
@@ -796,12 +830,12 @@ class _Batch:
             for name in (_store.MANIFEST, _store.INDEX):
                 with contextlib.suppress(OSError):
                     (self.job.out_dir / name).unlink()
-            lines = [f"  {r}: {e['status']}" for r, e in self.entries.items()]
+            lines = [
+                f"  {r}: {label_code(e['status'], 'batch_status')}" for r, e in self.entries.items()
+            ]
+            path = self.job.out_dir / _store.MANIFEST
             raise BatchWriteError(
-                f"could not write {self.job.out_dir / _store.MANIFEST}: {err}. The previous "
-                "manifest and index were removed so that they do not claim old results. "
-                "Regions this run finished:\n" + "\n".join(lines) + "\nFree some space and "
-                "run again (unchanged regions are re-checked by their output hashes)."
+                say("batch.write_failed", path=path, error=err, lines="\n".join(lines))
             ) from err
 
 
@@ -859,7 +893,11 @@ def _final(
                     status="failed",
                     error=dict(stopped)
                     if stopped
-                    else {"cell": None, "exception": "Interrupted", "message": "the batch stopped"},
+                    else {
+                        "cell": None,
+                        "exception": "Interrupted",
+                        "message": say("batch.interrupted"),
+                    },
                     summary=None,
                 )
             else:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from repkit.batch import _store
+from repkit.messages import say
 
 ENGINE = "repkit-warm"
 _LOCAL = threading.local()
@@ -233,7 +234,7 @@ class Runner:
             self._stale = False
             return
         self.close()
-        raise InfraError(f"could not start a kernel: {last}")
+        raise InfraError(say("batch.no_kernel_start", error=last))
 
     def _start_once(self) -> None:
         from jupyter_client.blocking import BlockingKernelClient
@@ -283,11 +284,11 @@ class Runner:
                 **kw,
             )
         except TimeoutError as err:
-            raise InfraError(f"kernel did not answer within {timeout:g} s") from err
+            raise InfraError(say("batch.kernel_silent", limit=timeout)) from err
         content = reply["content"]
         if content.get("status") != "ok":
             raise InfraError(
-                f"kernel set-up failed: {content.get('ename')}: {content.get('evalue')}"
+                say("batch.kernel_setup", error=f"{content.get('ename')}: {content.get('evalue')}")
             )
         return content
 
@@ -452,16 +453,16 @@ class Runner:
             self._stale = True
             nb = self._partial(out_nb)
             limit = cfg.get("cell_timeout")
-            msg = f"a cell ran longer than the cell time limit ({limit:g} s)"
+            msg = say("batch.cell_limit", limit=limit)
             result.update(status="timeout", error=_error(self._cell, nb, "CellTimeout", msg))
         except (DeadKernelError, InfraError, RuntimeError, OSError) as err:
             self._stale = True
             nb = self._partial(out_nb)
             if self._timed_out:
-                msg = f"the region ran longer than {cfg['timeout']:g} s; its kernel was killed"
+                msg = say("batch.kernel_timeout", limit=cfg["timeout"])
                 result.update(status="timeout", error=_error(self._cell, nb, "Timeout", msg))
             elif isinstance(err, OSError) and err.errno == errno.ENOSPC:
-                msg = f"the disk is full; free some space and run again ({err})"
+                msg = say("batch.disk_full", error=err)
                 result.update(status="failed", error=_error(self._cell, nb, "DiskFull", msg))
             else:
                 msg = f"{type(err).__name__}: {err}"

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from repkit.messages import join, say
+
 SET_BY_BATCH = ("data", "region", "out")
 """Template parameters the batch fills in itself; users cannot pass them."""
 
@@ -152,7 +154,7 @@ def _check_value(name: str, value: Any, problems: list[str], depth: int = 0) -> 
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
-            problems.append(f"{name}={value!r}: not a finite number")
+            problems.append(say("batch.param_infinite", name=name, value=value))
         return value
     if isinstance(value, (list, tuple)) and depth < 4:
         return [_check_value(name, v, problems, depth + 1) for v in value]
@@ -160,10 +162,7 @@ def _check_value(name: str, value: Any, problems: list[str], depth: int = 0) -> 
         shown = repr(value)
     except Exception:  # a value whose repr()/str() raises is still reported clearly
         shown = f"<unprintable {type(value).__name__}>"
-    problems.append(
-        f"{name}={shown}: a {type(value).__name__}; values must be JSON scalars "
-        "(text, number, true/false, null) or lists of them"
-    )
+    problems.append(say("batch.param_type", name=name, shown=shown, type=type(value).__name__))
     return None
 
 
@@ -198,7 +197,7 @@ def check_params(
     >>> rk.batch.check_params({"os.system('x')": 1})
     Traceback (most recent call last):
     ...
-    ValueError: bad batch parameters: "os.system('x')": not a Python identifier
+    ValueError: 批量参数有误："os.system('x')"：不是合法的 Python 名称
     """
     if params is None:
         return {}
@@ -209,19 +208,18 @@ def check_params(
     out: dict[str, Any] = {}
     for name, value in params.items():
         if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
-            problems.append(f"{name!r}: not a Python identifier")
+            problems.append(say("batch.param_name", name=name))
             continue
         if name in SET_BY_BATCH:
-            problems.append(f"{name}: set by the batch for each region; do not pass it")
+            problems.append(say("batch.param_reserved", name=name))
             continue
         if valid is not None and name not in valid:
-            problems.append(
-                f"{name}: not a parameter of the template; valid: {', '.join(valid) or 'none'}"
-            )
+            shown = join(valid) or say("none")
+            problems.append(say("batch.param_unknown", name=name, valid=shown))
             continue
         out[name] = _check_value(name, value, problems)
     if problems:
-        raise ValueError("bad batch parameters: " + "; ".join(problems))
+        raise ValueError(say("batch.params", problems=join(problems, word=say("word.semicolon"))))
     return out
 
 

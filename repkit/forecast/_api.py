@@ -14,6 +14,7 @@ from repkit.forecast import _engine
 from repkit.forecast._calendar import OPTIONS as CALENDARS
 from repkit.forecast._engine import METHODS
 from repkit.forecast._input import check_series, long_to_series
+from repkit.messages import join, say
 
 _CHUNK = 500  # series per parallel task; results do not depend on the number of workers
 SELECT_WINDOWS = 3
@@ -22,9 +23,9 @@ SELECT_WINDOWS = 3
 
 def _check_args(horizon: int, method: str, level: Sequence[int], calendar: str) -> tuple:
     if not isinstance(horizon, (int, np.integer)) or isinstance(horizon, bool) or horizon < 1:
-        raise ValueError(f"horizon must be a positive whole number of months, got {horizon!r}")
+        raise ValueError(say("arg.horizon", value=horizon))
     if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
+        raise ValueError(say("arg.method", valid=join(METHODS), value=method))
     if calendar not in CALENDARS:
         raise ValueError(f"calendar must be one of {', '.join(CALENDARS)}; got {calendar!r}")
     levels = (level,) if isinstance(level, (int, float)) else tuple(level)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from repkit.errors import DataError
 from repkit.forecast._engine import Series
+from repkit.messages import join, say
 
 MISSING = ("error", "zero", "interpolate")
 """Policies for months without a value: refuse, count as no sales, or interpolate."""
@@ -23,10 +24,10 @@ def _not_monthly(where: str, freq: str) -> DataError:
                 "column": "month",
                 "value": freq,
                 "rule": "not_monthly",
-                "message": f"{where} holds {freq} data, several values per month",
+                "message": say("not_monthly", where=where, freq=freq),
             }
         ],
-        summary="the series is not monthly",
+        summary=say("error.not_monthly"),
     )
 
 
@@ -94,15 +95,14 @@ def check_series(y: pd.Series, *, missing: str = "error") -> pd.Series:
     if len(y) == 0:
         raise ValueError("y is empty; give at least one month of sales")
     if _finer_than_months(y.index):
-        raise _not_monthly("y's index", "daily or weekly")
+        raise _not_monthly(say("word.series_index"), say("word.daily_weekly"))
     months = _as_months(y.index, where="y's index")
     raw = pd.Series(y.to_numpy(), index=months)
     values = pd.to_numeric(raw, errors="coerce")
     problems = []
     dup = months[months.duplicated()]
     problems += [
-        _problem(m, "duplicate_key", f"month {m} appears more than once in the series")
-        for m in dup.unique()
+        _problem(m, "duplicate_key", say("duplicate_key.month", month=m)) for m in dup.unique()
     ]
     blank = raw.isna().to_numpy()
     bad = np.flatnonzero(~np.isfinite(values.to_numpy(dtype="float64", na_value=np.nan)) & ~blank)
@@ -111,7 +111,7 @@ def check_series(y: pd.Series, *, missing: str = "error") -> pd.Series:
             "column": str(y.name or "value"),
             "value": str(y.iloc[i]),
             "rule": "bad_number",
-            "message": f"the value of {months[i]} is not a number",
+            "message": say("bad_number.month", month=months[i]),
         }
         for i in bad
     ]
@@ -119,11 +119,11 @@ def check_series(y: pd.Series, *, missing: str = "error") -> pd.Series:
     if not len(dup) and missing == "error" and len(order):
         full = pd.period_range(order[0], order[-1], freq="M")
         problems += [
-            _problem(m, "missing_month", f"month {m} is missing (no value)")
+            _problem(m, "missing_month", say("missing_month", month=m))
             for m in full.difference(order)
         ]
     if problems:
-        raise DataError(problems, summary="the series cannot be forecast")
+        raise DataError(problems, summary=say("error.series"))
     values = values[~blank].sort_index().astype("float64")
     if not len(values):
         raise ValueError("y has no values; give at least one month of sales")
@@ -173,11 +173,11 @@ def long_to_series(
                     "column": value,
                     "value": str(frame[value].iloc[r]),
                     "rule": "bad_number",
-                    "message": f"{value} is not a number",
+                    "message": say("bad_number.column", column=value),
                 }
                 for r in rows
             ],
-            summary=f"{len(rows)} values of {value!r} are not numbers",
+            summary=say("error.not_numbers", column=value, n=len(rows)),
         )
     pos = (months.asi8 - months.asi8.min()).astype(np.int64)
     first_month = pd.Period(ordinal=int(months.asi8.min()), freq="M")
@@ -212,13 +212,12 @@ def long_to_series(
                     "column": month,
                     "value": str(first_month + int(p)),
                     "rule": "missing_month",
-                    "message": f"{', '.join(map(str, key))}: month {first_month + int(p)} "
-                    "has no row",
+                    "message": say("missing_month.key", key=join(key), month=first_month + int(p)),
                 }
                 for p in inside[gap]
             ]
         idx = pd.period_range(first_month + lo, periods=hi - lo, freq="M")
         out.append(Series(key, row, idx))
     if problems:
-        raise DataError(problems, summary=f"{len(problems)} months have no row")
+        raise DataError(problems, summary=say("error.months_without_row", n=len(problems)))
     return out

@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from repkit.messages import say
+
 FORMAT = 1
 """Bump when the cached layout or the reader's output changes."""
 
@@ -56,7 +58,7 @@ def load(where: Path, k: str, *, file: str, list_columns: list[str]) -> Any:
     """The cached read (a ``_table.Read``) or None."""
     from repkit._extras import require
 
-    require("pyarrow.parquet", feature="the table cache (cache=, REPKIT_CACHE_DIR)")
+    require("pyarrow.parquet", feature=say("feature.cache"))
     import pyarrow.parquet as pq
 
     from repkit.io._table import Read, dropped_frame

@@ -12,6 +12,7 @@ import pandas as pd
 
 from repkit.errors import PROBLEM_COLUMNS, DataError
 from repkit.io import _cache, _sources, _table
+from repkit.messages import join, name_table, problem, say
 from repkit.schema import KINDS, SHEET_NAMES, TABLES
 
 Source: TypeAlias = "str | os.PathLike[str] | pd.DataFrame"
@@ -60,17 +61,8 @@ instead of being skipped, so ``check`` never says "no problems" about data it di
 
 
 def _unsupported(path: Path) -> DataError:
-    return DataError(
-        [
-            {
-                "file": path.name,
-                "value": path.suffix,
-                "rule": "unsupported_format",
-                "message": f"{path.suffix} files are not read; save it as an Excel workbook "
-                "(.xlsx)",
-            }
-        ]
-    )
+    where = {"file": path.name, "value": path.suffix}
+    return DataError([problem("unsupported_format", where=where, suffix=path.suffix)])
 
 
 def _check_kind(kind: str) -> None:
@@ -103,9 +95,9 @@ def _open(
     path = Path(source)
     name = path.name
     if not path.exists():
-        raise FileNotFoundError(f"no such file: {path}")
+        raise FileNotFoundError(say("path.no_file", path=path))
     if path.is_dir():
-        raise ValueError(f"{path} is a folder; use load_dataset() or check() for folders")
+        raise ValueError(say("path.is_folder", path=path))
     if path.suffix.lower() in REFUSED_EXTENSIONS:
         raise _unsupported(path)
     with open(path, "rb") as fh:
@@ -116,7 +108,7 @@ def _open(
             "query= applies to SQL sources (a SQLAlchemy URL or engine, a SQLite file)"
         )
     if fmt == "empty":
-        raise DataError([{"file": name, "rule": "empty", "message": "the file is empty"}])
+        raise DataError([problem("empty.file", where={"file": name})])
     if fmt in ("zip", "ole"):
         return _sources.read_excel(path, name=name, sheet=sheet, score=score, preferred=preferred)
     if fmt == "parquet":
@@ -148,15 +140,7 @@ def _open(
         )
     if fmt == "text":
         return _sources.read_text(path.read_bytes(), name=name, encoding=encoding)
-    raise DataError(
-        [
-            {
-                "file": name,
-                "rule": "not_a_spreadsheet",
-                "message": "the file is not a spreadsheet, CSV or text table (binary content)",
-            }
-        ]
-    )
+    raise DataError([problem("not_a_spreadsheet.binary", where={"file": name})])
 
 
 def _read(
@@ -416,20 +400,13 @@ def load_dataset(folder: str | os.PathLike, *, cache: bool | str | os.PathLike |
             return served()
     folder = Path(folder)
     if not folder.is_dir():
-        raise ValueError(f"{folder} is not a folder")
+        raise ValueError(say("path.not_folder", path=folder))
     reads, problems = _read_folder(folder, cache)
     if not reads and not problems:
+        where = {"file": str(folder)}
         raise DataError(
-            [
-                {
-                    "file": str(folder),
-                    "rule": "no_data_files",
-                    "message": "the folder holds no data file repkit reads ("
-                    + ", ".join(_EXTENSIONS)
-                    + ") whose name or headers match a table",
-                }
-            ],
-            f"no data files in {folder}",
+            [problem("no_data_files", where=where, extensions=join(_EXTENSIONS))],
+            say("error.no_data_files", folder=folder),
         )
     holidays_file, holidays = _holiday_file(folder), None
     if holidays_file is not None:
@@ -470,7 +447,7 @@ def load_dataset(folder: str | os.PathLike, *, cache: bool | str | os.PathLike |
     if not problems:
         problems = _validate.cross_check(tables)
     if problems:
-        raise DataError(problems, f"{len(problems)} problems in the data folder {folder}")
+        raise DataError(problems, say("error.folder", n=len(problems), folder=folder))
     from dataclasses import replace
 
     from repkit.io._provenance import folder_provenance
@@ -512,24 +489,16 @@ def check(path: str | os.PathLike) -> pd.DataFrame:
     """
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"no such file or folder: {path}")
+        raise FileNotFoundError(say("path.missing", path=path))
     try:
         if path.is_dir():
             load_dataset(path)
         else:
             kind = _identify(path)
             if kind is None:
-                raise DataError(
-                    [
-                        {
-                            "file": path.name,
-                            "rule": "missing_column",
-                            "message": "the headers match none of the tables repkit reads ("
-                            + ", ".join(KINDS)
-                            + ")",
-                        }
-                    ]
-                )
+                tables = join(name_table(k) for k in KINDS)
+                where = {"file": path.name}
+                raise DataError([problem("missing_column.no_table", where=where, tables=tables)])
             _read(path, kind)
     except DataError as err:
         return err.problems

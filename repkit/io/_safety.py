@@ -8,6 +8,7 @@ from pathlib import Path
 
 from repkit.errors import DataError
 from repkit.io._grid import column_letter
+from repkit.messages import join, problem, say
 
 MAX_MEMBER_BYTES = 1 << 30
 """An xlsx member declaring more uncompressed bytes than this is refused (1 GiB)."""
@@ -32,13 +33,7 @@ def check_archive(
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as err:
         raise DataError(
-            [
-                {
-                    "file": name,
-                    "rule": "not_a_spreadsheet",
-                    "message": f"the file is a damaged zip archive ({err})",
-                }
-            ]
+            [problem("not_a_spreadsheet.damaged_zip", where={"file": name}, error=err)]
         ) from err
     problems = []
     with zf:
@@ -47,27 +42,23 @@ def check_archive(
         for info in infos:
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > limit or (info.file_size > RATIO_FLOOR and ratio > ratio_limit):
+                where = {
+                    "file": name,
+                    "column": info.filename,
+                    "value": f"{info.file_size:,} bytes",
+                }
                 problems.append(
-                    {
-                        "file": name,
-                        "column": info.filename,
-                        "value": f"{info.file_size:,} bytes",
-                        "rule": "too_large",
-                        "message": (
-                            f"member {info.filename} would expand to {info.file_size:,} bytes "
-                            f"(compression ratio {ratio:,.0f}:1); refused before decompression"
-                        ),
-                    }
+                    problem(
+                        "too_large.member",
+                        where=where,
+                        member=info.filename,
+                        size=info.file_size,
+                        ratio=ratio,
+                    )
                 )
         if not problems and total > 4 * limit:
-            problems.append(
-                {
-                    "file": name,
-                    "value": f"{total:,} bytes",
-                    "rule": "too_large",
-                    "message": f"the archive would expand to {total:,} bytes in all",
-                }
-            )
+            where = {"file": name, "value": f"{total:,} bytes"}
+            problems.append(problem("too_large.archive", where=where, size=total))
         if problems:
             raise DataError(problems)
         for info in infos:
@@ -76,16 +67,9 @@ def check_archive(
             with zf.open(info) as fh:
                 head = fh.read(2048)
             if _ENTITY.search(head):
+                where = {"file": name, "column": info.filename}
                 problems.append(
-                    {
-                        "file": name,
-                        "column": info.filename,
-                        "rule": "not_a_spreadsheet",
-                        "message": (
-                            f"member {info.filename} declares XML entities, which Excel never "
-                            "writes; the file is not a genuine Excel export"
-                        ),
-                    }
+                    problem("not_a_spreadsheet.entities", where=where, member=info.filename)
                 )
     if problems:
         raise DataError(problems)
@@ -169,21 +153,9 @@ def check_sheet_extent(
                     break
     cells = last_row * widest
     if cells > limit:
-        raise DataError(
-            [
-                {
-                    "file": name,
-                    "sheet": sheet,
-                    "value": f"{column_letter(widest - 1)}{last_row}",
-                    "rule": "too_large",
-                    "message": (
-                        f"the sheet uses cells up to {column_letter(widest - 1)}{last_row} "
-                        f"({cells:,} cells); delete the rows and columns beyond the data "
-                        "(select them, right-click, Delete) and save again"
-                    ),
-                }
-            ]
-        )
+        corner = f"{column_letter(widest - 1)}{last_row}"
+        where = {"file": name, "sheet": sheet, "value": corner}
+        raise DataError([problem("too_large.sheet", where=where, cell=corner, cells=cells)])
 
 
 # Characters that appear when UTF-8 Chinese is decoded as GBK (or Latin-1) and saved again.
@@ -220,7 +192,7 @@ def refuse_mojibake(text: str, *, name: str) -> None:
     reason = None
     for marker in _GARBLE_MARKERS:
         if marker in sample:
-            reason = f"it contains {marker!r}, the mark of text decoded with the wrong encoding"
+            reason = say("mojibake.marker", marker=marker)
             break
     if reason is None and len(_LATIN_MOJIBAKE.findall(sample)) >= 3:
         try:
@@ -231,26 +203,16 @@ def refuse_mojibake(text: str, *, name: str) -> None:
             except (UnicodeEncodeError, UnicodeDecodeError):
                 fixed = ""
         if any("\u4e00" <= ch <= "\u9fff" for ch in fixed):
-            reason = "it holds UTF-8 Chinese that was read as Western (Latin-1) text"
+            reason = say("mojibake.latin")
     if reason is None:
         lines = sample.splitlines()[:20]
         if _utf8_read_as_gbk("".join(lines)):
-            reason = "it holds UTF-8 Chinese that was read as GBK and saved again"
+            reason = say("mojibake.gbk")
     if reason:
         columns, row, value = _damaged_columns(sample)
-        where = f" (columns {', '.join(columns)})" if columns else ""
-        raise DataError(
-            [
-                {
-                    "file": name,
-                    "row": row,
-                    "column": ", ".join(columns) or None,
-                    "value": value,
-                    "rule": "mojibake",
-                    "message": f"the text is garbled{where}: {reason}",
-                }
-            ]
-        )
+        where = {"file": name, "row": row, "column": ", ".join(columns) or None, "value": value}
+        key = "mojibake.columns" if columns else "mojibake"
+        raise DataError([problem(key, where=where, columns=join(columns), reason=reason)])
 
 
 def _damaged(cell: str) -> bool:

@@ -27,12 +27,14 @@ import pandas as pd
 from repkit.errors import DataError
 from repkit.io import _safety
 from repkit.io._grid import HEADER_SCAN, Grid, Issue
+from repkit.messages import problem, say
 
 Score = Callable[[Grid], int]
 
 
-def _refuse(file: str, rule: str, message: str, **kw: Any) -> DataError:
-    return DataError([{"file": file, "rule": rule, "message": message, **kw}])
+def _refuse(file: str, key: str, /, *, row: int | None = None, **fields: Any) -> DataError:
+    """A DataError of one problem of the whole file (message ``key`` of the catalogue)."""
+    return DataError([problem(key, where={"file": file, "row": row}, **fields)])
 
 
 def sniff(head: bytes) -> str:
@@ -119,7 +121,7 @@ def choose(candidates: list[Grid], score: Score, preferred: str | None) -> Grid:
     """The visible grid whose header matches best (ties: the preferred name, then order)."""
     visible = [g for g in candidates if not g.hidden]
     if not visible:
-        raise _refuse(candidates[0].file if candidates else "", "empty", "no visible sheet")
+        raise _refuse(candidates[0].file if candidates else "", "empty.no_sheet")
     if len(visible) == 1:
         return visible[0]
     scored = [(score(g), g.sheet == preferred, -i, g) for i, g in enumerate(visible)]
@@ -184,14 +186,14 @@ class _XlsxCells:
             value = self._VALUE.search(inner)
             text = value.group(1).decode("utf-8", "replace") if value else ""
             if is_error:
-                out.append((r, c, "excel_error", f"the cell shows the Excel error {text}", text))
+                out.append((r, c, "excel_error", say("excel_error", error=text), text))
             elif not text:
                 out.append(
                     (
                         r,
                         c,
                         "uncalculated_formula",
-                        "the cell holds a formula whose result was never calculated",
+                        say("uncalculated_formula"),
                         None,
                     )
                 )
@@ -251,9 +253,7 @@ class _XlsCells:
                 for c in cols:
                     if c < sh.ncols and sh.cell_type(r, c) == xlrd.XL_CELL_ERROR:
                         text = xlrd.error_text_from_code.get(sh.cell_value(r, c), "#ERROR")
-                        out.append(
-                            (r, c, "excel_error", f"the cell shows the Excel error {text}", text)
-                        )
+                        out.append((r, c, "excel_error", say("excel_error", error=text), text))
         finally:
             book.release_resources()
         return out
@@ -271,21 +271,13 @@ def read_excel(
         with zipfile.ZipFile(path) as zf:
             entries = set(zf.namelist())
         if not entries & {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}:
-            raise _refuse(
-                name, "not_a_spreadsheet", "the file is a zip archive but not an Excel workbook"
-            )
+            raise _refuse(name, "not_a_spreadsheet.zip")
     try:
         wb = pc.CalamineWorkbook.from_path(os.fspath(path))
     except pc.PasswordError as err:
-        raise _refuse(
-            name,
-            "not_a_spreadsheet",
-            "the workbook is password-protected; save a copy without password",
-        ) from err
+        raise _refuse(name, "not_a_spreadsheet.password") from err
     except (pc.CalamineError, OSError, ValueError) as err:
-        raise _refuse(
-            name, "not_a_spreadsheet", f"the file cannot be opened as an Excel workbook ({err})"
-        ) from err
+        raise _refuse(name, "not_a_spreadsheet.excel", error=err) from err
     members: dict[str, str] = _xlsx_members(path) if is_zip else {}
 
     guarded: set[str] = set()
@@ -300,7 +292,7 @@ def read_excel(
         metas = [m for m in wb.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
         names = [m.name for m in metas]
         if not names:
-            raise _refuse(name, "empty", "the workbook has no worksheet")
+            raise _refuse(name, "empty.no_worksheet")
         if sheet is not None:
             if isinstance(sheet, int) and not isinstance(sheet, bool):
                 if not 0 <= sheet < len(names):
@@ -354,12 +346,7 @@ def decode_text(data: bytes, *, name: str, encoding: str | None = None) -> str:
         try:
             text = data.decode(enc)
         except UnicodeDecodeError as err:
-            raise _refuse(
-                name,
-                "mojibake",
-                f"the file is not valid {encoding} text (byte {err.start}); characters would be "
-                "garbled",
-            ) from err
+            raise _refuse(name, "mojibake.encoding", encoding=encoding, byte=err.start) from err
         _safety.refuse_mojibake(text, name=name)
         return text.lstrip("\ufeff")
     if data.startswith(codecs.BOM_UTF8):
@@ -379,12 +366,7 @@ def decode_text(data: bytes, *, name: str, encoding: str | None = None) -> str:
             continue
         _safety.refuse_mojibake(text, name=name)
         return text.lstrip("\ufeff")
-    raise _refuse(
-        name,
-        "mojibake",
-        "the text is neither UTF-8, GB18030 nor UTF-16 (undecodable byte at "
-        f"{last.start if last else 0}); characters would be garbled",
-    )
+    raise _refuse(name, "mojibake.undecodable", byte=last.start if last else 0)
 
 
 def read_text(data: bytes, *, name: str, encoding: str | None = None) -> Grid:
@@ -406,10 +388,7 @@ def read_text(data: bytes, *, name: str, encoding: str | None = None) -> Grid:
             previous = reader.line_num
     except csv.Error as err:
         raise _refuse(
-            name,
-            "not_a_spreadsheet",
-            f"line {reader.line_num} cannot be split into cells ({err})",
-            row=reader.line_num,
+            name, "not_a_spreadsheet.csv_line", row=reader.line_num, line=reader.line_num, error=err
         ) from err
     shifted = bool(starts) and starts[-1] != len(rows)
     return Grid(name, None, rows, first_row=1, line_numbers=starts if shifted else None)
@@ -536,7 +515,7 @@ def read_html(
         if rows
     ]
     if not grids:
-        raise _refuse(name, "not_a_spreadsheet", "the HTML file has no table")
+        raise _refuse(name, "not_a_spreadsheet.html")
     if sheet is not None:
         if isinstance(sheet, int) and 0 <= sheet < len(grids):
             return grids[sheet]
@@ -558,9 +537,7 @@ def read_xml_2003(
     try:
         root = ElementTree.fromstring(data)
     except (ElementTree.ParseError, DefusedXmlException) as err:
-        raise _refuse(
-            name, "not_a_spreadsheet", f"the XML spreadsheet cannot be read ({err})"
-        ) from err
+        raise _refuse(name, "not_a_spreadsheet.xml", error=err) from err
     grids = []
     for ws in root.iter(f"{_SS}Worksheet"):
         rows: list[list[Any]] = []
@@ -594,7 +571,7 @@ def read_xml_2003(
         )
         grids.append(Grid(name, ws.get(f"{_SS}Name"), rows, merged=merged, hidden=hidden))
     if not grids:
-        raise _refuse(name, "not_a_spreadsheet", "the XML file has no worksheet")
+        raise _refuse(name, "not_a_spreadsheet.xml_sheet")
     if sheet is not None:
         for i, g in enumerate(grids):
             if sheet == g.sheet or sheet == i:
@@ -652,16 +629,14 @@ def read_parquet(path: Path, *, name: str) -> Grid:
     """A parquet file."""
     from repkit._extras import require
 
-    require("pyarrow.parquet", feature="reading parquet files")
+    require("pyarrow.parquet", feature=say("feature.parquet"))
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as err:
-        raise _refuse(
-            name, "not_a_spreadsheet", f"the parquet file cannot be read ({err})"
-        ) from err
+        raise _refuse(name, "not_a_spreadsheet.parquet", error=err) from err
     return frame_grid(table.to_pandas(), name=name, sheet=None)
 
 
@@ -686,7 +661,7 @@ def read_sql(
     """A database table (chosen like a sheet) or the result of a query, via SQLAlchemy."""
     from repkit._extras import require
 
-    require("sqlalchemy", feature="reading databases")
+    require("sqlalchemy", feature=say("feature.sql"))
     import sqlalchemy as sa
 
     own = isinstance(source, str | sa.URL)
@@ -707,7 +682,7 @@ def read_sql(
                 chosen = sheet
             else:
                 if not tables:
-                    raise _refuse(name, "empty", "the database has no tables")
+                    raise _refuse(name, "empty.database")
                 by_name = [t for t in tables if t.lower() in (kind, preferred)]
                 if by_name:
                     chosen = by_name[0]
@@ -720,7 +695,7 @@ def read_sql(
                     chosen = choose(heads, score, preferred).sheet
             frame = pd.read_sql_table(chosen, conn)
     except sa.exc.SQLAlchemyError as err:
-        raise _refuse(name, "not_a_spreadsheet", f"the database cannot be read ({err})") from err
+        raise _refuse(name, "not_a_spreadsheet.database", error=err) from err
     finally:
         if own:
             engine.dispose()

@@ -12,6 +12,7 @@ import pandas as pd
 from repkit.errors import DataError
 from repkit.io import _values
 from repkit.io._grid import HEADER_SCAN, Grid, column_letter
+from repkit.messages import join, name_column, name_table, problem, say
 from repkit.schema import _SHARED_ALIASES, ALIASES, TABLES, _norm
 
 MAX_PER_RULE = 1000
@@ -264,6 +265,8 @@ class _Problems:
         self.counts: dict[tuple[str, str | None], int] = {}
 
     def add(self, rule: str, message: str, **kw: Any) -> None:
+        """Record a problem; ``rule`` may be a message key (``empty.no_rows``)."""
+        rule = rule.split(".")[0]
         key = (rule, kw.get("column"))
         n = self.counts.get(key, 0)
         self.counts[key] = n + 1
@@ -279,8 +282,7 @@ class _Problems:
                         **self.where,
                         "rule": rule,
                         "column": column,
-                        "message": f"{n - MAX_PER_RULE:,} more cells in this column have the "
-                        "same problem",
+                        "message": say("problem.more", n=n - MAX_PER_RULE),
                     }
                 )
         return out
@@ -339,22 +341,14 @@ def _locate(grid: Grid, kind: str, probs: _Problems, *, year: int | None) -> _La
     where = probs.where
     rows = grid.rows
     if grid.block is None and not any(any(_text(v) for v in row) for row in rows):
-        raise DataError([{**where, "rule": "empty", "message": "the sheet has no cells at all"}])
+        raise DataError([problem("empty.no_cells", where=where)])
     if grid.merged:
         _fill_merged(rows, grid.merged)
     header = find_header(rows, kind, year=year)
     if header is None:
-        wanted = ", ".join(table.required)
-        raise DataError(
-            [
-                {
-                    **where,
-                    "rule": "missing_column",
-                    "message": f"no header row with the {kind} columns ({wanted}) was found in the "
-                    f"first {HEADER_SCAN} rows",
-                }
-            ]
-        )
+        wanted = join(name_column(c) for c in table.required)
+        fields = {"table": name_table(kind), "wanted": wanted, "scan": HEADER_SCAN}
+        raise DataError([problem("missing_column.no_header", where=where, **fields)])
     hrow = grid.first_row + header.row
     block = _block(grid, header.row + 1)
     if grid.line_numbers is not None:
@@ -375,8 +369,12 @@ def _check_headers(lay: _Layout, kind: str, probs: _Problems) -> None:
         if _norm(t) in seen:
             probs.add(
                 "duplicate_header",
-                f"the header {t!r} appears twice (columns {column_letter(seen[_norm(t)])} "
-                f"and {column_letter(j)})",
+                say(
+                    "duplicate_header",
+                    header=t,
+                    first=column_letter(seen[_norm(t)]),
+                    second=column_letter(j),
+                ),
                 row=hrow,
                 column=t,
                 value=t,
@@ -392,25 +390,24 @@ def _check_headers(lay: _Layout, kind: str, probs: _Problems) -> None:
         elif _norm(texts[by_col[c]]) != _norm(texts[j]):
             probs.add(
                 "duplicate_header",
-                f"the headers {texts[by_col[c]]!r} and {texts[j]!r} both mean {c}; keep one",
+                say(
+                    "duplicate_header.same_meaning",
+                    first=texts[by_col[c]],
+                    second=texts[j],
+                    column=name_column(c),
+                ),
                 row=hrow,
                 column=texts[j],
                 value=texts[j],
             )
     if kind in ("sales", "targets", "overrides"):
-        what = {
-            "sales": "sales per doctor are prescription figures (统方), which repkit never reads",
-            "targets": "quotas per doctor are prescription targets (统方); sales targets stop "
-            "at department and sales staff",
-            "overrides": "the manager's figures (经理指定) stop at hospital × product; sales "
-            "per doctor are prescription figures (统方), which repkit never reads",
-        }[kind]
+        key = "prescription_by_doctor" + ("" if kind == "sales" else f".{kind}")
         for t in texts:
             parts = {_norm(t), *(_norm(p) for p in t.split())}
             if t and parts & _DOCTOR_HEADERS:
                 probs.add(
                     "prescription_by_doctor",
-                    f"the {kind} file has a doctor column {t!r}: {what}",
+                    say(key, header=t),
                     row=hrow,
                     column=t,
                     value=t,
@@ -420,8 +417,7 @@ def _check_headers(lay: _Layout, kind: str, probs: _Problems) -> None:
             if t and _norm(t) in _HOSPITAL_NAMES:
                 probs.add(
                     "missing_column",
-                    f"the targets file has hospital names ({t!r}) but no 医院编码 column; "
-                    "hospital quotas are matched by 医院编码",
+                    say("missing_column.hospital_names", header=t),
                     row=hrow,
                     column=t,
                     value=t,
@@ -431,8 +427,7 @@ def _check_headers(lay: _Layout, kind: str, probs: _Problems) -> None:
             if t and any(w in _norm(t) for w in _SPENDING_WORDS):
                 probs.add(
                     "meeting_spending",
-                    f"the meetings file has a spending column {t!r}: repkit keeps head "
-                    "counts of meetings, never costs or payments per doctor",
+                    say("meeting_spending", header=t),
                     row=hrow,
                     column=t,
                     value=t,
@@ -451,8 +446,7 @@ def _check_columns(lay: _Layout, kind: str, probs: _Problems) -> None:
             if header.months[j] == "no-year":
                 probs.add(
                     "bad_date",
-                    f"the month column {texts[j]!r} has no year; write it as 2024年7月 "
-                    "or pass year=",
+                    say("bad_date.month_column", header=texts[j]),
                     row=hrow,
                     column=texts[j],
                     value=texts[j],
@@ -465,16 +459,18 @@ def _check_columns(lay: _Layout, kind: str, probs: _Problems) -> None:
         present |= {"month", "units", *(header.measures[j] or "units" for j in wide)}
     for c in table.required:
         if c not in present:
-            found = ", ".join(t for t in texts if t) or "none"
-            probs.add("missing_column", f"no column for {c} (headers found: {found})", row=hrow)
+            found = join(t for t in texts if t) or say("none")
+            message = say("missing_column", column=name_column(c), found=found)
+            probs.add("missing_column", message, row=hrow)
     for group in table.any_of:
         if not present & set(group):
-            probs.add("missing_column", f"needs a column for {' or '.join(group)}", row=hrow)
+            columns = join((name_column(c) for c in group), word=say("word.or"))
+            probs.add("missing_column", say("missing_column.any_of", columns=columns), row=hrow)
     refused = ("missing_column", "prescription_by_doctor", "meeting_spending")
     if any(p["rule"] in refused for p in probs.rows):
         probs.raise_if_any()
     if lay.block.shape[0] == 0:
-        probs.add("empty", "the sheet has a header but no data rows", row=hrow)
+        probs.add("empty", say("empty.no_rows"), row=hrow)
         probs.raise_if_any()
     lay.wide, lay.is_wide = wide, is_wide
 
@@ -569,7 +565,7 @@ def _typed(lay: _Layout, kind: str, cols: dict, numbers, probs, *, year) -> dict
         for r in np.flatnonzero(blanks[c]):
             probs.add(
                 "missing_value",
-                f"{c} is blank",
+                say("missing_value", column=name_column(c)),
                 row=int(numbers[r]),
                 column=texts[by_col[c]],
                 value=None,
@@ -581,7 +577,7 @@ def _typed(lay: _Layout, kind: str, cols: dict, numbers, probs, *, year) -> dict
             for r in np.flatnonzero(both):
                 probs.add(
                     "missing_value",
-                    f"{' and '.join(have)} blank",
+                    say("missing_value.all", columns=join(name_column(c) for c in have)),
                     row=int(numbers[r]),
                     column=texts[by_col[have[0]]],
                     value=None,
@@ -601,7 +597,7 @@ def build(grid: Grid, kind: str, *, year: int | None = None) -> Read:
     _check_columns(lay, kind, probs)
     cols, numbers, dropped, kept_grid_rows = _drop_rows(grid, lay, kind)
     if len(numbers) == 0:
-        probs.add("empty", "the sheet has a header but no data rows", row=lay.hrow)
+        probs.add("empty", say("empty.no_rows"), row=lay.hrow)
         probs.raise_if_any()
     _mark_issues(grid, lay, cols, numbers, kept_grid_rows, probs)
     out = _typed(lay, kind, cols, numbers, probs, year=year)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from repkit._paths import is_safe_id
 from repkit.io._quotas import quota_problems
+from repkit.messages import join, name_column, name_table, say
 from repkit.schema import CODE_LISTS, TABLES
 
 UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
@@ -184,8 +185,13 @@ def _implausible(
                     "column": texts.get(column, column),
                     "value": f"{value:g}",
                     "rule": "implausible_value",
-                    "message": f"{column} {value:g} is outside the plausible range "
-                    f"{low:g} to {high:g} for one row",
+                    "message": say(
+                        "implausible_value",
+                        column=name_column(column),
+                        value=value,
+                        low=low,
+                        high=high,
+                    ),
                 }
             )
     return out
@@ -217,8 +223,7 @@ def _unsafe_ids(
                     "column": texts.get(column, column),
                     "value": value,
                     "rule": "unsafe_id",
-                    "message": f"{column} {value!r} contains path characters; it would "
-                    "name a file outside the output folder",
+                    "message": say("unsafe_id", column=name_column(column), value=value),
                 }
             )
     return out
@@ -246,7 +251,11 @@ def _attendance(
             "column": texts.get("attended", "attended"),
             "value": f"{attended.iloc[pos]:g}",
             "rule": "attended_above_invited",
-            "message": f"{attended.iloc[pos]:g} attended but only {invited.iloc[pos]:g} invited",
+            "message": say(
+                "attended_above_invited",
+                attended=attended.iloc[pos],
+                invited=invited.iloc[pos],
+            ),
         }
         for pos in np.flatnonzero(bad)
     ]
@@ -378,11 +387,17 @@ def _problems(
         column = str(case.column) if case.column is not None else None
         value = None if pd.isna(case.failure_case) else str(case.failure_case)
         if rule == "duplicate_key":
-            message = f"{column} {value!r} appears more than once"
+            message = say("duplicate_key", column=name_column(column), value=value)
         elif rule == "missing_value":
-            message = f"{column} is blank"
+            message = say("missing_value", column=name_column(column))
+        elif base == "greater_than_or_equal_to":
+            message = say(
+                "out_of_range.negative", column=name_column(column), value=value, check=check
+            )
+        elif rule == "bad_code":
+            message = say("bad_code.listed", value=value, check=check)
         else:
-            message = f"{value!r} fails the check {check}"
+            message = say("out_of_range", value=value, check=check)
         out.append(
             {
                 "file": file,
@@ -436,11 +451,16 @@ def overlapping_files(kind: str, parts: list[Any]) -> list[dict[str, Any]]:
             same = len(a.frame) == len(b.frame) and _same_rows(a.frame, b.frame, kind)
             first = int(np.flatnonzero(shared)[0])
             what = (
-                f"{b.file} is a copy of {a.file} (the same {len(b.frame):,} rows); delete the copy"
+                say("duplicate_file.copy", file=b.file, other=a.file, n=len(b.frame))
                 if same
-                else f"{int(shared.sum()):,} rows of {b.file} repeat rows of {a.file} "
-                f"(same {', '.join(_identity_columns(b.frame))}); the {kind} would be "
-                "counted twice: keep one export of each period"
+                else say(
+                    "duplicate_file",
+                    file=b.file,
+                    other=a.file,
+                    n=int(shared.sum()),
+                    columns=join(name_column(c) for c in _identity_columns(b.frame)),
+                    table=name_table(kind),
+                )
             )
             out.append(
                 {
@@ -525,7 +545,12 @@ def cross_check(tables: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                         "column": t["texts"].get(column, column),
                         "value": str(value),
                         "rule": "unknown_reference",
-                        "message": f"{column} {value!r} is not in the {ref_kind} table",
+                        "message": say(
+                            "unknown_reference",
+                            column=name_column(column),
+                            value=value,
+                            table=name_table(ref_kind),
+                        ),
                     }
                 )
             if len(where) > 20:
@@ -537,7 +562,12 @@ def cross_check(tables: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                         "column": t["texts"].get(column, column),
                         "value": str(value),
                         "rule": "unknown_reference",
-                        "message": f"{len(where) - 20:,} more rows refer to {column} {value!r}",
+                        "message": say(
+                            "unknown_reference.more",
+                            n=len(where) - 20,
+                            column=name_column(column),
+                            value=value,
+                        ),
                     }
                 )
     return out

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from repkit.messages import name_column, say
 from repkit.schema import CODE_ALIASES, CODE_LISTS, RATING_LABELS
 
 Bad = tuple[int, Any, str, str]
@@ -94,7 +95,7 @@ def parse_number(text: str) -> float:
     if re.search(r"\d\s+\d", s):
         s = _SPACE_THOUSANDS.sub("", s)
         if re.search(r"\d\s+\d", s):
-            raise _Refuse("bad_number", f"{original!r} has spaces between its digits")
+            raise _Refuse("bad_number", say("bad_number.spaces", value=original))
     s = "".join(s.split())
     negative = False
     if s.startswith("(") and s.endswith(")"):
@@ -123,14 +124,10 @@ def parse_number(text: str) -> float:
         s = s[:-1]
     if "," in s:
         if not _THOUSANDS.match(s):
-            raise _Refuse(
-                "ambiguous_number",
-                f"{original!r} could be read in more than one way (decimal comma or "
-                "thousands separator)",
-            )
+            raise _Refuse("ambiguous_number", say("ambiguous_number", value=original))
         s = s.replace(",", "")
     if not _PLAIN.match(s):
-        raise _Refuse("bad_number", f"{original!r} is not a number")
+        raise _Refuse("bad_number", say("bad_number", value=original))
     value = float(s) * scale
     if scale not in (1.0, 0.01, 0.001):
         value = round(value, 6)
@@ -139,19 +136,19 @@ def parse_number(text: str) -> float:
 
 def _cell_error(value: Any) -> _Refuse | None:
     if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
-        return _Refuse("excel_error", f"the cell shows the Excel error {value.strip()}")
+        return _Refuse("excel_error", say("excel_error", error=value.strip()))
     return None
 
 
 def _number(value: Any) -> float:
     if isinstance(value, bool):
-        raise _Refuse("bad_number", f"{value!r} is a yes/no value, not a number")
+        raise _Refuse("bad_number", say("bad_number.yes_no", value=value))
     if isinstance(value, int | float | np.integer | np.floating):
         v = float(value)
         if math.isnan(v):
             return v
         if math.isinf(v):
-            raise _Refuse("bad_number", f"{value!r} is not a finite number")
+            raise _Refuse("bad_number", say("bad_number.infinite", value=value))
         return v
     if isinstance(value, str):
         err = _cell_error(value)
@@ -159,8 +156,8 @@ def _number(value: Any) -> float:
             raise err
         return parse_number(value)
     if isinstance(value, dt.date | dt.time | dt.timedelta):
-        raise _Refuse("bad_number", f"{value!s} is a date or time, not a number")
-    raise _Refuse("bad_number", f"{value!r} is not a number")
+        raise _Refuse("bad_number", say("bad_number.date", value=value))
+    raise _Refuse("bad_number", say("bad_number", value=value))
 
 
 # ------------------------------------------------------------------------------ months
@@ -208,18 +205,18 @@ class MissingYear(_Refuse):
 
 def _ymd(y: int, m: int, d: int = 1, original: Any = None) -> dt.date:
     if not 1900 <= y <= 2100:
-        raise _Refuse("bad_date", f"{original!r}: year {y} is out of range")
+        raise _Refuse("bad_date", say("bad_date.year", value=original, year=y))
     try:
         return dt.date(y, m, d)
     except ValueError:
-        raise _Refuse("bad_date", f"{original!r} is not a valid date") from None
+        raise _Refuse("bad_date", say("bad_date.invalid", value=original)) from None
 
 
 def _date_from_number(v: float, original: Any, *, want_day: bool) -> dt.date:
     if v != int(v):
         if _SERIAL_MIN <= v <= _SERIAL_MAX:
             return _EXCEL_EPOCH + dt.timedelta(days=int(v))
-        raise _Refuse("bad_date", f"{original!r} is not a month or date")
+        raise _Refuse("bad_date", say("bad_date", value=original))
     n = int(v)
     if 190001 <= n <= 210012 and 1 <= n % 100 <= 12:
         return _ymd(n // 100, n % 100, 1, original)
@@ -227,7 +224,7 @@ def _date_from_number(v: float, original: Any, *, want_day: bool) -> dt.date:
         return _ymd(n // 10000, n // 100 % 100, n % 100, original)
     if _SERIAL_MIN <= n <= _SERIAL_MAX:
         return _EXCEL_EPOCH + dt.timedelta(days=n)
-    raise _Refuse("bad_date", f"{original!r} is not a month or date")
+    raise _Refuse("bad_date", say("bad_date", value=original))
 
 
 def parse_date(value: Any, *, year: int | None = None, want_day: bool = False) -> dt.date:
@@ -238,7 +235,7 @@ def parse_date(value: Any, *, year: int | None = None, want_day: bool = False) -
     Months without a year (7月) need ``year``.
     """
     if isinstance(value, bool):
-        raise _Refuse("bad_date", f"{value!r} is not a date")
+        raise _Refuse("bad_date", say("bad_date.not_date", value=value))
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -250,7 +247,7 @@ def parse_date(value: Any, *, year: int | None = None, want_day: bool = False) -
     if isinstance(value, int | float | np.integer | np.floating):
         return _date_from_number(float(value), value, want_day=want_day)
     if not isinstance(value, str):
-        raise _Refuse("bad_date", f"{value!r} is not a date")
+        raise _Refuse("bad_date", say("bad_date.not_date", value=value))
     err = _cell_error(value)
     if err:
         raise err
@@ -264,8 +261,7 @@ def parse_date(value: Any, *, year: int | None = None, want_day: bool = False) -
     if m:
         if year is None:
             raise MissingYear(
-                "bad_date",
-                f"{value!r} has no year; write 2024年{int(m.group('m'))}月 or pass year=",
+                "bad_date", say("bad_date.no_year", value=value, month=int(m.group("m")))
             )
         return _ymd(int(year), int(m.group("m")), 1, value)
     m = _ENGLISH_MONTH.match(s.lower())
@@ -274,7 +270,7 @@ def parse_date(value: Any, *, year: int | None = None, want_day: bool = False) -
         return _ymd(y + 2000 if y < 100 else y, _ENGLISH_MONTHS[m.group("mn")], 1, value)
     if re.fullmatch(r"\d+(\.\d+)?", s):
         return _date_from_number(float(s), value, want_day=want_day)
-    raise _Refuse("bad_date", f"{value!r} is not a month or date")
+    raise _Refuse("bad_date", say("bad_date", value=value))
 
 
 def parse_month(value: Any, *, year: int | None = None) -> pd.Period:
@@ -296,7 +292,7 @@ def parse_half(value: Any) -> str:
             return str(Half.parse(normalise_text(value)))
         except ValueError:
             pass
-    raise _Refuse("bad_date", f"{value!r} is not a half-year; write it as 2026H1 or 2026年上半年")
+    raise _Refuse("bad_date", say("bad_date.half", value=value))
 
 
 def parse_month_or_half(value: Any) -> str:
@@ -359,7 +355,7 @@ def parse_bool(value: Any) -> bool:
             return True
         if s in _FALSE:
             return False
-    raise _Refuse("bad_code", f"{value!r} is not a yes/no value (是/否)")
+    raise _Refuse("bad_code", say("bad_code.yes_no", value=value))
 
 
 _LIST_SPLIT = re.compile(r"\s*[、,，;；/|\n]\s*")
@@ -381,22 +377,18 @@ def code_text(value: Any) -> str:
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, bool):
-        raise _Refuse("bad_code", f"{value!r} is not a code")
+        raise _Refuse("bad_code", say("bad_code.not_code", value=value))
     if isinstance(value, int | np.integer):
         return str(int(value))
     if isinstance(value, float | np.floating):
         value = float(value)
         if value != int(value):
-            raise _Refuse("bad_code", f"{value!r} is not a whole-number code")
+            raise _Refuse("bad_code", say("bad_code.fraction", value=value))
         if abs(value) >= _ID_EXACT_LIMIT:
-            raise _Refuse(
-                "inexact_id",
-                f"{value:.0f} was stored as a number; Excel keeps only 15 digits, so the "
-                "last digits of this ID may be wrong",
-            )
+            raise _Refuse("inexact_id", say("inexact_id", value=f"{value:.0f}"))
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date):
-        raise _Refuse("bad_code", f"{value!s} is a date, not a code")
+        raise _Refuse("bad_code", say("bad_code.date", value=value))
     return str(value).strip()
 
 
@@ -412,7 +404,10 @@ def _code_parser(column_type: str) -> Callable[[Any], str]:
         hit = lookup.get(s)
         if hit is None:
             shown = "、".join(dict.fromkeys([*valid, *labels[: 2 * len(valid)]]))
-            raise _Refuse("bad_code", f"{value!r} is not a known {column_type}; use one of {shown}")
+            raise _Refuse(
+                "bad_code",
+                say("bad_code", value=value, kind=name_column(column_type), valid=shown),
+            )
         return hit
 
     return parse
@@ -429,7 +424,7 @@ def parse_rating(value: Any) -> int:
             return _RATING_BY_LABEL[s]
     v = _number(value)
     if v != int(v) or not 1 <= v <= 7:
-        raise _Refuse("out_of_range", f"rating {value!r} is outside 1–7")
+        raise _Refuse("out_of_range", say("out_of_range.rating", value=value))
     return int(v)
 
 
@@ -555,7 +550,9 @@ def to_number(values: Sequence[Any] | Column) -> tuple[np.ndarray, list[Bad]]:
         out = col.raw.astype(float)
         bad = np.flatnonzero(np.isinf(out))
         raw = col.raw
-        return out, [(int(i), raw[i], "bad_number", f"{raw[i]!r} is not finite") for i in bad]
+        return out, [
+            (int(i), raw[i], "bad_number", say("bad_number.infinite", value=raw[i])) for i in bad
+        ]
     parsed, probs = col.parse(_number, blank=np.nan)
     codes, _ = col.distinct()
     out = np.asarray(parsed, dtype=float)[codes] if len(codes) else np.zeros(0)

@@ -11,6 +11,7 @@ import pandas as pd
 from repkit.errors import DataError
 from repkit.labels import LEVEL_LABELS, PYRAMID_LABELS, STATUS_LABELS
 from repkit.labels import TIER_LABELS as TIER_LABELS  # re-exported by rk.tiering
+from repkit.messages import say
 from repkit.tiering._ladder import (
     period_bounds,
 )
@@ -200,14 +201,13 @@ def _manual_tiers(doctors: pd.DataFrame) -> pd.Series:
                 "row": None,
                 "value": str(raw.loc[i]),
                 "rule": "bad_code",
-                "message": (
-                    f"doctor {doctors.loc[i, 'doctor_id']}: tier {raw.loc[i]!r} is not A, B "
-                    "or C (leave it blank to let repkit tier the doctor)"
+                "message": say(
+                    "bad_code.tier", doctor=doctors.loc[i, "doctor_id"], value=raw.loc[i]
                 ),
             }
             for i in doctors.index[bad]
         ]
-        raise DataError(problems, "manual tiers that repkit cannot read")
+        raise DataError(problems, say("error.tiers"))
     return mapped
 
 

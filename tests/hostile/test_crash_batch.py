@@ -113,7 +113,7 @@ def test_disk_full_ends_clearly_with_an_honest_manifest_and_no_debris(tmp_path, 
         run(template, data, out, params={"half": "2026H2", "label": "full"})
     assert type(err.value).__name__ == "BatchWriteError"
     assert "manifest.json" in str(err.value)
-    assert "西宁: failed" in str(err.value)
+    assert "西宁: 失败" in str(err.value)
     assert not (out / "manifest.json").exists()
     assert not (out / "index.html").exists()
     assert _debris(out) == []
@@ -152,12 +152,12 @@ def test_workers_are_capped_by_cores_and_memory(tmp_path, monkeypatch, capsys):
     m = run(template, data, tmp_path / "out", workers=8, progress=True)
     assert m["workers"] == 1
     assert m["counts"] == {"ok": 2}
-    assert "workers capped at 1 (asked for 8)" in capsys.readouterr().err
+    assert "并行数限制为 1（要求 8）" in capsys.readouterr().err
     monkeypatch.setattr(_run.os, "cpu_count", lambda: 64)
     monkeypatch.setattr(_run, "_available_memory", lambda: 3 * _run._WORKER_MEMORY + 1)
     n, note = _run.worker_count(64, 100)
     assert n == 3
-    assert "64 CPU cores" in note
+    assert "64 个 CPU 核" in note
     assert _run.worker_count(None, 100) == (3, None)
     assert _run.worker_count(2, 100) == (2, None)
 

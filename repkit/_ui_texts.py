@@ -1,0 +1,444 @@
+"""Wording of errors, the CLI, its help and batch runs (part of repkit.messages).
+
+Each entry is (Chinese template, English template) in :meth:`str.format` syntax.
+"""
+
+from __future__ import annotations
+
+SENTENCES: dict[str, tuple[str, str]] = {
+    # -- DataError (errors.py)
+    "error.summary": ("输入数据中有 {n} 个问题", "{n} problems in the input data"),
+    "error.summary_one": ("输入数据中有 1 个问题", "1 problem in the input data"),
+    "error.folder": (
+        "数据文件夹 {folder} 中有 {n} 个问题",
+        "{n} problems in the data folder {folder}",
+    ),
+    "error.not_monthly": ("序列不是按月的", "the series is not monthly"),
+    "error.series": ("序列无法预测", "the series cannot be forecast"),
+    "error.not_numbers": (
+        "{column!r} 中有 {n} 个值不是数字",
+        "{n} values of {column!r} are not numbers",
+    ),
+    "error.months_without_row": ("{n} 个月份没有数据行", "{n} months have no row"),
+    "error.tiers": ("repkit 无法读取的手工分级", "manual tiers that repkit cannot read"),
+    "word.series_index": ("y 的索引", "y's index"),
+    "word.daily_weekly": ("按日或按周", "daily or weekly"),
+    "error.no_data_files": ("{folder} 中没有数据文件", "no data files in {folder}"),
+    "error.line": ("{i}. [{rule}] {where}：{message}。", "{i}. [{rule}] {where}: {message}."),
+    "error.fix": ("改正方法：{fix}", " Fix: {fix}"),
+    "error.more": ("… 还有 {n} 个问题，见 err.problems", "… and {n} more, see err.problems"),
+    "error.row": ("第 {row} 行", "row {row}"),
+    "error.column": ("「{column}」列", "column {column}"),
+    "error.data": ("<数据>", "<data>"),
+    # -- arguments and paths
+    "path.reason": ("{reason}：{path}", "{reason}: {path}"),
+    "path.missing": ("找不到文件或文件夹：{path}", "no such file or folder: {path}"),
+    "path.no_file": ("找不到文件：{path}", "no such file: {path}"),
+    "path.not_folder": ("{path} 不是文件夹", "{path} is not a folder"),
+    "path.is_folder": (
+        "{path} 是文件夹；文件夹请用 load_dataset() 或 check()",
+        "{path} is a folder; use load_dataset() or check() for folders",
+    ),
+    "path.folder_not_file": (
+        "这是文件夹，不是文件；请给出文件名",
+        "a folder, not a file; give a file name",
+    ),
+    "path.in_the_way": (
+        "有一个文件占着要建文件夹的位置：{path}",
+        "a file is in the way of a folder: {path}",
+    ),
+    "path.no_template": ("找不到模板：{path}", "template not found: {path}"),
+    "path.no_data": ("找不到数据文件夹：{path}", "data folder not found: {path}"),
+    "path.no_holidays": ("找不到假日文件：{path}", "no such holiday file: {path}"),
+    "arg.choice": (
+        "{option} {value!r} 无法识别；可用：{valid}",
+        "{option} {value!r} is not recognised; valid: {valid}",
+    ),
+    "arg.column": (
+        "{option} {value!r} 不是{table}表的列；可用：{valid}",
+        "{option} {value!r}: not a {table} column; valid: {valid}",
+    ),
+    "arg.timezone": (
+        "无法识别时区 {value!r}（{env} 或 --tz）；请写 IANA 时区名，如 Asia/Shanghai、UTC，"
+        "或 local",
+        "unknown time zone {value!r} ({env} or --tz); give an IANA name such as "
+        "Asia/Shanghai or UTC, or local",
+    ),
+    "arg.horizon": (
+        "horizon 必须是正整数个月，收到 {value!r}",
+        "horizon must be a positive whole number of months, got {value!r}",
+    ),
+    "arg.method": (
+        "method 必须是以下之一：{valid}；收到 {value!r}",
+        "method must be one of {valid}; got {value!r}",
+    ),
+    "arg.sample_regions": (
+        "regions 至少为 1，收到 {value}",
+        "regions must be at least 1, got {value}",
+    ),
+    "arg.param": (
+        "--param {item!r}：请写成 名称=值（NAME=VALUE）",
+        "--param {item!r}: write NAME=VALUE",
+    ),
+    "arg.half": (
+        "无法识别半年 {value!r}；请写成 2026H1 或 2026H2（或 2026年上半年 / 2026年下半年）",
+        "cannot read half-year {value!r}; write it like '2026H1' or '2026H2' "
+        "(or 2026年上半年 / 2026年下半年)",
+    ),
+    "arg.region": (
+        "未知区域 {unknown}；可用区域：{valid}",
+        "unknown region(s) {unknown}; valid regions: {valid}",
+    ),
+    "arg.regions_empty": (
+        "没有给出区域；可用区域：{valid}",
+        "regions is empty; valid regions: {valid}",
+    ),
+    "arg.no_regions": (
+        "数据中没有区域（医院表和销售表都没有区域列）",
+        "the data has no regions (no region column in hospitals or sales)",
+    ),
+    "arg.extra": (
+        "{feature}需要可选软件包 {package!r}，当前没有安装。安装方法：pip install "
+        '"repkit[{extra}]"（或 "repkit[all]"）',
+        "{feature} needs the optional package {package!r}, which is not installed. "
+        'Install it with: pip install "repkit[{extra}]" (or "repkit[all]")',
+    ),
+    "feature.cache": (
+        "表格缓存（cache=、REPKIT_CACHE_DIR）",
+        "the table cache (cache=, REPKIT_CACHE_DIR)",
+    ),
+    "feature.parquet": ("读取 parquet 文件", "reading parquet files"),
+    "feature.sql": ("读取数据库", "reading databases"),
+    "feature.dask": ("用 Dask 调度器运行 repkit batch", "repkit batch with a Dask scheduler"),
+    # -- repkit (cli.py)
+    "cli.error": ("repkit {command}：{message}", "repkit {command}: {message}"),
+    "cli.no_problems": ("{path}：没有发现问题", "{path}: no problems found"),
+    "cli.problems": (
+        "共 {n} 个问题；改正后再运行 `repkit check`。",
+        "{n} problem(s); fix them and run `repkit check` again.",
+    ),
+    "cli.more": (
+        "… 还有 {n} 个问题；repkit check 会列出全部",
+        "… and {n} more; repkit check lists them all",
+    ),
+    "cli.wrote": ("已写入 {path}", "wrote {path}"),
+    "cli.wrote_rows": ("已写入 {path}（{n} 行）", "wrote {path} ({n} rows)"),
+    "cli.kept": ("保留已有的 {path}", "kept existing {path}"),
+    "cli.init_done": (
+        "已在 {folder} 写入 {n} 个文件；下一步：见 {readme}",
+        "wrote {n} files into {folder}; next: see {readme}",
+    ),
+    # -- repkit --help (cli.py)
+    "help.app": (
+        "repkit：医药销售团队的半年工作计划与增长预测。",
+        "repkit: half-year plans and growth forecasts for pharmaceutical sales teams.",
+    ),
+    "help.cmd.sample": (
+        "生成带种子的模拟数据集，写成中文表头的 Excel/CSV 文件。",
+        "Write the seeded synthetic data set as Excel/CSV files with Chinese headers.",
+    ),
+    "help.cmd.check": (
+        "检查数据文件；逐条列出每个问题（规则代码、位置、改正方法）；有问题时退出码为 1。",
+        "Check data files; print every problem found; exit 1 when anything was refused.",
+    ),
+    "help.cmd.plan": (
+        "不用笔记本，直接生成一个区域的计划工作簿。",
+        "Make one region's plan workbook without a notebook.",
+    ),
+    "help.cmd.forecast": (
+        "按组（默认 区域 × 品种）预测月度数量，带预测区间。",
+        "Forecast monthly units per group (default region × product) with intervals.",
+    ),
+    "help.cmd.batch": (
+        "对每个区域运行计划模板；写出报告、index.html 和 manifest.json。",
+        "Run the plan template for every region; write reports, index.html, manifest.json.",
+    ),
+    "help.cmd.pdf": (
+        "用无界面 Chromium 把计划文档打印成 PDF（`make chromium` 安装它）。",
+        "Print a plan document to PDF with headless Chromium (`make chromium` installs it).",
+    ),
+    "help.cmd.demo": (
+        "把自带示例数据的每个区域做成计划，写入 reports/。",
+        "Plan every region of the bundled sample data into reports/.",
+    ),
+    "help.cmd.init": (
+        "新建工作文件夹：示例数据、模板、培训、示例和中文 README。",
+        "Make a working folder: sample data, templates, training, examples, README in Chinese.",
+    ),
+    "help.sample.folder": (
+        "写入示例文件的文件夹。",
+        "Folder to write the sample files into.",
+    ),
+    "help.sample.seed": (
+        "随机种子。",
+        "Random seed.",
+    ),
+    "help.sample.regions": (
+        "区域个数。",
+        "Number of regions.",
+    ),
+    "help.check.path": (
+        "一个数据文件，或存放数据文件的文件夹。",
+        "A data file or a folder of data files.",
+    ),
+    "help.data": (
+        "输入数据文件夹。",
+        "Input data folder.",
+    ),
+    "help.plan.region": (
+        "要做计划的区域。",
+        "Region to plan.",
+    ),
+    "help.half": (
+        "要做计划的半年，例如 2026H2 或 2026年下半年。",
+        "Half-year to plan, e.g. 2026H2.",
+    ),
+    "help.plan.out": (
+        "plan.xlsx 和 summary.json 的输出文件夹。",
+        "Output folder for plan.xlsx and summary.json.",
+    ),
+    "help.plan.growth": (
+        "目标情景：在上半年基础上的增长率（0.5 = 增长 50%）。",
+        "Target growth over the last half.",
+    ),
+    "help.scenario": (
+        "分解成指标的情景：基准预测（base）、目标（target）、冲刺（stretch）、"
+        "公司指标（company）。",
+        "Scenario for the targets: 基准预测 (base), 目标 (target), 冲刺 (stretch), "
+        "公司指标 (company).",
+    ),
+    "help.forecast.out": (
+        "写入预测结果的 CSV 文件。",
+        "CSV file to write the forecasts to.",
+    ),
+    "help.forecast.horizon": (
+        "预测的月数。",
+        "Months to forecast.",
+    ),
+    "help.forecast.by": (
+        "分组列，用逗号分隔：区域/大区（region）、品种/产品（product）、医院、科室、代表 …",
+        "Comma-separated grouping columns (region or 大区, 品种, 代表 …).",
+    ),
+    "help.forecast.method": (
+        "预测方法：auto（自动组合）、fast 或单个模型名。",
+        "Forecast method (auto or 自动组合, …).",
+    ),
+    "help.batch.out": (
+        "输出文件夹（每个区域一个子文件夹）。",
+        "Output folder (one sub-folder per region).",
+    ),
+    "help.batch.template": (
+        "笔记本模板（默认 half_year_plan.ipynb）。",
+        "Notebook template (default: half_year_plan.ipynb).",
+    ),
+    "help.batch.region": (
+        "只做这些区域（可重复）。",
+        "Only these regions (repeatable).",
+    ),
+    "help.batch.workers": (
+        "并行数（默认：CPU 核数）。",
+        "Parallel workers (default: cores).",
+    ),
+    "help.batch.timeout": (
+        "每个区域最多运行的秒数，超时即终止。",
+        "Seconds per region before it is killed.",
+    ),
+    "help.batch.resume": (
+        "只重跑失败或缺少的区域。",
+        "Re-run only failed or missing regions.",
+    ),
+    "help.batch.force": (
+        "重跑每个区域，包括没有变化的。",
+        "Re-run every region, even unchanged ones.",
+    ),
+    "help.batch.cell_timeout": (
+        "单个单元格最多运行的秒数。",
+        "Seconds a single cell may run.",
+    ),
+    "help.batch.retries": (
+        "内核或工作进程意外退出后的重跑次数。",
+        "Re-runs after a kernel or worker died.",
+    ),
+    "help.batch.scheduler": (
+        "Dask 调度器地址，例如 tcp://host:8786。",
+        "Dask scheduler address, e.g. tcp://host:8786.",
+    ),
+    "help.batch.param": (
+        "模板参数 名称=JSON 值（可重复）。",
+        "Template parameter NAME=JSON.",
+    ),
+    "help.batch.tz": (
+        "manifest 和索引页时间的时区（默认 REPKIT_TZ，否则 Asia/Shanghai）。",
+        "Time zone of manifest and index times (default REPKIT_TZ, else Asia/Shanghai).",
+    ),
+    "help.pdf.html": (
+        "计划文档，例如 reports/兰州/plan.html。",
+        "A plan document, e.g. reports/兰州/plan.html.",
+    ),
+    "help.pdf.out": (
+        "要写的 PDF（默认：与 HTML 同一位置）。",
+        "PDF to write (default: beside the HTML).",
+    ),
+    "help.demo.out": (
+        "输出文件夹。",
+        "Output folder.",
+    ),
+    "help.demo.workers": (
+        "并行数。",
+        "Parallel workers.",
+    ),
+    "help.init.folder": (
+        "要新建的工作文件夹。",
+        "New working folder to create.",
+    ),
+    "help.init.force": (
+        "填充非空文件夹；已有的文件保留不动。",
+        "Fill a non-empty folder; existing files are kept.",
+    ),
+    # -- repkit batch (batch/_run.py)
+    "batch.skipped": (
+        "{total} 个区域中有 {n} 个自上次运行以来没有变化：跳过",
+        "{n} of {total} regions unchanged since the last run: skipped",
+    ),
+    "batch.capped": (
+        "并行数限制为 {limit}（要求 {requested}）：{cores} 个 CPU 核，{memory}，"
+        "每个约需 {per:.1f} GB",
+        "workers capped at {limit} (asked for {requested}): {cores} CPU cores, {memory}, "
+        "about {per:.1f} GB per worker",
+    ),
+    "batch.memory": ("可用内存 {gb:.1f} GB", "{gb:.1f} GB available memory"),
+    "batch.memory_unknown": ("可用内存未知", "memory unknown"),
+    "batch.manifest_retry": (
+        "暂时无法写入 manifest（{error}）；稍后重试",
+        "could not write the manifest yet ({error}); retrying",
+    ),
+    "batch.stopped": (
+        "批量运行中止：{error}。尚未运行的区域记为失败；排除原因（例如腾出磁盘空间）后用 "
+        "--resume 再运行",
+        "the batch stopped: {error}. Regions not yet run are recorded as failed; fix the "
+        "cause (e.g. free disk space) and run again with --resume",
+    ),
+    "batch.interrupted": ("批量运行已中止", "the batch stopped"),
+    "batch.move_failed": ("无法移动输出文件：{error}", "could not move outputs: {error}"),
+    "batch.write_failed": (
+        "无法写入 {path}：{error}。之前的 manifest 和索引已删除，以免它们声称旧结果。"
+        "本次完成的区域：\n{lines}\n腾出空间后再运行（未变的区域会按输出哈希重新核对）。",
+        "could not write {path}: {error}. The previous manifest and index were removed so "
+        "that they do not claim old results. Regions this run finished:\n{lines}\nFree some "
+        "space and run again (unchanged regions are re-checked by their output hashes).",
+    ),
+    "batch.worker_died": (
+        "工作进程意外退出（退出码 {code}）",
+        "worker process died (exit code {code})",
+    ),
+    "batch.worker_exited": ("工作进程在启动时退出", "worker exited while starting"),
+    "batch.worker_timeout": (
+        "该区域运行超过 {limit:g} 秒；已终止它的工作进程",
+        "the region ran longer than {limit:g} s; its worker was killed",
+    ),
+    "batch.kernel_timeout": (
+        "该区域运行超过 {limit:g} 秒；已终止它的内核",
+        "the region ran longer than {limit:g} s; its kernel was killed",
+    ),
+    "batch.cell_limit": (
+        "有个单元格运行超过了单元格时限（{limit:g} 秒）",
+        "a cell ran longer than the cell time limit ({limit:g} s)",
+    ),
+    "batch.disk_full": (
+        "磁盘已满；腾出空间后再运行（{error}）",
+        "the disk is full; free some space and run again ({error})",
+    ),
+    "batch.no_worker": ("无法启动工作进程：{error}", "could not start a worker: {error}"),
+    "batch.no_kernel_start": ("无法启动内核：{error}", "could not start a kernel: {error}"),
+    "batch.kernel_silent": (
+        "内核在 {limit:g} 秒内没有响应",
+        "kernel did not answer within {limit:g} s",
+    ),
+    "batch.kernel_setup": ("内核准备失败：{error}", "kernel set-up failed: {error}"),
+    "batch.head": ("区域 状态 用时 完成率 备注", "region status time completion note"),
+    "batch.cell": ("（第 {cell} 个单元格）", " (cell {cell})"),
+    "batch.seconds": ("{s:.1f}秒", "{s:.1f}s"),
+    "batch.tail": ("{n} 个区域：{parts}", "{n} regions: {parts}"),
+    "batch.count": ("{label} {n}", "{n} {label}"),
+    "batch.took": ("，用时 {s:.1f} 秒", " in {s:.1f}s"),
+    "batch.see": ("；见 {path}", "; see {path}"),
+    "batch.bar": ("批量", "batch"),
+    "batch.unit": ("个区域", "region"),
+    "batch.both_modes": (
+        "resume（只重跑失败或缺少的区域）和 force（全部重跑）只能选一个",
+        "choose resume (only failed/missing regions) or force (all), not both",
+    ),
+    "batch.nested": (
+        "输出文件夹 {out} 和数据文件夹 {data} 不能互相包含",
+        "out_dir {out} and data {data} must not contain one another",
+    ),
+    "batch.out_is_file": (
+        "输出文件夹 {out} 是文件，不是文件夹",
+        "out_dir {out} is a file, not a folder",
+    ),
+    "batch.params": ("批量参数有误：{problems}", "bad batch parameters: {problems}"),
+    "batch.param_unknown": (
+        "{name}：模板没有这个参数；可用：{valid}",
+        "{name}: not a parameter of the template; valid: {valid}",
+    ),
+    "batch.param_reserved": (
+        "{name}：由批量运行为每个区域设置，不要传入",
+        "{name}: set by the batch for each region; do not pass it",
+    ),
+    "batch.param_name": ("{name!r}：不是合法的 Python 名称", "{name!r}: not a Python identifier"),
+    "batch.param_infinite": (
+        "{name}={value!r}：不是有限的数",
+        "{name}={value!r}: not a finite number",
+    ),
+    "batch.param_type": (
+        "{name}={shown}：类型是 {type}；值只能是 JSON 标量（文本、数字、true/false、null）"
+        "或它们的列表",
+        "{name}={shown}: a {type}; values must be JSON scalars (text, number, true/false, "
+        "null) or lists of them",
+    ),
+    "batch.no_kernel": (
+        "没有名为 {name!r} 的 Jupyter 内核；已安装的内核：{valid}",
+        "no Jupyter kernel named {name!r}; installed kernels: {valid}",
+    ),
+    "batch.bad_template": (
+        "模板 {path} 不是可读的笔记本：{error}",
+        "template {path} is not a readable notebook: {error}",
+    ),
+    "batch.no_parameters": (
+        "模板 {path} 没有标记为 'parameters' 的单元格",
+        "template {path} has no cell tagged 'parameters'",
+    ),
+    "batch.missing_parameters": (
+        "模板 {path}：它的参数单元格必须定义 {missing}（现在定义了：{names}）",
+        "template {path}: its parameters cell must define {missing} (it defines {names})",
+    ),
+    "batch.parameters_syntax": (
+        "模板的参数单元格不是合法的 Python：{error}",
+        "the template's parameters cell is not valid Python: {error}",
+    ),
+    "batch.workers": (
+        "workers 必须是 ≥ 1 的整数或 None，收到 {value!r}",
+        "workers must be a whole number >= 1 or None, got {value!r}",
+    ),
+    "batch.timeout": (
+        "timeout 必须是大于 0 的秒数，收到 {value!r}",
+        "timeout must be a number of seconds > 0, got {value!r}",
+    ),
+    "batch.cell_timeout": (
+        "cell_timeout 必须是大于 0 的秒数或 None，收到 {value!r}",
+        "cell_timeout must be seconds > 0 or None, got {value!r}",
+    ),
+    "batch.retries": (
+        "retries 必须是 ≥ 0 的整数，收到 {value!r}",
+        "retries must be a whole number >= 0, got {value!r}",
+    ),
+    "batch.scheduler": (
+        "scheduler 必须是 None、'local' 或调度器地址，收到 {value!r}",
+        "scheduler must be None, 'local' or an address, got {value!r}",
+    ),
+    "none": ("无", "none"),
+    "word.or": ("或", " or "),
+    "word.comma": ("，", ", "),
+    "word.semicolon": ("；", "; "),
+}
+"""Sentence key (``error.*``, ``cli.*``, ``help.*``, ``batch.*`` …) → (Chinese, English)."""
