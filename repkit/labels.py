@@ -405,6 +405,8 @@ COLUMNS: dict[str, str] = {
     "excess": "超出",
     "rate": "开发率",
     "notes": "备注",
+    "content": "内容",
+    "action": "对策",
     "target_departments": "目标科室数",
     "goal_rate": "目标开发率",
     "departments_to_develop": "应开发科室数",

@@ -42,8 +42,13 @@ def _filled(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
         if c not in frame.columns:
             return pd.Series(False, index=frame.index)
         col = frame[c]
-        blank = col.isna() | col.map(lambda v: (isinstance(v, str) and not v.strip()) or v == [])
-        ok &= ~blank.astype(bool)
+        empty = [
+            (isinstance(v, str) and not v.strip())
+            or (isinstance(v, (list, tuple, np.ndarray)) and len(v) == 0)
+            for v in col
+        ]
+        blank = col.isna().to_numpy(dtype=bool) | np.asarray(empty, dtype=bool)
+        ok &= ~pd.Series(blank, index=frame.index)
     return ok
 
 

@@ -153,7 +153,11 @@ def test_forecast_csv_cannot_run_formulas(small_ds, tmp_path):
     targets["product"] = targets["product"].replace({first: evil})
     reps = small_ds.reps.copy()
     reps["products"] = reps["products"].map(lambda ps: [evil if p == first else p for p in ps])
-    ds = dataclasses.replace(small_ds, sales=sales, products=products, targets=targets, reps=reps)
+    swot = small_ds.swot.copy()
+    swot["product"] = swot["product"].replace({first: evil})
+    ds = dataclasses.replace(
+        small_ds, sales=sales, products=products, targets=targets, reps=reps, swot=swot
+    )
     rk.sample.write(ds, tmp_path / "data")
     out = tmp_path / "fc.csv"
     result = runner.invoke(
