@@ -193,6 +193,14 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "要做计划的半年，例如 2026H2 或 2026年下半年。",
         "Half-year to plan, e.g. 2026H2.",
     ),
+    "help.batch.half": (
+        "要做计划的半年，例如 2026H2 或 2026年下半年；不填时为销售数据最后一个月之后的半年。",
+        "Half-year to plan, e.g. 2026H2; by default the half after the last month of sales.",
+    ),
+    "cli.half_from_data": (
+        "未指定 --half：销售数据到 {month}，计划 {half}",
+        "no --half given: sales run to {month}, planning {half}",
+    ),
     "help.plan.out": (
         "plan.xlsx 和 summary.json 的输出文件夹。",
         "Output folder for plan.xlsx and summary.json.",

@@ -228,7 +228,7 @@ def forecast(
 def batch(
     data: Annotated[Path, typer.Option(help=_h("data"))],
     out: Annotated[Path, typer.Option(help=_h("batch.out"))],
-    half: Annotated[str, typer.Option(help=_h("half"))] = "2026H2",
+    half: Annotated[str | None, typer.Option(help=_h("batch.half"))] = None,
     template: Annotated[Path | None, typer.Option(help=_h("batch.template"))] = None,
     region: Annotated[list[str] | None, typer.Option("--region", help=_h("batch.region"))] = None,
     workers: Annotated[int | None, typer.Option(help=_h("batch.workers"))] = None,
@@ -254,7 +254,7 @@ def batch(
     from repkit import batch as batch_mod
     from repkit.calendar import Half
 
-    Half.parse(half)  # a bad half-year is an argument error, not a failed region
+    half = _half_from_data(data) if half is None else str(Half.parse(half))
     params = _batch_params(half, param or [], scenario)
     try:
         manifest = batch_mod.run(
@@ -278,6 +278,17 @@ def batch(
         raise typer.Exit(2) from err
     failed = [r for r, e in manifest["regions"].items() if e["status"] not in ("ok", "skipped")]
     raise typer.Exit(1 if failed else 0)
+
+
+def _half_from_data(data: Path) -> str:
+    """The half after the last month of sales (what a manager plans next)."""
+    from repkit.calendar import Half
+    from repkit.io import load_dataset
+
+    last = load_dataset(data).sales["month"].max()
+    half = str(Half.of(last).next)
+    typer.echo(say("cli.half_from_data", month=last, half=half))
+    return half
 
 
 @app.command(help=_h("cmd.pdf"))

@@ -234,3 +234,10 @@ def test_help_is_chinese_and_starts_without_pandas():
     code = "import sys, repkit.cli; print('pandas' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "False"
+
+
+def test_batch_plans_the_half_after_the_data_when_no_half_is_given(sample_dir, capsys):
+    from repkit.cli import _half_from_data
+
+    assert _half_from_data(sample_dir) == "2026H2"  # the sample's sales run to 2026-06
+    assert "2026-06" in capsys.readouterr().out
