@@ -380,6 +380,7 @@ def rendered(sample_dir, tmp_path_factory):
     return out, rk.plan.build(ds, HALF, growth=0.5, forecast="simple")
 
 
+@pytest.mark.xdist_group("rendered")
 def test_plan_html_totals_equal_the_plan(rendered):
     out, plan = rendered
     tables = _page_tables(out / "兰州" / "plan.html")
@@ -405,6 +406,7 @@ def test_plan_html_totals_equal_the_plan(rendered):
     assert abs(shown_base - s["scenario_base_units"]) <= len(ft)  # one unit of rounding per row
 
 
+@pytest.mark.xdist_group("rendered")
 def test_plan_html_headline_quotes_the_plan(rendered):
     import re
 
@@ -418,6 +420,7 @@ def test_plan_html_headline_quotes_the_plan(rendered):
     assert float(completion.group(1)) == pytest.approx(100 * s["completion_rate"], abs=0.05)
 
 
+@pytest.mark.xdist_group("rendered")
 def test_index_and_summary_json_equal_the_plan(rendered):
     out, plan = rendered
     s = plan.summary

@@ -363,18 +363,11 @@ def build(
     units = _chosen_units(totals, scenario, h)
     events = procurement_events(procurement, list(units.index))
     rules, goal_rows = read_overrides(overrides, ds, h, region, list(price.index))
+    base = fc if scenario == "base" else None
     targets, weekly, hosp, proc_delta, moved = _decompose_targets(
-        units,
-        ds,
-        h,
-        as_of,
-        fc if scenario == "base" else None,
-        price,
-        events,
-        cap=cap,
-        potential_weight=potential_weight,
+        units, ds, h, as_of, base, price, events, cap=cap, potential_weight=potential_weight,
         rules=rules,
-    )
+    )  # fmt: skip
     past_targets = review_targets(ds, p, prices(ds, as_of=p.end)["price"])
     reviews, quota_counts = quota_reviews(ds, p, past_targets)
     wf = build_waterfall(totals, scenario, hosp, targets, proc_delta, cover.last_cells, moved)
@@ -382,24 +375,15 @@ def build(
     cash = money(ds, p, within_days=within_days)
     scen = _scenario_table(totals, price, scenario, targets, bool(events))
     params = _params(
-        growth=growth,
-        scenario=scenario,
-        forecast=method,
-        reconcile=nodes.attrs.get("reconcile"),
-        backtest=checked,
-        stretch=stretch,
-        procurement=procurement,
-        cap=cap,
-        potential_weight=potential_weight,
-        visits_per_day=visits_per_day,
-        within_days=within_days,
-        overrides=override_labels(rules, goal_rows),
-    )
+        growth=growth, scenario=scenario, forecast=method, reconcile=nodes.attrs.get("reconcile"),
+        backtest=checked, stretch=stretch, procurement=procurement, cap=cap,
+        potential_weight=potential_weight, visits_per_day=visits_per_day,
+        within_days=within_days, overrides=override_labels(rules, goal_rows),
+    )  # fmt: skip
     warnings = [*cover.warnings, *fc_warnings, *_below_base(totals, scenario)]
     summary = _summary(region, h, p, scenario, params, reviews["region"], targets, scen, feas, cash)
     _review_summary(summary, review_to_date(cover, sales, past_targets))
-    summary["review_target_sources"] = quota_counts
-    summary["warnings"] = warnings
+    summary.update(review_target_sources=quota_counts, warnings=warnings)
     return Plan(
         region=region,
         half=h,
