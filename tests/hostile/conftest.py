@@ -29,20 +29,27 @@ PAYLOADS = [
 
 # Columns holding names people type, per table of a Dataset; lists are mapped item-wise.
 TEXT_COLUMNS = {
-    "sales": ("region", "hospital", "department", "product"),
-    "products": ("product",),
-    "hospitals": ("name", "region", "departments"),
-    "doctors": ("name", "department"),
+    "sales": ("region", "hospital", "department", "product", "distributor"),
+    "products": ("product", "unit"),
+    "hospitals": ("name", "region", "city", "departments"),
+    "doctors": ("name", "department", "tier"),
     "reps": ("name", "region", "products"),
-    "calls": ("department",),
-    "targets": ("region", "product"),
-    "collections": ("region",),
+    "calls": ("department", "result", "follow_up"),
+    "targets": ("region", "product", "department"),
+    "collections": ("region", "distributor"),
     "nurses": ("department", "name"),
     "competitors": ("department", "product", "competitor_product", "activity", "notes"),
     "meetings": ("department", "product"),
     "listings": ("product",),
+    "overrides": ("region", "hospital", "products", "notes"),
     "swot": ("region", "product", "content", "action"),
 }
+"""Every free-text column of every input table (tests/hostile/test_fuzz.py checks the
+list against repkit.schema, so a new text column cannot be left out)."""
+
+ID_COLUMNS = ("hospital_id", "doctor_id", "rep_id", "hospitals")  # reps.hospitals: a list of IDs
+"""IDs are not free text: the loaders refuse < > " / \\ : * ? | and control characters in
+them (rule unsafe_id, tests/hostile/test_paths.py); rep IDs are still fuzzed in memory."""
 
 
 def inject(ds, payload: str, *, tag: str = "", regions: bool = True):

@@ -17,7 +17,7 @@ import pytest
 import repkit as rk
 
 from ._render import plan_outputs
-from .conftest import PAYLOADS, inject, scan_html
+from .conftest import ID_COLUMNS, PAYLOADS, TEXT_COLUMNS, inject, scan_html
 
 FRAGMENTS = [
     "<script>alert(1)</script>",
@@ -108,3 +108,18 @@ def test_real_plan_html_from_hostile_files(small_ds, tmp_path):
     assert "onerror=alert(1)" in (out / entry["folder"] / "plan.html").read_text(encoding="utf-8")
     written = [os.path.join(d, f) for d, _, fs in os.walk(tmp_path) for f in fs]
     assert all(w.startswith(str(tmp_path / "data")) or w.startswith(str(out)) for w in written)
+
+
+def test_every_text_column_of_every_input_table_is_fuzzed():
+    from repkit.schema import TABLES
+
+    text_types = {"str", "list", "code"}
+    missing = [
+        f"{name}.{column}"
+        for name, table in TABLES.items()
+        for column, kind in table.columns.items()
+        if kind in text_types
+        and column not in ID_COLUMNS
+        and column not in TEXT_COLUMNS.get(name, ())
+    ]
+    assert missing == []
