@@ -476,6 +476,59 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "这一列还有 {n:,} 个单元格有同样的问题",
         "{n:,} more cells in this column have the same problem",
     ),
+    # -- quotas as a set (io/_quotas.py, io/_validate.py)
+    "bad_quota_level.rep": (
+        "指标行只能是区域指标（医院编码、科室、代表编码都不填）、医院指标（医院编码）、科室指标"
+        "（医院编码和科室）或销售人员指标（只填代表编码）；这一行代表编码和医院编码都填了",
+        "a quota row is for the region (no 医院编码, 科室, 代表编码), a hospital (医院编码), a "
+        "department (医院编码 and 科室) or a sales staff member (代表编码 only); 代表编码 and "
+        "医院编码 are both filled",
+    ),
+    "bad_quota_level.department": (
+        "指标行只能是区域指标（医院编码、科室、代表编码都不填）、医院指标（医院编码）、科室指标"
+        "（医院编码和科室）或销售人员指标（只填代表编码）；填了科室就要填医院编码",
+        "a quota row is for the region (no 医院编码, 科室, 代表编码), a hospital (医院编码), a "
+        "department (医院编码 and 科室) or a sales staff member (代表编码 only); 科室 needs "
+        "医院编码",
+    ),
+    "duplicate_key.quota": (
+        "{what} {period} 的指标给了两次（{first}和本行）",
+        "the quota of {what} for {period} is given twice ({first} and this row)",
+    ),
+    "overlapping_quota": (
+        "{what} {period} 的指标与{first}的 {other} 指标重叠：{month} 会被重复计算",
+        "the quota of {what} for {period} overlaps {other} in {first}; {month} would be "
+        "counted twice",
+    ),
+    "partial_quota_period": (
+        "{what} 的指标只覆盖了 {half} 6 个月中的 {n} 个月（{given}）；缺少 {missing}",
+        "the quota of {what} covers {n} of the 6 months of {half} ({given}); missing {missing}",
+    ),
+    "quota_above_parent": (
+        "{where} {half} 的{child}指标（{rows}）合计 {total:,.0f} {unit}，超过本行的{parent}指标 "
+        "{limit:,.0f} {unit}（容差 {tolerance:.0%}）",
+        "the {child} quotas of {where} for {half} ({rows}) add up to {total:,.0f} {unit}, more "
+        "than the {parent} quota of {limit:,.0f} {unit} in this row (tolerance {tolerance:.0%})",
+    ),
+    "quota_for_medical_rep": (
+        "{rep} 是备案医药代表，不承担销售指标",
+        "{rep} is a registered medical representative (备案医药代表), who carries no sales quota",
+    ),
+    "word.quota_region": ("区域 {region} × {product}", "region {region} × {product}"),
+    "word.quota_hospital": ("医院 {hospital} × {product}", "hospital {hospital} × {product}"),
+    "word.quota_department": (
+        "医院 {hospital} {department} × {product}",
+        "hospital {hospital} department {department} × {product}",
+    ),
+    "word.quota_rep": ("销售人员 {rep} × {product}", "sales staff {rep} × {product}"),
+    "word.file_row": ("{file} 第 {row} 行", "{file} row {row}"),
+    "word.level_region": ("区域", "region"),
+    "word.level_hospital": ("医院", "hospital"),
+    "word.level_department": ("科室", "department"),
+    "word.level_hospital_department": ("医院和科室", "hospital and department"),
+    "word.level_sales_staff": ("销售人员", "sales-staff"),
+    "word.unit_units": ("盒/支", "units"),
+    "word.unit_yuan": ("元", "yuan"),
     "no_data_files": (
         "文件夹中没有 repkit 能读取的数据文件（{extensions}），或文件名和表头都对不上任何一张表",
         "the folder holds no data file repkit reads ({extensions}) whose name or headers "

@@ -589,8 +589,7 @@ def _medical_rep_quotas(t: dict[str, Any], reps: dict[str, Any] | None) -> list[
             "column": t["texts"].get("rep_id", "rep_id"),
             "value": str(frame["rep_id"].iloc[pos]),
             "rule": "quota_for_medical_rep",
-            "message": f"{frame['rep_id'].iloc[pos]} is a registered medical representative "
-            "(备案医药代表), who carries no sales quota",
+            "message": say("quota_for_medical_rep", rep=frame["rep_id"].iloc[pos]),
         }
         for pos in np.flatnonzero(bad).tolist()
     ]
