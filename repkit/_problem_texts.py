@@ -631,6 +631,17 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "经理指定无法同时满足：{message}",
         "overrides (经理指定) that cannot hold: {message}",
     ),
+    "half_beyond_data": (
+        "{half} 在最后一个销售月份（{last}）之后 {ahead} 个半年；"
+        "计划最多只能超出数据 {most} 个半年",
+        "{half} is {ahead} halves after the last month of sales ({last}); plans reach at most "
+        "{most} halves beyond the data",
+    ),
+    "implausible_total": (
+        "{product} 的半年数量超过 {limit:,.0f} 或不是有限数；销售数量不合理",
+        "the half-year units of {product} exceed {limit:,.0f} or are not finite; the sales "
+        "units are implausible",
+    ),
     "no_data_files": (
         "文件夹中没有 repkit 能读取的数据文件（{extensions}），或文件名和表头都对不上任何一张表",
         "the folder holds no data file repkit reads ({extensions}) whose name or headers "

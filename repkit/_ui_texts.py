@@ -436,6 +436,81 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "scheduler 必须是 None、'local' 或调度器地址，收到 {value!r}",
         "scheduler must be None, 'local' or an address, got {value!r}",
     ),
+    "plan.unknown_region": (
+        "没有区域 {region!r}；可选区域：{regions}",
+        "unknown region {region!r}; valid regions: {regions}",
+    ),
+    "plan.one_region": (
+        "每次只为一个区域做计划；请先调用 ds.for_region(区域)（现有区域：{regions}）",
+        "build plans one region; call ds.for_region(r) first (regions: {regions})",
+    ),
+    "plan.no_sales": (
+        "区域 {region} 没有销售数据；做计划需要历史销售",
+        "region {region} has no sales rows; a plan needs sales history",
+    ),
+    "plan.before_history": (
+        "计划期 {half} 早于销售历史（第一个月份 {first}）；请计划之后的半年",
+        "half-year {half} is before the sales history (first month {first}); plan a half-year "
+        "after it",
+    ),
+    "plan.inside_half": (
+        "数据已到 {as_of}，落在计划期 {half} 之内；请计划之后的半年",
+        "data run to {as_of}, inside the planned half {half}; plan a later half",
+    ),
+    "plan.scenario": (
+        "情景只能是 {scenarios} 之一，收到 {value!r}",
+        "scenario must be one of {scenarios}; got {value!r}",
+    ),
+    "plan.potential_weight": (
+        "potential_weight 必须在 0–1 之间，收到 {value}",
+        "potential_weight must be within 0–1, got {value}",
+    ),
+    "plan.cap": ("cap 必须大于 0，收到 {value}", "cap must be positive, got {value}"),
+    "plan.no_company_targets": (
+        "指标表中没有 {half} 的公司指标；这里可选的情景：base、target、stretch",
+        "no company targets for {half} in the targets table; valid scenarios here: base, "
+        "target, stretch",
+    ),
+    "plan.nothing_to_plan": (
+        "{scenario} 情景下 {half} 没有可分配的数量",
+        "the {scenario} scenario leaves nothing to plan for {half}",
+    ),
+    "plan.forecast": (
+        "forecast 只能是 'auto'、'simple' 或一个函数，收到 {value!r}",
+        "forecast must be 'auto', 'simple' or a function, got {value!r}",
+    ),
+    "plan.forecast_mean": (
+        "预测函数必须返回含 'mean' 列的 DataFrame",
+        "the forecast function must return a DataFrame with a 'mean' column",
+    ),
+    "plan.growth_missing": (
+        "growth 没有给出 {products} 的增长率；请给每个品种一个增长率，或只给一个数",
+        "growth has no rate for {products}; give every product a rate or one number",
+    ),
+    "plan.growth_range": (
+        "增长率必须大于 -1（-100%），收到 {values}",
+        "growth rates must be above -1 (-100 %), got {values}",
+    ),
+    "plan.procurement_type": (
+        "procurement 必须是字典或字典列表",
+        "procurement must be a dict or a list of dicts",
+    ),
+    "plan.procurement_keys": (
+        "procurement 中有未知的键 {keys}；可用的键：{valid}",
+        "unknown procurement keys {keys}; valid: {valid}",
+    ),
+    "plan.procurement_needs": (
+        "procurement 需要 product、start 和 volume_change",
+        "procurement needs product, start and volume_change",
+    ),
+    "plan.procurement_product": (
+        "集采品种 {product!r} 不在计划中；可选品种：{products}",
+        "procurement product {product!r} is not planned; valid: {products}",
+    ),
+    "plan.procurement_change": (
+        "volume_change 和 price_change 必须大于 -1（-100%）",
+        "volume_change and price_change must be above -1 (-100 %)",
+    ),
     "none": ("无", "none"),
     "word.or": ("或", " or "),
     "word.comma": ("，", ", "),
