@@ -511,6 +511,50 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "volume_change 和 price_change 必须大于 -1（-100%）",
         "volume_change and price_change must be above -1 (-100 %)",
     ),
+    "pdf.missing_chromium": (
+        "{what}需要无界面 Chromium，但没有找到。请用 `make chromium` 安装"
+        "（Debian：`sudo apt-get install chromium`），或把 REPKIT_CHROMIUM 设为 Chrome/Chromium "
+        "可执行文件。HTML 文档本身是完整的：可以在浏览器中打开，再从浏览器打印成 PDF。",
+        "headless Chromium is needed for {what} but was not found. Install it with "
+        "`make chromium` (Debian: `sudo apt-get install chromium`) or set REPKIT_CHROMIUM to a "
+        "Chrome/Chromium executable. The HTML document itself is complete: open it in a "
+        "browser and print to PDF from there.",
+    ),
+    "pdf.no_html": ("{path} 处没有 HTML 文件", "no HTML file at {path}"),
+    "pdf.timeout": (
+        "Chromium 在 {timeout:.0f} 秒内没有完成{what}；请把 timeout 调大",
+        "Chromium did not finish {what} within {timeout:.0f} s; try a larger timeout",
+    ),
+    "pdf.no_output": (
+        "Chromium 没有为{what}写出任何内容（退出码 {code}）：{tail}",
+        "Chromium wrote no output for {what} (exit {code}): {tail}",
+    ),
+    "pdf.suffix": (
+        "{function} 只写 {suffix} 文件，收到 {name!r}",
+        "{function} writes {suffix} files; got {name!r}",
+    ),
+    "word.pdf_export": ("PDF 导出", "PDF export"),
+    "word.screenshot": ("截图", "a screenshot"),
+    "plan.as_of_outside": (
+        "as_of {as_of} 不在计划期 {half}（{start}–{end}）之内",
+        "as_of {as_of} is outside the plan's half {half} ({start}–{end})",
+    ),
+    "plan.no_sales_yet": (
+        "{half} 还没有销售数据；{start} 有销售后才能开始跟踪",
+        "no sales inside {half} yet; tracking starts once {start} has sales",
+    ),
+    "plan.nothing_left": (
+        "{as_of} 之后计划已没有剩余月份",
+        "no months of the plan are left after {as_of}",
+    ),
+    "plan.max_growth": (
+        "max_growth 必须是 ≥ 0 的数，收到 {value}",
+        "max_growth must be a number ≥ 0, got {value}",
+    ),
+    "plan.max_growth_needs_as_of": (
+        "max_growth 用于滚动调整计划：请同时给出 as_of（实际数据的最后一个月）",
+        "max_growth caps a rolling re-plan: give as_of (the last month of actuals)",
+    ),
     "none": ("无", "none"),
     "word.or": ("或", " or "),
     "word.comma": ("，", ", "),

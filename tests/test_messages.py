@@ -14,7 +14,8 @@ from repkit.messages import FIXES, MESSAGES, placeholders
 HAN = re.compile("[\u4e00-\u9fff]")
 CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # Han and full-width marks
 NAMESPACES = {
-    "error", "path", "arg", "feature", "cli", "help", "batch", "word", "none", "problem", "plan"
+    "error", "path", "arg", "feature", "cli", "help", "batch", "word", "none", "problem", "plan",
+    "pdf",
 }  # fmt: skip
 
 
@@ -175,6 +176,20 @@ MOVED = {
     "plan.procurement_needs": {},
     "plan.procurement_product": {"product": "B", "products": "A"},
     "plan.procurement_change": {},
+    "plan.as_of_outside": {
+        "as_of": "2026-08", "half": "2026H1", "start": "2026-01", "end": "2026-06",
+    },
+    "plan.no_sales_yet": {"half": "2026H2", "start": "2026-07"},
+    "plan.nothing_left": {"as_of": "2026-12"},
+    "plan.max_growth": {"value": -1},
+    "plan.max_growth_needs_as_of": {},
+    "pdf.missing_chromium": {"what": "PDF 导出"},
+    "pdf.no_html": {"path": "/tmp/plan.html"},
+    "pdf.timeout": {"what": "PDF 导出", "timeout": 60.0},
+    "pdf.no_output": {"what": "PDF 导出", "code": 1, "tail": "crash"},
+    "pdf.suffix": {"function": "html_to_pdf", "suffix": ".pdf", "name": "plan.png"},
+    "word.pdf_export": {},
+    "word.screenshot": {},
 }  # fmt: skip
 
 

@@ -101,8 +101,8 @@ CASES = [
      "--scenario 保底", 2, "基准预测（base）"),
     ("batch param no value", "batch --data {D} --out {R}/b -p growth", 2, "NAME=VALUE"),
     ("batch param unknown", "batch --data {D} --out {R}/b -p nosuch=1", 2, "nosuch"),
-    ("pdf missing", "pdf {R}/nope.html", 1, "no HTML file"),
-    ("pdf folder", "pdf {R}/empty", 1, "no HTML file"),
+    ("pdf missing", "pdf {R}/nope.html", 1, "没有 HTML 文件"),
+    ("pdf folder", "pdf {R}/empty", 1, "没有 HTML 文件"),
 ]  # fmt: skip
 
 
