@@ -488,7 +488,7 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "growth has no rate for {products}; give every product a rate or one number",
     ),
     "plan.growth_range": (
-        "增长率必须大于 -1（-100%），收到 {values}",
+        "growth（增长率）必须大于 -1（-100%），收到 {values}",
         "growth rates must be above -1 (-100 %), got {values}",
     ),
     "plan.procurement_type": (

@@ -350,7 +350,7 @@ def test_period_review_arithmetic():
     by_rep = rk.activity.period_review(_fake_plan(), "2026Q2", by="rep_id").set_index("rep_id")
     assert by_rep.loc["（其他）", "actual_units"] == 10  # R9 has no target
     assert by_rep.loc["R1", "rep"] == "王明"
-    with pytest.raises(ValueError, match="不在计划期"):
+    with pytest.raises(ValueError, match="outside the plan's half"):
         rk.activity.period_review(_fake_plan(), "2026-07")
 
 

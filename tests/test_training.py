@@ -197,7 +197,7 @@ def test_session_arguments_are_checked(sample_ds):
         rk.training.session(99, sample_ds, region=REGION)
     with pytest.raises(ValueError, match="regions: 兰州"):
         rk.training.session(1, sample_ds)
-    with pytest.raises(ValueError, match="可选区域"):
+    with pytest.raises(ValueError, match="valid regions"):
         rk.training.session(1, sample_ds, region="北京")
     with pytest.raises(AttributeError, match="valid: q1"):
         _ = rk.training.session(1, sample_ds, region=REGION).q9
