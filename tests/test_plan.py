@@ -279,7 +279,7 @@ def test_replan_spreads_what_is_left(lz, plan):
     assert (got.reindex(target.index) >= target).all()
     future = out[out["month"] > pd.Period("2026-08", "M")]
     assert future["actual_units"].isna().all()
-    with pytest.raises(ValueError, match="no months"):
+    with pytest.raises(ValueError, match="计划已没有剩余月份"):
         rk.plan.replan(plan.targets, lz.sales, as_of="2026-12")
 
 
