@@ -476,6 +476,172 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "这一列还有 {n:,} 个单元格有同样的问题",
         "{n:,} more cells in this column have the same problem",
     ),
+    # -- quotas as a set (io/_quotas.py, io/_validate.py)
+    "bad_quota_level.rep": (
+        "指标行只能是区域指标（医院编码、科室、代表编码都不填）、医院指标（医院编码）、科室指标"
+        "（医院编码和科室）或销售人员指标（只填代表编码）；这一行代表编码和医院编码都填了",
+        "a quota row is for the region (no 医院编码, 科室, 代表编码), a hospital (医院编码), a "
+        "department (医院编码 and 科室) or a sales staff member (代表编码 only); 代表编码 and "
+        "医院编码 are both filled",
+    ),
+    "bad_quota_level.department": (
+        "指标行只能是区域指标（医院编码、科室、代表编码都不填）、医院指标（医院编码）、科室指标"
+        "（医院编码和科室）或销售人员指标（只填代表编码）；填了科室就要填医院编码",
+        "a quota row is for the region (no 医院编码, 科室, 代表编码), a hospital (医院编码), a "
+        "department (医院编码 and 科室) or a sales staff member (代表编码 only); 科室 needs "
+        "医院编码",
+    ),
+    "duplicate_key.quota": (
+        "{what} {period} 的指标给了两次（{first}和本行）",
+        "the quota of {what} for {period} is given twice ({first} and this row)",
+    ),
+    "overlapping_quota": (
+        "{what} {period} 的指标与{first}的 {other} 指标重叠：{month} 会被重复计算",
+        "the quota of {what} for {period} overlaps {other} in {first}; {month} would be "
+        "counted twice",
+    ),
+    "partial_quota_period": (
+        "{what} 的指标只覆盖了 {half} 6 个月中的 {n} 个月（{given}）；缺少 {missing}",
+        "the quota of {what} covers {n} of the 6 months of {half} ({given}); missing {missing}",
+    ),
+    "quota_above_parent": (
+        "{where} {half} 的{child}指标（{rows}）合计 {total:,.0f} {unit}，超过本行的{parent}指标 "
+        "{limit:,.0f} {unit}（容差 {tolerance:.0%}）",
+        "the {child} quotas of {where} for {half} ({rows}) add up to {total:,.0f} {unit}, more "
+        "than the {parent} quota of {limit:,.0f} {unit} in this row (tolerance {tolerance:.0%})",
+    ),
+    "quota_for_medical_rep": (
+        "{rep} 是备案医药代表，不承担销售指标",
+        "{rep} is a registered medical representative (备案医药代表), who carries no sales quota",
+    ),
+    "word.quota_region": ("区域 {region} × {product}", "region {region} × {product}"),
+    "word.quota_hospital": ("医院 {hospital} × {product}", "hospital {hospital} × {product}"),
+    "word.quota_department": (
+        "医院 {hospital} {department} × {product}",
+        "hospital {hospital} department {department} × {product}",
+    ),
+    "word.quota_rep": ("销售人员 {rep} × {product}", "sales staff {rep} × {product}"),
+    "word.file_row": ("{file} 第 {row} 行", "{file} row {row}"),
+    "word.level_region": ("区域", "region"),
+    "word.level_hospital": ("医院", "hospital"),
+    "word.level_department": ("科室", "department"),
+    "word.level_hospital_department": ("医院和科室", "hospital and department"),
+    "word.level_sales_staff": ("销售人员", "sales-staff"),
+    "word.unit_units": ("盒/支", "units"),
+    "word.unit_yuan": ("元", "yuan"),
+    # -- the manager's figures (io/_validate.py, plan/_overrides.py, plan/_pin.py)
+    "override_scope.hospital": (
+        "「{scope}」指定要写医院",
+        "a {scope} override names a hospital",
+    ),
+    "override_scope.region_wide": (
+        "「品种」指定针对全区域；只针对一家医院请用「医院品种」",
+        "a product override is region-wide; use hospital_product (医院品种) for one hospital",
+    ),
+    "override_scope.one_product": (
+        "「{scope}」指定只写一个品种",
+        "a {scope} override names one product",
+    ),
+    "override_scope.line": (
+        "「品种线」指定要列出它的品种",
+        "a product line lists its products",
+    ),
+    "override_scope.all_products": (
+        "「{scope}」指定针对全部品种；只针对部分品种请用「医院品种」或「品种线」",
+        "a {scope} override covers all products; use hospital_product (医院品种) or "
+        "product_line (品种线) for some",
+    ),
+    "override_value.one": (
+        "数量和金额只填一个，不要同时填，也不要填开发率",
+        "give either 数量 (units) or 金额 (amount), not both, and no 开发率",
+    ),
+    "override_value.rate_only": (
+        "科室开发目标只填开发率",
+        "a department goal gives 开发率 only",
+    ),
+    "override_value.rate": (
+        "开发率 {rate:g} 不是比例；请写 80% 或 0.8",
+        "开发率 {rate:g} is not a share; write 80% or 0.8",
+    ),
+    "override_value.kind": (
+        "科室开发目标只能是下限或里程碑",
+        "a department goal is a floor or milestone",
+    ),
+    "override_period": (
+        "里程碑只针对一个月份，例如 2026-08",
+        "a milestone is for one month, e.g. 2026-08",
+    ),
+    "override_unknown.product": (
+        "品种 {products} 在{region}没有价格或销售",
+        "product {products} has no price or sales in {region}",
+    ),
+    "override_unknown.hospital": (
+        "医院 {hospital} 不是本区域的医院",
+        "hospital {hospital} is not a hospital of the region",
+    ),
+    "override_below_target.no_products": (
+        "{label}：这家医院在计划中没有任何品种",
+        "{label}: the hospital has no products in the plan",
+    ),
+    "override_floor_above_cap.fixed_twice": (
+        "{product} {where}：同时固定为 {first:,} 和 {second:,}",
+        "{product} {where}: fixed at {first:,} and at {second:,}",
+    ),
+    "override_floor_above_cap.floor": (
+        "{product} {where}：下限 {floor:,} 比上限 {cap:,} 高 {gap:,}",
+        "{product} {where}: floor {floor:,} is {gap:,} above the cap {cap:,}",
+    ),
+    "override_floor_above_cap.fixed_below_floor": (
+        "{product} {where}：固定值 {fixed:,} 比下限 {bound:,} 低 {gap:,}",
+        "{product} {where}: fixed at {fixed:,}, {gap:,} outside the floor {bound:,}",
+    ),
+    "override_floor_above_cap.fixed_above_cap": (
+        "{product} {where}：固定值 {fixed:,} 比上限 {bound:,} 高 {gap:,}",
+        "{product} {where}: fixed at {fixed:,}, {gap:,} outside the cap {bound:,}",
+    ),
+    "override_above_target.cells": (
+        "{product} {label}：固定的单元格合计 {pinned:,}，比固定总量 {total:,} 多 {excess:,}",
+        "{product} {label}: its fixed cells add up to {pinned:,}, {excess:,} more than its "
+        "fixed total {total:,}",
+    ),
+    "override_above_target.product": (
+        "{product}：固定值合计 {used:,}，比该品种本半年的指标 {total:,} 多 {excess:,}",
+        "{product}: the fixed figures add up to {used:,}, {excess:,} more than the product's "
+        "target of {total:,} for the half",
+    ),
+    "override_below_target.nowhere": (
+        "{product}：指标中有 {need:,} 盒/支无处分配（{where}全部被固定）；"
+        "放开一个单元格，或指定该品种的总量",
+        "{product}: {need:,} units of the target are left with nowhere to go ({where} are all "
+        "fixed); free a cell or fix the product's total",
+    ),
+    "override_below_target.margins": (
+        "{product}：固定的医院总量和月份总量无法同时满足（相差 {off:,.0f} 盒/支）",
+        "{product}: the fixed hospital totals and month totals cannot hold together (off by "
+        "{off:,.0f} units)",
+    ),
+    "word.whole_region": ("全区域", "whole region"),
+    "word.whole_half": ("全半年", "whole half"),
+    "word.other_cells": ("其他医院和月份", "the other hospitals and months"),
+    "error.overrides_unmatched": (
+        "有 {n} 条经理指定与数据对不上",
+        "{n} overrides (经理指定) do not match the data",
+    ),
+    "error.overrides_infeasible": (
+        "经理指定无法同时满足：{message}",
+        "overrides (经理指定) that cannot hold: {message}",
+    ),
+    "half_beyond_data": (
+        "{half} 在最后一个销售月份（{last}）之后 {ahead} 个半年；"
+        "计划最多只能超出数据 {most} 个半年",
+        "{half} is {ahead} halves after the last month of sales ({last}); plans reach at most "
+        "{most} halves beyond the data",
+    ),
+    "implausible_total": (
+        "{product} 的半年数量超过 {limit:,.0f} 或不是有限数；销售数量不合理",
+        "the half-year units of {product} exceed {limit:,.0f} or are not finite; the sales "
+        "units are implausible",
+    ),
     "no_data_files": (
         "文件夹中没有 repkit 能读取的数据文件（{extensions}），或文件名和表头都对不上任何一张表",
         "the folder holds no data file repkit reads ({extensions}) whose name or headers "

@@ -444,6 +444,125 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "scheduler 必须是 None、'local' 或调度器地址，收到 {value!r}",
         "scheduler must be None, 'local' or an address, got {value!r}",
     ),
+    "plan.unknown_region": (
+        "没有区域 {region!r}；可选区域：{regions}",
+        "unknown region {region!r}; valid regions: {regions}",
+    ),
+    "plan.one_region": (
+        "每次只为一个区域做计划；请先调用 ds.for_region(区域)（现有区域：{regions}）",
+        "build plans one region; call ds.for_region(r) first (regions: {regions})",
+    ),
+    "plan.no_sales": (
+        "区域 {region} 没有销售数据；做计划需要历史销售",
+        "region {region} has no sales rows; a plan needs sales history",
+    ),
+    "plan.before_history": (
+        "计划期 {half} 早于销售历史（第一个月份 {first}）；请计划之后的半年",
+        "half-year {half} is before the sales history (first month {first}); plan a half-year "
+        "after it",
+    ),
+    "plan.inside_half": (
+        "数据已到 {as_of}，落在计划期 {half} 之内；请计划之后的半年",
+        "data run to {as_of}, inside the planned half {half}; plan a later half",
+    ),
+    "plan.scenario": (
+        "情景只能是 {scenarios} 之一，收到 {value!r}",
+        "scenario must be one of {scenarios}; got {value!r}",
+    ),
+    "plan.potential_weight": (
+        "potential_weight 必须在 0–1 之间，收到 {value}",
+        "potential_weight must be within 0–1, got {value}",
+    ),
+    "plan.cap": ("cap 必须大于 0，收到 {value}", "cap must be positive, got {value}"),
+    "plan.no_company_targets": (
+        "指标表中没有 {half} 的公司指标；这里可选的情景：base、target、stretch",
+        "no company targets for {half} in the targets table; valid scenarios here: base, "
+        "target, stretch",
+    ),
+    "plan.nothing_to_plan": (
+        "{scenario} 情景下 {half} 没有可分配的数量",
+        "the {scenario} scenario leaves nothing to plan for {half}",
+    ),
+    "plan.forecast": (
+        "forecast 只能是 'auto'、'simple' 或一个函数，收到 {value!r}",
+        "forecast must be 'auto', 'simple' or a function, got {value!r}",
+    ),
+    "plan.forecast_mean": (
+        "预测函数必须返回含 'mean' 列的 DataFrame",
+        "the forecast function must return a DataFrame with a 'mean' column",
+    ),
+    "plan.growth_missing": (
+        "growth 没有给出 {products} 的增长率；请给每个品种一个增长率，或只给一个数",
+        "growth has no rate for {products}; give every product a rate or one number",
+    ),
+    "plan.growth_range": (
+        "growth（增长率）必须大于 -1（-100%），收到 {values}",
+        "growth rates must be above -1 (-100 %), got {values}",
+    ),
+    "plan.procurement_type": (
+        "procurement 必须是字典或字典列表",
+        "procurement must be a dict or a list of dicts",
+    ),
+    "plan.procurement_keys": (
+        "procurement 中有未知的键 {keys}；可用的键：{valid}",
+        "unknown procurement keys {keys}; valid: {valid}",
+    ),
+    "plan.procurement_needs": (
+        "procurement 需要 product、start 和 volume_change",
+        "procurement needs product, start and volume_change",
+    ),
+    "plan.procurement_product": (
+        "集采品种 {product!r} 不在计划中；可选品种：{products}",
+        "procurement product {product!r} is not planned; valid: {products}",
+    ),
+    "plan.procurement_change": (
+        "volume_change 和 price_change 必须大于 -1（-100%）",
+        "volume_change and price_change must be above -1 (-100 %)",
+    ),
+    "pdf.missing_chromium": (
+        "{what}需要无界面 Chromium，但没有找到。请用 `make chromium` 安装"
+        "（Debian：`sudo apt-get install chromium`），或把 REPKIT_CHROMIUM 设为 Chrome/Chromium "
+        "可执行文件。HTML 文档本身是完整的：可以在浏览器中打开，再从浏览器打印成 PDF。",
+        "headless Chromium is needed for {what} but was not found. Install it with "
+        "`make chromium` (Debian: `sudo apt-get install chromium`) or set REPKIT_CHROMIUM to a "
+        "Chrome/Chromium executable. The HTML document itself is complete: open it in a "
+        "browser and print to PDF from there.",
+    ),
+    "pdf.no_html": ("{path} 处没有 HTML 文件", "no HTML file at {path}"),
+    "pdf.timeout": (
+        "Chromium 在 {timeout:.0f} 秒内没有完成{what}；请把 timeout 调大",
+        "Chromium did not finish {what} within {timeout:.0f} s; try a larger timeout",
+    ),
+    "pdf.no_output": (
+        "Chromium 没有为{what}写出任何内容（退出码 {code}）：{tail}",
+        "Chromium wrote no output for {what} (exit {code}): {tail}",
+    ),
+    "pdf.suffix": (
+        "{function} 只写 {suffix} 文件，收到 {name!r}",
+        "{function} writes {suffix} files; got {name!r}",
+    ),
+    "word.pdf_export": ("PDF 导出", "PDF export"),
+    "word.screenshot": ("截图", "a screenshot"),
+    "plan.as_of_outside": (
+        "as_of {as_of} 不在计划期 {half}（{start}–{end}）之内",
+        "as_of {as_of} is outside the plan's half {half} ({start}–{end})",
+    ),
+    "plan.no_sales_yet": (
+        "{half} 还没有销售数据；{start} 有销售后才能开始跟踪",
+        "no sales inside {half} yet; tracking starts once {start} has sales",
+    ),
+    "plan.nothing_left": (
+        "{as_of} 之后计划已没有剩余月份",
+        "no months of the plan are left after {as_of}",
+    ),
+    "plan.max_growth": (
+        "max_growth 必须是 ≥ 0 的数，收到 {value}",
+        "max_growth must be a number ≥ 0, got {value}",
+    ),
+    "plan.max_growth_needs_as_of": (
+        "max_growth 用于滚动调整计划：请同时给出 as_of（实际数据的最后一个月）",
+        "max_growth caps a rolling re-plan: give as_of (the last month of actuals)",
+    ),
     "none": ("无", "none"),
     "word.or": ("或", " or "),
     "word.comma": ("，", ", "),

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from repkit.messages import join, say
 from repkit.schema import TABLES
 
 __all__ = ["IN_MEMORY", "PROVENANCE_COLUMNS", "Dataset"]
@@ -246,7 +247,7 @@ class Dataset:
             If the region is not in the data (the message lists the valid regions).
         """
         if region not in self.regions:
-            raise ValueError(f"unknown region {region!r}; valid regions: {', '.join(self.regions)}")
+            raise ValueError(say("plan.unknown_region", region=region, regions=join(self.regions)))
         hosp = self.hospitals[self.hospitals["region"] == region]
         ids = set(hosp["hospital_id"])
         reps = self.reps[self.reps["region"] == region]

@@ -13,7 +13,10 @@ from repkit.messages import FIXES, MESSAGES, placeholders
 
 HAN = re.compile("[\u4e00-\u9fff]")
 CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # Han and full-width marks
-NAMESPACES = {"error", "path", "arg", "feature", "cli", "help", "batch", "word", "none", "problem"}
+NAMESPACES = {
+    "error", "path", "arg", "feature", "cli", "help", "batch", "word", "none", "problem", "plan",
+    "pdf",
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("key", sorted(MESSAGES))
@@ -95,3 +98,123 @@ def test_data_error_text_lists_rule_where_what_fix():
 def test_display_width_counts_wide_characters_twice(text, columns):
     assert messages.width(text) == columns
     assert messages.width(messages.pad(text, 8)) == max(8, columns)
+
+
+# sample fields of the keys that moved into the catalogue from quotas, overrides and plans
+MOVED = {
+    "bad_quota_level.rep": {},
+    "bad_quota_level.department": {},
+    "duplicate_key.quota": {"what": "区域 兰州 × A", "period": "2026H2", "first": "第 2 行"},
+    "overlapping_quota": {
+        "what": "销售人员 R1 × A", "period": "2026Q3", "other": "2026H2", "first": "第 2 行",
+        "month": "2026-07",
+    },
+    "partial_quota_period": {
+        "what": "医院 H1 × A", "n": 3, "half": "2026H2", "given": "2026Q3", "missing": "2026-10",
+    },
+    "quota_above_parent": {
+        "where": "兰州", "half": "2026H2", "child": "医院", "rows": "第 3 行", "total": 1200.0,
+        "unit": "盒/支", "parent": "区域", "limit": 1000.0, "tolerance": 0.01,
+    },
+    "quota_for_medical_rep": {"rep": "R0002"},
+    "word.quota_region": {"region": "兰州", "product": "A"},
+    "word.quota_hospital": {"hospital": "H1", "product": "A"},
+    "word.quota_department": {"hospital": "H1", "department": "心内科", "product": "A"},
+    "word.quota_rep": {"rep": "R1", "product": "A"},
+    "word.file_row": {"file": "指标.csv", "row": 2},
+    "override_scope.hospital": {"scope": "医院品种"},
+    "override_scope.region_wide": {},
+    "override_scope.one_product": {"scope": "医院品种"},
+    "override_scope.line": {},
+    "override_scope.all_products": {"scope": "医院"},
+    "override_value.one": {},
+    "override_value.rate_only": {},
+    "override_value.rate": {"rate": 80.0},
+    "override_value.kind": {},
+    "override_period": {},
+    "override_unknown.product": {"products": "A", "region": "兰州"},
+    "override_unknown.hospital": {"hospital": "H9"},
+    "override_below_target.no_products": {"label": "医院 H1"},
+    "override_floor_above_cap.fixed_twice": {
+        "product": "A", "where": "H1 2026-08", "first": 10, "second": 12,
+    },
+    "override_floor_above_cap.floor": {
+        "product": "A", "where": "全区域 全半年", "floor": 12000, "cap": 11000, "gap": 1000,
+    },
+    "override_floor_above_cap.fixed_below_floor": {
+        "product": "A", "where": "H1 全半年", "fixed": 5, "bound": 8, "gap": 3,
+    },
+    "override_floor_above_cap.fixed_above_cap": {
+        "product": "A", "where": "H1 全半年", "fixed": 9, "bound": 8, "gap": 1,
+    },
+    "override_above_target.cells": {
+        "product": "A", "label": "H1", "pinned": 120, "excess": 20, "total": 100,
+    },
+    "override_above_target.product": {"product": "A", "used": 1750, "excess": 750, "total": 1000},
+    "override_below_target.nowhere": {"product": "A", "need": 30, "where": "H1"},
+    "override_below_target.margins": {"product": "A", "off": 2.0},
+    "error.overrides_unmatched": {"n": 2},
+    "error.overrides_infeasible": {"message": "A"},
+    "half_beyond_data": {"half": "2029H1", "ahead": 5, "last": "2026-06", "most": 4},
+    "implausible_total": {"product": "A", "limit": 1e12},
+    "plan.unknown_region": {"region": "西宁", "regions": "兰州"},
+    "plan.one_region": {"regions": "兰州、西宁"},
+    "plan.no_sales": {"region": "兰州"},
+    "plan.before_history": {"half": "2020H1", "first": "2024-01"},
+    "plan.inside_half": {"as_of": "2026-08", "half": "2026H2"},
+    "plan.scenario": {"scenarios": "base、target", "value": "dream"},
+    "plan.potential_weight": {"value": 2},
+    "plan.cap": {"value": -1},
+    "plan.no_company_targets": {"half": "2026H2"},
+    "plan.nothing_to_plan": {"scenario": "base", "half": "2026H2"},
+    "plan.forecast": {"value": "prophet"},
+    "plan.forecast_mean": {},
+    "plan.growth_missing": {"products": "A"},
+    "plan.growth_range": {"values": [-2.0]},
+    "plan.procurement_type": {},
+    "plan.procurement_keys": {"keys": ["x"], "valid": ["product"]},
+    "plan.procurement_needs": {},
+    "plan.procurement_product": {"product": "B", "products": "A"},
+    "plan.procurement_change": {},
+    "plan.as_of_outside": {
+        "as_of": "2026-08", "half": "2026H1", "start": "2026-01", "end": "2026-06",
+    },
+    "plan.no_sales_yet": {"half": "2026H2", "start": "2026-07"},
+    "plan.nothing_left": {"as_of": "2026-12"},
+    "plan.max_growth": {"value": -1},
+    "plan.max_growth_needs_as_of": {},
+    "pdf.missing_chromium": {"what": "PDF 导出"},
+    "pdf.no_html": {"path": "/tmp/plan.html"},
+    "pdf.timeout": {"what": "PDF 导出", "timeout": 60.0},
+    "pdf.no_output": {"what": "PDF 导出", "code": 1, "tail": "crash"},
+    "pdf.suffix": {"function": "html_to_pdf", "suffix": ".pdf", "name": "plan.png"},
+    "word.pdf_export": {},
+    "word.screenshot": {},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("key", sorted(MOVED))
+def test_moved_messages_render_in_chinese_and_english(key):
+    zh = messages.say(key, lang="zh", **MOVED[key])
+    en = messages.say(key, lang="en", **MOVED[key])
+    assert HAN.search(zh), zh
+    assert zh != en
+    assert placeholders(MESSAGES[key][0]) == set(MOVED[key])
+    for value in MOVED[key].values():
+        if isinstance(value, str):
+            assert value in zh, (value, zh)
+            assert value in en, (value, en)
+
+
+def test_quota_message_follows_the_language(tmp_path, monkeypatch):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "期间,区域,医院编码,科室,代表编码,品种,指标数量\n2026Q3,兰州,H1,,,A,300\n", "utf-8"
+    )
+    zh = rk.io.check(path)["message"].iloc[0]
+    expected = "医院 H1 × A 的指标只覆盖了 2026H2 6 个月中的 3 个月（2026Q3）；"
+    assert zh == expected + "缺少 2026-10、2026-11、2026-12"
+    monkeypatch.setenv("REPKIT_LANG", "en")
+    en = rk.io.check(path)["message"].iloc[0]
+    assert en.startswith("the quota of hospital H1 × A covers 3 of the 6 months of 2026H2")
+    assert en.endswith("missing 2026-10, 2026-11, 2026-12")

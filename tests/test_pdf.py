@@ -22,7 +22,7 @@ def test_missing_chromium_is_explained(monkeypatch, tmp_path):
 def test_wrong_suffix_and_missing_source_are_refused(tmp_path):
     with pytest.raises(ValueError, match=r"\.pdf"):
         pdf.html_to_pdf(tmp_path / "plan.html", tmp_path / "plan.png")
-    with pytest.raises(FileNotFoundError, match="no HTML file"):
+    with pytest.raises(FileNotFoundError, match="没有 HTML 文件"):
         pdf.html_to_png(tmp_path / "missing.html", tmp_path / "plan.png")
 
 

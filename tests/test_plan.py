@@ -182,7 +182,7 @@ def test_procurement_scenario(lz):
     assert step[p] == v["units"].sum() - b["units"].sum()
     sel = vbp.scenarios[vbp.scenarios["selected"]]
     assert set(sel["scenario"]) == {"procurement"}
-    with pytest.raises(ValueError, match="not planned"):
+    with pytest.raises(ValueError, match="不在计划中"):
         rk.plan.build(lz, HALF, forecast="simple", procurement={**event, "product": "无此品种"})
 
 
@@ -217,19 +217,19 @@ def test_forecast_seam_takes_a_function(lz):
     per_product = p.targets.groupby("product")["units"].sum()
     expected = p.forecast.groupby("product")["mean"].sum().round().astype("int64")
     assert (per_product.sort_index() == expected.sort_index()).all()
-    with pytest.raises(ValueError, match="forecast must be"):
+    with pytest.raises(ValueError, match="forecast 只能是"):
         rk.plan.build(lz, HALF, forecast="prophet")
 
 
 def test_bad_arguments(ds, lz):
-    with pytest.raises(ValueError, match="one region"):
+    with pytest.raises(ValueError, match="每次只为一个区域做计划"):
         rk.plan.build(ds, HALF)
-    with pytest.raises(ValueError, match="base, target, stretch, company"):
+    with pytest.raises(ValueError, match="base、target、stretch、company"):
         rk.plan.build(lz, HALF, scenario="dream")
     no_targets = lz.__class__(**{**lz.tables(), "targets": lz.targets.iloc[:0]})
-    with pytest.raises(ValueError, match="no company targets"):
+    with pytest.raises(ValueError, match="没有 2026H2 的公司指标"):
         rk.plan.build(no_targets, HALF, scenario="company", forecast="simple")
-    with pytest.raises(ValueError, match="growth"):
+    with pytest.raises(ValueError, match="growth 没有给出"):
         rk.plan.build(lz, HALF, growth={"瑞心安片": 0.3}, forecast="simple")
 
 
@@ -279,7 +279,7 @@ def test_replan_spreads_what_is_left(lz, plan):
     assert (got.reindex(target.index) >= target).all()
     future = out[out["month"] > pd.Period("2026-08", "M")]
     assert future["actual_units"].isna().all()
-    with pytest.raises(ValueError, match="no months"):
+    with pytest.raises(ValueError, match="计划已没有剩余月份"):
         rk.plan.replan(plan.targets, lz.sales, as_of="2026-12")
 
 

@@ -199,6 +199,7 @@ def test_product_floor_above_its_cap_is_refused(ds):
     c = _refusal(ds, rows)
     assert set(c["rule"]) == {"override_floor_above_cap"}
     assert c["excess"].iloc[0] == 1000
+    assert "瑞丁 全区域 全半年：下限 12,000 比上限 11,000 高 1,000" in c["message"].iloc[0]
 
 
 def test_floor_binds_only_where_the_plan_is_below(ds, plain):
@@ -334,7 +335,9 @@ def test_fixed_above_the_product_target_is_refused_with_the_excess(ds, plain):
     assert c["rule"].tolist() == ["override_above_target"]
     assert c["row"].tolist() == [1]
     assert c["excess"].iloc[0] == 750
-    assert "特苏尼" in c["message"].iloc[0]
+    assert c["message"].iloc[0].startswith("特苏尼")
+    assert "比该品种本半年的指标" in c["message"].iloc[0]
+    assert "多 750" in c["message"].iloc[0]
 
 
 def test_cap_that_leaves_the_target_nowhere_is_refused(ds, plain):

@@ -80,7 +80,7 @@ def test_weekly_tracking_adds_up_to_the_months():
     [
         ({"freq": "day"}, "freq must be one of month, week"),
         ({"by": ["doctor_id"]}, "by must use"),
-        ({"as_of": "2026-08"}, "outside the plan's half 2026H1"),
+        ({"as_of": "2026-08"}, "不在计划期 2026H1"),
     ],
 )
 def test_tracking_refuses_bad_arguments(kw, match):
@@ -172,7 +172,7 @@ def test_workbook_holds_the_replan_and_the_old_plan(tmp_path):
 def test_max_growth_needs_a_replan_month(tmp_path):
     plan = _plan()
     calls = rk.activity.call_plan(plan.data, plan.half.start)
-    with pytest.raises(ValueError, match="give as_of"):
+    with pytest.raises(ValueError, match="请同时给出 as_of"):
         rk.plan.write_files(plan, tmp_path, calls=calls, privacy_mode="names", max_growth=0.2)
 
 

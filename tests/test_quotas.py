@@ -87,19 +87,19 @@ def test_same_quota_twice_is_refused_naming_both_rows(tmp_path):
         _csv(tmp_path, "2026H2,兰州,,,,A,1000\n2026H2,兰州,H1,,,A,200\n2026H2,兰州,H1,,,A,250\n")
     )
     assert p[["row", "column", "rule"]].values.tolist() == [[4, "期间", "duplicate_key"]]
-    assert "row 3" in p["message"].iloc[0]
+    assert "第 3 行" in p["message"].iloc[0]
 
 
 def test_overlapping_periods_are_refused(tmp_path):
     p = _problems(_csv(tmp_path, "2026H2,兰州,,,R1,A,600\n2026Q3,兰州,,,R1,A,300\n"))
     assert p[["row", "value", "rule"]].values.tolist() == [[3, "2026Q3", "overlapping_quota"]]
-    assert "overlaps 2026H2 in row 2" in p["message"].iloc[0]
+    assert "与第 2 行的 2026H2 指标重叠" in p["message"].iloc[0]
 
 
 def test_half_partly_covered_is_refused(tmp_path):
     p = _problems(_csv(tmp_path, "2026Q3,兰州,H1,,,A,300\n"))
     assert p["rule"].tolist() == ["partial_quota_period"]
-    assert "missing 2026-10, 2026-11, 2026-12" in p["message"].iloc[0]
+    assert "缺少 2026-10、2026-11、2026-12" in p["message"].iloc[0]
 
 
 @pytest.mark.parametrize(
@@ -110,26 +110,26 @@ def test_half_partly_covered_is_refused(tmp_path):
             "2026H2,兰州,,,,A,1000\n2026H2,兰州,H1,,,A,600\n2026Q3,兰州,H2,,,A,300\n"
             "2026Q4,兰州,H2,,,A,300\n",
             2,
-            "row 3, row 4, row 5",
+            "第 3 行、第 4 行、第 5 行",
         ),
         # departments above their hospital
         (
             "2026H2,兰州,H1,,,A,500\n2026H2,兰州,H1,心内科,,A,400\n2026H2,兰州,H1,肿瘤科,,A,200\n",
             2,
-            "row 3, row 4",
+            "第 3 行、第 4 行",
         ),
         # sales staff above the region
         (
             "2026H2,兰州,,,,A,1000\n2026H2,兰州,,,R1,A,700\n2026H2,兰州,,,R2,A,400\n",
             2,
-            "row 3, row 4",
+            "第 3 行、第 4 行",
         ),
     ],
 )
 def test_lower_quotas_above_their_parent_are_refused(tmp_path, body, row, lower):
     p = _problems(_csv(tmp_path, body))
     assert p[["row", "column", "rule"]].values.tolist() == [[row, "指标数量", "quota_above_parent"]]
-    assert f"({lower})" in p["message"].iloc[0]
+    assert f"（{lower}）" in p["message"].iloc[0]
 
 
 def test_lower_quotas_within_the_tolerance_are_accepted(tmp_path):
@@ -169,6 +169,7 @@ def test_quota_of_a_medical_rep_is_refused(entry_folder):
     assert p[["file", "row", "value", "rule"]].values.tolist() == [
         ["指标.csv", 3, "R0002", "quota_for_medical_rep"]
     ]
+    assert "R0002 是备案医药代表，不承担销售指标" in p["message"].iloc[0]
 
 
 def test_quotas_across_files_are_checked_together(entry_folder):
@@ -176,7 +177,7 @@ def test_quotas_across_files_are_checked_together(entry_folder):
     _csv(entry_folder, "2026H1,兰州,001001,,,瑞心安片,3000\n", name="医院指标.csv")
     p = rk.io.check(entry_folder)
     assert p[["file", "rule"]].values.tolist() == [["指标.csv", "quota_above_parent"]]
-    assert "(医院指标.csv row 2)" in p["message"].iloc[0]
+    assert "（医院指标.csv 第 2 行）" in p["message"].iloc[0]
 
 
 def test_entry_template_holds_every_level_and_passes_check(tmp_path):

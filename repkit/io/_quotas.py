@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from repkit.calendar import Half, period_months
+from repkit.messages import join, say
 
 LEVEL_COLUMNS: tuple[str, ...] = ("hospital_id", "department", "rep_id")
 QUOTA_LEVELS: dict[str, list[str]] = {
@@ -122,14 +123,17 @@ def _at(value: Any, pos: int) -> Any:
 
 def _what(rec: Any) -> str:
     if rec.level == "hospital":
-        where = f"hospital {rec.hospital_id}"
-    elif rec.level == "department":
-        where = f"hospital {rec.hospital_id} department {rec.department}"
-    elif rec.level == "rep":
-        where = f"sales staff {rec.rep_id}"
-    else:
-        where = f"region {rec.region}"
-    return f"{where} × {rec.product}"
+        return say("word.quota_hospital", hospital=rec.hospital_id, product=rec.product)
+    if rec.level == "department":
+        return say(
+            "word.quota_department",
+            hospital=rec.hospital_id,
+            department=rec.department,
+            product=rec.product,
+        )
+    if rec.level == "rep":
+        return say("word.quota_rep", rep=rec.rep_id, product=rec.product)
+    return say("word.quota_region", region=rec.region, product=rec.product)
 
 
 def quota_problems(
@@ -151,8 +155,9 @@ def quota_problems(
 
     def ref(pos: int) -> str:
         """A row as the message names it (with its file when files are stacked)."""
-        where = "" if file is None or isinstance(file, str) else f"{file[pos]} "
-        return f"{where}row {int(rows[pos])}"
+        if file is None or isinstance(file, str):
+            return say("error.row", row=int(rows[pos]))
+        return say("word.file_row", file=file[pos], row=int(rows[pos]))
 
     def problem(pos: int, column: str | None, value: Any, rule: str, message: str) -> dict:
         return {
@@ -171,12 +176,7 @@ def quota_problems(
             "rep_id" if rec.rep_id else "department",
             rec.rep_id or rec.department,
             "bad_quota_level",
-            "a quota row is for the region (no 医院编码, 科室, 代表编码), a hospital "
-            "(医院编码), a department (医院编码 and 科室) or a sales staff member "
-            "(代表编码 only)"
-            + (
-                "; 代表编码 and 医院编码 are both filled" if rec.rep_id else "; 科室 needs 医院编码"
-            ),
+            say("bad_quota_level.rep" if rec.rep_id else "bad_quota_level.department"),
         )
         for rec in t[t["level"].isna()].itertuples()
     ]
@@ -195,11 +195,16 @@ def quota_problems(
                 "period",
                 rec.period,
                 "duplicate_key" if same else "overlapping_quota",
-                f"the quota of {_what(rec)} for {rec.period} is given twice ({ref(rec.first)} "
-                "and this row)"
+                say("duplicate_key.quota", what=_what(rec), period=rec.period, first=ref(rec.first))
                 if same
-                else f"the quota of {_what(rec)} for {rec.period} overlaps {other['period']} "
-                f"in {ref(rec.first)}; {rec.month} would be counted twice",
+                else say(
+                    "overlapping_quota",
+                    what=_what(rec),
+                    period=rec.period,
+                    other=other["period"],
+                    first=ref(rec.first),
+                    month=rec.month,
+                ),
             )
         )
     if out:
@@ -223,8 +228,14 @@ def _partial(long: pd.DataFrame, problem: Any) -> list[dict[str, Any]]:
                 "period",
                 rec.period,
                 "partial_quota_period",
-                f"the quota of {_what(rec)} covers {g['month'].nunique()} of the 6 months "
-                f"of {rec.half} ({given}); missing {', '.join(missing)}",
+                say(
+                    "partial_quota_period",
+                    what=_what(rec),
+                    n=g["month"].nunique(),
+                    half=rec.half,
+                    given=given,
+                    missing=join(missing),
+                ),
             )
         )
     return out
@@ -256,8 +267,8 @@ def _above_parent(long: pd.DataFrame, ref: Any, problem: Any) -> list[dict[str, 
     under = pd.MultiIndex.from_frame(dept[d_keys]).isin(h_index.index) if len(dept) else []
     tree = pd.concat([hosp, dept[~np.asarray(under, dtype=bool)]], ignore_index=True)
     r_keys = ["region", "product", "half"]
-    out += _compare(tree, region, r_keys, "hospital and department", "region", ref, problem)
-    out += _compare(q[q["level"] == "rep"], region, r_keys, "sales-staff", "region", ref, problem)
+    out += _compare(tree, region, r_keys, "hospital_department", "region", ref, problem)
+    out += _compare(q[q["level"] == "rep"], region, r_keys, "sales_staff", "region", ref, problem)
     return out
 
 
@@ -290,10 +301,18 @@ def _compare(
                     measure,
                     f"{limit:g}",
                     "quota_above_parent",
-                    f"the {child} quotas of {where} for {key[-1]} ({', '.join(lower)}) add "
-                    f"up to {total:,.0f} {unit}, more than "
-                    f"the {parent} quota of {limit:,.0f} {unit} in this row (tolerance "
-                    f"{QUOTA_TOLERANCE:.0%})",
+                    say(
+                        "quota_above_parent",
+                        where=where,
+                        half=key[-1],
+                        child=say(f"word.level_{child}"),
+                        rows=join(lower),
+                        total=total,
+                        unit=say(f"word.unit_{unit}"),
+                        parent=say(f"word.level_{parent}"),
+                        limit=limit,
+                        tolerance=QUOTA_TOLERANCE,
+                    ),
                 )
             )
     return out

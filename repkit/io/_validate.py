@@ -17,7 +17,8 @@ import pandas as pd
 
 from repkit._paths import is_safe_id
 from repkit.io._quotas import quota_problems
-from repkit.messages import join, name_column, name_table, say
+from repkit.labels import OVERRIDE_SCOPES
+from repkit.messages import join, language, name_column, name_table, say
 from repkit.schema import CODE_LISTS, TABLES
 
 UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
@@ -277,51 +278,30 @@ def _override_row(rec: dict[str, Any]) -> list[tuple[str, str, str]]:
     products = [] if _blank(listed) else list(listed)
     hospital = not (_blank(rec.get("hospital_id")) and _blank(rec.get("hospital")))
     given = [c for c in ("units", "amount", "rate") if not _blank(rec.get(c))]
+    shown = str(scope) if language() == "en" else OVERRIDE_SCOPES.get(str(scope), str(scope))
     out: list[tuple[str, str, str]] = []
     if scope in _NEEDS_HOSPITAL and not hospital:
-        out.append(("override_scope", "hospital_id", f"a {scope} override names a hospital"))
+        out.append(("override_scope", "hospital_id", say("override_scope.hospital", scope=shown)))
     if scope == "product" and hospital:
-        out.append(
-            (
-                "override_scope",
-                "hospital_id",
-                "a product override is region-wide; use "
-                "hospital_product (医院品种) for one hospital",
-            )
-        )
+        out.append(("override_scope", "hospital_id", say("override_scope.region_wide")))
     if scope in _ONE_PRODUCT and len(products) != 1:
-        out.append(("override_scope", "products", f"a {scope} override names one product"))
+        out.append(("override_scope", "products", say("override_scope.one_product", scope=shown)))
     if scope == "product_line" and not products:
-        out.append(("override_scope", "products", "a product line lists its products"))
+        out.append(("override_scope", "products", say("override_scope.line")))
     if scope in ("hospital", "department_development") and products:
-        out.append(
-            (
-                "override_scope",
-                "products",
-                f"a {scope} override covers all products; "
-                "use hospital_product (医院品种) or product_line (品种线) for some",
-            )
-        )
+        out.append(("override_scope", "products", say("override_scope.all_products", scope=shown)))
     if scope in _SALES_SCOPES and sorted(given) not in (["units"], ["amount"]):
-        out.append(
-            (
-                "override_value",
-                "units",
-                "give either 数量 (units) or 金额 (amount), not both, and no 开发率",
-            )
-        )
+        out.append(("override_value", "units", say("override_value.one")))
     if scope == "department_development":
         rate: Any = rec.get("rate")
         if given != ["rate"]:
-            out.append(("override_value", "rate", "a department goal gives 开发率 only"))
+            out.append(("override_value", "rate", say("override_value.rate_only")))
         elif not 0 < float(rate) <= 1:
-            out.append(
-                ("override_value", "rate", f"开发率 {rate:g} is not a share; write 80% or 0.8")
-            )
+            out.append(("override_value", "rate", say("override_value.rate", rate=rate)))
         if kind not in ("fixed", "milestone", "floor"):
-            out.append(("override_value", "kind", "a department goal is a floor or milestone"))
+            out.append(("override_value", "kind", say("override_value.kind")))
     if kind == "milestone" and isinstance(period, str) and "H" in period:
-        out.append(("override_period", "period", "a milestone is for one month, e.g. 2026-08"))
+        out.append(("override_period", "period", say("override_period")))
     return out
 
 
@@ -589,8 +569,7 @@ def _medical_rep_quotas(t: dict[str, Any], reps: dict[str, Any] | None) -> list[
             "column": t["texts"].get("rep_id", "rep_id"),
             "value": str(frame["rep_id"].iloc[pos]),
             "rule": "quota_for_medical_rep",
-            "message": f"{frame['rep_id'].iloc[pos]} is a registered medical representative "
-            "(备案医药代表), who carries no sales quota",
+            "message": say("quota_for_medical_rep", rep=frame["rep_id"].iloc[pos]),
         }
         for pos in np.flatnonzero(bad).tolist()
     ]

@@ -14,6 +14,7 @@ import pandas as pd
 from repkit.calendar import Half
 from repkit.dataset import Dataset
 from repkit.errors import DataError
+from repkit.messages import join, say
 from repkit.plan._coverage import review_coverage, review_to_date
 from repkit.plan._decompose import (
     UNASSIGNED,
@@ -216,9 +217,7 @@ def _json_value(v: Any) -> Any:
 def _region_of(ds: Dataset) -> str:
     regions = ds.regions
     if len(regions) != 1:
-        raise ValueError(
-            f"build plans one region; call ds.for_region(r) first (regions: {', '.join(regions)})"
-        )
+        raise ValueError(say("plan.one_region", regions=join(regions)))
     return regions[0]
 
 
@@ -229,17 +228,14 @@ def _sales_for(ds: Dataset, h: Half, region: str) -> tuple[Dataset, pd.Period]:
     and implausible unit totals.
     """
     if ds.sales.empty:
-        raise ValueError(f"region {region} has no sales rows; a plan needs sales history")
+        raise ValueError(say("plan.no_sales", region=region))
     ds = complete_sales(ds)
     sales = ds.sales
     if sales.empty:
-        raise ValueError(f"region {region} has no sales rows; a plan needs sales history")
+        raise ValueError(say("plan.no_sales", region=region))
     as_of = _check_horizon(sales, h)
     if not (sales["month"] <= as_of).any():
-        raise ValueError(
-            f"half-year {h} is before the sales history (first month "
-            f"{sales['month'].min()}); plan a half-year after it"
-        )
+        raise ValueError(say("plan.before_history", half=h, first=sales["month"].min()))
     _check_units(sales)
     return ds, as_of
 
@@ -476,11 +472,11 @@ def _check_options(
 ) -> tuple[Half, Callable[[pd.Series, int], pd.DataFrame], str]:
     h = Half.parse(half)
     if scenario not in SCENARIOS:
-        raise ValueError(f"scenario must be one of {', '.join(SCENARIOS)}; got {scenario!r}")
+        raise ValueError(say("plan.scenario", scenarios=join(SCENARIOS), value=scenario))
     if not 0 <= potential_weight <= 1:
-        raise ValueError(f"potential_weight must be within 0–1, got {potential_weight}")
+        raise ValueError(say("plan.potential_weight", value=potential_weight))
     if cap is not None and cap <= 0:
-        raise ValueError(f"cap must be positive, got {cap}")
+        raise ValueError(say("plan.cap", value=cap))
     forecaster, method = resolve_forecaster(forecast)
     return h, forecaster, method
 
@@ -490,7 +486,7 @@ def _check_horizon(sales: pd.DataFrame, h: Half) -> pd.Period:
     last = sales["month"].max()
     as_of = min(last, h.start - 1)
     if (h.end - as_of).n < 6:
-        raise ValueError(f"data run to {as_of}, inside the planned half {h}; plan a later half")
+        raise ValueError(say("plan.inside_half", as_of=as_of, half=h))
     ahead = (h.start - Half.of(last).start).n // 6
     if ahead > MAX_HALVES_AHEAD:
         raise DataError(
@@ -499,9 +495,8 @@ def _check_horizon(sales: pd.DataFrame, h: Half) -> pd.Period:
                     "column": "month",
                     "value": str(h),
                     "rule": "half_beyond_data",
-                    "message": (
-                        f"{h} is {ahead} halves after the last month of sales ({last}); "
-                        f"plans reach at most {MAX_HALVES_AHEAD} halves beyond the data"
+                    "message": say(
+                        "half_beyond_data", half=h, ahead=ahead, last=last, most=MAX_HALVES_AHEAD
                     ),
                 }
             ]
@@ -511,10 +506,7 @@ def _check_horizon(sales: pd.DataFrame, h: Half) -> pd.Period:
 
 def _check_scenario_totals(totals: pd.DataFrame, scenario: str, h: Half, company: bool) -> None:
     if scenario == "company" and not company:
-        raise ValueError(
-            f"no company targets for {h} in the targets table; valid scenarios here: "
-            "base, target, stretch"
-        )
+        raise ValueError(say("plan.no_company_targets", half=h))
     values = totals[["last", "base", "target", "stretch"]].to_numpy(dtype="float64")
     bad = ~np.isfinite(values) | (np.abs(values) > MAX_UNITS)
     if bad.any():
@@ -536,10 +528,7 @@ def _refuse_units(product: str) -> None:
                 "column": "units",
                 "value": product,
                 "rule": "implausible_total",
-                "message": (
-                    f"the half-year units of {product} exceed {MAX_UNITS:,.0f} or are not "
-                    "finite; the sales units are implausible"
-                ),
+                "message": say("implausible_total", product=product, limit=MAX_UNITS),
             }
         ]
     )
@@ -550,7 +539,7 @@ def _chosen_units(totals: pd.DataFrame, scenario: str, h: Half) -> pd.Series:
     units = pd.Series(round_half_up(chosen.to_numpy()), index=chosen.index)
     units = units[units > 0]
     if units.empty:
-        raise ValueError(f"the {scenario} scenario leaves nothing to plan for {h}")
+        raise ValueError(say("plan.nothing_to_plan", scenario=scenario, half=h))
     return units
 
 

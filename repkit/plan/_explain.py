@@ -13,6 +13,7 @@ import pandas as pd
 
 from repkit.calendar import Half, month_working_days
 from repkit.labels import COLUMNS
+from repkit.messages import say
 from repkit.plan._decompose import UNASSIGNED, allocate, split
 from repkit.plan._tracking import owner_actuals
 
@@ -353,7 +354,7 @@ def replan(
     t["units"] = t["units"].astype("int64")
     past = t["month"] <= cutoff
     if past.all():
-        raise ValueError(f"no months of the plan are left after {cutoff}")
+        raise ValueError(say("plan.nothing_left", as_of=cutoff))
     owner_total = t.groupby([*keys, "rep_id"], sort=False)["units"].sum().rename("weight")
     owner_total = owner_total.reset_index()
     done_months = sorted(t.loc[past, "month"].unique())
@@ -393,7 +394,7 @@ def _feasible(
         growth = (history / before.where(before > 0) - 1).dropna()
         max_growth = max(float(growth.max()), 0.0) if len(growth) else 0.0
     if not np.isfinite(max_growth) or max_growth < 0:
-        raise ValueError(f"max_growth must be a number ≥ 0, got {max_growth}")
+        raise ValueError(say("plan.max_growth", value=max_growth))
     done = out[out["month"] <= cutoff]
     due = float(done["target_units"].sum())
     pace = float(done["plan_units"].sum()) / due if due > 0 else 1.0

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from repkit.messages import say
 from repkit.plan._money import money_sheets
 from repkit.plan._rolling import rolling_sheets
 
@@ -96,9 +97,7 @@ def write_files(
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     if max_growth is not None and as_of is None:
-        raise ValueError(
-            "max_growth caps a rolling re-plan: give as_of (the last month of actuals)"
-        )
+        raise ValueError(say("plan.max_growth_needs_as_of"))
     workbook: dict[str, Any] = plan.workbook(
         doctors=calls.doctor_cards(),
         schedule=calls.schedule,

@@ -42,6 +42,7 @@ import pandas as pd
 from repkit.calendar import Half
 from repkit.errors import DataError, PlanError
 from repkit.labels import OVERRIDE_KINDS, OVERRIDE_SCOPES, label_frame
+from repkit.messages import join, say
 from repkit.plan._decompose import _round_groups
 from repkit.plan._pin import Con, Grid, Infeasible, solve
 from repkit.schema import TABLES
@@ -136,7 +137,7 @@ def read_overrides(
                     "products",
                     ", ".join(missing),
                     "override_unknown",
-                    f"product {', '.join(missing)} has no price or sales in {region}",
+                    say("override_unknown.product", products=join(missing), region=region),
                 )
             )
             continue
@@ -144,7 +145,7 @@ def read_overrides(
             prods = ()  # every product of the hospital
         rules.append(_rule(len(rules), rec, prods, names))
     if problems:
-        raise DataError(problems, f"{len(problems)} overrides (经理指定) do not match the data")
+        raise DataError(problems, say("error.overrides_unmatched", n=len(problems)))
     return rules, goals
 
 
@@ -244,7 +245,7 @@ def _resolve_hospitals(frame: pd.DataFrame, ds: Dataset) -> tuple[list[Any], lis
                     "hospital_id",
                     shown,
                     "override_unknown",
-                    f"hospital {shown!s} is not a hospital of the region",
+                    say("override_unknown.hospital", hospital=shown),
                 )
             )
         out.append(found)
@@ -514,7 +515,7 @@ def _share(r: Rule, cells: Grids, price: Grids) -> list[tuple[str, Con]]:
     """
     prods = _products(r, cells)
     if not prods:
-        message = f"{r.label}: the hospital has no products in the plan"
+        message = say("override_below_target.no_products", label=r.label)
         raise PlanError([_rule_problem(r, "override_below_target", r.value, message)])
     held = np.array(
         [float(cells[p].units[cells[p].mask(r.hospital_id, r.month)].sum()) for p in prods]
@@ -579,7 +580,7 @@ def _solve_product(product: str, base: Grid, cons: list[Con], rules: Sequence[Ru
             _rule_problem(by_id[rid], err.rule, err.excess, err.message)
             for rid in dict.fromkeys(err.rules)
         ]
-        raise PlanError(problems, f"overrides (经理指定) that cannot hold: {err.message}") from None
+        raise PlanError(problems, say("error.overrides_infeasible", message=err.message)) from None
 
 
 # ------------------------------------------------------------------------------ report

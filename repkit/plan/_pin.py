@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from repkit.messages import say
 from repkit.plan._decompose import _round_groups
 
 _TOL = 1e-7
@@ -108,7 +109,13 @@ def _fit_product(product: str, base: Grid, cons: list[Con]) -> np.ndarray:
                     "override_floor_above_cap",
                     [eq[scope].rule, c.rule],
                     abs(eq[scope].value - c.value),
-                    f"{product} {_where(scope)}: fixed at {eq[scope].value:,} and at {c.value:,}",
+                    say(
+                        "override_floor_above_cap.fixed_twice",
+                        product=product,
+                        where=_where(scope),
+                        first=eq[scope].value,
+                        second=c.value,
+                    ),
                 )
             eq[scope] = c
         else:
@@ -148,7 +155,7 @@ def _new_total(total: int, c: Con) -> int:
 
 def _where(scope: tuple[Any, Any]) -> str:
     h, m = scope
-    return " ".join(str(v) for v in (h or "全区域", m or "全半年"))
+    return " ".join(str(v) for v in (h or say("word.whole_region"), m or say("word.whole_half")))
 
 
 def _check_bounds(product: str, eq: dict[tuple[Any, Any], Con], bounds: list[Con]) -> None:
@@ -166,8 +173,14 @@ def _check_bounds(product: str, eq: dict[tuple[Any, Any], Con], bounds: list[Con
                 "override_floor_above_cap",
                 [lo.rule, hi.rule],
                 lo.value - hi.value,
-                f"{product} {_where(scope)}: floor {lo.value:,} is {lo.value - hi.value:,} "
-                f"above the cap {hi.value:,}",
+                say(
+                    "override_floor_above_cap.floor",
+                    product=product,
+                    where=_where(scope),
+                    floor=lo.value,
+                    cap=hi.value,
+                    gap=lo.value - hi.value,
+                ),
             )
         for bound in (lo, hi):
             if (
@@ -182,8 +195,16 @@ def _check_bounds(product: str, eq: dict[tuple[Any, Any], Con], bounds: list[Con
                     "override_floor_above_cap",
                     [fixed.rule, bound.rule],
                     gap,
-                    f"{product} {_where(scope)}: fixed at {fixed.value:,}, {gap:,} outside "
-                    f"the {'floor' if bound.bound == 'lo' else 'cap'} {bound.value:,}",
+                    say(
+                        "override_floor_above_cap.fixed_below_floor"
+                        if bound.bound == "lo"
+                        else "override_floor_above_cap.fixed_above_cap",
+                        product=product,
+                        where=_where(scope),
+                        fixed=fixed.value,
+                        bound=bound.value,
+                        gap=gap,
+                    ),
                 )
 
 
@@ -243,8 +264,14 @@ def _margins(
                     "override_above_target",
                     [c.rule, *cells],
                     -out[i],
-                    f"{product} {label}: its fixed cells add up to {int(pinned[i]):,}, "
-                    f"{-out[i]:,} more than its fixed total {c.value:,}",
+                    say(
+                        "override_above_target.cells",
+                        product=product,
+                        label=label,
+                        pinned=int(pinned[i]),
+                        excess=-out[i],
+                        total=c.value,
+                    ),
                 )
         else:
             used += int(pinned[i])
@@ -254,18 +281,22 @@ def _margins(
             "override_above_target",
             [c.rule for c in eq.values()],
             -out[-1],
-            f"{product}: the fixed figures add up to {used:,}, {-out[-1]:,} more than the "
-            f"product's target of {total:,} for the half",
+            say(
+                "override_above_target.product",
+                product=product,
+                used=used,
+                excess=-out[-1],
+                total=total,
+            ),
         )
     for g, need in out.items():
         if need > 0 and not _group_cells(free, groups, g, axis).any():
-            where = "the other hospitals and months" if g < 0 else str(labels[g])
+            where = say("word.other_cells") if g < 0 else str(labels[g])
             raise Infeasible(
                 "override_below_target",
                 [c.rule for c in eq.values()],
                 need,
-                f"{product}: {need:,} units of the target are left with nowhere to go "
-                f"({where} are all fixed); free a cell or fix the product's total",
+                say("override_below_target.nowhere", product=product, need=need, where=where),
             )
     return out
 
@@ -323,8 +354,7 @@ def _fit(
         "override_below_target",
         [c.rule for c in eq.values()],
         float(err),
-        f"{product}: the fixed hospital totals and month totals cannot hold together "
-        f"(off by {err:,.0f} units)",
+        say("override_below_target.margins", product=product, off=err),
     )
 
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from repkit.labels import COLUMNS
+from repkit.messages import say
 from repkit.plan._decompose import UNASSIGNED
 from repkit.plan._explain import replan
 from repkit.plan._tracking import _as_month, _to_weeks, track
@@ -71,7 +72,7 @@ def rolling(
     cutoff = _as_month(as_of)
     if cutoff not in set(plan.half.months):
         h = plan.half
-        raise ValueError(f"as_of {cutoff} is outside the plan's half {h} ({h.start}–{h.end})")
+        raise ValueError(say("plan.as_of_outside", as_of=cutoff, half=h, start=h.start, end=h.end))
     t = plan.targets
     r = replan(t, plan.data.sales, as_of=cutoff, max_growth=max_growth)
     attrs = dict(r.attrs)

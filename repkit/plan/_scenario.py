@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from repkit.calendar import Half
+from repkit.messages import join, say
 
 SCENARIOS: tuple[str, ...] = ("base", "target", "stretch", "company")
 """Scenarios :func:`repkit.plan.build` can plan with."""
@@ -69,7 +70,7 @@ def resolve_forecaster(forecast: str | Forecaster | None) -> tuple[Forecaster, s
     if callable(forecast):
         return forecast, getattr(forecast, "__name__", "custom")
     if forecast not in (None, "auto", "simple"):
-        raise ValueError(f"forecast must be 'auto', 'simple' or a function, got {forecast!r}")
+        raise ValueError(say("plan.forecast", value=forecast))
     if forecast == "simple":
         return seasonal_trend_forecast, "seasonal_naive_trend"
     try:
@@ -110,12 +111,12 @@ def base_forecast(
     """
     horizon = (half.end - as_of).n
     if horizon < 6:
-        raise ValueError(f"data run to {as_of}, inside the planned half {half}; plan a later half")
+        raise ValueError(say("plan.inside_half", as_of=as_of, half=half))
     frames = []
     for p, y in product_series(sales, as_of=as_of).items():
         fc = forecaster(y, horizon)
         if "mean" not in fc:
-            raise ValueError("the forecast function must return a DataFrame with a 'mean' column")
+            raise ValueError(say("plan.forecast_mean"))
         fc = fc.copy()
         fc.index = pd.PeriodIndex(fc.index, freq="M")
         fc = fc.loc[fc.index >= half.start].clip(lower=0.0)
@@ -132,15 +133,13 @@ def _growth_of(growth: float | Mapping[str, float], products: Sequence[str]) -> 
     if isinstance(growth, Mapping):
         missing = [p for p in products if p not in growth]
         if missing:
-            raise ValueError(
-                f"growth has no rate for {missing}; give every product a rate or one number"
-            )
+            raise ValueError(say("plan.growth_missing", products=join(missing)))
         values = [float(growth[p]) for p in products]
     else:
         values = [float(growth)] * len(products)
     bad = [v for v in values if not np.isfinite(v) or v <= -1]
     if bad:
-        raise ValueError(f"growth rates must be above -1 (-100 %), got {bad[:3]}")
+        raise ValueError(say("plan.growth_range", values=bad[:3]))
     return pd.Series(values, index=list(products), dtype="float64")
 
 
@@ -191,23 +190,22 @@ def procurement_events(procurement: Any, products: Sequence[str]) -> list[dict[s
     allowed = {"product", "start", "volume_change", "price_change", "hospitals"}
     for item in items:
         if not isinstance(item, Mapping):
-            raise TypeError("procurement must be a dict or a list of dicts")
+            raise TypeError(say("plan.procurement_type"))
         unknown = set(item) - allowed
         if unknown:
             raise ValueError(
-                f"unknown procurement keys {sorted(unknown)}; valid: {sorted(allowed)}"
+                say("plan.procurement_keys", keys=sorted(unknown), valid=sorted(allowed))
             )
         if "product" not in item or "start" not in item or "volume_change" not in item:
-            raise ValueError("procurement needs product, start and volume_change")
+            raise ValueError(say("plan.procurement_needs"))
         if item["product"] not in products:
             raise ValueError(
-                f"procurement product {item['product']!r} is not planned; "
-                f"valid: {', '.join(products)}"
+                say("plan.procurement_product", product=item["product"], products=join(products))
             )
         vol = float(item["volume_change"])
         price = float(item.get("price_change", 0.0))
         if vol <= -1 or price <= -1:
-            raise ValueError("volume_change and price_change must be above -1 (-100 %)")
+            raise ValueError(say("plan.procurement_change"))
         hospitals = item.get("hospitals")
         events.append(
             {

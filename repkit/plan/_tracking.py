@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from repkit.messages import say
 from repkit.plan._daily import week_weights
 from repkit.plan._decompose import UNASSIGNED, split
 from repkit.plan._scenario import round_half_up
@@ -183,12 +184,14 @@ def _months_done(plan: Plan, as_of: object) -> list[pd.Period]:
     inside = sales[sales["month"].isin(h.months)]
     if as_of is None:
         if inside.empty:
-            raise ValueError(f"no sales inside {h} yet; tracking starts once {h.start} has sales")
+            raise ValueError(say("plan.no_sales_yet", half=h, start=h.start))
         cutoff = inside["month"].max()
     else:
         cutoff = _as_month(as_of)
         if cutoff not in set(h.months):
-            raise ValueError(f"as_of {cutoff} is outside the plan's half {h} ({h.start}–{h.end})")
+            raise ValueError(
+                say("plan.as_of_outside", as_of=cutoff, half=h, start=h.start, end=h.end)
+            )
     return [m for m in h.months if m <= cutoff]
 
 

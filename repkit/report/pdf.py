@@ -14,6 +14,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from repkit.messages import say
+
 __all__ = ["CHROMIUM_NAMES", "chromium_command", "find_chromium", "html_to_pdf", "html_to_png"]
 
 CHROMIUM_NAMES: tuple[str, ...] = (
@@ -40,13 +42,6 @@ _FLAGS = (
     "--mute-audio",
 )
 
-_MISSING = (
-    "headless Chromium is needed for {what} but was not found. Install it with "
-    "`make chromium` (Debian: `sudo apt-get install chromium`) or set REPKIT_CHROMIUM to a "
-    "Chrome/Chromium executable. The HTML document itself is complete: open it in a "
-    "browser and print to PDF from there."
-)
-
 
 def find_chromium() -> str | None:
     """Path of the Chromium executable to use, or None when there is none.
@@ -70,7 +65,7 @@ def find_chromium() -> str | None:
     return None
 
 
-def chromium_command(user_data_dir: str | Path, *extra: str, what: str = "this") -> list[str]:
+def chromium_command(user_data_dir: str | Path, *extra: str, what: str = "") -> list[str]:
     """The headless Chromium command line repkit uses (sandbox-free, no network chatter).
 
     Parameters
@@ -91,14 +86,14 @@ def chromium_command(user_data_dir: str | Path, *extra: str, what: str = "this")
     --------
     >>> import unittest.mock as mock
     >>> with mock.patch.dict(os.environ, {"REPKIT_CHROMIUM": "no-such-browser"}):
-    ...     chromium_command("/tmp/x", what="PDF export")  # doctest: +ELLIPSIS
+    ...     chromium_command("/tmp/x", what="PDF 导出")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    FileNotFoundError: headless Chromium is needed for PDF export but was not found. ...
+    FileNotFoundError: PDF 导出需要无界面 Chromium，但没有找到。...
     """
     exe = find_chromium()
     if exe is None:
-        raise FileNotFoundError(_MISSING.format(what=what))
+        raise FileNotFoundError(say("pdf.missing_chromium", what=what or say("word.pdf_export")))
     return [exe, *_FLAGS, f"--user-data-dir={user_data_dir}", *extra]
 
 
@@ -108,7 +103,7 @@ def _url(source: str | Path) -> str:
         return text
     path = Path(source).resolve()
     if not path.is_file():
-        raise FileNotFoundError(f"no HTML file at {path}")
+        raise FileNotFoundError(say("pdf.no_html", path=path))
     return path.as_uri()
 
 
@@ -131,14 +126,10 @@ def _run(args_for: list[str], target: Path, *, timeout: float, what: str) -> Pat
                     cmd, capture_output=True, text=True, timeout=timeout, check=False
                 )
             except subprocess.TimeoutExpired as err:
-                raise RuntimeError(
-                    f"Chromium did not finish {what} within {timeout:.0f} s; try a larger timeout"
-                ) from err
+                raise RuntimeError(say("pdf.timeout", what=what, timeout=timeout)) from err
         if not tmp.exists() or tmp.stat().st_size == 0:
             tail = "\n".join(proc.stderr.strip().splitlines()[-5:])
-            raise RuntimeError(
-                f"Chromium wrote no output for {what} (exit {proc.returncode}): {tail}"
-            )
+            raise RuntimeError(say("pdf.no_output", what=what, code=proc.returncode, tail=tail))
         tmp.chmod(0o644)
         os.replace(tmp, target)
     finally:
@@ -177,10 +168,10 @@ def html_to_pdf(source: str | Path, target: str | Path, *, timeout: float = 120)
     """
     target = Path(target)
     if target.suffix.lower() != ".pdf":
-        raise ValueError(f"html_to_pdf writes .pdf files; got {target.name!r}")
+        raise ValueError(say("pdf.suffix", function="html_to_pdf", suffix=".pdf", name=target.name))
     url = _url(source)
     args = ["--no-pdf-header-footer", "--print-to-pdf={out}", url]
-    return _run(args, target, timeout=timeout, what="PDF export")
+    return _run(args, target, timeout=timeout, what=say("word.pdf_export"))
 
 
 def html_to_png(
@@ -218,7 +209,7 @@ def html_to_png(
     """
     target = Path(target)
     if target.suffix.lower() != ".png":
-        raise ValueError(f"html_to_png writes .png files; got {target.name!r}")
+        raise ValueError(say("pdf.suffix", function="html_to_png", suffix=".png", name=target.name))
     url = _url(source)
     args = [f"--window-size={width},{height}", "--screenshot={out}", url]
-    return _run(args, target, timeout=timeout, what="a screenshot")
+    return _run(args, target, timeout=timeout, what=say("word.screenshot"))

@@ -34,7 +34,7 @@ def places(tmp_path_factory, small_ds):
 # (name, argv with {R} = scratch folder and {D} = a good data folder, exit code, text shown)
 CASES = [
     ("plan unknown region", "plan --data {D} --region 北京 --half 2026H2 --out {R}/o", 2, "兰州"),
-    ("plan empty region", "plan --data {D} --region= --half 2026H2 --out {R}/o", 2, "region"),
+    ("plan empty region", "plan --data {D} --region= --half 2026H2 --out {R}/o", 2, "没有区域"),
     ("plan half H3", "plan --data {D} --region 兰州 --half 2026H3 --out {R}/o", 2, "2026H1"),
     ("plan half text", "plan --data {D} --region 兰州 --half abc --out {R}/o", 2, "无法识别半年"),
     ("plan half blank", "plan --data {D} --region 兰州 --half= --out {R}/o", 2, "无法识别半年"),
@@ -101,8 +101,8 @@ CASES = [
      "--scenario 保底", 2, "基准预测（base）"),
     ("batch param no value", "batch --data {D} --out {R}/b -p growth", 2, "NAME=VALUE"),
     ("batch param unknown", "batch --data {D} --out {R}/b -p nosuch=1", 2, "nosuch"),
-    ("pdf missing", "pdf {R}/nope.html", 1, "no HTML file"),
-    ("pdf folder", "pdf {R}/empty", 1, "no HTML file"),
+    ("pdf missing", "pdf {R}/nope.html", 1, "没有 HTML 文件"),
+    ("pdf folder", "pdf {R}/empty", 1, "没有 HTML 文件"),
 ]  # fmt: skip
 
 
@@ -137,7 +137,7 @@ def test_no_traceback_from_the_installed_command(places):
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr + proc.stdout
-    assert "unknown region '北京'; valid regions: 兰州" in proc.stderr
+    assert "没有区域 '北京'；可选区域：兰州" in proc.stderr
 
 
 def test_forecast_csv_cannot_run_formulas(small_ds, tmp_path):
