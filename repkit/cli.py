@@ -281,11 +281,22 @@ def batch(
 
 
 def _half_from_data(data: Path) -> str:
-    """The half after the last month of sales (what a manager plans next)."""
+    """The half after the last month of sales (what a manager plans next).
+
+    When the data cannot be read here, the current half: the batch then reports the data's
+    problems per region as it always does.
+    """
+    import datetime as dt
+
     from repkit.calendar import Half
     from repkit.io import load_dataset
 
-    last = load_dataset(data).sales["month"].max()
+    try:
+        last = load_dataset(data).sales["month"].max()
+    except (OSError, ValueError):  # DataError is a ValueError
+        return str(Half.of(dt.date.today()))
+    if last != last:  # no sales rows at all
+        return str(Half.of(dt.date.today()))
     half = str(Half.of(last).next)
     typer.echo(say("cli.half_from_data", month=last, half=half))
     return half
