@@ -9,7 +9,9 @@ All names (hospitals, doctors, reps, products) are invented.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import io
 import re
 import zipfile
@@ -605,9 +607,35 @@ def generate(
     ('2023-07', '2026-06')
     >>> bool((ds.sales["units"] < 0).any())   # returns are kept
     True
+
+    The last few data sets generated are kept in memory: asking again for the same
+    arguments returns a fresh copy (changing it does not change the kept one).
+
+    >>> again = rk.sample.generate(seed=0)
+    >>> again.sales.equals(ds.sales), again.sales is ds.sales
+    (True, False)
     """
     if months < 6:
         raise ValueError(f"months must be at least 6, got {months}")
+    return _copy(_generated(seed, regions, hospitals_per_region, months, calls))
+
+
+def _copy(ds: Dataset) -> Dataset:
+    """A copy of ``ds`` whose tables can be changed without touching ``ds``."""
+    frames = {
+        f.name: getattr(ds, f.name).copy()
+        for f in dataclasses.fields(ds)
+        if isinstance(getattr(ds, f.name), pd.DataFrame)
+    }
+    sources = {k: v.copy() for k, v in ds.sources.items()}
+    return dataclasses.replace(ds, **frames, sources=sources)
+
+
+@functools.lru_cache(maxsize=4)
+def _generated(
+    seed: int, regions: int, hospitals_per_region: int, months: int, calls: bool
+) -> Dataset:
+    """The data set of :func:`generate` (kept: do not change it, copy it)."""
     rng = np.random.default_rng(seed)
     names = _region_names(regions)
     month_index = pd.period_range(LAST_MONTH - (months - 1), LAST_MONTH, freq="M")

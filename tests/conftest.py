@@ -81,3 +81,48 @@ def executed_notebook(small_data, tmp_path_factory):
         return runs[path]
 
     return run
+
+
+# ------------------------------------------------------------------ the fast tier
+# `make test-fast` runs `-m "not slow and not notebook and not browser"`. Besides the
+# tests marked in their own files, these are `slow` because they start worker processes,
+# kernels or the installed `repkit` command, or render every output of a region; `make
+# test` runs them all. Name a whole module, a fixture (every test using it is slow) or one
+# test function.
+SLOW_MODULES = {
+    "test_batch_faults.py",  # killed workers, timeouts, resumed batches
+    "test_batch_dask.py",  # a LocalCluster
+    "test_crash_batch.py",  # kill / disk-full scenarios
+    "test_privacy_scratch.py",  # killed batches and their scratch folders
+}
+SLOW_FIXTURES = {
+    "first_run",  # test_batch: one real batch over three regions
+    "rendered",  # test_consistency: the template run for 兰州
+}
+SLOW_TESTS = {
+    "test_changed_params_or_force_rerun",
+    "test_changed_input_file_reruns",
+    "test_odd_region_names_stay_inside_out_dir",
+    "test_text_parameters_reach_the_notebook_unchanged",
+    "test_worker_profile_on_request",
+    "test_plain_progress_lines_and_summary_in_ci",
+    "test_cli_exit_code_follows_failures",
+    "test_user_error_ends_in_a_message",  # hostile CLI cases, one `repkit` process each
+    "test_no_traceback_from_the_installed_command",
+    "test_every_plan_output_is_escaped",  # every output of a region per payload
+    "test_batch_copies_keep_the_provenance",
+    "test_batch_pdf_without_chromium_plans_and_says_how_to_install",
+    "test_run_region_writes_the_templates_workbook",
+    "test_provenance_reaches_summary_json_and_the_overview_sheet",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        name = getattr(item, "originalname", None) or item.name
+        if (
+            item.path.name in SLOW_MODULES
+            or SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+            or name in SLOW_TESTS
+        ):
+            item.add_marker(pytest.mark.slow)

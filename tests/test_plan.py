@@ -367,8 +367,8 @@ def test_minimal_data_sales_and_products_only(tmp_path):
     assert d == e == ov == (p.summary["target_units"], p.summary["target_amount"])
 
 
-def test_run_region_from_a_data_folder(ds, plan, tmp_path):
-    rk.sample.write(ds, tmp_path / "data")
+def test_run_region_from_a_data_folder(lz, plan, tmp_path):
+    rk.sample.write(lz, tmp_path / "data")
     s = rk.plan.run_region(tmp_path / "data", "兰州", HALF, tmp_path / "out", forecast="simple")
     assert s["target_units"] == plan.summary["target_units"]  # files read back exactly
     assert s["completion_rate"] == pytest.approx(plan.summary["completion_rate"])
