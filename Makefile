@@ -75,8 +75,8 @@ test: $(STAMP) fonts chromium libreoffice
 
 ## test-fast: unit tests and doctests only (no notebooks, browsers or slow tests), about 2 minutes
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup tests repkit --doctest-modules -q \
-		-m "not slow and not notebook and not browser"
+	REPKIT_HYPOTHESIS=fast $(BIN)/python -m pytest -n 2 --dist loadgroup tests repkit \
+		--doctest-modules -q -m "not slow and not notebook and not browser"
 
 ## wheel-check: build the wheel, install it (not editable) in a fresh venv, repkit init + batch one region
 wheel-check: $(STAMP)

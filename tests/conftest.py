@@ -15,7 +15,13 @@ settings.register_profile(
     "repkit", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("ci", max_examples=40, deadline=None)
-settings.load_profile("ci" if os.environ.get("CI") else "repkit")
+# `make test-fast`: every property still checked, on fewer examples
+settings.register_profile(
+    "fast", max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(
+    os.environ.get("REPKIT_HYPOTHESIS") or ("ci" if os.environ.get("CI") else "repkit")
+)
 
 
 @pytest.fixture(scope="session")
@@ -114,6 +120,28 @@ SLOW_TESTS = {
     "test_batch_pdf_without_chromium_plans_and_says_how_to_install",
     "test_run_region_writes_the_templates_workbook",
     "test_provenance_reaches_summary_json_and_the_overview_sheet",
+    # a region's whole output written to disk (workbook, document, schedules) and checked
+    "test_cli_plan_workbook_has_tokens_not_doctor_ids",
+    "test_plan_xlsx_has_sheet_c_without_names_unless_internal",
+    "test_workbook_holds_the_replan_and_the_old_plan",
+    "test_run_region_from_a_data_folder",
+    "test_run_region_writes_plan_and_summary",
+    "test_plan_one_region_without_a_notebook",
+    "test_plan_workbook_prints_region_and_half",
+    "test_one_scenario_vocabulary_in_html_and_excel",
+    "test_schedule_fills_plan_workbook_sheet_h",
+    "test_every_workbook_total_equals_the_plan",
+    "test_workbook_gets_a_manager_sheet_only_with_overrides",
+    "test_workbook_shows_the_money_sheets_in_chinese",
+    "repkit.batch._run.run",  # doctest: a batch
+    "repkit.plan._files.write_files",  # doctest: every file of a region
+    "repkit.plan._build.run_region",  # doctest: every file of a region
+    # the whole sample written to files and read back
+    "test_committed_sample_data_is_what_seed_0_writes",
+    "test_sample_swot_loads_back_for_every_region",
+    "test_sample_field_tables_load_back_for_every_region",
+    # many plans compared
+    "test_growth_range_totals",
 }
 
 

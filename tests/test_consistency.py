@@ -2,11 +2,11 @@
 
 import dataclasses
 import json
-from html.parser import HTMLParser
 
 import numpy as np
 import pandas as pd
 import pytest
+from _html_tables import tables_in_html
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -312,36 +312,12 @@ def test_growth_target_below_the_forecast_is_flagged(lz):
     assert "target_below_base" not in [w["code"] for w in high.warnings]
 
 
-class _Tables(HTMLParser):
-    """Every <table> of a page as rows of cell texts (header rows included)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: list[list[list[str]]] = []
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr" and self.tables:
-            self.tables[-1].append([])
-        elif tag in ("td", "th"):
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None and self.tables:
-            self.tables[-1][-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-
 def _page_tables(path):
-    parser = _Tables()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser.tables
+    """Every table of a page as rows of cell texts, heading rows first."""
+    return [
+        table.head + table.body
+        for table in tables_in_html(path.read_text(encoding="utf-8"), str(path))
+    ]
 
 
 def _number(text):
