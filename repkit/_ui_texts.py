@@ -304,6 +304,33 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "Fill a non-empty folder; existing files are kept.",
     ),
     # -- repkit batch (batch/_run.py)
+    # -- index.html of a batch (report/html.py index_html)
+    "index.title": ("区域半年工作计划 {half}", "Half-year regional plans {half}"),
+    "index.ok": ("成功", "done"),
+    "index.skipped": ("未变", "unchanged"),
+    "index.failed": ("失败", "failed"),
+    "index.timeout": ("超时", "timed out"),
+    "index.notebook": ("笔记本", "notebook"),
+    "index.failed_run": ("失败的运行", "failed run"),
+    "index.last_good": (
+        "链接为上次成功运行（{when}）的结果",
+        "links show the last good run ({when})",
+    ),
+    "index.regions": ("{n} 个区域", "{n} regions"),
+    "index.finished": ("完成于 {when}", "finished {when}"),
+    "index.input": ("输入 {hash}", "input {hash}"),
+    "index.footer": (
+        "manifest.json 列出每个区域的输入、参数和错误。",
+        "manifest.json lists inputs, parameters and errors of every region.",
+    ),
+    "index.col.region": ("区域", "Region"),
+    "index.col.status": ("状态", "Status"),
+    "index.col.completion": ("复盘期完成率", "Completion (reviewed half)"),
+    "index.col.units": ("目标数量", "Target units"),
+    "index.col.amount": ("目标金额(万元)", "Target amount (10k yuan)"),
+    "index.col.growth": ("目标增长", "Target growth"),
+    "index.col.time": ("用时(秒)", "Time (s)"),
+    "index.col.files": ("文件", "Files"),
     "batch.skipped": (
         "{total} 个区域中有 {n} 个自上次运行以来没有变化：跳过",
         "{n} of {total} regions unchanged since the last run: skipped",

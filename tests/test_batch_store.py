@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import unicodedata
 from pathlib import Path
 
@@ -399,3 +400,26 @@ def test_read_notebook_written_by_commit_is_valid(tmp_path):
     nbformat.write(nb, str(staging / "plan.ipynb"))
     _store.commit_ok(staging, tmp_path / "r")
     nbformat.validate(nbformat.read(str(tmp_path / "r" / "plan.ipynb"), as_version=4))
+
+
+def test_index_speaks_the_readers_language_and_gives_the_time_zone(monkeypatch):
+    manifest = {
+        "finished": "2026-07-01T08:05:09+08:00",
+        "counts": {"ok": 1, "timeout": 1},
+        "regions": {
+            "兰州": {"status": "ok", "output": {"files": ["plan.html"]}},
+            "西宁": {"status": "timeout", "error": {"message": "cell 3"}},
+        },
+    }
+    monkeypatch.delenv("REPKIT_LANG", raising=False)
+    page = index_html(manifest)
+    assert "完成于 2026-07-01 08:05 UTC+08:00" in page
+    assert "<th>区域</th>" in page
+    assert ">超时<" in page
+    assert "超时 1" in page
+    assert not re.search(r">[^<]*\b(regions|finished|ok|timeout|Region)\b[^<]*<", page)
+    monkeypatch.setenv("REPKIT_LANG", "en")
+    page = index_html(manifest)
+    assert "finished 2026-07-01 08:05 UTC+08:00" in page
+    assert "<th>Region</th>" in page
+    assert ">timed out<" in page

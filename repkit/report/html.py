@@ -14,9 +14,12 @@ import re
 import threading
 import unicodedata
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+from repkit.messages import say
 
 __all__ = ["index_html", "notebook_to_html"]
 
@@ -344,12 +347,30 @@ def notebook_to_html(
 
 # ---------------------------------------------------------------------------- index
 
-_STATUS = {
-    "ok": ("成功 ok", "#1a7f37"),
-    "skipped": ("未变 unchanged", "#57606a"),
-    "failed": ("失败 failed", "#cf222e"),
-    "timeout": ("超时 timeout", "#bc4c00"),
+_STATUS = {  # status → (catalogue key of its label, colour)
+    "ok": ("index.ok", "#1a7f37"),
+    "skipped": ("index.skipped", "#57606a"),
+    "failed": ("index.failed", "#cf222e"),
+    "timeout": ("index.timeout", "#bc4c00"),
 }
+
+
+def _status(status: str) -> tuple[str, str]:
+    key, colour = _STATUS.get(status, ("", "#57606a"))
+    return (say(key) if key else status), colour
+
+
+def _when(stamp: object) -> str:
+    """An ISO time as people read it: ``2026-07-01 08:00 UTC+08:00``."""
+    text = str(stamp or "")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text[:16]
+    offset = moment.strftime("%z")
+    zone = f" UTC{offset[:3]}:{offset[3:]}" if offset else ""
+    return f"{moment:%Y-%m-%d %H:%M}{zone}"
+
 
 _INDEX_CSS = """
 body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif;
@@ -383,6 +404,9 @@ def _num(value: Any, kind: str) -> str:
     if kind == "amount":
         return f"{value:,.0f}"
     return f"{value:,}" if isinstance(value, int) else f"{value:,.0f}"
+
+
+_INDEX_COLUMNS = ("region", "status", "completion", "units", "amount", "growth", "time", "files")
 
 
 def _link(folder: str, name: str, label: str) -> str:
@@ -419,7 +443,7 @@ def index_html(manifest: Mapping[str, Any]) -> str:
     for region, e in regions.items():
         folder = str(e.get("folder", region))
         status = str(e.get("status", ""))
-        label, colour = _STATUS.get(status, (status, "#57606a"))
+        label, colour = _status(status)
         output = e.get("output") or {}
         files = set(output.get("files") or e.get("files") or [])
         summary = e.get("summary") or output.get("summary") or {}
@@ -430,7 +454,11 @@ def index_html(manifest: Mapping[str, Any]) -> str:
         cell = _link(folder, "plan.html", name) if "plan.html" in files else name
         links = [
             _link(folder, f, t)
-            for f, t in (("plan.pdf", "PDF"), ("plan.xlsx", "Excel"), ("plan.ipynb", "notebook"))
+            for f, t in (
+                ("plan.pdf", "PDF"),
+                ("plan.xlsx", "Excel"),
+                ("plan.ipynb", say("index.notebook")),
+            )
             if f in files
         ]
         extra = ""
@@ -439,12 +467,16 @@ def index_html(manifest: Mapping[str, Any]) -> str:
             msg = f"{err.get('exception', '')}: {err.get('message', '')}".strip(": ")
             where = "" if err.get("cell") is None else f" (cell {err['cell']})"
             extra = f'<div class="err">{html.escape(msg[:300])}{html.escape(where)}</div>'
-            for f, t in (("plan.failed.html", "failed run"), ("plan.failed.ipynb", "notebook")):
+            failed = (
+                ("plan.failed.html", "index.failed_run"),
+                ("plan.failed.ipynb", "index.notebook"),
+            )
+            for f, t in ((f, say(k)) for f, k in failed):
                 if f in set(e.get("failure_files") or []):
                     links.append(_link(folder, f, t))
             if files:
-                when = html.escape(str(output.get("finished", ""))[:16])
-                extra += f'<div class="note">links show the last good run ({when})</div>'
+                note = say("index.last_good", when=_when(output.get("finished")))
+                extra += f'<div class="note">{html.escape(note)}</div>'
         rate = summary.get("completion_rate")
         rows.append(
             "<tr>"
@@ -454,36 +486,35 @@ def index_html(manifest: Mapping[str, Any]) -> str:
             f'<td class="num">{_num(summary.get("target_units"), "units")}</td>'
             f'<td class="num">{_num(summary.get("target_amount"), "wan")}</td>'
             f'<td class="num">{_num(summary.get("target_growth_rate"), "rate")}</td>'
-            f'<td class="num">{_num(e.get("duration_s"), "amount")} s</td>'
+            f'<td class="num">{_num(e.get("duration_s"), "amount")}</td>'
             f"<td>{' · '.join(links)}</td>"
             "</tr>"
         )
     counts = manifest.get("counts", {})
     count_html = "".join(
-        f'<span style="color:{_STATUS.get(k, ("", "#1f2328"))[1]}">{html.escape(k)} {v}</span>'
+        f'<span style="color:{_status(k)[1]}">{html.escape(_status(k)[0])} {v}</span>'
         for k, v in counts.items()
     )
     half = " / ".join(sorted(halves))
     meta = " · ".join(
         html.escape(str(x))
         for x in (
-            f"{len(regions)} regions",
-            f"finished {str(manifest.get('finished', ''))[:19]}",
+            say("index.regions", n=len(regions)),
+            say("index.finished", when=_when(manifest.get("finished"))),
             f"repkit {manifest.get('repkit_version', '')}",
-            f"input {str(manifest.get('input_hash', ''))[:19]}",
+            say("index.input", hash=str(manifest.get("input_hash", ""))[:19]),
         )
     )
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>区域工作计划 {html.escape(half)}</title><style>{_INDEX_CSS}</style></head><body>"
-        f"<h1>区域半年工作计划 {html.escape(half)} · Regional plans</h1>"
+        f"<title>{html.escape(say('index.title', half=half))}</title>"
+        f"<style>{_INDEX_CSS}</style></head><body>"
+        f"<h1>{html.escape(say('index.title', half=half))}</h1>"
         f'<div class="meta">{meta}</div><div class="counts">{count_html}</div>'
-        "<table><thead><tr><th>区域 Region</th><th>状态 Status</th><th>上半年完成率 Completion</th>"
-        "<th>目标数量 Target units</th><th>目标金额(万元) Target amount</th>"
-        "<th>目标增长 Growth</th>"
-        "<th>用时 Time</th><th>文件 Files</th></tr></thead><tbody>"
+        "<table><thead><tr>"
+        + "".join(f"<th>{html.escape(say(f'index.col.{c}'))}</th>" for c in _INDEX_COLUMNS)
+        + "</tr></thead><tbody>"
         + "".join(rows)
-        + '</tbody></table><p class="meta">manifest.json lists inputs, parameters and errors '
-        "of every region.</p></body></html>\n"
+        + f'</tbody></table><p class="meta">{html.escape(say("index.footer"))}</p></body></html>\n'
     )
