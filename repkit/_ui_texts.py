@@ -304,6 +304,31 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "Fill a non-empty folder; existing files are kept.",
     ),
     # -- repkit batch (batch/_run.py)
+    # -- training sessions (repkit/training)
+    "training.session": (
+        "没有第 {number!r} 次培训；可选：{valid}",
+        "unknown session {number!r}; valid: {valid}",
+    ),
+    "training.give_region": (
+        "数据中有多个区域（{regions}），请用 region=... 指定一个",
+        "give region=...; the data has regions: {regions}",
+    ),
+    "training.region": (
+        "数据中没有区域 {region!r}；可选：{regions}",
+        "unknown region {region!r}; valid regions: {regions}",
+    ),
+    "training.hint": (
+        "练习 {label} 的提示编号是 1 到 {n}，不是 {got}",
+        "exercise {label} has hints 1..{n}, got {got}",
+    ),
+    "training.no_last_year": (
+        "去年同期（{half}）没有销售，无法计算增长率；换一个有两年数据的区域",
+        "no sales in the same half last year ({half}); pick a region with two years of data",
+    ),
+    "training.no_experts": (
+        "区域 {region} 没有专家医生，这道题无法计算；换一个区域",
+        "no expert doctors in region {region}; pick another region",
+    ),
     # -- index.html of a batch (report/html.py index_html)
     "index.title": ("区域半年工作计划 {half}", "Half-year regional plans {half}"),
     "index.ok": ("成功", "done"),

@@ -240,3 +240,18 @@ def test_session_5_keeps_eight_a_month_and_eight_a_day_apart(region_ds):
         assert q3.question in text, name
         assert q4.question in text, name
         assert "团队的标准是每人每个工作日" not in text  # the seed's monthly 8 is not a daily norm
+
+
+def test_a_trainee_reads_wrong_arguments_in_chinese(small_ds, region_ds, monkeypatch):
+    monkeypatch.delenv("REPKIT_LANG", raising=False)
+    with pytest.raises(ValueError, match="没有第 99 次培训；可选：1、2"):
+        rk.training.session(99, region_ds, half=HALF)
+    with pytest.raises(ValueError, match="数据中没有区域 '北京'；可选：兰州"):
+        rk.training.session(1, small_ds, region="北京", half=HALF)
+    with pytest.raises(ValueError, match=r"请用 region=\.\.\. 指定一个"):
+        rk.training.session(1, small_ds, half=HALF)
+    with pytest.raises(ValueError, match="提示编号是 1 到"):
+        rk.training.session(1, region_ds, half=HALF).q1.hint(9)
+    monkeypatch.setenv("REPKIT_LANG", "en")
+    with pytest.raises(ValueError, match="unknown region '北京'"):
+        rk.training.session(1, small_ds, region="北京", half=HALF)

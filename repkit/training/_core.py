@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from repkit.labels import TRAINING_STATUS_LABELS
+from repkit.messages import say
 
 if TYPE_CHECKING:  # pragma: no cover
     from repkit.dataset import Dataset
@@ -234,7 +235,7 @@ class Exercise:
         """Show hint number ``n`` (1 = the gentlest)."""
         hints = self.spec.hints
         if not 1 <= n <= len(hints):
-            raise ValueError(f"exercise {self.label} has hints 1..{len(hints)}, got {n}")
+            raise ValueError(say("training.hint", label=self.label, n=len(hints), got=n))
         more = f"（还有 {len(hints) - n} 条提示：`hint({n + 1})`）" if n < len(hints) else ""
         return Note(f"练习 {self.label} 提示 {n}/{len(hints)}", hints[n - 1] + more)
 

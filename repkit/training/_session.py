@@ -8,6 +8,7 @@ import pandas as pd
 
 from repkit.calendar import Half
 from repkit.labels import label_frame
+from repkit.messages import join, say
 from repkit.training._core import Context, Exercise
 from repkit.training._sessions import BUILDERS, SESSIONS, SessionInfo
 
@@ -139,13 +140,13 @@ def session(
     'correct'
     """
     if number not in SESSIONS:
-        raise ValueError(f"unknown session {number!r}; valid: {', '.join(map(str, SESSIONS))}")
+        raise ValueError(say("training.session", number=number, valid=join(map(str, SESSIONS))))
     regions = list(ds.regions)
     if region is None:
         if len(regions) != 1:
-            raise ValueError(f"give region=...; the data has regions: {', '.join(regions)}")
+            raise ValueError(say("training.give_region", regions=join(regions)))
         region = regions[0]
     if region not in regions:
-        raise ValueError(f"unknown region {region!r}; valid regions: {', '.join(regions)}")
+        raise ValueError(say("training.region", region=region, regions=join(regions)))
     context = Context(ds=ds, region=region, half=Half.parse(half))
     return Session(SESSIONS[number], context)

@@ -15,6 +15,7 @@ import pandas as pd
 from repkit.activity._norms import DEFAULT_NORMS, NORM_PRESETS
 from repkit.calendar import Half, month_working_days, weeks_of_half
 from repkit.io._quotas import quota_levels
+from repkit.messages import say
 from repkit.schema import CALL_PURPOSES, LEVEL_LABELS
 from repkit.training._core import Context, Spec, choice, integers_summing, number, passes, table
 from repkit.training._fieldwork import SETUP_9, _s9
@@ -175,7 +176,7 @@ def _s2_growth(ctx: Context) -> float:
     now = _half_sales(ctx)["units"].sum()
     before = _half_sales(ctx, ctx.half.same_last_year)["units"].sum()
     if before == 0:
-        raise ValueError("no sales in the same half last year")
+        raise ValueError(say("training.no_last_year", half=ctx.half.same_last_year))
     return float(now / before - 1)
 
 
@@ -370,7 +371,7 @@ def _s4() -> list[Spec]:
     def expert_share(ctx: Context) -> float:
         experts = ctx.rds.doctors[ctx.rds.doctors["is_expert"].astype(bool)]
         if experts.empty:
-            raise ValueError("no expert doctors in the region")
+            raise ValueError(say("training.no_experts", region=ctx.region))
         return float((experts["rating"] >= 5).mean())
 
     def purpose_mix(ctx: Context) -> pd.Series:
