@@ -102,6 +102,33 @@ def test_completeness_counts_later_records_and_flags_overdue_work():
     assert c.at["weekly_schedules", "total"] == 10  # five weeks ended, two reps
 
 
+def test_table_c_finished_after_its_20_days_is_met_but_late():
+    ds = tiny()
+    from dataclasses import replace
+
+    # H2 gets its inpatient ward on 28 July: all three hospitals done, 8 days late
+    extra = pd.DataFrame(
+        {
+            "hospital_id": ["H2"],
+            "department": ["内一科病区"],
+            "name": ["己"],
+            "title": "nurse",
+            "recorded_on": pd.to_datetime(["2026-07-28"]),
+        }
+    )
+    nurses = pd.concat([ds.nurses, extra], ignore_index=True)
+    c = rk.activity.completeness(replace(ds, nurses=nurses), as_of="2026-08-03")
+    row = c.set_index("measure").loc["ward_nurses"]
+    assert (row["done"], bool(row["met"]), bool(row["late"])) == (3, True, True)
+    assert not row["overdue"]
+    # the same rows on time: met, not late; other measures never late
+    on_time = nurses.assign(recorded_on=pd.Timestamp("2026-07-15"))
+    c = rk.activity.completeness(replace(ds, nurses=on_time), as_of="2026-08-03")
+    row = c.set_index("measure").loc["ward_nurses"]
+    assert (bool(row["met"]), bool(row["late"])) == (True, False)
+    assert not c["late"].drop(index=2).any()
+
+
 def test_completeness_met_when_the_target_is_reached():
     ds = tiny()
     hospitals = ds.hospitals.assign(city="兰州", beds=100.0)

@@ -116,7 +116,8 @@ def completeness(ds: Dataset, *, as_of: Any, half: Any = None) -> pd.DataFrame:
     DataFrame
         One row per measure of :data:`COMPLETENESS_TARGETS`: measure, label, done,
         total, value (done ÷ total, 0–1), target, deadline, met (value ≥ target),
-        overdue (not met and the deadline has passed), seed.
+        late (met, but only after the deadline: table C, whose rows carry the date they
+        were recorded), overdue (not met and the deadline has passed), seed.
         Deadlines: A the half's first month, C its first 20 days, H every Monday
         (the latest one before ``as_of``), B and CRM ``as_of``.
 
@@ -145,11 +146,13 @@ def completeness(ds: Dataset, *, as_of: Any, half: Any = None) -> pd.DataFrame:
     calls = ds.calls[pd.to_datetime(ds.calls["date"]).between(start, when)]
     records = _filled(calls, CALL_RECORD_COLUMNS)
     nurses_done, nurses_total = _ward_nurses(ds, when)
+    nurse_deadline = start + pd.Timedelta(days=19)
+    nurses_in_time, _ = _ward_nurses(ds, min(when, nurse_deadline))
     weeks_done, weeks_total, monday = _weekly_schedules(ds, h, when)
     counts = {
         "hospital_files": (int(files.sum()), len(files), h.start.end_time),
         "doctor_cards": (int(cards.sum()), len(cards), when),
-        "ward_nurses": (nurses_done, nurses_total, start + pd.Timedelta(days=19)),
+        "ward_nurses": (nurses_done, nurses_total, nurse_deadline),
         "weekly_schedules": (weeks_done, weeks_total, monday),
         "call_records": (int(records.sum()), len(records), when),
     }
@@ -158,6 +161,8 @@ def completeness(ds: Dataset, *, as_of: Any, half: Any = None) -> pd.DataFrame:
         done, total, deadline = counts[measure]
         value = done / total if total else np.nan
         met = bool(total) and value >= target - 1e-12
+        # only table C records when each row came in: met, but not by its deadline
+        late = measure == "ward_nurses" and met and nurses_in_time < target * total - 1e-9
         rows.append(
             {
                 "measure": measure,
@@ -168,6 +173,7 @@ def completeness(ds: Dataset, *, as_of: Any, half: Any = None) -> pd.DataFrame:
                 "target": target,
                 "deadline": pd.Timestamp(deadline).date(),
                 "met": met,
+                "late": late,
                 "overdue": not met and when.date() > pd.Timestamp(deadline).date(),
                 "seed": seed,
             }

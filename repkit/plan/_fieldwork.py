@@ -141,6 +141,7 @@ def basic_work(plan: Plan) -> pd.DataFrame:
             "目标": c["target"],
             "截止日期": c["deadline"],
             "达标": c["met"].map(_yes),
+            "逾期后完成": c["late"].map(_yes),
             "逾期": c["overdue"].map(_yes),
             "出处": c["seed"],
         }

@@ -214,6 +214,7 @@ _COMPLETENESS_LABELS = {
     "target_rate": "目标",
     "deadline": "截止日期",
     "met": "达标",
+    "late": "逾期后完成",
     "overdue": "逾期",
 }
 
