@@ -33,6 +33,32 @@ def sample_ds():
 
 
 @pytest.fixture(scope="session")
+def lanzhou(sample_ds):
+    """兰州 of the seed-0 sample (shared between modules: do not mutate)."""
+    return sample_ds.for_region("兰州")
+
+
+@pytest.fixture(scope="session")
+def sample_plan(lanzhou):
+    """``sample_plan(half="2026H2", **options)``: 兰州's plan from the seed-0 sample.
+
+    Built once per worker for each set of options and shared between test modules (a
+    plan takes about a second to build): do not mutate it.
+    """
+    import repkit as rk
+
+    plans: dict[tuple, object] = {}
+
+    def plan(half: str = "2026H2", **options):
+        key = (half, tuple(sorted(options.items())))
+        if key not in plans:
+            plans[key] = rk.plan.build(lanzhou, half, **options)
+        return plans[key]
+
+    return plan
+
+
+@pytest.fixture(scope="session")
 def sample_dir() -> Path:
     """The committed sample_data/ folder."""
     return SAMPLE_DIR

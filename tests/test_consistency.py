@@ -21,13 +21,13 @@ HALF = "2026H2"
 
 
 @pytest.fixture(scope="module")
-def lz():
-    return rk.sample.generate(seed=0).for_region("兰州")
+def lz(lanzhou):
+    return lanzhou
 
 
 @pytest.fixture(scope="module")
-def plan(lz):
-    return rk.plan.build(lz, HALF, growth=0.5)
+def plan(sample_plan):
+    return sample_plan(HALF, growth=0.5)
 
 
 def _upto(ds, month):

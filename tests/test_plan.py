@@ -22,8 +22,8 @@ def lz(ds):
 
 
 @pytest.fixture(scope="module")
-def plan(lz):
-    return rk.plan.build(lz, HALF, growth=0.5, forecast="simple")
+def plan(sample_plan):
+    return sample_plan(HALF, growth=0.5, forecast="simple")
 
 
 @pytest.fixture(scope="module")

@@ -14,13 +14,13 @@ HALF = "2026H2"
 
 
 @pytest.fixture(scope="module")
-def lz(sample_ds):
-    return sample_ds.for_region("兰州")
+def lz(lanzhou):
+    return lanzhou
 
 
 @pytest.fixture(scope="module")
-def plan(lz):
-    return rk.plan.build(lz, HALF, forecast="simple")
+def plan(sample_plan):
+    return sample_plan(HALF, forecast="simple")
 
 
 @pytest.fixture(scope="module")

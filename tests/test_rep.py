@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-import repkit as rk
 from repkit.report import rep
 
 
 @pytest.fixture(scope="module")
-def region(sample_ds):
-    return sample_ds.for_region("兰州")
+def region(lanzhou):
+    return lanzhou
 
 
 @pytest.fixture(scope="module")
-def plan(region):
-    return rk.plan.build(region, "2026H2", forecast="simple")
+def plan(sample_plan):
+    return sample_plan("2026H2", forecast="simple")
 
 
 def test_pick_rep_defaults_to_the_biggest_sales_owner_and_checks_names(plan):

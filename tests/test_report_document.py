@@ -10,8 +10,8 @@ matplotlib.use("Agg")
 
 
 @pytest.fixture(scope="module")
-def plan(sample_ds):
-    return rk.plan.build(sample_ds.for_region("兰州"), "2026H2", growth=0.5, forecast="simple")
+def plan(sample_plan):
+    return sample_plan("2026H2", growth=0.5, forecast="simple")
 
 
 def test_headline_states_the_review_and_the_target(plan):
