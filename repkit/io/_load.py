@@ -11,7 +11,7 @@ from typing import Any, TypeAlias
 import pandas as pd
 
 from repkit.errors import PROBLEM_COLUMNS, DataError
-from repkit.io import _cache, _sources, _table
+from repkit.io import _cache, _sources, _table, _typed
 from repkit.messages import join, name_table, problem, say
 from repkit.schema import KINDS, SHEET_NAMES, TABLES
 
@@ -170,8 +170,12 @@ def _read(
         hit = _cache.load(where, k, file=Path(source).name, list_columns=lists)
         if hit is not None:
             return hit
-    grid = _open(source, kinds=(kind,), sheet=sheet, encoding=encoding, query=query)
-    read = _table.build(grid, kind, year=year)
+    read = None
+    if is_file and sheet is None and year is None and query is None:
+        read = _typed.read(Path(source), kind, name=Path(source).name)
+    if read is None:
+        grid = _open(source, kinds=(kind,), sheet=sheet, encoding=encoding, query=query)
+        read = _table.build(grid, kind, year=year)
     problems = _validate.validate(
         read.frame, kind, read.rows, file=read.file, sheet=read.sheet, texts=read.texts
     )

@@ -212,9 +212,17 @@ def _unsafe_ids(
         if column not in frame:
             continue
         values = frame[column]
-        text = values.notna() & values.map(lambda v: isinstance(v, str))
-        bad = text & ~values.map(lambda v: not isinstance(v, str) or is_safe_id(v))
-        for pos in np.flatnonzero(bad.to_numpy()):
+        # IDs repeat (a hospital on every sales row): test each distinct value once
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        unsafe = np.fromiter(
+            (isinstance(v, str) and not is_safe_id(v) for v in uniques),
+            dtype=bool,
+            count=len(uniques),
+        )
+        if not unsafe.any():
+            continue
+        bad = (codes >= 0) & unsafe[np.maximum(codes, 0)]
+        for pos in np.flatnonzero(bad):
             value = str(values.iloc[pos])
             out.append(
                 {
