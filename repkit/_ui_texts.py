@@ -48,6 +48,10 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "a file is in the way of a folder: {path}",
     ),
     "path.no_template": ("找不到模板：{path}", "template not found: {path}"),
+    "store.format": (
+        "{path} 是旧版 repkit 写的数据仓，请重新运行 repkit ingest",
+        "{path} was written by another repkit version; run repkit ingest again",
+    ),
     "path.no_data": ("找不到数据文件夹：{path}", "data folder not found: {path}"),
     "path.no_holidays": ("找不到假日文件：{path}", "no such holiday file: {path}"),
     "arg.choice": (

@@ -303,6 +303,12 @@ def _data_files(folder: Path) -> list[Path]:
     )
 
 
+def _sources_of(folder: Path) -> list[Path]:
+    """The input files of a data folder: data files and the holiday calendar."""
+    holidays = _holiday_file(folder)
+    return [*_data_files(folder), *([holidays] if holidays is not None else [])]
+
+
 def _holiday_file(folder: Path) -> Path | None:
     """The user's holiday calendar in the data folder (see repkit.calendar), if any."""
     from repkit.calendar import HOLIDAY_FILES
@@ -365,10 +371,16 @@ def load_dataset(folder: str | os.PathLike, *, cache: bool | str | os.PathLike |
     date, name, is_workday) is used for working days from then on
     (:func:`repkit.calendar.use_holidays`).
 
+    A store written by ``repkit ingest`` (:func:`repkit.io.ingest`) is read instead of
+    the files: ``folder`` may be the store (a folder or an fsspec URL such as
+    ``s3://bucket/store``) or a data folder whose ``.repkit-store`` was ingested from
+    its current files. The Dataset then reads the large tables (sales, calls) lazily,
+    and ``for_region`` reads only that region's rows.
+
     Parameters
     ----------
     folder
-        Folder holding the data files.
+        Folder holding the data files, or a store (folder or URL).
     cache
         As in :func:`read_table`.
 
@@ -396,12 +408,15 @@ def load_dataset(folder: str | os.PathLike, *, cache: bool | str | os.PathLike |
     ('period[M]', 'Int64')
     """
     from repkit.dataset import Dataset
-    from repkit.io import _validate
+    from repkit.io import _stored, _validate
 
-    if cache is None and _IN_MEMORY:
+    if cache is None and _IN_MEMORY and not _stored.is_url(folder):
         served = _IN_MEMORY.get(str(Path(folder).resolve()))
         if served is not None:
             return served()
+    store = _stored.find(folder, _sources_of)
+    if store is not None:
+        return _stored.open_store(store)
     folder = Path(folder)
     if not folder.is_dir():
         raise ValueError(say("path.not_folder", path=folder))
