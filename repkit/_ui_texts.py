@@ -48,7 +48,7 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "a file is in the way of a folder: {path}",
     ),
     "path.no_template": ("找不到模板：{path}", "template not found: {path}"),
-    "store.format": (
+    "path.old_store": (
         "{path} 是旧版 repkit 写的数据仓，请重新运行 repkit ingest",
         "{path} was written by another repkit version; run repkit ingest again",
     ),
@@ -164,6 +164,22 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "help.cmd.demo": (
         "把自带示例数据的每个区域做成计划，写入 reports/。",
         "Plan every region of the bundled sample data into reports/.",
+    ),
+    "help.cmd.ingest": (
+        "把数据文件夹检查一遍并写成按区域分区的数据仓（parquet）；之后每个区域只读自己的数据。",
+        "Check a data folder once into a region-partitioned store (parquet); each region "
+        "then reads only its own rows.",
+    ),
+    "help.ingest.data": ("存放公司数据文件的文件夹。", "The folder of the company's data files."),
+    "help.ingest.out": (
+        "数据仓写到哪个文件夹；默认是数据文件夹里的 .repkit-store，"
+        "repkit batch --data 数据文件夹 会自动使用它（文件未改动时）。",
+        "Folder to write the store to; default .repkit-store inside the data folder, which "
+        "repkit batch --data DATA uses while the files are unchanged.",
+    ),
+    "cli.ingested": (
+        "已写入数据仓 {path}：{regions} 个区域，{rows} 行（{tables}），用时 {seconds:.1f} 秒",
+        "wrote the store {path}: {regions} regions, {rows} rows ({tables}) in {seconds:.1f} s",
     ),
     "help.cmd.init": (
         "新建工作文件夹：示例数据、模板、培训、示例和中文 README。",

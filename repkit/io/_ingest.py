@@ -116,6 +116,7 @@ class _Writer:
         self.sales_regions: dict[str, None] = {}
         self.hashes: dict[str, str | None] = {}
         self.order: list[tuple[int, str]] = []
+        self.last_month: pd.Period | None = None
 
     def add_large(self, kind: str, read: _table.Read, path: Path) -> None:
         from repkit.io._provenance import sha256
@@ -127,6 +128,9 @@ class _Writer:
         small = self.small_frames()
         self.missing_refs |= _has_missing_refs(kind, frame, small)
         regions = _region_of(kind, frame, small)
+        if kind == "sales" and "month" in frame and frame["month"].notna().any():
+            last = frame["month"].max()
+            self.last_month = last if self.last_month is None else max(self.last_month, last)
         if kind == "sales" and "region" in frame:
             seen = pd.unique(regions)
             self.sales_regions.update(dict.fromkeys(str(r) for r in seen if isinstance(r, str)))
@@ -435,6 +439,7 @@ def _build(folder: Path, target: Path, tmp: Path) -> dict[str, Any]:
         "sources": sources,
         "holidays": None if holidays_file is None else f"holidays{holidays_file.suffix.lower()}",
         "regions": _regions(w),
+        "last_sales_month": None if w.last_month is None else str(w.last_month),
         "partitioned": [k for k in PARTITIONED if k in w.parts],
         "tables": {k: w.parts[k] for k in kinds},
         "files": _files(w, kinds, holidays),

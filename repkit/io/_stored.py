@@ -85,12 +85,12 @@ def find(folder: str | os.PathLike, sources: Callable[[Path], list[Path]]) -> st
         return str(folder)
     path = Path(folder)
     if (path / MANIFEST).is_file():
-        return str(path)
+        return str(path.resolve())
     inner = path / DEFAULT_FOLDER
     if (inner / MANIFEST).is_file():
         try:
             if _fresh(sources(path), _manifest(str(inner))):
-                return str(inner)
+                return str(inner.resolve())
         except (OSError, ValueError):
             return None
     return None
@@ -191,6 +191,11 @@ class StoredDataset(Dataset):
         """The regions of the whole data set, as :attr:`Dataset.regions` orders them."""
         return list(self.manifest["regions"])
 
+    def last_sales_month(self) -> Any:
+        """The last month of sales (a ``Period``; NaT without sales), without reading them."""
+        last = self.manifest.get("last_sales_month")
+        return pd.NaT if last is None else pd.Period(last, freq="M")
+
     def for_region(self, region: str) -> Dataset:
         """The part of the data set that belongs to one region, read from the store.
 
@@ -230,10 +235,10 @@ class StoredDataset(Dataset):
 
 def open_store(location: str | os.PathLike) -> StoredDataset:
     """The :class:`StoredDataset` of a store folder or URL (small tables read now)."""
-    location = str(location)
+    location = str(location) if is_url(location) else str(Path(location).resolve())
     manifest = _manifest(location)
     if manifest.get("format") != FORMAT:
-        raise ValueError(say("store.format", path=location))
+        raise ValueError(say("path.old_store", path=location))
     fs, root = _fs(location)
     if manifest.get("holidays"):
         _use_holidays(fs, f"{root}/{manifest['holidays']}")
