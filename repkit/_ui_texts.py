@@ -48,6 +48,16 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "a file is in the way of a folder: {path}",
     ),
     "path.no_template": ("找不到模板：{path}", "template not found: {path}"),
+    "arg.sql_no_region": (
+        "{name} 的表 {table} 没有区域列（区域、大区、region …），无法按区域读取；现有列：{columns}",
+        "table {table} of {name} has no region column (区域, 大区, region …) to read one "
+        "region from; its columns: {columns}",
+    ),
+    "arg.region_not_sql": (
+        "region= 只用于数据库（SQLAlchemy 地址或 SQLite 文件）；文件请用 repkit ingest 按区域分区",
+        "region= applies to databases (a SQLAlchemy URL or a SQLite file); for files, "
+        "use repkit ingest to partition them by region",
+    ),
     "path.old_store": (
         "{path} 是旧版 repkit 写的数据仓，请重新运行 repkit ingest",
         "{path} was written by another repkit version; run repkit ingest again",

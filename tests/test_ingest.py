@@ -136,3 +136,39 @@ def test_a_copied_file_is_refused_as_load_dataset_refuses_it(sample, tmp_path):
         ingest(data, tmp_path / "store")
     pd.testing.assert_frame_equal(got.value.problems, expected.value.problems)
     assert set(got.value.problems["rule"]) == {"duplicate_file"}
+
+
+def _company_db(tmp_path, sales):
+    import sqlite3
+
+    from repkit.schema import HEADERS_ZH
+
+    db = tmp_path / "company.db"
+    frame = sales.assign(month=sales["month"].astype(str)).rename(columns=HEADERS_ZH["sales"])
+    with sqlite3.connect(db) as con:
+        frame.to_sql("销售明细", con, index=False)
+        con.execute("create table flow (ym text, hospital_code text, sku text, qty real)")
+    return f"sqlite:///{db}"
+
+
+def test_sql_reads_one_region_filtered_by_the_database(sample, tmp_path):
+    import sqlalchemy as sa
+
+    url = _company_db(tmp_path, sample.sales)
+    engine = sa.create_engine(url)
+    statements = []
+    sa.event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    got = rk.read_table(engine, "sales", region="西宁")
+    whole = rk.read_table(url, "sales")
+    expected = whole[whole["region"] == "西宁"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected)
+    assert any("WHERE" in s and "区域" in s for s in statements)
+
+
+def test_region_needs_a_database_with_a_region_column(sample, tmp_path):
+    url = _company_db(tmp_path, sample.sales)
+    with pytest.raises(ValueError, match="ym, hospital_code"):
+        rk.read_table(url, "sales", sheet="flow", region="西宁")
+    sample.sales.to_csv(tmp_path / "s.csv", index=False)
+    with pytest.raises(ValueError, match="region="):
+        rk.read_table(tmp_path / "s.csv", "sales", region="西宁")
