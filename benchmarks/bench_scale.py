@@ -1,8 +1,8 @@
 """A national data set: 10 M sales rows × 200 regions, ingested once, planned region by region.
 
 Measured side by side in one run (every step in a fresh subprocess, so peak memory —
-ru_maxrss, or the largest resident size psutil saw of each process of a batch —
-belongs to that step alone):
+VmHWM, or the largest resident size psutil saw of each process of a batch — belongs to
+that step alone):
 
 - **typed parquet**: ``rk.read_table(path, "sales")`` against ``pandas.read_parquet``
   of the same already-typed file (goal ≤ 1.5×);
@@ -99,10 +99,13 @@ def ensure_data(rows: int, regions: int) -> Path:
 
 def _child(code: str, timeout: float = 3600) -> dict:
     """Run ``code`` in a fresh interpreter; it prints one JSON line (plus ``peak``)."""
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the forking parent
     prelude = (
-        "import json, resource, sys, time\n"
+        "import json, sys, time\n"
         "def peak():\n"
-        "    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024\n"
+        "    with open('/proc/self/status') as fh:\n"
+        "        hwm = [l for l in fh if l.startswith('VmHWM:')][0]\n"
+        "    return int(hwm.split()[1]) * 1024\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", prelude + textwrap.dedent(code)],
@@ -179,7 +182,7 @@ def step_regions(store: Path, regions: list[str]) -> dict:
     """Open the store and read several regions in one process, as a batch worker does."""
     return _child(
         f"""
-        import repkit as rk
+        import repkit as rk, repkit.io  # imports apart from the time to open the store
         t = time.perf_counter(); ds = rk.load_dataset({str(store)!r}); open_s = time.perf_counter() - t
         times, rows = [], []
         for region in {regions!r}:
@@ -289,7 +292,15 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = _args(argv)
-    folder = ensure_data(args.rows, args.regions)
+    folder = Path(
+        _child(  # generated in a child: this process stays small for the batches it starts
+            f"""
+            sys.path.insert(0, {str(Path(__file__).parent)!r})
+            from bench_scale import ensure_data
+            print(json.dumps(str(ensure_data({args.rows}, {args.regions}))))
+            """
+        )
+    )
     store = folder.parent / "store"
     typed = step_typed(folder, args.rows)
     ratio = typed["repkit_s"] / typed["pandas_s"]

@@ -57,7 +57,7 @@ def _reads_as_itself(uniques: list[Any], column_type: str) -> bool:
     if col.blank.any():
         return False
     typed, bad = _values.to_column(col, column_type)
-    return not bad and list(typed) == uniques
+    return not bad and np.asarray(typed, dtype=object).tolist() == uniques
 
 
 def _head_matches(frame: pd.DataFrame, kind: str, name: str) -> bool:
@@ -78,17 +78,33 @@ def _head_matches(frame: pd.DataFrame, kind: str, name: str) -> bool:
     return True
 
 
+def _text_column(col: Any) -> tuple[list[Any], np.ndarray]:
+    """Distinct values and codes of a dictionary-read text column (nulls: a last None)."""
+    import pyarrow as pa
+
+    chunks = col.chunks
+    if not chunks:
+        return [None], np.zeros(0, dtype=np.int64)
+    uniques = chunks[0].dictionary.to_pylist()
+    indices = pa.chunked_array([ch.indices for ch in chunks], type=chunks[0].indices.type)
+    codes = indices.fill_null(len(uniques)).to_numpy().astype(np.int64, copy=False)
+    return [*uniques, None], codes
+
+
 def read(path: Path, kind: str, *, name: str) -> _table.Read | None:
     """The canonical table of a typed parquet, or None when the general reader must run."""
     if not _is_parquet(path):
         return None
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     table = TABLES[kind]
     try:
-        arrow = pq.read_table(path)
+        schema = pq.read_schema(path)
+        text = [
+            f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+        ]
+        arrow = pq.read_table(path, read_dictionary=text).unify_dictionaries()
     except (pa.ArrowException, OSError):
         return None
     names = list(arrow.column_names)
@@ -101,22 +117,26 @@ def read(path: Path, kind: str, *, name: str) -> _table.Read | None:
     if set(table.required) - set(order) or any(not set(g) & set(order) for g in table.any_of):
         return None
     blank_rows = np.ones(arrow.num_rows, dtype=bool)
+    columns: dict[str, Any] = {}
     for c in order:
-        col = arrow.column(c)
-        nulls = col.is_null(nan_is_null=True).to_numpy(zero_copy_only=False)
+        typ, col = table.columns[c], arrow.column(c)
+        if c in text:
+            if typ not in _TEXT_TYPES and typ not in _CODE_TYPES:
+                return None
+            uniques, codes = _text_column(col)
+            if not _reads_as_itself(uniques[:-1], typ):
+                return None
+            nulls = codes == len(uniques) - 1
+            columns[c] = _values._strings(uniques, codes)
+        else:
+            nulls = col.is_null(nan_is_null=True).to_numpy(zero_copy_only=False)
         if c in required and nulls.any():
             return None
         blank_rows &= nulls
-        typ = table.columns[c]
-        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-            if typ not in _TEXT_TYPES and typ not in _CODE_TYPES:
-                return None
-            uniques = pc.unique(col.drop_null()).to_pylist()
-            if not _reads_as_itself(uniques, typ):
-                return None
     if blank_rows.any():
         return None
-    frame = arrow.to_pandas()[order]
+    rest = arrow.select([c for c in order if c not in columns]).to_pandas()
+    frame = pd.DataFrame({c: columns[c] if c in columns else rest[c] for c in order})
     if not _head_matches(frame, kind, name):
         return None
     frame.attrs["dropped"] = _table.dropped_frame([])

@@ -213,15 +213,10 @@ def _unsafe_ids(
             continue
         values = frame[column]
         # IDs repeat (a hospital on every sales row): test each distinct value once
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        unsafe = np.fromiter(
-            (isinstance(v, str) and not is_safe_id(v) for v in uniques),
-            dtype=bool,
-            count=len(uniques),
-        )
-        if not unsafe.any():
+        unsafe = {v for v in values.dropna().unique() if isinstance(v, str) and not is_safe_id(v)}
+        if not unsafe:
             continue
-        bad = (codes >= 0) & unsafe[np.maximum(codes, 0)]
+        bad = values.isin(unsafe).to_numpy(dtype=bool)
         for pos in np.flatnonzero(bad):
             value = str(values.iloc[pos])
             out.append(
