@@ -2,11 +2,14 @@
 
 A national company's sales history (5–10 M rows) does not fit every batch worker's
 memory. ``ingest`` reads the folder as :func:`repkit.io.load_dataset` does — the same
-readers, rules and messages, all problems before raising — but one file at a time:
-each file of the large tables (sales, calls) is checked and written at once, sorted by
-region with one parquet row group per region, so a worker later reads only its
-region's row groups (pyarrow predicate pushdown). The other tables are small and kept
-whole.
+readers, rules and messages, all problems before raising — but the large tables
+(sales, calls) one file at a time: each file is checked and written at once. Every
+table whose rows belong to a region (``Dataset.for_region``'s rule: its region column,
+or the region of its hospital or representative) is sorted by region with one parquet
+row group per region, so a worker later reads only its region's row groups (pyarrow
+predicate pushdown) and holds nothing of the other regions. Products, shared by all
+regions, are kept whole, and so is a table whose rows cannot be given one region (a
+hospital listed in two regions).
 
 Store layout (a folder, or the same tree on shared storage or an object store)::
 
@@ -39,19 +42,40 @@ from repkit.io import _load, _table, _validate
 from repkit.io._stored import DEFAULT_FOLDER, FORMAT, MANIFEST, POS, REGION, ROW
 from repkit.messages import join, problem, say
 
-PARTITIONED = ("sales", "calls")
-"""Tables stored by region (the large ones); the others are read whole."""
+STREAMED = ("sales", "calls")
+"""The large tables: checked and written one file at a time during the read."""
+
+_BY_HOSPITAL = ("doctors", "nurses", "competitors", "meetings", "listings")
+_BY_REP = ("calls",)
 
 
-def _region_of(kind: str, frame: pd.DataFrame, small: dict[str, pd.DataFrame]) -> np.ndarray:
-    """The region of each row, as ``Dataset.for_region`` assigns rows to regions."""
-    if kind == "sales" and "region" in frame:
-        return frame["region"].astype(object).to_numpy()
-    ref, column = ("hospitals", "hospital_id") if kind == "sales" else ("reps", "rep_id")
+def _lookup(small: dict[str, pd.DataFrame], ref: str, column: str) -> dict[Any, Any] | None:
+    """``column`` → region of the table ``ref``; None when a key has two regions."""
     table = small.get(ref)
-    if table is None or column not in frame or column not in table or "region" not in table:
-        return np.full(len(frame), None, dtype=object)
-    lookup = dict(zip(table[column].astype(object), table["region"].astype(object), strict=True))
+    if table is None or column not in table or "region" not in table:
+        return None
+    pairs = table[[column, "region"]].astype(object).drop_duplicates()
+    if pairs[column].duplicated().any():
+        return None
+    return dict(zip(pairs[column], pairs["region"], strict=True))
+
+
+def _region_of(kind: str, frame: pd.DataFrame, small: dict[str, pd.DataFrame]) -> Any:
+    """The region of each row as ``Dataset.for_region`` assigns it, or None (kept whole).
+
+    None when the rule cannot be followed row by row (no region column, a hospital or
+    representative listed in two regions): the table is then read whole for each region.
+    """
+    if kind == "products":
+        return None
+    if kind not in (*_BY_HOSPITAL, *_BY_REP) and not (kind == "sales" and "region" not in frame):
+        if "region" not in frame:
+            return None
+        return frame["region"].astype(object).to_numpy()
+    ref, column = ("reps", "rep_id") if kind in _BY_REP else ("hospitals", "hospital_id")
+    lookup = _lookup(small, ref, column)
+    if lookup is None or column not in frame:
+        return None
     return frame[column].astype(object).map(lookup).to_numpy(dtype=object)
 
 
@@ -75,9 +99,11 @@ def _write_part(target: Path, frame: pd.DataFrame, rows: np.ndarray, pos: int, r
     if regions is None:
         pq.write_table(table, target, compression="zstd")
         return
-    codes, uniques = pd.factorize(pd.Series(regions, dtype=object), sort=True)
+    labels = pd.Series(regions, dtype=object)
+    labels = labels.where(labels.notna(), None)  # rows of no region: a group of their own
+    codes, uniques = pd.factorize(labels, sort=True)
     order = np.argsort(codes, kind="stable")
-    table = table.append_column(REGION, pa.array(regions, type=pa.string())).take(order)
+    table = table.append_column(REGION, pa.array(labels, type=pa.string())).take(order)
     bounds = np.searchsorted(codes[order], np.arange(-1, len(uniques) + 1))
     with pq.ParquetWriter(target, table.schema, compression="zstd") as writer:
         for start, stop in itertools.pairwise(bounds):
@@ -85,7 +111,9 @@ def _write_part(target: Path, frame: pd.DataFrame, rows: np.ndarray, pos: int, r
                 writer.write_table(table.slice(start, stop - start), row_group_size=stop - start)
 
 
-def _part_record(read: _table.Read, path: str, pos: int) -> dict[str, Any]:
+def _part_record(
+    read: _table.Read, path: str, pos: int, *, partitioned: bool = False
+) -> dict[str, Any]:
     dropped = read.frame.attrs.get("dropped")
     records: list[dict[str, Any]] = []
     if dropped is not None and len(dropped):
@@ -93,6 +121,7 @@ def _part_record(read: _table.Read, path: str, pos: int) -> dict[str, Any]:
         records = frame.where(frame.notna(), None).to_dict("records")
     return {
         "path": path,
+        "partitioned": partitioned,
         "file": read.file,
         "sheet": read.sheet,
         "rows": len(read.frame),
@@ -138,7 +167,7 @@ class _Writer:
         pos = sum(p["rows"] for p in parts)
         rel = f"{kind}/{len(parts):03d}.parquet"
         _write_part(self.tmp / rel, frame, read.rows, pos, regions)
-        parts.append(_part_record(read, rel, pos))
+        parts.append(_part_record(read, rel, pos, partitioned=regions is not None))
         if path.name not in self.hashes:
             self.hashes[path.name] = sha256(path)
 
@@ -182,13 +211,13 @@ def _read_all(folder: Path, w: _Writer) -> list[str]:
         if kind is not None:
             found.append((i, path, kind))
     order: dict[str, None] = dict.fromkeys(kind for _, _, kind in found)
-    for i, path, kind in sorted(found, key=lambda f: f[2] in PARTITIONED):
+    for i, path, kind in sorted(found, key=lambda f: f[2] in STREAMED):
         try:
             read = _load._read(path, kind)
         except _DataError as err:
             by_file[i] = err.problems.to_dict("records")
             continue
-        if kind in PARTITIONED:
+        if kind in STREAMED:
             w.add_large(kind, read, path)
         else:
             w.small.setdefault(kind, []).append(read)
@@ -208,7 +237,7 @@ def _overlaps(folder: Path, w: _Writer, kinds: list[str]) -> list[dict[str, Any]
     """Files of one table that repeat each other's rows, as ``load_dataset`` reports them."""
     out: list[dict[str, Any]] = []
     for kind in kinds:
-        if kind not in PARTITIONED:
+        if kind not in STREAMED:
             out += _validate.overlapping_files(kind, w.small.get(kind, []))
             continue
         idents = w.idents.get(kind, [])
@@ -225,7 +254,7 @@ def _references(w: _Writer, kinds: list[str]) -> list[dict[str, Any]]:
     """Cross-table problems (``_validate.cross_check``) without holding the large tables."""
     tables = {k: _stacked(w.small[k]) for k in kinds if k in w.small}
     if w.missing_refs:  # rare: the reference columns of the large tables, read back
-        for kind in PARTITIONED:
+        for kind in STREAMED:
             if kind in w.parts:
                 tables[kind] = _read_back(w, kind)
     return _validate.cross_check(tables)
@@ -297,7 +326,7 @@ def _files(w: _Writer, kinds: list[str], holidays: tuple[Path, int] | None) -> l
     for kind in kinds:
         records = (
             w.parts[kind]
-            if kind in PARTITIONED
+            if kind in STREAMED
             else [
                 {
                     "file": r.file,
@@ -340,13 +369,16 @@ def _files(w: _Writer, kinds: list[str], holidays: tuple[Path, int] | None) -> l
 
 
 def _write_small(w: _Writer) -> None:
+    """The small tables, by region where ``Dataset.for_region``'s rule allows it."""
+    small = w.small_frames()
     for kind, reads in w.small.items():
         parts = w.parts.setdefault(kind, [])
         pos = 0
         for r in reads:
             rel = f"{kind}/{len(parts):03d}.parquet"
-            _write_part(w.tmp / rel, r.frame, r.rows, pos, None)
-            parts.append(_part_record(r, rel, pos))
+            regions = _region_of(kind, r.frame, small)
+            _write_part(w.tmp / rel, r.frame, r.rows, pos, regions)
+            parts.append(_part_record(r, rel, pos, partitioned=regions is not None))
             pos += len(r.frame)
 
 
@@ -440,7 +472,7 @@ def _build(folder: Path, target: Path, tmp: Path) -> dict[str, Any]:
         "holidays": None if holidays_file is None else f"holidays{holidays_file.suffix.lower()}",
         "regions": _regions(w),
         "last_sales_month": None if w.last_month is None else str(w.last_month),
-        "partitioned": [k for k in PARTITIONED if k in w.parts],
+        "partitioned": [k for k in kinds if any(p["partitioned"] for p in w.parts[k])],
         "tables": {k: w.parts[k] for k in kinds},
         "files": _files(w, kinds, holidays),
     }

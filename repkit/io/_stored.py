@@ -1,7 +1,7 @@
 """Reading a store written by ``repkit ingest``: a Dataset that loads one region at a time.
 
-:func:`open_store` gives a :class:`StoredDataset`: the small tables (hospitals,
-products, reps …) are read at once, the large ones (sales, calls) only when asked for.
+:func:`open_store` gives a :class:`StoredDataset` that holds only the manifest and the
+tables shared by every region (products); the others are read when asked for.
 ``for_region(region)`` reads just that region's row groups (pyarrow filters on
 ``__region__``: predicate pushdown, the other regions are never decoded), so a batch
 worker's memory is bounded by its region, not by the company. The result is the same
@@ -116,15 +116,14 @@ def _dropped(parts: list[Mapping[str, Any]]) -> Any:
 def read_table(
     location: str, manifest: Mapping[str, Any], kind: str, *, region: str | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One table of a store (only ``region``'s rows of a partitioned one) and its sources."""
+    """One table of a store (only ``region``'s rows of its partitioned parts) and sources."""
     import pyarrow.parquet as pq
 
     fs, root = _fs(location)
     parts = manifest["tables"][kind]
-    partitioned = kind in manifest.get("partitioned", ())
     frames, sources = [], []
     for part in parts:
-        filters = [(REGION, "==", region)] if partitioned and region is not None else None
+        filters = [(REGION, "==", region)] if part["partitioned"] and region is not None else None
         table = pq.read_table(f"{root}/{part['path']}", filesystem=fs, filters=filters)
         frame = _to_pandas(table, kind)
         pos = frame.pop(POS).to_numpy(dtype=np.int64)
