@@ -190,7 +190,13 @@ def _read(
         )
         read = _table.build(grid, kind, year=year)
     problems = _validate.validate(
-        read.frame, kind, read.rows, file=read.file, sheet=read.sheet, texts=read.texts
+        read.frame,
+        kind,
+        read.rows,
+        file=read.file,
+        sheet=read.sheet,
+        texts=read.texts,
+        distinct=read.distinct,
     )
     if problems:
         raise DataError(problems)

@@ -90,6 +90,8 @@ class Read:
     texts: dict[str, str]
     file: str
     sheet: str | None
+    distinct: dict[str, list[Any]] | None = None
+    """Distinct values of text columns, when the reader knows them (typed parquet)."""
 
 
 @dataclass

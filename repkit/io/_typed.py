@@ -118,6 +118,7 @@ def read(path: Path, kind: str, *, name: str) -> _table.Read | None:
         return None
     blank_rows = np.ones(arrow.num_rows, dtype=bool)
     columns: dict[str, Any] = {}
+    distinct: dict[str, list[Any]] = {}
     for c in order:
         typ, col = table.columns[c], arrow.column(c)
         if c in text:
@@ -128,6 +129,7 @@ def read(path: Path, kind: str, *, name: str) -> _table.Read | None:
                 return None
             nulls = codes == len(uniques) - 1
             columns[c] = _values._strings(uniques, codes)
+            distinct[c] = uniques[:-1]
         else:
             nulls = col.is_null(nan_is_null=True).to_numpy(zero_copy_only=False)
         if c in required and nulls.any():
@@ -135,13 +137,15 @@ def read(path: Path, kind: str, *, name: str) -> _table.Read | None:
         blank_rows &= nulls
     if blank_rows.any():
         return None
-    rest = arrow.select([c for c in order if c not in columns]).to_pandas()
-    frame = pd.DataFrame({c: columns[c] if c in columns else rest[c] for c in order})
+    frame = arrow.select([c for c in order if c not in columns]).to_pandas()
+    for c, values in columns.items():  # added as blocks: the numbers are not copied again
+        frame[c] = values
+    frame = frame[order]
     if not _head_matches(frame, kind, name):
         return None
     frame.attrs["dropped"] = _table.dropped_frame([])
     rows = np.arange(1, len(frame) + 1, dtype=np.int64)
-    return _table.Read(frame, rows, {c: c for c in order}, name, None)
+    return _table.Read(frame, rows, {c: c for c in order}, name, None, distinct=distinct)
 
 
 def _code_types() -> frozenset[str]:
