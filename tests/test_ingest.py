@@ -67,6 +67,12 @@ def test_a_region_plan_is_the_same_from_the_store(data):
     pd.testing.assert_frame_equal(b.targets, a.targets)
     pd.testing.assert_frame_equal(b.weekly, a.weekly)
     assert b.summary["target_units"] > 0
+    product = a.targets["product"].iloc[0]
+    rows_a = rk.plan.trace(a, {"product": product}).rows
+    rows_b = rk.plan.trace(b, {"product": product}).rows
+    pd.testing.assert_frame_equal(rows_b, rows_a)  # still the input files' rows
+    assert set(rows_b["file"]) <= {"销售明细_1.parquet", "销售明细_2.parquet"}
+    assert rows_b["row"].notna().all()
 
 
 def test_a_region_reads_only_its_row_groups(data):
