@@ -58,6 +58,11 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "region= applies to databases (a SQLAlchemy URL or a SQLite file); for files, "
         "use repkit ingest to partition them by region",
     ),
+    "path.not_a_store": (
+        "{path} 已存在且不是 repkit 数据仓；请另选一个新文件夹（不会覆盖其中的文件）",
+        "{path} exists and is not a repkit store; choose a new folder (its files are "
+        "never replaced)",
+    ),
     "path.old_store": (
         "{path} 是旧版 repkit 写的数据仓，请重新运行 repkit ingest",
         "{path} was written by another repkit version; run repkit ingest again",

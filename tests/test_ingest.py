@@ -180,3 +180,15 @@ def test_region_needs_a_database_with_a_region_column(sample, tmp_path):
     sample.sales.to_csv(tmp_path / "s.csv", index=False)
     with pytest.raises(ValueError, match="region="):
         rk.read_table(tmp_path / "s.csv", "sales", region="西宁")
+
+
+def test_an_existing_folder_that_is_not_a_store_is_never_replaced(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "keep.txt").write_text("x")
+    with pytest.raises(ValueError, match="不是 repkit 数据仓"):
+        ingest(data, tmp_path / "mine")
+    with pytest.raises(ValueError, match="不是 repkit 数据仓"):
+        ingest(data, tmp_path)  # the data folder's parent
+    assert (tmp_path / "mine" / "keep.txt").read_text() == "x"

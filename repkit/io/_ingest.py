@@ -396,7 +396,8 @@ def ingest(data: str | os.PathLike, store: str | os.PathLike | None = None) -> d
         The data folder (as for :func:`repkit.load_dataset`).
     store
         Folder to write; default ``<data>/.repkit-store``, which ``load_dataset(data)``
-        then uses while the data files are unchanged. An existing store is replaced.
+        then uses while the data files are unchanged. An existing store is replaced;
+        any other existing, non-empty folder is refused (ValueError).
 
     Returns
     -------
@@ -423,6 +424,13 @@ def ingest(data: str | os.PathLike, store: str | os.PathLike | None = None) -> d
     if not folder.is_dir():
         raise ValueError(say("path.not_folder", path=folder))
     target = Path(store) if store is not None else folder / DEFAULT_FOLDER
+    foreign = (  # never replace the user's files, nor the data folder
+        target.exists()
+        and not (target / MANIFEST).is_file()
+        and (not target.is_dir() or any(target.iterdir()))
+    )
+    if foreign or folder.resolve().is_relative_to(target.resolve()):
+        raise ValueError(say("path.not_a_store", path=target))
     tmp = target.with_name(f"{target.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
         manifest = _build(folder, target, tmp)
