@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 WORKERS ?= 2
+SCALE ?=
 DATA ?= sample_data
 OUT ?= reports
 WHEEL_VENV ?= $(CURDIR)/build/wheel-check-venv
@@ -120,12 +121,14 @@ strip: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy repkit
 
-## bench: performance budgets of design.md, measured side by side
+## bench: performance budgets of design.md, measured side by side (SCALE="--rows 300000 --regions 20" for a quick national-scale run)
 bench: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	@# statsforecast pins pandas<3; its models run on pandas 3, so install it without deps
 	$(BIN)/python -m pip install -q --no-deps $(BENCH_NODEPS)
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; \
+		case $$b in *bench_scale.py) args="$(SCALE)";; *) args="";; esac; \
+		$(BIN)/python $$b $$args || exit 1; done
 
 ## clean: remove reports and caches (keeps .venv)
 clean:

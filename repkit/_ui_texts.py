@@ -48,6 +48,25 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "a file is in the way of a folder: {path}",
     ),
     "path.no_template": ("找不到模板：{path}", "template not found: {path}"),
+    "arg.sql_no_region": (
+        "{name} 的表 {table} 没有区域列（区域、大区、region …），无法按区域读取；现有列：{columns}",
+        "table {table} of {name} has no region column (区域, 大区, region …) to read one "
+        "region from; its columns: {columns}",
+    ),
+    "arg.region_not_sql": (
+        "region= 只用于数据库（SQLAlchemy 地址或 SQLite 文件）；文件请用 repkit ingest 按区域分区",
+        "region= applies to databases (a SQLAlchemy URL or a SQLite file); for files, "
+        "use repkit ingest to partition them by region",
+    ),
+    "path.not_a_store": (
+        "{path} 已存在且不是 repkit 数据仓；请另选一个新文件夹（不会覆盖其中的文件）",
+        "{path} exists and is not a repkit store; choose a new folder (its files are "
+        "never replaced)",
+    ),
+    "path.old_store": (
+        "{path} 是旧版 repkit 写的数据仓，请重新运行 repkit ingest",
+        "{path} was written by another repkit version; run repkit ingest again",
+    ),
     "path.no_data": ("找不到数据文件夹：{path}", "data folder not found: {path}"),
     "path.no_holidays": ("找不到假日文件：{path}", "no such holiday file: {path}"),
     "arg.choice": (
@@ -160,6 +179,22 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "help.cmd.demo": (
         "把自带示例数据的每个区域做成计划，写入 reports/。",
         "Plan every region of the bundled sample data into reports/.",
+    ),
+    "help.cmd.ingest": (
+        "把数据文件夹检查一遍并写成按区域分区的数据仓（parquet）；之后每个区域只读自己的数据。",
+        "Check a data folder once into a region-partitioned store (parquet); each region "
+        "then reads only its own rows.",
+    ),
+    "help.ingest.data": ("存放公司数据文件的文件夹。", "The folder of the company's data files."),
+    "help.ingest.out": (
+        "数据仓写到哪个文件夹；默认是数据文件夹里的 .repkit-store，"
+        "repkit batch --data 数据文件夹 会自动使用它（文件未改动时）。",
+        "Folder to write the store to; default .repkit-store inside the data folder, which "
+        "repkit batch --data DATA uses while the files are unchanged.",
+    ),
+    "cli.ingested": (
+        "已写入数据仓 {path}：{regions} 个区域，{rows} 行（{tables}），用时 {seconds:.1f} 秒",
+        "wrote the store {path}: {regions} regions, {rows} rows ({tables}) in {seconds:.1f} s",
     ),
     "help.cmd.init": (
         "新建工作文件夹：示例数据、模板、培训、示例和中文 README。",

@@ -172,6 +172,37 @@ def check(
     raise typer.Exit(1)
 
 
+@app.command(help=_h("cmd.ingest"))
+@_user_errors
+def ingest(
+    data: Annotated[Path, typer.Argument(help=_h("ingest.data"))],
+    out: Annotated[Path | None, typer.Option(help=_h("ingest.out"))] = None,
+) -> None:
+    """Check a data folder once into a region-partitioned store."""
+    import time
+
+    from repkit.io import _ingest
+    from repkit.messages import say
+
+    t0 = time.perf_counter()
+    manifest = _ingest.ingest(data, out)
+    rows = {k: sum(p["rows"] for p in parts) for k, parts in manifest["tables"].items()}
+    path = out if out is not None else data / _ingest.DEFAULT_FOLDER
+    tables = ", ".join(f"{k} {n:,}" for k, n in rows.items())
+    seconds = time.perf_counter() - t0
+    n = f"{sum(rows.values()):,}"
+    typer.echo(
+        say(
+            "cli.ingested",
+            path=path,
+            regions=len(manifest["regions"]),
+            rows=n,
+            tables=tables,
+            seconds=seconds,
+        )
+    )
+
+
 @app.command(help=_h("cmd.plan"))
 @_user_errors
 def plan(
@@ -292,7 +323,9 @@ def _half_from_data(data: Path) -> str:
     from repkit.io import load_dataset
 
     try:
-        last = load_dataset(data).sales["month"].max()
+        ds = load_dataset(data)
+        # an ingested store knows its last month without reading every sales row
+        last = ds.last_sales_month() if hasattr(ds, "last_sales_month") else ds.sales["month"].max()
     except (OSError, ValueError):  # DataError is a ValueError
         return str(Half.of(dt.date.today()))
     if last != last:  # no sales rows at all

@@ -8,7 +8,10 @@ did not start, a lost worker) raise in the task and are retried from here up to
 region whose notebook failed returns normally and is never retried. Kernel start
 waits longer on a loaded machine (:func:`repkit.batch._runner.start_timeout`). A
 ``LocalCluster`` listens on 127.0.0.1 only, its dashboard included. Paths (template,
-data, output folder) must be visible to the workers under the same names.
+output folder) must be visible to the workers under the same names. The data need not
+be: when it was ingested (``repkit ingest``), workers get the store's location (or
+``REPKIT_STORE_URL``, an fsspec URL) and read only their region's rows from it. Every
+worker's kernels are shut down when the batch ends.
 """
 
 from __future__ import annotations
@@ -28,10 +31,40 @@ _RUNNERS: dict[tuple[str, int], Any] = {}
 _LOCK = threading.Lock()
 
 
-def _close_all() -> None:
-    for runner in list(_RUNNERS.values()):
+def _close_all() -> list[int]:
+    """Close this worker's warm runners (their kernels); returns the kernel pids closed."""
+    with _LOCK:
+        runners = list(_RUNNERS.values())
+        _RUNNERS.clear()
+    pids = []
+    for runner in runners:
+        pid = runner.kernel_pid
         runner.close()
-    _RUNNERS.clear()
+        if pid is not None:
+            pids.append(pid)
+    return pids
+
+
+def store_location(data: str) -> str | None:
+    """Where Dask workers read the data from: an ingested store, or None (the files).
+
+    ``REPKIT_STORE_URL`` (an fsspec URL such as ``s3://bucket/store``, or a path every
+    worker sees) wins; else the store found for ``data`` (``load_dataset`` rules).
+    """
+    import os
+
+    from repkit.io._load import _sources_of
+    from repkit.io._stored import find
+
+    return os.environ.get("REPKIT_STORE_URL") or find(data, _sources_of)
+
+
+def _shut_down(client: Any) -> None:
+    """Close every worker's kernels: a long-lived cluster keeps no kernel after the run."""
+    import contextlib
+
+    with contextlib.suppress(Exception):  # a lost worker has no kernel left to close
+        client.run(_close_all)
 
 
 def run_task(config: dict[str, Any], task: dict[str, Any]) -> dict[str, Any]:
@@ -99,6 +132,9 @@ def run_dask(
     else:
         client = Client(scheduler, timeout=60)
         where = f"dask {scheduler}"
+    store = store_location(config["data"]) if config.get("data") else None
+    if store is not None:  # workers read their region from the store, not the whole set
+        config = {**config, "data_cache": store}
     try:
         pending = as_completed()
         futures: dict[Any, dict[str, Any]] = {}
@@ -127,6 +163,7 @@ def run_dask(
                 continue
             on_result(task, result)
     finally:
+        _shut_down(client)
         client.close()
         if cluster is not None:
             cluster.close()

@@ -26,11 +26,24 @@ _STATE: dict[str, Any] = {}
 
 
 def _fresh(ds: Dataset) -> Any:
-    """A Dataset whose tables are copy-on-write views: mutations never reach the cache."""
+    """A Dataset whose tables are copy-on-write views: mutations never reach the cache.
+
+    A data set read from an ingested store (``StoredDataset``) keeps its large tables
+    unread: each region's ``for_region`` reads only that region's rows from the store.
+    """
     from dataclasses import replace
 
+    detached = getattr(ds, "detached", None)
+    if detached is not None:
+        return detached()
     tables = {k: v.copy(deep=False) for k, v in ds.tables().items()}
     return replace(ds, **tables)  # keeps the provenance of the cached data set
+
+
+def _is_store(location: str) -> bool:
+    from repkit.io._stored import is_url
+
+    return is_url(location) or Path(location).is_dir()
 
 
 def _install_cache(key: str, ds: Dataset) -> None:
@@ -77,7 +90,9 @@ def warm(
     data
         The data folder the regions read; its Dataset is served from memory afterwards.
     cache
-        A pickle of that Dataset written by the batch (faster than reading Excel again).
+        A pickle of that Dataset written by the batch (faster than reading Excel again),
+        or the location of its ingested store (a folder or fsspec URL the workers can
+        read: the Dask path), whose regions are then read one at a time.
     imports
         Import statements of the template; failures are left for the notebook to report.
     """
@@ -86,7 +101,11 @@ def warm(
             exec(statement, {})
     if data is not None:
         try:
-            if cache is not None:
+            if cache is not None and _is_store(cache):
+                from repkit.io._stored import open_store
+
+                ds = open_store(cache)
+            elif cache is not None:
                 with open(cache, "rb") as fh:
                     ds = pickle.load(fh)  # written by this batch into a private folder
             else:

@@ -2,7 +2,9 @@
 
 ``read_table`` returns one canonical table (design.md) or raises :class:`DataError`
 listing every problem of the file; ``load_dataset`` reads a folder and checks the
-tables against each other; ``check`` collects the problems without raising.
+tables against each other; ``check`` collects the problems without raising; ``ingest``
+checks a folder once into a region-partitioned parquet store that ``load_dataset`` then
+reads one region at a time.
 
 Formats are recognised by content, not by extension: .xlsx/.xlsm (python-calamine),
 real .xls (BIFF), HTML tables and CSV saved as .xls, Excel 2003 XML, CSV/TSV/TXT in
@@ -16,6 +18,7 @@ from repkit.errors import (
     RULES,
     DataError,
 )
+from repkit.io._ingest import ingest
 from repkit.io._load import (
     check,
     load_dataset,
@@ -29,6 +32,7 @@ __all__ = [
     "DataError",
     "RULES",
     "check",
+    "ingest",
     "load_dataset",
     "read_sales",
     "read_table",

@@ -11,7 +11,7 @@ from typing import Any, TypeAlias
 import pandas as pd
 
 from repkit.errors import PROBLEM_COLUMNS, DataError
-from repkit.io import _cache, _sources, _table
+from repkit.io import _cache, _sources, _table, _typed
 from repkit.messages import join, name_table, problem, say
 from repkit.schema import KINDS, SHEET_NAMES, TABLES
 
@@ -77,6 +77,7 @@ def _open(
     sheet: Any,
     encoding: str | None,
     query: str | None,
+    region: str | None = None,
 ) -> _sources.Grid:
     """The grid of a source; among several sheets the one matching ``kinds`` best."""
 
@@ -88,8 +89,16 @@ def _open(
         return _sources.frame_grid(source, name="<DataFrame>", sheet=None)
     if _sources.is_sql(source):
         return _sources.read_sql(
-            source, sheet=sheet, query=query, score=score, preferred=preferred, kind=kinds[0]
+            source,
+            sheet=sheet,
+            query=query,
+            score=score,
+            preferred=preferred,
+            kind=kinds[0],
+            region=region,
         )
+    if region is not None:
+        raise ValueError(say("arg.region_not_sql"))
     if not isinstance(source, str | os.PathLike):
         raise TypeError(f"cannot read {type(source).__name__}; give a path, URL or DataFrame")
     path = Path(source)
@@ -122,6 +131,7 @@ def _open(
             preferred=preferred,
             kind=kinds[0],
             name=name,
+            region=region,
         )
     if sheet is not None and fmt == "text":
         raise ValueError(f"{name} is a text file with one table; sheet= does not apply")
@@ -152,6 +162,7 @@ def _read(
     year: int | None = None,
     query: str | None = None,
     cache: Any = None,
+    region: str | None = None,
 ) -> _table.Read:
     """Read and validate one table; the internal form keeps file row numbers."""
     from repkit.io import _validate
@@ -165,15 +176,27 @@ def _read(
         where = _cache.folder(cache)
     lists = [c for c, t in TABLES[kind].columns.items() if t == "list"]
     if where is not None:
-        options = {"sheet": sheet, "encoding": encoding, "year": year}
+        options = {"sheet": sheet, "encoding": encoding, "year": year, "region": region}
         k = _cache.key(Path(source), kind, options)
         hit = _cache.load(where, k, file=Path(source).name, list_columns=lists)
         if hit is not None:
             return hit
-    grid = _open(source, kinds=(kind,), sheet=sheet, encoding=encoding, query=query)
-    read = _table.build(grid, kind, year=year)
+    read = None
+    if is_file and sheet is None and year is None and query is None and region is None:
+        read = _typed.read(Path(source), kind, name=Path(source).name)
+    if read is None:
+        grid = _open(
+            source, kinds=(kind,), sheet=sheet, encoding=encoding, query=query, region=region
+        )
+        read = _table.build(grid, kind, year=year)
     problems = _validate.validate(
-        read.frame, kind, read.rows, file=read.file, sheet=read.sheet, texts=read.texts
+        read.frame,
+        kind,
+        read.rows,
+        file=read.file,
+        sheet=read.sheet,
+        texts=read.texts,
+        distinct=read.distinct,
     )
     if problems:
         raise DataError(problems)
@@ -191,6 +214,7 @@ def read_table(
     year: int | None = None,
     query: str | None = None,
     cache: bool | str | os.PathLike | None = None,
+    region: str | None = None,
 ) -> pd.DataFrame:
     r"""Read one table from a company file into repkit's canonical columns.
 
@@ -217,6 +241,10 @@ def read_table(
         Cache the read table by file content (parquet): True for the user cache folder,
         a folder path, False for off; default: the ``REPKIT_CACHE_DIR`` environment
         variable if set, else off.
+    region
+        SQL sources only: read just this region's rows; the database filters them
+        (``WHERE`` on the table's region column, 区域/大区/region …), so a batch worker
+        never fetches the company's. Rows are then numbered within the region's rows.
 
     Returns
     -------
@@ -248,7 +276,14 @@ def read_table(
     0  s.csv  None    3  total row
     """
     return _read(
-        source, kind, sheet=sheet, encoding=encoding, year=year, query=query, cache=cache
+        source,
+        kind,
+        sheet=sheet,
+        encoding=encoding,
+        year=year,
+        query=query,
+        cache=cache,
+        region=region,
     ).frame
 
 
@@ -297,6 +332,12 @@ def _data_files(folder: Path) -> list[Path]:
         and not p.name.startswith(("~$", "."))
         and p.name.lower() not in HOLIDAY_FILES
     )
+
+
+def _sources_of(folder: Path) -> list[Path]:
+    """The input files of a data folder: data files and the holiday calendar."""
+    holidays = _holiday_file(folder)
+    return [*_data_files(folder), *([holidays] if holidays is not None else [])]
 
 
 def _holiday_file(folder: Path) -> Path | None:
@@ -361,10 +402,16 @@ def load_dataset(folder: str | os.PathLike, *, cache: bool | str | os.PathLike |
     date, name, is_workday) is used for working days from then on
     (:func:`repkit.calendar.use_holidays`).
 
+    A store written by ``repkit ingest`` (:func:`repkit.io.ingest`) is read instead of
+    the files: ``folder`` may be the store (a folder or an fsspec URL such as
+    ``s3://bucket/store``) or a data folder whose ``.repkit-store`` was ingested from
+    its current files. The Dataset then reads the large tables (sales, calls) lazily,
+    and ``for_region`` reads only that region's rows.
+
     Parameters
     ----------
     folder
-        Folder holding the data files.
+        Folder holding the data files, or a store (folder or URL).
     cache
         As in :func:`read_table`.
 
@@ -392,12 +439,15 @@ def load_dataset(folder: str | os.PathLike, *, cache: bool | str | os.PathLike |
     ('period[M]', 'Int64')
     """
     from repkit.dataset import Dataset
-    from repkit.io import _validate
+    from repkit.io import _stored, _validate
 
-    if cache is None and _IN_MEMORY:
+    if cache is None and _IN_MEMORY and not _stored.is_url(folder):
         served = _IN_MEMORY.get(str(Path(folder).resolve()))
         if served is not None:
             return served()
+    store = _stored.find(folder, _sources_of)
+    if store is not None:
+        return _stored.open_store(store)
     folder = Path(folder)
     if not folder.is_dir():
         raise ValueError(say("path.not_folder", path=folder))

@@ -657,8 +657,13 @@ def read_sql(
     preferred: str | None,
     kind: str,
     name: str | None = None,
+    region: str | None = None,
 ) -> Grid:
-    """A database table (chosen like a sheet) or the result of a query, via SQLAlchemy."""
+    """A database table (chosen like a sheet) or the result of a query, via SQLAlchemy.
+
+    With ``region``, only that region's rows of the table are read: the database filters
+    them (``WHERE <region column> = :region``), so a worker never fetches the company.
+    """
     from repkit._extras import require
 
     require("sqlalchemy", feature=say("feature.sql"))
@@ -693,13 +698,34 @@ def read_sql(
                         for t in tables
                     ]
                     chosen = choose(heads, score, preferred).sheet
-            frame = pd.read_sql_table(chosen, conn)
+            if region is None:
+                frame = pd.read_sql_table(chosen, conn)
+            else:
+                frame = _read_region(conn, chosen, kind=kind, region=region, name=name)
     except sa.exc.SQLAlchemyError as err:
         raise _refuse(name, "not_a_spreadsheet.database", error=err) from err
     finally:
         if own:
             engine.dispose()
     return frame_grid(frame, name=name, sheet=chosen)
+
+
+def _read_region(conn: Any, table: str, *, kind: str, region: str, name: str) -> pd.DataFrame:
+    """The rows of one region of a database table, filtered by the database."""
+    import sqlalchemy as sa
+
+    from repkit.schema import ALIASES, _norm
+
+    aliases = ALIASES[kind]
+    columns = [c["name"] for c in sa.inspect(conn).get_columns(table)]
+    found = [c for c in columns if aliases.get(_norm(str(c))) == "region"]
+    if not found:
+        raise ValueError(
+            say("arg.sql_no_region", table=table, name=name, columns=", ".join(columns))
+        )
+    quote = conn.dialect.identifier_preparer.quote
+    sql = sa.text(f"SELECT * FROM {quote(table)} WHERE {quote(found[0])} = :region")
+    return pd.read_sql_query(sql, conn, params={"region": region})
 
 
 class _Borrowed:

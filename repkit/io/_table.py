@@ -90,6 +90,8 @@ class Read:
     texts: dict[str, str]
     file: str
     sheet: str | None
+    distinct: dict[str, list[Any]] | None = None
+    """Distinct values of text columns, when the reader knows them (typed parquet)."""
 
 
 @dataclass
@@ -475,6 +477,13 @@ def _check_columns(lay: _Layout, kind: str, probs: _Problems) -> None:
     lay.wide, lay.is_wide = wide, is_wide
 
 
+def _is_total(u: Any) -> bool:
+    """A 合计/小计/total label (a plain number never is: the common case, decided fast)."""
+    if not isinstance(u, str) or _values._SIMPLE_NUMBER.fullmatch(u):
+        return False
+    return bool(_TOTAL.match(_norm(u)))
+
+
 def _drop_rows(grid: Grid, lay: _Layout, kind: str) -> tuple[dict, np.ndarray, list, Any]:
     """Read the used columns; drop blank and total rows (recorded with their reason)."""
     table = TABLES[kind]
@@ -493,7 +502,7 @@ def _drop_rows(grid: Grid, lay: _Layout, kind: str) -> tuple[dict, np.ndarray, l
     total = np.zeros(n, dtype=bool)
     for col in cols.values():
         if col.kind in ("string", "mixed", "mixed-integer"):
-            total |= col.matches(lambda u: isinstance(u, str) and bool(_TOTAL.match(_norm(u))))
+            total |= col.matches(_is_total)
     total &= ~blank
     # a total row often carries its label in a column repkit does not read (序号, 备注)
     keys = [by_col[c] for c in (*table.required, *table.key) if c in by_col]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -141,14 +142,18 @@ def validate(
     file: str,
     sheet: str | None,
     texts: dict[str, str] | None = None,
+    distinct: Mapping[str, Sequence[Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Problems found by the pandera schema of ``kind`` (empty when the table is valid)."""
+    """Problems found by the pandera schema of ``kind`` (empty when the table is valid).
+
+    ``distinct`` gives the distinct values of text columns when the reader knows them.
+    """
     import pandera.pandas as pa
 
     s = schema(kind)
     checked = frame.set_axis(pd.RangeIndex(len(frame)), axis=0)
     out = _implausible(checked, rows, file=file, sheet=sheet, texts=texts or {})
-    out += _unsafe_ids(checked, rows, file=file, sheet=sheet, texts=texts or {})
+    out += _unsafe_ids(checked, rows, file=file, sheet=sheet, texts=texts or {}, distinct=distinct)
     out += _attendance(checked, rows, file=file, sheet=sheet, texts=texts or {})
     if kind == "overrides":
         out += override_problems(checked, rows, file=file, sheet=sheet, texts=texts or {})
@@ -205,6 +210,7 @@ def _unsafe_ids(
     file: str,
     sheet: str | None,
     texts: dict[str, str],
+    distinct: Mapping[str, Sequence[Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """IDs with path characters (``../``, slashes, NUL…): rule unsafe_id."""
     out = []
@@ -212,9 +218,14 @@ def _unsafe_ids(
         if column not in frame:
             continue
         values = frame[column]
-        text = values.notna() & values.map(lambda v: isinstance(v, str))
-        bad = text & ~values.map(lambda v: not isinstance(v, str) or is_safe_id(v))
-        for pos in np.flatnonzero(bad.to_numpy()):
+        # IDs repeat (a hospital on every sales row): test each distinct value once
+        known = (distinct or {}).get(column)
+        uniques = known if known is not None else values.dropna().unique()
+        unsafe = {v for v in uniques if isinstance(v, str) and not is_safe_id(v)}
+        if not unsafe:
+            continue
+        bad = values.isin(unsafe).to_numpy(dtype=bool)
+        for pos in np.flatnonzero(bad):
             value = str(values.iloc[pos])
             out.append(
                 {
