@@ -69,6 +69,119 @@ SENTENCES: dict[str, tuple[str, str]] = {
     ),
     "path.no_data": ("找不到数据文件夹：{path}", "data folder not found: {path}"),
     "path.no_holidays": ("找不到假日文件：{path}", "no such holiday file: {path}"),
+    "arg.by": (
+        "by 只能用 {valid} 中的列；收到 {value}",
+        "by must use {valid}; got {value}",
+    ),
+    "arg.weights_frame": (
+        "weights 必须是一列（Series），不能是表格（DataFrame）",
+        "weights must be one column (a Series), not a DataFrame",
+    ),
+    "arg.weights_numbers": ("weights 必须是数字", "weights must be numbers"),
+    "arg.total_whole": (
+        "总数必须是整数，收到 {value!r}",
+        "total must be a whole number, got {value!r}",
+    ),
+    "arg.total_negative": (
+        "总数不能为负，收到 {value!r}",
+        "total must not be negative, got {value!r}",
+    ),
+    "arg.lengths": (
+        "{name} 有 {n} 个值，但权重有 {weights} 个；两者个数要相同",
+        "{name} has {n} values for {weights} weights",
+    ),
+    "arg.allocate_failed": (
+        "无法精确分配；请检查 minimum 和 cap",
+        "could not allocate exactly; check minimum and cap",
+    ),
+    "arg.weights_nan": (
+        "weights 中有空值（位置 {where}）；请先填上或删去这些行",
+        "weights must not be NaN (at {where}); fill or drop them first",
+    ),
+    "arg.weights_negative": (
+        "weights 不能为负（位置 {where}）",
+        "weights must not be negative (at {where})",
+    ),
+    "arg.no_shares": (
+        "没有可分配的对象，无法分配 {total}",
+        "cannot allocate {total} to no shares",
+    ),
+    "arg.minimum_negative": ("minimum 不能为负", "minimum must not be negative"),
+    "arg.minimum_above_cap": (
+        "minimum 高于 cap（位置 {where}）",
+        "minimum is above cap at {where}",
+    ),
+    "arg.minimums_above_total": (
+        "各项最低值合计 {sum}，超过总数 {total}；请降低 minimum 或提高总数",
+        "minimums add up to {sum}, more than the total {total}; lower minimum or raise the total",
+    ),
+    "arg.caps_below_total": (
+        "各项上限合计 {sum}，低于总数 {total}（目标无法完成）；请提高 cap 或降低总数",
+        "caps add up to {sum}, less than the total {total}; raise cap or lower the total "
+        "(the target is not feasible)",
+    ),
+    "arg.no_rows_to_split": (
+        "以下上级指标找不到可分配的下级行：{keys}",
+        "no rows to split into for {keys}",
+    ),
+    "arg.cap_too_low": (
+        "{product}：{n} 件在 cap={cap}×（各医院历史最高月）之内放不下（{error}）；"
+        "请提高 cap= 或降低目标",
+        "{product}: {n} units cannot be placed with cap={cap}× each hospital's best month "
+        "({error}); raise cap= or lower the target",
+    ),
+    "arg.targets_period": (
+        "指标表需要 week（Period[W-SUN]）或 month（Period[M]）列",
+        "targets need a week (Period[W-SUN]) or month (Period[M]) column",
+    ),
+    "arg.no_working_day": (
+        "{n} 行指标有数量，但所在期间没有工作日（第一行：{row}）；请把这些数量移到有工作日的周",
+        "{n} target rows have units but no working day in their period (first: row {row}); "
+        "move those units to a working week",
+    ),
+    "arg.daily_columns": (
+        "日销售历史需要 date 和 units 两列",
+        "daily history needs columns date and units",
+    ),
+    "arg.trace_keys": (
+        "无法识别的键 {value}；可用：{valid}",
+        "unknown keys {value}; valid: {valid}",
+    ),
+    "arg.no_target": ("没有与 {what} 对应的指标", "no target matches {what}"),
+    "arg.no_weekly_target": ("没有与 {what} 对应的周指标", "no weekly target matches {what}"),
+    "arg.task": (
+        "任务必须是每个产品的非负整数件数；收到 {value!r}",
+        "task must be whole, non-negative units per product; got {value!r}",
+    ),
+    "arg.placement_one": (
+        "placement_share（0–1）和 placement_units 只能给出其中一个",
+        "give exactly one of placement_share (0–1) or placement_units",
+    ),
+    "arg.placement_share": (
+        "placement_share 必须在 0–1 之间，收到 {value}",
+        "placement_share must be within 0–1, got {value}",
+    ),
+    "arg.placement_units": (
+        "placement_units 必须是 0–{total:,}（任务量）之间的整数件数，收到 {value}",
+        "placement_units must be whole units within 0–{total:,} (the task), got {value}",
+    ),
+    "arg.stock_months": (
+        "库存月数需满足 0 ≤ low < high；收到 low={low}、high={high}",
+        "need 0 ≤ low < high months of stock; got low={low}, high={high}",
+    ),
+    "arg.node_levels": (
+        "层级只能是 {valid}；收到 {value}",
+        "node levels must be among {valid}; got {value}",
+    ),
+    "arg.no_node": ("计划中没有 {node} 的预测", "the plan has no forecast for {node}"),
+    "arg.visits_per_day": (
+        "visits_per_day 必须为正数，收到 {value}",
+        "visits_per_day must be positive, got {value}",
+    ),
+    "arg.week_outside": (
+        "第 {week} 周不在计划的半年 {half} 之内（{first} … {last}）",
+        "week {week} is outside the plan's half {half} (weeks {first} … {last})",
+    ),
     "arg.choice": (
         "{option} {value!r} 无法识别；可用：{valid}",
         "{option} {value!r} is not recognised; valid: {valid}",

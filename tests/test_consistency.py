@@ -227,7 +227,7 @@ def test_trace_adds_up_to_the_target_and_names_the_input_rows(tmp_path):
     assert (
         w["week_share"] == plan.weekly.loc[plan.weekly["week"].astype(str) == week, "units"].sum()
     )
-    with pytest.raises(ValueError, match="unknown keys"):
+    with pytest.raises(ValueError, match="无法识别的键 doctor_id"):
         rk.plan.trace(plan, {"doctor_id": "D1"})
 
 
@@ -422,5 +422,5 @@ def test_region_chart_reads_the_plans_forecast(plan):
     for product, value in by_product.items():
         shown = rk.plan.forecast_months(plan, product=product)["mean"].sum()
         assert shown == pytest.approx(value, abs=1e-6)
-    with pytest.raises(ValueError, match="node levels"):
+    with pytest.raises(ValueError, match="层级只能是"):
         rk.plan.forecast_months(plan, doctor_id="D1")

@@ -15,7 +15,7 @@ HAN = re.compile("[\u4e00-\u9fff]")
 CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # Han and full-width marks
 NAMESPACES = {
     "error", "path", "arg", "feature", "cli", "help", "batch", "word", "none", "problem", "plan",
-    "pdf",
+    "pdf", "training", "index",
 }  # fmt: skip
 
 

@@ -82,15 +82,15 @@ def test_zero_weights_take_only_overflow():
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"total": 5, "weights": [1, -1]}, "negative"),
-        ({"total": 5, "weights": [1, float("nan")]}, "NaN"),
-        ({"total": 5, "weights": [1, 1], "minimum": 3}, "minimums add up"),
-        ({"total": 5, "weights": [1, 1], "cap": 2}, "caps add up"),
-        ({"total": 5, "weights": [1, 1], "minimum": [3, 0], "cap": [2, 5]}, "above cap"),
-        ({"total": 2.5, "weights": [1]}, "whole number"),
-        ({"total": -1, "weights": [1]}, "negative"),
-        ({"total": 1, "weights": []}, "no shares"),
-        ({"total": 1, "weights": ["a"]}, "numbers"),
+        ({"total": 5, "weights": [1, -1]}, "weights 不能为负"),
+        ({"total": 5, "weights": [1, float("nan")]}, "空值"),
+        ({"total": 5, "weights": [1, 1], "minimum": 3}, "最低值合计 6，超过总数 5"),
+        ({"total": 5, "weights": [1, 1], "cap": 2}, "上限合计 4，低于总数 5"),
+        ({"total": 5, "weights": [1, 1], "minimum": [3, 0], "cap": [2, 5]}, "minimum 高于 cap"),
+        ({"total": 2.5, "weights": [1]}, "总数必须是整数"),
+        ({"total": -1, "weights": [1]}, "总数不能为负"),
+        ({"total": 1, "weights": []}, "没有可分配的对象"),
+        ({"total": 1, "weights": ["a"]}, "weights 必须是数字"),
     ],
 )
 def test_refuses(kwargs, match):
@@ -189,3 +189,12 @@ def test_level_scores_are_measured_not_copied_from_the_sample_generator():
     # a level that sold nothing keeps the documented prior, rescaled to the measured levels
     assert scores["community"] == pytest.approx(LEVEL_PRIOR["community"] * (1 + 4) / 2)
     assert level_scores(sales.iloc[:0], hospitals) == LEVEL_PRIOR
+
+
+def test_refusals_speak_the_readers_language(monkeypatch):
+    monkeypatch.setenv("REPKIT_LANG", "en")
+    with pytest.raises(ValueError, match="caps add up to 4, less than the total 5"):
+        allocate(5, [1, 1], cap=2)
+    monkeypatch.delenv("REPKIT_LANG")
+    with pytest.raises(ValueError, match="请提高 cap 或降低总数"):
+        allocate(5, [1, 1], cap=2)

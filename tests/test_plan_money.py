@@ -49,11 +49,11 @@ def test_placement_shared_over_products_adds_up_exactly():
 @pytest.mark.parametrize(
     ("kw", "match"),
     [
-        ({}, "exactly one"),
-        ({"placement_share": 0.1, "placement_units": 10}, "exactly one"),
-        ({"placement_share": 1.5}, "within 0–1"),
-        ({"placement_units": 60000}, "within 0–52,800"),
-        ({"placement_units": 10.5}, "whole units"),
+        ({}, "只能给出其中一个"),
+        ({"placement_share": 0.1, "placement_units": 10}, "只能给出其中一个"),
+        ({"placement_share": 1.5}, "0–1 之间"),
+        ({"placement_units": 60000}, "0–52,800（任务量）"),
+        ({"placement_units": 10.5}, "整数件数"),
     ],
 )
 def test_split_task_refuses_bad_placement(kw, match):
@@ -62,7 +62,7 @@ def test_split_task_refuses_bad_placement(kw, match):
 
 
 def test_split_task_refuses_fractional_task():
-    with pytest.raises(ValueError, match="whole, non-negative"):
+    with pytest.raises(ValueError, match="非负整数件数"):
         rk.plan.split_task(52800.5, placement_units=0)
 
 

@@ -78,8 +78,8 @@ def test_weekly_tracking_adds_up_to_the_months():
 @pytest.mark.parametrize(
     ("kw", "match"),
     [
-        ({"freq": "day"}, "freq must be one of month, week"),
-        ({"by": ["doctor_id"]}, "by must use"),
+        ({"freq": "day"}, "freq 'day' 无法识别；可用：month、week"),
+        ({"by": ["doctor_id"]}, "by 只能用"),
         ({"as_of": "2026-08"}, "不在计划期 2026H1"),
     ],
 )
@@ -238,7 +238,7 @@ def test_split_days_adds_up_and_skips_days_off():
 
 def test_split_days_refuses_units_without_working_days():
     t = pd.DataFrame({"week": [pd.Period("2026-02-18", "W-SUN")], "units": [5]})
-    with pytest.raises(ValueError, match="no working day"):
+    with pytest.raises(ValueError, match="没有工作日"):
         rk.plan.split_days(t)
 
 
@@ -274,5 +274,5 @@ def test_daily_targets_of_a_week_per_sales_owner():
     friday = d[d["weekday"] == "周五"]["units"].sum()
     assert friday < monday  # Friday 13 February is in the Spring Festival window
     assert rk.plan.daily_targets(plan, "2026-08-05").empty  # outside 2026H1
-    with pytest.raises(ValueError, match="by must use"):
+    with pytest.raises(ValueError, match="by 只能用"):
         rk.plan.daily_targets(plan, "2026-02-11", by=["doctor_id"])

@@ -179,7 +179,7 @@ def test_hint_and_solution_are_markdown(region_ds):
     ex = rk.training.session(3, region_ds, half=HALF)
     assert "hint(2)" in ex.q1.hint()._repr_markdown_()
     assert "```python" in ex.q1.solution()._repr_markdown_()
-    with pytest.raises(ValueError, match=r"hints 1\.\.2"):
+    with pytest.raises(ValueError, match="提示编号是 1 到 2"):
         ex.q1.hint(5)
 
 
@@ -193,11 +193,11 @@ def test_feedback_renders_html_and_rejects_unknown_status():
 
 
 def test_session_arguments_are_checked(sample_ds):
-    with pytest.raises(ValueError, match="valid: 1, 2"):
+    with pytest.raises(ValueError, match="可选：1、2"):
         rk.training.session(99, sample_ds, region=REGION)
-    with pytest.raises(ValueError, match="regions: 兰州"):
+    with pytest.raises(ValueError, match="数据中有多个区域（兰州"):
         rk.training.session(1, sample_ds)
-    with pytest.raises(ValueError, match="valid regions"):
+    with pytest.raises(ValueError, match="数据中没有区域"):
         rk.training.session(1, sample_ds, region="北京")
     with pytest.raises(AttributeError, match="valid: q1"):
         _ = rk.training.session(1, sample_ds, region=REGION).q9

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from repkit.calendar import FESTIVAL_AFTER, FESTIVAL_BEFORE, is_working_day, spring_festival
+from repkit.messages import say
 
 FESTIVAL_WEIGHT = 0.7
 """Weight of a working day in the Spring Festival window when no daily history says
@@ -126,7 +127,7 @@ def estimate_day_factors(daily: pd.DataFrame) -> dict[str, Any]:
     (0.5, 'history')
     """
     if not {"date", "units"} <= set(daily.columns):
-        raise ValueError("daily history needs columns date and units")
+        raise ValueError(say("arg.daily_columns"))
     d = daily.assign(date=pd.to_datetime(daily["date"]).dt.normalize())
     d = d.groupby("date")["units"].sum()
     cal = _calendar_days(d.index.min(), d.index.max()).set_index("date")

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from repkit.messages import join, say
 from repkit.plan._daily import day_weights
 from repkit.plan._decompose import split
 
@@ -43,7 +44,7 @@ def split_days(targets: pd.DataFrame, *, daily: pd.DataFrame | None = None) -> p
     [100, 70, 70, 70, 70, 70]
     """
     if "week" not in targets and "month" not in targets:
-        raise ValueError("targets need a week (Period[W-SUN]) or month (Period[M]) column")
+        raise ValueError(say("arg.targets_period"))
     keys = [c for c in targets.columns if c not in ("units", "amount")]
     if targets.empty:
         return pd.DataFrame(columns=[*keys, "date", "units"])
@@ -70,10 +71,7 @@ def split_days(targets: pd.DataFrame, *, daily: pd.DataFrame | None = None) -> p
     has_days = pos["_row"].isin(child["_row"])
     missing = pos.loc[~has_days & (pos["units"] != 0), "_row"]
     if len(missing):
-        raise ValueError(
-            f"{len(missing)} target rows have units but no working day in their period "
-            f"(first: row {int(missing.iloc[0])}); move those units to a working week"
-        )
+        raise ValueError(say("arg.no_working_day", n=len(missing), row=int(missing.iloc[0])))
     out = split(pos[has_days], child, ["_row"])
     out["units"] = out["units"] * out["_row"].map(sign)
     out = out.merge(parent.drop(columns="units"), on="_row")
@@ -127,7 +125,7 @@ def daily_targets(
     keys = list(by)
     bad = [k for k in keys if k not in _DAY_KEYS]
     if bad:
-        raise ValueError(f"by must use {', '.join(_DAY_KEYS)}; got {bad}")
+        raise ValueError(say("arg.by", value=join(bad), valid=join(_DAY_KEYS)))
     wk = week if isinstance(week, pd.Period) else pd.Period(pd.Timestamp(week), freq="W-SUN")
     rows = plan.weekly[plan.weekly["week"] == wk]
     if rows.empty:  # outside the plan's half, as next_week of the weekly review

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from repkit.calendar import Half, month_working_days
+from repkit.messages import say
 
 if TYPE_CHECKING:  # pragma: no cover
     from repkit.dataset import Dataset
@@ -72,23 +73,23 @@ def _as_weights(weights: Any) -> pd.Series:
     elif isinstance(weights, Mapping):
         s = pd.Series(dict(weights), dtype="float64")
     elif isinstance(weights, pd.DataFrame):
-        raise TypeError("weights must be one column (a Series), not a DataFrame")
+        raise TypeError(say("arg.weights_frame"))
     else:
         s = pd.Series(list(np.ravel(np.asarray(weights, dtype=object))))
     try:
         values = pd.to_numeric(s, errors="raise").astype("float64")
     except (TypeError, ValueError) as err:
-        raise ValueError("weights must be numbers") from err
+        raise ValueError(say("arg.weights_numbers")) from err
     return pd.Series(values.to_numpy(), index=s.index, name=s.name)
 
 
 def _as_total(total: Any) -> int:
     if isinstance(total, bool) or not isinstance(total, int | float | np.integer | np.floating):
-        raise ValueError(f"total must be a whole number, got {total!r}")
+        raise ValueError(say("arg.total_whole", value=total))
     if not np.isfinite(total) or float(total) != int(total):
-        raise ValueError(f"total must be a whole number, got {total!r}")
+        raise ValueError(say("arg.total_whole", value=total))
     if total < 0:
-        raise ValueError(f"total must not be negative, got {total!r}")
+        raise ValueError(say("arg.total_negative", value=total))
     return int(total)
 
 
@@ -105,7 +106,7 @@ def _bound(value: Any, index: pd.Index, name: str, default: float) -> np.ndarray
     else:
         arr = np.asarray(value, dtype="float64").ravel()
         if len(arr) != n:
-            raise ValueError(f"{name} has {len(arr)} values for {n} weights")
+            raise ValueError(say("arg.lengths", name=name, n=len(arr), weights=n))
     return np.where(np.isnan(arr), default, arr)
 
 
@@ -205,7 +206,7 @@ def _round_groups(
             "int64"
         )
     if (short != 0).any():  # pragma: no cover - guarded by the feasibility checks
-        raise ValueError("could not allocate exactly; check minimum and cap")
+        raise ValueError(say("arg.allocate_failed"))
     return out
 
 
@@ -265,32 +266,26 @@ def allocate(total: int, weights: Any, *, minimum: Any = 0, cap: Any = None) -> 
     values = w.to_numpy()
     if np.isnan(values).any():
         bad = list(w.index[np.isnan(values)][:5])
-        raise ValueError(f"weights must not be NaN (at {bad}); fill or drop them first")
+        raise ValueError(say("arg.weights_nan", where=bad))
     if (values < 0).any():
         bad = list(w.index[values < 0][:5])
-        raise ValueError(f"weights must not be negative (at {bad})")
+        raise ValueError(say("arg.weights_negative", where=bad))
     n = len(values)
     if n == 0:
         if n_total:
-            raise ValueError(f"cannot allocate {n_total} to no shares")
+            raise ValueError(say("arg.no_shares", total=n_total))
         return pd.Series([], index=w.index, name=w.name, dtype="int64")
     lo = np.ceil(_bound(minimum, w.index, "minimum", 0.0) - _EPS)
     hi = np.floor(_bound(cap, w.index, "cap", np.inf) + _EPS)
     if (lo < 0).any():
-        raise ValueError("minimum must not be negative")
+        raise ValueError(say("arg.minimum_negative"))
     if (lo > hi).any():
         bad = list(w.index[lo > hi][:5])
-        raise ValueError(f"minimum is above cap at {bad}")
+        raise ValueError(say("arg.minimum_above_cap", where=bad))
     if lo.sum() > n_total:
-        raise ValueError(
-            f"minimums add up to {int(lo.sum())}, more than the total {n_total}; "
-            "lower minimum or raise the total"
-        )
+        raise ValueError(say("arg.minimums_above_total", sum=int(lo.sum()), total=n_total))
     if hi.sum() < n_total:
-        raise ValueError(
-            f"caps add up to {int(hi.sum())}, less than the total {n_total}; "
-            "raise cap or lower the total (the target is not feasible)"
-        )
+        raise ValueError(say("arg.caps_below_total", sum=int(hi.sum()), total=n_total))
     top = values.max()
     values = values / top if top > 0 else values  # scale: subnormal weights stay finite
     x = _fill(float(n_total), values, lo, hi)
@@ -312,7 +307,7 @@ def split(parent: pd.DataFrame, child: pd.DataFrame, keys: Sequence[str]) -> pd.
         have = merged[keys].drop_duplicates()
         lost = parent.merge(have, on=keys, how="left", indicator=True)
         lost = lost[lost["_merge"] == "left_only"]
-        raise ValueError(f"no rows to split into for {lost[keys].head(3).to_dict('records')}")
+        raise ValueError(say("arg.no_rows_to_split", keys=lost[keys].head(3).to_dict("records")))
     merged = merged.reset_index(drop=True)
     group = merged.groupby(keys, sort=False).ngroup().to_numpy()
     w = np.clip(merged["weight"].to_numpy(dtype="float64"), 0.0, None)
@@ -615,10 +610,7 @@ def decompose(
         try:
             units = allocate(n, group["weight"].reset_index(drop=True), cap=caps)
         except ValueError as err:
-            raise ValueError(
-                f"{p}: {n} units cannot be placed with cap={cap}× each hospital's best month "
-                f"({err}); raise cap= or lower the target"
-            ) from err
+            raise ValueError(say("arg.cap_too_low", product=p, n=n, cap=cap, error=err)) from err
         hi = np.full(len(group), np.inf) if caps is None else np.where(np.isnan(caps), np.inf, caps)
         exact = _fill(float(n), group["weight"].to_numpy(), np.zeros(len(group)), hi)
         part = group.copy()

@@ -13,7 +13,7 @@ import pandas as pd
 
 from repkit.calendar import Half, month_working_days
 from repkit.labels import COLUMNS
-from repkit.messages import say
+from repkit.messages import join, say
 from repkit.plan._decompose import UNASSIGNED, allocate, split
 from repkit.plan._tracking import owner_actuals
 
@@ -147,7 +147,7 @@ def waterfall(plan: Plan, *, by: Sequence[str] | str = ("product",)) -> pd.DataF
     keys = [by] if isinstance(by, str) else list(by)
     bad = [k for k in keys if k not in CELL_KEYS]
     if bad:
-        raise ValueError(f"by must use {', '.join(CELL_KEYS)}; got {bad}")
+        raise ValueError(say("arg.by", value=join(bad), valid=join(CELL_KEYS)))
     w = plan.steps
     cols = ["last_units", *STEPS, "final_units"]
     if not keys:
@@ -237,7 +237,7 @@ def feasibility(
         feasible.
     """
     if visits_per_day <= 0:
-        raise ValueError(f"visits_per_day must be positive, got {visits_per_day}")
+        raise ValueError(say("arg.visits_per_day", value=visits_per_day))
     wd = int(month_working_days(half.months).sum())
     sales = ds.sales[ds.sales["month"].isin(review_half.months)]
     calls = ds.calls

@@ -29,6 +29,7 @@ import pandas as pd
 
 from repkit.calendar import Half
 from repkit.forecast._hierarchy import ALL, forecast_hierarchy, reconcile
+from repkit.messages import join, say
 from repkit.plan._scenario import Forecaster
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -243,7 +244,7 @@ def forecast_table(plan: Plan, *, by: str | Sequence[str] = "product") -> pd.Dat
     keys = [by] if isinstance(by, str) else list(by)
     bad = [k for k in keys if k not in LEVELS]
     if bad or not keys:
-        raise ValueError(f"by must be among {', '.join(LEVELS)}; got {by!r}")
+        raise ValueError(say("arg.by", value=by, valid=join(LEVELS)))
     bottom = nodes[(nodes[list(LEVELS)] != ALL).all(axis=1)]
     mean = bottom.groupby(keys)["mean"].sum()
     width = (bottom["hi_80"] - bottom["mean"]) if "hi_80" in bottom else bottom["mean"] * 0
@@ -300,14 +301,14 @@ def forecast_months(plan: Plan, **node: str) -> pd.DataFrame:
     """
     bad = sorted(set(node) - set(LEVELS))
     if bad:
-        raise ValueError(f"node levels must be among {', '.join(LEVELS)}; got {', '.join(bad)}")
+        raise ValueError(say("arg.node_levels", value=join(bad), valid=join(LEVELS)))
     nodes = plan.forecast_nodes
     mask = np.ones(len(nodes), dtype=bool)
     for level in LEVELS:
         mask &= (nodes[level] == str(node.get(level, ALL))).to_numpy()
     picked = nodes[mask]
     if picked.empty:
-        raise ValueError(f"the plan has no forecast for {node}")
+        raise ValueError(say("arg.no_node", node=node))
     out = picked.set_index("month")[[c for c in _COLUMNS if c in picked]].sort_index()
     out.index = pd.PeriodIndex(out.index, freq="M")
     out.attrs["model"] = f"reconciled ({nodes.attrs.get('reconcile', '')})"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from repkit.messages import say
 from repkit.plan._decompose import allocate
 from repkit.plan._scenario import round_half_up
 
@@ -84,7 +85,7 @@ def _task_series(task: Any) -> pd.Series:
         s = pd.Series([task], index=["合计"], dtype="float64")
     values = pd.to_numeric(s, errors="coerce")
     if values.isna().any() or (values < 0).any() or (values % 1 != 0).any():
-        raise ValueError(f"task must be whole, non-negative units per product; got {task!r}")
+        raise ValueError(say("arg.task", value=task))
     return values.astype("int64")
 
 
@@ -132,20 +133,17 @@ def split_task(
     ([4092, 3110], 45598)
     """
     if (placement_share is None) == (placement_units is None):
-        raise ValueError("give exactly one of placement_share (0–1) or placement_units")
+        raise ValueError(say("arg.placement_one"))
     units = _task_series(task)
     total = int(units.sum())
     if placement_share is not None:
         if not 0 <= placement_share <= 1:
-            raise ValueError(f"placement_share must be within 0–1, got {placement_share}")
+            raise ValueError(say("arg.placement_share", value=placement_share))
         placed = int(round_half_up(np.array([total * placement_share]))[0])
     else:
         placed = int(placement_units)  # type: ignore[arg-type]
         if placed != placement_units or not 0 <= placed <= total:
-            raise ValueError(
-                f"placement_units must be whole units within 0–{total:,} (the task), "
-                f"got {placement_units}"
-            )
+            raise ValueError(say("arg.placement_units", total=total, value=placement_units))
     by_product = allocate(placed, units, cap=units) if len(units) else units
     out = pd.DataFrame(
         {
@@ -319,7 +317,7 @@ def stock_warnings(
     if not isinstance(cash, pd.DataFrame):
         cash = _latest_cash(cash)
     if not (0 <= low < high):
-        raise ValueError(f"need 0 ≤ low < high months of stock; got low={low}, high={high}")
+        raise ValueError(say("arg.stock_months", low=low, high=high))
     cols = ["distributor", "month", "stock", "stock_months", "stock_status", "hint"]
     if cash.empty:
         return pd.DataFrame(columns=cols)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from repkit.forecast._hierarchy import ALL
+from repkit.messages import join, say
 from repkit.plan._explain import STEP_LABELS, STEPS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -81,10 +82,10 @@ def trace(plan: Plan, what: Mapping[str, str]) -> Trace:
     """
     unknown = sorted(set(what) - set(_KEYS))
     if unknown:
-        raise ValueError(f"unknown keys {unknown}; valid: {', '.join(_KEYS)}")
+        raise ValueError(say("arg.trace_keys", value=join(unknown), valid=join(_KEYS)))
     cells = _select(plan.steps, {k: v for k, v in what.items() if k != "week"})
     if cells.empty:
-        raise ValueError(f"no target matches {dict(what)}")
+        raise ValueError(say("arg.no_target", what=dict(what)))
     rows = [("last_units", float(cells["last_units"].sum()))]
     rows.append(("base_forecast", _base(plan, what)))
     moved = _by_override(plan, cells)
@@ -97,7 +98,7 @@ def trace(plan: Plan, what: Mapping[str, str]) -> Trace:
     if "week" in what:
         weekly = _select(plan.weekly.assign(week=plan.weekly["week"].astype(str)), what)
         if weekly.empty:
-            raise ValueError(f"no weekly target matches {dict(what)}")
+            raise ValueError(say("arg.no_weekly_target", what=dict(what)))
         rows.append(("week_share", float(weekly["units"].sum())))
     labels = {
         **STEP_LABELS,

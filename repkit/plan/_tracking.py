@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from repkit.messages import say
+from repkit.messages import join, say
 from repkit.plan._daily import week_weights
 from repkit.plan._decompose import UNASSIGNED, split
 from repkit.plan._scenario import round_half_up
@@ -157,11 +157,11 @@ def track(
     True
     """
     if freq not in FREQS:
-        raise ValueError(f"freq must be one of {', '.join(FREQS)}; got {freq!r}")
+        raise ValueError(say("arg.choice", option="freq", value=freq, valid=join(FREQS)))
     keys = list(by)
     bad = [k for k in keys if k not in TRACK_KEYS]
     if bad:
-        raise ValueError(f"by must use {', '.join(TRACK_KEYS)}; got {bad}")
+        raise ValueError(say("arg.by", value=join(bad), valid=join(TRACK_KEYS)))
     months = _months_done(plan, as_of)
     targets = plan.targets[plan.targets["month"].isin(months)]
     actual = owner_actuals(plan.targets, plan.data.sales, months)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from repkit._escape import markdown_text
 from repkit.calendar import Half, weeks_of_half
+from repkit.messages import join, say
 from repkit.plan._daily import week_weights
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -211,15 +212,13 @@ def week_review(
     ['actual_units', 'completion_rate', 'growth_rate']
     """
     if by not in _BY:
-        raise ValueError(f"by must be one of {', '.join(_BY)}; got {by!r}")
+        raise ValueError(say("arg.choice", option="by", value=by, valid=join(_BY)))
     keys = _BY[by]
     wk = week_of(week)
     weekly = plan.weekly
     if wk not in set(weekly["week"]):
         first, last = weekly["week"].min(), weekly["week"].max()
-        raise ValueError(
-            f"week {wk} is outside the plan's half {plan.half} (weeks {first} … {last})"
-        )
+        raise ValueError(say("arg.week_outside", week=wk, half=plan.half, first=first, last=last))
     owners = set(plan.targets["rep_id"].dropna().astype(str))
     sales = plan.data.sales
     if "rep_id" in keys:
@@ -346,7 +345,7 @@ def next_week(
     from repkit.calendar import week_label
 
     if by not in _BY:
-        raise ValueError(f"by must be one of {', '.join(_BY)}; got {by!r}")
+        raise ValueError(say("arg.choice", option="by", value=by, valid=join(_BY)))
     keys = _BY[by]
     nxt = week_of(week) + 1
     w = plan.weekly[plan.weekly["week"] == nxt]
