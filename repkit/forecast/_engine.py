@@ -60,6 +60,7 @@ TIERS = {
         "ets_trend",
         "holt",
     ),
+    "flat": ("naive", "ses", "holt_damped", "holt", "theta", "drift", "ar_drift"),
     "short": ("naive", "drift", "ses", "holt_damped", "snaive", "theta"),
     "new": ("naive", "ses", "holt_damped", "theta"),
     "tiny": ("naive", "drift", "ses", "holt_damped"),
@@ -128,6 +129,7 @@ def _tier(T: int) -> str:
 def _min_train(tier: str, T: int) -> int:
     return {
         "regular": 24,
+        "flat": 24,
         "short": 12,
         "new": max(3, T // 2),
         "tiny": max(3, T // 2),
@@ -603,6 +605,16 @@ def _zero_result(s: Series, future: pd.PeriodIndex, levels, totals) -> Result:
     )
 
 
+def _seasonal(y: np.ndarray, log: bool) -> bool:
+    """Whether the monthly changes of a series repeat yearly (lag-12 autocorrelation test).
+
+    The test of :func:`_models.seasonal_strength` on first differences: a trend or a
+    random walk alone does not count as seasonality.
+    """
+    z = np.log(y) if log else y
+    return bool(_models.seasonal_strength(np.diff(z)[None, :])[0])
+
+
 def _names(method: str, tier: str, T: int) -> list[str]:
     names = list(TIERS[tier])
     if tier == "regular" and T >= ARIMA_MIN:
@@ -635,9 +647,11 @@ def run(
     groups: dict[tuple, list[int]] = {}
     for i, (kind, first, log) in enumerate(info):
         end = series[i].months[-1]
-        groups.setdefault((kind, len(series[i].y) - first, log, first > 0, end), []).append(i)
+        T = len(series[i].y) - first
+        flat = kind == "regular" and T >= ARIMA_MIN and not _seasonal(series[i].y[first:], log)
+        groups.setdefault((kind, T, log, first > 0, end, flat), []).append(i)
     results: list[Result | None] = [None] * len(series)
-    for (kind, T, log, new, end), rows in groups.items():
+    for (kind, T, log, new, end, flat), rows in groups.items():
         future = pd.period_range(end + 1, periods=horizon, freq="M")
         if kind == "zero":
             for i in rows:
@@ -655,7 +669,7 @@ def run(
             cal_h[r] = _calendar.regressors(series[i].months[info[i][1] :], opt) @ beta
             cal_f[r] = _calendar.regressors(future, opt) @ beta
             cal_names.append(opt)
-        tier = kind if kind == "intermittent" else _tier(T)
+        tier = kind if kind == "intermittent" else "flat" if flat else _tier(T)
         if tier in ("short", "tiny") and new:
             tier = "new"
         steps_of = {
