@@ -57,6 +57,7 @@ with too few seasonal differences to estimate them."""
 POOL_MIN = 300
 """Backtest errors in a batch from which interval factors are set per level, pooled."""
 _PRIOR_N = 12  # pseudo-observations of the calibration factor's prior (1.0)
+_Q_MIN = 8  # backtest errors from which a series' own error quantiles widen its intervals
 _K_MIN, _K_MAX = 0.5, 3.0  # floor 0.7 before issue 20: tuning-set 80 % coverage 0.853
 _DRAWS = 4000
 
@@ -286,8 +287,11 @@ def _calibration(zs: list[np.ndarray], n: int, levels) -> tuple[np.ndarray, dict
 
     One factor per series from the mean square of its z, shrunk towards 1; with at least
     :data:`POOL_MIN` errors in the batch, also one per level that makes the batch's
-    backtest errors covered at that level (empirical quantile of |z|). The caller uses
-    the larger of the two.
+    backtest errors covered at that level (empirical quantile of |z|); and one per series
+    and level from the same quantile of its own errors (split-conformal style, shrunk
+    towards 1 like the first), which may only widen. Tuning set of
+    ``benchmarks/_real_series.py``: 95 % / 80 % coverage 0.943 / 0.824 without the last,
+    0.946 / 0.829 with it. The caller uses the largest.
     """
     if not zs:
         ones = np.ones(n)
@@ -305,6 +309,12 @@ def _calibration(zs: list[np.ndarray], n: int, levels) -> tuple[np.ndarray, dict
         }
     else:
         klev = {lv: kms for lv in levels}
+    # and per series the level's quantile of its own |z| (conformal), shrunk the same way
+    absz = np.where(np.isfinite(z), np.abs(z), np.nan)
+    for lv, zz in _z_of(levels).items():
+        q = np.nanquantile(np.where(cnt[:, None] >= _Q_MIN, absz, zz), lv / 100, axis=1) / zz
+        kq = np.sqrt((cnt * q**2 + _PRIOR_N) / (cnt + _PRIOR_N))
+        klev[lv] = np.maximum(klev[lv], np.clip(kq, _K_MIN, _K_MAX))
     return kms, klev
 
 
