@@ -4,9 +4,11 @@ Series are grouped into batches of equal length and kind so that every model run
 whole batch at once (see ``_models``). For each series the candidates are scored by a
 rolling-origin backtest on its own history (mean absolute error over all windows and
 steps); the forecast is the mean of the best ``TOP_K`` candidates weighted by the inverse
-of that error. Weighted averaging is convex, so the combination's backtest error is never
-above that of its worst member: where seasonal naive is a candidate, auto's selection
-backtest is never worse than seasonal naive. Interval widths come
+of that error. Where that combination backtests worse than seasonal naive
+(naive for pools without it), the best candidate is taken alone, so auto's selection
+backtest is never worse than the naive benchmark. Long regular series also get ARIMA
+candidates, and those whose monthly changes show no yearly pattern choose among
+non-seasonal models only. Interval widths come
 from each model's error weights, scaled by how large the backtest errors really were
 (shrunk towards the model's own claim), and are averaged across the combined models
 quantile by quantile.

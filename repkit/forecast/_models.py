@@ -8,7 +8,9 @@ any sum of future months (a half-year total), follow exactly from one-step volat
 
 The exponential smoothing models pick their smoothing parameters on a grid by in-sample
 one-step squared error, all series and all grid points at once; that is what makes
-thousands of series cheap. Intermittent-demand models (Croston/SBA, TSB, ADIDA) carry an
+thousands of series cheap. The autoregressive models (ARIMA on seasonal or double
+differences, with or without drift) are fitted by batched least squares, their lags
+chosen per series by AIC. Intermittent-demand models (Croston/SBA, TSB, ADIDA) carry an
 empirical predictive distribution instead of psi weights.
 """
 
