@@ -42,6 +42,17 @@ Chosen on the tuning set of ``benchmarks/_real_series.py`` (98 real monthly seri
 the full-trend candidates, equal weights gave mean MASE 0.425 / median 0.376, inverse-MAE
 weights 0.422 / 0.362; top 2 and top 4 were worse (0.472, 0.462 on half the set vs 0.451).
 """
+FAMILY = {
+    **dict.fromkeys(("ses", "holt", "holt_damped", "ets_season", "ets_damped", "ets_trend"), "ets"),
+    **dict.fromkeys(("drift", "ar_drift", "arima_drift", "arima_dd"), "arima"),
+    **dict.fromkeys(("naive", "snaive"), "naive"),
+}
+"""Model families: the combination takes at most :data:`FAMILY_MAX` members of one."""
+FAMILY_MAX = 2
+"""Tuning set of ``benchmarks/_real_series.py``, mean / median / geo-relative MASE: best
+three without a limit 0.389 / 0.268 / 0.452; at most two of a family 0.386 / 0.264 /
+0.449; one of a family 0.387 / 0.308 / 0.441 (best two, one of a family: 0.382 / 0.270 /
+0.442)."""
 INTERMITTENT_SHARE = 0.3
 """Share of zero months from which a series is treated as intermittent demand."""
 LAUNCH_GAP = 12
@@ -382,11 +393,10 @@ def _select(Y, names, back) -> tuple[np.ndarray, np.ndarray]:
         score = np.where(np.isfinite(score), score, np.inf)
     else:
         score = np.zeros((n, len(names)))
-    kk = min(TOP_K, len(names))
-    order = np.argsort(score, axis=1, kind="stable")[:, :kk]
+    order = np.argsort(score, axis=1, kind="stable")
     weights = np.zeros((n, len(names)))
     for i in range(n):
-        good = [j for j in order[i] if np.isfinite(score[i, j])] or [order[i][0]]
+        good = _diverse_top(order[i], score[i], names) or [order[i][0]]
         s = score[i, good]
         if np.isfinite(s).all() and s.max() > 0:
             inv = 1.0 / np.maximum(s, 1e-9 * s.max())
@@ -394,6 +404,23 @@ def _select(Y, names, back) -> tuple[np.ndarray, np.ndarray]:
         else:
             weights[i, good] = 1.0 / len(good)
     return score, _fall_back(Y, names, back, score, weights)
+
+
+def _diverse_top(order, score, names) -> list[int]:
+    """Indices of the best :data:`TOP_K` candidates, at most :data:`FAMILY_MAX` a family.
+
+    ``order`` sorts ``score`` ascending; candidates without a finite score are skipped.
+    """
+    took: list[int] = []
+    count: dict[str, int] = {}
+    for j in order:
+        fam = FAMILY.get(names[j], names[j])
+        if np.isfinite(score[j]) and count.get(fam, 0) < FAMILY_MAX:
+            took.append(int(j))
+            count[fam] = count.get(fam, 0) + 1
+        if len(took) == TOP_K:
+            break
+    return took
 
 
 def _fall_back(Y, names, back, score, weights) -> np.ndarray:
