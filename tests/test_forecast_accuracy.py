@@ -220,3 +220,15 @@ def test_months_before_1950_have_no_festival_and_forecast():
     for calendar in ("auto", "cn", "weekdays"):
         out = fc.forecast(y, 6, calendar=calendar)
         assert np.isfinite(out["mean"]).all()
+
+
+def test_combination_takes_at_most_two_members_of_one_family():
+    from repkit.forecast import _engine
+
+    Y = np.full((1, 4), 10.0)
+    errs = {"ets_season": 1.0, "ets_damped": 1.1, "ets_trend": 1.2, "theta": 2.0}
+    back = [(0, 4, {nm: (np.full((1, 4), 10.0 + e),) for nm, e in errs.items()})]
+    _, weights = _engine._select(Y, list(errs), back)
+    assert weights[0, 2] == 0.0  # the third ETS model is left out for theta
+    assert weights[0, 3] > 0.0
+    np.testing.assert_allclose(weights.sum(), 1.0)
