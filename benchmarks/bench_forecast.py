@@ -202,7 +202,9 @@ def real(quick: bool, sets: str = "both") -> None:
             f"\n{label} set: {len(series)} real monthly series, {n.min()}-{n.max()} training "
             f"months, {rs.TEST} held out, one core, warm"
         )
-        print(rs.table(rows).round(3).to_string())
+        tab = rs.table(rows)
+        print(tab.round(3).to_string())
+        print(targets(tab))
         for part, sel in (("long >= 60", n >= 60), ("short < 60", n < 60)):
             if sel.any():
                 r = rows[rows["series"].isin(n.index[sel])]
@@ -212,6 +214,30 @@ def real(quick: bool, sets: str = "both") -> None:
                     f"{t['repkit auto'] / t['AutoETS']:.2f}"
                 )
     print(short_timing(accept))
+
+
+def targets(tab: pd.DataFrame) -> str:
+    """The issue-20 targets for one table: each accuracy column >= 3 % better than the
+    ETS+ARIMA+Theta mean, lower MSIS, coverage within 3 points, time <= AutoETS."""
+    import _real_series as rs
+
+    rk, combo = tab.loc["repkit auto"], tab.loc[rs.COMBO]
+    checks = [
+        (f"{c} {rk[c] / combo[c]:.3f} of the combination (<= 0.97)", rk[c] <= 0.97 * combo[c])
+        for c in ("mean MASE", "median MASE", "rel MASE (geo)")
+    ]
+    checks.append(
+        (
+            f"MSIS {rk['mean MSIS'] / combo['mean MSIS']:.3f} (< 1)",
+            rk["mean MSIS"] < combo["mean MSIS"],
+        )
+    )
+    checks += [
+        (f"coverage {lv} {rk[f'cov {lv}']:.3f} (±0.03)", abs(rk[f"cov {lv}"] - lv / 100) <= 0.03)
+        for lv in (95, 80)
+    ]
+    checks.append((f"time {rk['time vs ETS']:.2f} of AutoETS (<= 1)", rk["time vs ETS"] <= 1.0))
+    return "  targets: " + "; ".join(f"{t} {'met' if ok else 'NOT met'}" for t, ok in checks)
 
 
 def short_timing(series: dict) -> str:

@@ -143,3 +143,92 @@ def test_auto_on_long_series_needs_no_statsmodels_fit(monkeypatch):
     monkeypatch.setattr(fc._engine, "_FUNCS", {**fc._engine._FUNCS, "ets_mle": refuse})
     out = fc.forecast(growing(96, growth=0.01, noise=0.02, seed=0), 12)
     assert "ets_mle" not in out.attrs["model"]
+
+
+def test_arima_with_drift_extends_a_seasonal_trend_exactly():
+    # a straight line plus a fixed yearly pattern: seasonal differences are constant,
+    # so ARIMA(p,0,0)(0,1,0) with a constant forecasts it without error
+    from repkit.forecast import _models
+
+    t = np.arange(120)
+    pattern = np.sin(2 * np.pi * t / 12) + 0.3 * np.cos(4 * np.pi * t / 12)
+    rng = np.random.default_rng(0)
+    z = 5 + 0.01 * t + 0.1 * pattern
+    noisy = z + rng.normal(0, 1e-4, 120)
+    fit = _models.MODELS["arima_drift"](noisy[None, :108], 12)
+    np.testing.assert_allclose(fit.mean[0], z[108:], atol=2e-3)
+    assert fit.psi[0, 0] == 1.0
+    assert np.isfinite(fit.fitted[0, -50:]).all()
+
+
+def test_arima_psi_weights_match_simulated_forecast_errors():
+    # psi weights of ARIMA(1,0,0)(0,1,0): e[T+h] = sum psi[j] eps[T+h-j]; check the
+    # h-step error variance against simulation
+    from repkit.forecast import _models
+
+    rng = np.random.default_rng(1)
+    n, T, phi = 400, 144, 0.6
+    x = np.zeros((n, T))
+    eps = rng.normal(0, 1, (n, T))
+    for t in range(1, T):
+        x[:, t] = phi * x[:, t - 1] + eps[:, t]
+    z = np.cumsum(x.reshape(n, -1, 12), axis=1).reshape(n, T)
+    fit = _models.arima(z[:, :132], 12, d=0, D=1, lag_sets=((1,),), const=False)
+    want = np.sqrt(np.cumsum((phi ** np.arange(12)) ** 2))
+    got = np.sqrt(np.cumsum(fit.psi**2, axis=1)).mean(axis=0)
+    np.testing.assert_allclose(got, want, rtol=0.1)
+    err = (z[:, 132:] - fit.mean).std(axis=0)
+    np.testing.assert_allclose(err, want, rtol=0.2)
+
+
+def test_a_random_walk_gets_no_seasonal_model():
+    rng = np.random.default_rng(3)
+    months = pd.period_range("2010-01", periods=120, freq="M")
+    y = pd.Series(100 * np.exp(np.cumsum(rng.normal(0, 0.03, 120))), index=months)
+    out = fc.forecast(y, 12, calendar="none")
+    seasonal = {"snaive", "ets_season", "ets_damped", "ets_trend", "arima_drift", "arima_dd"}
+    assert not set(out.attrs["model"].split("+")) & seasonal
+
+
+def test_auto_falls_back_to_one_model_when_the_combination_loses_to_seasonal_naive():
+    from repkit.forecast import _engine
+
+    Y = np.array([[10.0, 10.0, 10.0, 10.0]])
+    # a and b miss by 1.5 on average; the weighted combination of all three by ~1.3,
+    # worse than seasonal naive's 1.0: auto takes seasonal naive alone
+    back = [
+        (
+            0,
+            4,
+            {
+                "snaive": (np.full((1, 4), 11.0),),
+                "a": (np.array([[10.0, 10.0, 13.0, 13.0]]),),
+                "b": (np.array([[13.0, 13.0, 10.0, 10.0]]),),
+            },
+        )
+    ]
+    score, weights = _engine._select(Y, ["snaive", "a", "b"], back)
+    np.testing.assert_allclose(score, [[1.0, 1.5, 1.5]])
+    np.testing.assert_allclose(weights, [[1.0, 0.0, 0.0]])
+
+
+def test_months_before_1950_have_no_festival_and_forecast():
+    rng = np.random.default_rng(4)
+    months = pd.period_range("1945-01", periods=72, freq="M")
+    season = 1 + 0.2 * np.sin(2 * np.pi * np.arange(72) / 12)
+    y = pd.Series(100 * season * rng.lognormal(0, 0.05, 72), index=months)
+    for calendar in ("auto", "cn", "weekdays"):
+        out = fc.forecast(y, 6, calendar=calendar)
+        assert np.isfinite(out["mean"]).all()
+
+
+def test_combination_takes_at_most_two_members_of_one_family():
+    from repkit.forecast import _engine
+
+    Y = np.full((1, 4), 10.0)
+    errs = {"ets_season": 1.0, "ets_damped": 1.1, "ets_trend": 1.2, "theta": 2.0}
+    back = [(0, 4, {nm: (np.full((1, 4), 10.0 + e),) for nm, e in errs.items()})]
+    _, weights = _engine._select(Y, list(errs), back)
+    assert weights[0, 2] == 0.0  # the third ETS model is left out for theta
+    assert weights[0, 3] > 0.0
+    np.testing.assert_allclose(weights.sum(), 1.0)

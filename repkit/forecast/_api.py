@@ -17,7 +17,7 @@ from repkit.forecast._input import check_series, long_to_series
 from repkit.messages import join, say
 
 _CHUNK = 500  # series per parallel task; results do not depend on the number of workers
-SELECT_WINDOWS = 3
+SELECT_WINDOWS = _engine.SELECT_WINDOWS
 """Backtest windows used inside ``method="auto"`` to choose the models."""
 
 
@@ -170,7 +170,7 @@ def forecast_many(
     method: str = "auto",
     level: Sequence[int] = (80, 95),
     calendar: str = "auto",
-    windows: int = 3,
+    windows: int = SELECT_WINDOWS,
     n_jobs: int | None = None,
     fill: bool = False,
     missing: str = "zero",

@@ -4,9 +4,11 @@ Series are grouped into batches of equal length and kind so that every model run
 whole batch at once (see ``_models``). For each series the candidates are scored by a
 rolling-origin backtest on its own history (mean absolute error over all windows and
 steps); the forecast is the mean of the best ``TOP_K`` candidates weighted by the inverse
-of that error. Weighted averaging is convex, so the combination's backtest error is never
-above that of its worst member: where seasonal naive is a candidate, auto's selection
-backtest is never worse than seasonal naive. Interval widths come
+of that error. Where that combination backtests worse than seasonal naive
+(naive for pools without it), the best candidate is taken alone, so auto's selection
+backtest is never worse than the naive benchmark. Long regular series also get ARIMA
+candidates, and those whose monthly changes show no yearly pattern choose among
+non-seasonal models only. Interval widths come
 from each model's error weights, scaled by how large the backtest errors really were
 (shrunk towards the model's own claim), and are averaged across the combined models
 quantile by quantile.
@@ -23,6 +25,16 @@ import pandas as pd
 
 from repkit.forecast import _calendar, _models, _sm
 
+SELECT_WINDOWS = 4
+"""Backtest origins used inside ``method="auto"`` to choose and weight the models."""
+SELECT_STEP = 6
+"""Months between those origins. Tuning set of ``benchmarks/_real_series.py`` (104 series),
+mean / median / geo-relative MASE, 80 % coverage: 3 origins 4 months apart (before issue
+20) 0.392 / 0.300 / 0.460, 0.835; 4 origins 6 apart 0.389 / 0.268 / 0.452, 0.824; 4 apart
+0.392 / 0.326 / 0.455; 8 apart 0.402 / 0.313 / 0.458; 3 or 5 origins 6 apart 0.394 /
+0.301 / 0.460 and 0.403 / 0.298 / 0.467. Each origin costs one fit of every candidate.
+Histories without room for four origins this far apart keep them closer (the horizon split
+into the windows), so that short series still get as many origins."""
 TOP_K = 3
 """Number of best-backtesting candidates averaged (weights 1 / backtest MAE).
 
@@ -30,6 +42,17 @@ Chosen on the tuning set of ``benchmarks/_real_series.py`` (98 real monthly seri
 the full-trend candidates, equal weights gave mean MASE 0.425 / median 0.376, inverse-MAE
 weights 0.422 / 0.362; top 2 and top 4 were worse (0.472, 0.462 on half the set vs 0.451).
 """
+FAMILY = {
+    **dict.fromkeys(("ses", "holt", "holt_damped", "ets_season", "ets_damped", "ets_trend"), "ets"),
+    **dict.fromkeys(("drift", "ar_drift", "arima_drift", "arima_dd"), "arima"),
+    **dict.fromkeys(("naive", "snaive"), "naive"),
+}
+"""Model families: the combination takes at most :data:`FAMILY_MAX` members of one."""
+FAMILY_MAX = 2
+"""Tuning set of ``benchmarks/_real_series.py``, mean / median / geo-relative MASE: best
+three without a limit 0.389 / 0.268 / 0.452; at most two of a family 0.386 / 0.264 /
+0.449; one of a family 0.387 / 0.308 / 0.441 (best two, one of a family: 0.382 / 0.270 /
+0.442)."""
 INTERMITTENT_SHARE = 0.3
 """Share of zero months from which a series is treated as intermittent demand."""
 LAUNCH_GAP = 12
@@ -38,14 +61,30 @@ CALENDAR_MIN = 24
 """Months of positive history from which a series' own calendar effects are estimated."""
 REGULAR_MIN = 26
 """Months of history from which seasonal models are candidates (two years + 2 to test)."""
+ARIMA_MIN = 48
+"""Months of history from which the autoregressive candidates (``_models.ARIMA``) join the
+regular pool. On the tuning set of ``benchmarks/_real_series.py`` (all 60+ months) they
+took auto from mean / median MASE 0.394 / 0.349 to 0.390 / 0.300; on the 30-month sample
+sales (seed 0, region x product, last 6 months held out) they made it worse (1.28 vs 1.24),
+with too few seasonal differences to estimate them."""
 POOL_MIN = 300
 """Backtest errors in a batch from which interval factors are set per level, pooled."""
 _PRIOR_N = 12  # pseudo-observations of the calibration factor's prior (1.0)
+_Q_MIN = 8  # backtest errors from which a series' own error quantiles widen its intervals
 _K_MIN, _K_MAX = 0.5, 3.0  # floor 0.7 before issue 20: tuning-set 80 % coverage 0.853
 _DRAWS = 4000
 
 TIERS = {
-    "regular": ("snaive", "theta", "ets_season", "ets_damped", "holt_damped", "ets_trend", "holt"),
+    "regular": (
+        "snaive",
+        "theta",
+        "ets_season",
+        "ets_damped",
+        "holt_damped",
+        "ets_trend",
+        "holt",
+    ),
+    "flat": ("naive", "ses", "holt_damped", "holt", "theta", "drift", "ar_drift"),
     "short": ("naive", "drift", "ses", "holt_damped", "snaive", "theta"),
     "new": ("naive", "ses", "holt_damped", "theta"),
     "tiny": ("naive", "drift", "ses", "holt_damped"),
@@ -86,9 +125,14 @@ class Result:
     scores: dict[str, float] = field(default_factory=dict)
 
 
-def _origins(T: int, horizon: int, windows: int, min_train: int) -> list[int]:
-    """Backtest origins (training lengths): back from T - horizon, else forward, truncated."""
-    step = max(1, -(-horizon // max(windows, 1)))
+def _origins(
+    T: int, horizon: int, windows: int, min_train: int, step: int | None = None
+) -> list[int]:
+    """Backtest origins (training lengths): back from T - horizon, else forward, truncated.
+
+    Origins are ``step`` months apart (default: the horizon split into ``windows``).
+    """
+    step = step or max(1, -(-horizon // max(windows, 1)))
     back = [T - horizon - j * step for j in range(windows)]
     out = [o for o in back if o >= min_train]
     o = T - horizon + step
@@ -114,6 +158,7 @@ def _tier(T: int) -> str:
 def _min_train(tier: str, T: int) -> int:
     return {
         "regular": 24,
+        "flat": 24,
         "short": 12,
         "new": max(3, T // 2),
         "tiny": max(3, T // 2),
@@ -255,8 +300,11 @@ def _calibration(zs: list[np.ndarray], n: int, levels) -> tuple[np.ndarray, dict
 
     One factor per series from the mean square of its z, shrunk towards 1; with at least
     :data:`POOL_MIN` errors in the batch, also one per level that makes the batch's
-    backtest errors covered at that level (empirical quantile of |z|). The caller uses
-    the larger of the two.
+    backtest errors covered at that level (empirical quantile of |z|); and one per series
+    and level from the same quantile of its own errors (split-conformal style, shrunk
+    towards 1 like the first), which may only widen. Tuning set of
+    ``benchmarks/_real_series.py``: 95 % / 80 % coverage 0.943 / 0.824 without the last,
+    0.946 / 0.829 with it. The caller uses the largest.
     """
     if not zs:
         ones = np.ones(n)
@@ -274,6 +322,12 @@ def _calibration(zs: list[np.ndarray], n: int, levels) -> tuple[np.ndarray, dict
         }
     else:
         klev = {lv: kms for lv in levels}
+    # and per series the level's quantile of its own |z| (conformal), shrunk the same way
+    absz = np.where(np.isfinite(z), np.abs(z), np.nan)
+    for lv, zz in _z_of(levels).items():
+        q = np.nanquantile(np.where(cnt[:, None] >= _Q_MIN, absz, zz), lv / 100, axis=1) / zz
+        kq = np.sqrt((cnt * q**2 + _PRIOR_N) / (cnt + _PRIOR_N))
+        klev[lv] = np.maximum(klev[lv], np.clip(kq, _K_MIN, _K_MAX))
     return kms, klev
 
 
@@ -339,18 +393,61 @@ def _select(Y, names, back) -> tuple[np.ndarray, np.ndarray]:
         score = np.where(np.isfinite(score), score, np.inf)
     else:
         score = np.zeros((n, len(names)))
-    kk = min(TOP_K, len(names))
-    order = np.argsort(score, axis=1, kind="stable")[:, :kk]
+    order = np.argsort(score, axis=1, kind="stable")
     weights = np.zeros((n, len(names)))
     for i in range(n):
-        good = [j for j in order[i] if np.isfinite(score[i, j])] or [order[i][0]]
+        good = _diverse_top(order[i], score[i], names) or [order[i][0]]
         s = score[i, good]
         if np.isfinite(s).all() and s.max() > 0:
             inv = 1.0 / np.maximum(s, 1e-9 * s.max())
             weights[i, good] = inv / inv.sum()
         else:
             weights[i, good] = 1.0 / len(good)
-    return score, weights
+    return score, _fall_back(Y, names, back, score, weights)
+
+
+def _diverse_top(order, score, names) -> list[int]:
+    """Indices of the best :data:`TOP_K` candidates, at most :data:`FAMILY_MAX` a family.
+
+    ``order`` sorts ``score`` ascending; candidates without a finite score are skipped.
+    """
+    took: list[int] = []
+    count: dict[str, int] = {}
+    for j in order:
+        fam = FAMILY.get(names[j], names[j])
+        if np.isfinite(score[j]) and count.get(fam, 0) < FAMILY_MAX:
+            took.append(int(j))
+            count[fam] = count.get(fam, 0) + 1
+        if len(took) == TOP_K:
+            break
+    return took
+
+
+def _fall_back(Y, names, back, score, weights) -> np.ndarray:
+    """Put all weight on the best candidate where the combination backtests badly.
+
+    Badly: a larger selection-backtest MAE than the naive benchmark's (seasonal naive
+    where it is a candidate, else naive), so that auto's own backtest never loses to it.
+    """
+    base = next((names.index(b) for b in ("snaive", "naive") if b in names), None)
+    if not back or len(names) < 2 or base is None:
+        return weights
+    n = Y.shape[0]
+    err = []
+    for o, hh, per in back:
+        comb = np.zeros((n, hh))
+        for j, nm in enumerate(names):
+            if weights[:, j].any() and nm in per:
+                comb += weights[:, j, None] * per[nm][0]
+        err.append(np.abs(Y[:, o : o + hh] - comb))
+    comb_mae = np.concatenate(err, axis=1).mean(axis=1)
+    best = np.argmin(score, axis=1)
+    lose = comb_mae > score[:, base] * (1 + 1e-9)
+    if lose.any():
+        weights = weights.copy()
+        weights[lose] = 0.0
+        weights[lose, best[lose]] = 1.0
+    return weights
 
 
 def _combination_errors(Z, names, weights, back, tier) -> list[np.ndarray]:
@@ -443,7 +540,11 @@ def _run_batch(
     n, T = Y.shape
     Z = np.log(Y) - cal_h if log else Y * np.exp(-cal_h)
     names = [nm for nm in names if nm != "snaive" or T > _models.M]
-    origins = _origins(T, horizon, windows, _min_train(tier, T)) if len(names) > 1 else []
+    min_train = _min_train(tier, T)
+    # origins SELECT_STEP apart where the history has room for all of them, else closer
+    room = T - horizon - (windows - 1) * SELECT_STEP >= min_train
+    step = SELECT_STEP if room else None
+    origins = _origins(T, horizon, windows, min_train, step) if len(names) > 1 else []
     if not origins and tier != "intermittent" and T > 4:
         origins = _origins(T, horizon, windows, max(3, T // 2))  # for calibration only
     back = _backtest_candidates(Z, cal_h, names, origins, horizon, log=log, nonneg=nonneg)
@@ -562,8 +663,20 @@ def _zero_result(s: Series, future: pd.PeriodIndex, levels, totals) -> Result:
     )
 
 
+def _seasonal(y: np.ndarray, log: bool) -> bool:
+    """Whether the monthly changes of a series repeat yearly (lag-12 autocorrelation test).
+
+    The test of :func:`_models.seasonal_strength` on first differences: a trend or a
+    random walk alone does not count as seasonality.
+    """
+    z = np.log(y) if log else y
+    return bool(_models.seasonal_strength(np.diff(z)[None, :])[0])
+
+
 def _names(method: str, tier: str, T: int) -> list[str]:
     names = list(TIERS[tier])
+    if tier == "regular" and T >= ARIMA_MIN:
+        names += list(_models.ARIMA)
     if method == "auto" and tier == "regular" and T >= _sm.LONG_MIN:
         names += list(_sm.AUTO)
     if method in ("auto", "fast"):
@@ -580,7 +693,7 @@ def run(
     *,
     method: str = "auto",
     levels=(80, 95),
-    windows: int = 3,
+    windows: int = SELECT_WINDOWS,
     totals: dict[str, pd.PeriodIndex] | None = None,
     keep_candidates: bool = False,
     seed: int = 0,
@@ -592,9 +705,11 @@ def run(
     groups: dict[tuple, list[int]] = {}
     for i, (kind, first, log) in enumerate(info):
         end = series[i].months[-1]
-        groups.setdefault((kind, len(series[i].y) - first, log, first > 0, end), []).append(i)
+        T = len(series[i].y) - first
+        flat = kind == "regular" and T >= ARIMA_MIN and not _seasonal(series[i].y[first:], log)
+        groups.setdefault((kind, T, log, first > 0, end, flat), []).append(i)
     results: list[Result | None] = [None] * len(series)
-    for (kind, T, log, new, end), rows in groups.items():
+    for (kind, T, log, new, end, flat), rows in groups.items():
         future = pd.period_range(end + 1, periods=horizon, freq="M")
         if kind == "zero":
             for i in rows:
@@ -612,7 +727,7 @@ def run(
             cal_h[r] = _calendar.regressors(series[i].months[info[i][1] :], opt) @ beta
             cal_f[r] = _calendar.regressors(future, opt) @ beta
             cal_names.append(opt)
-        tier = kind if kind == "intermittent" else _tier(T)
+        tier = kind if kind == "intermittent" else "flat" if flat else _tier(T)
         if tier in ("short", "tiny") and new:
             tier = "new"
         steps_of = {

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from repkit.calendar import Half
+from repkit.forecast._engine import SELECT_WINDOWS
 
 
 def growth(
@@ -20,7 +21,7 @@ def growth(
     method: str = "auto",
     level: Sequence[int] = (80, 95),
     calendar: str = "auto",
-    windows: int = 3,
+    windows: int = SELECT_WINDOWS,
     n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """Forecast a half-year per group and compare it with the last half and last year.

@@ -24,6 +24,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from repkit.forecast._engine import SELECT_WINDOWS
+
 ALL = "(all)"
 """Key value of an aggregated level, e.g. product ``(all)`` in a region's total row."""
 
@@ -275,7 +277,7 @@ def forecast_hierarchy(
     method: str = "auto",
     level: Sequence[int] = (80, 95),
     calendar: str = "auto",
-    windows: int = 3,
+    windows: int = SELECT_WINDOWS,
     n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """Forecast every node of a hierarchy and reconcile them so that they add up.

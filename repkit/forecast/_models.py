@@ -8,7 +8,9 @@ any sum of future months (a half-year total), follow exactly from one-step volat
 
 The exponential smoothing models pick their smoothing parameters on a grid by in-sample
 one-step squared error, all series and all grid points at once; that is what makes
-thousands of series cheap. Intermittent-demand models (Croston/SBA, TSB, ADIDA) carry an
+thousands of series cheap. The autoregressive models (ARIMA on seasonal or double
+differences, with or without drift) are fitted by batched least squares, their lags
+chosen per series by AIC. Intermittent-demand models (Croston/SBA, TSB, ADIDA) carry an
 empirical predictive distribution instead of psi weights.
 """
 
@@ -406,6 +408,97 @@ def adida(Y: np.ndarray, horizon: int) -> Fit:
     return _intermittent_fit("adida", Y, horizon, rate, prob, fitted)
 
 
+# ---------------------------------------------------------------- autoregressive (ARIMA)
+def _lagmat(x: np.ndarray, lags: tuple[int, ...]) -> np.ndarray:
+    """Design (n, T - max lag, len(lags)) of lagged values of the rows of ``x``."""
+    k = max(lags)
+    return np.stack([x[:, k - lag : x.shape[1] - lag] for lag in lags], axis=2)
+
+
+def _ar_ols(x: np.ndarray, lags: tuple[int, ...], const: bool):
+    """Least-squares AR coefficients of every row (n, len(lags)), constants and residuals."""
+    n, T = x.shape
+    k = max(lags)
+    X = _lagmat(x, lags)
+    if const:
+        X = np.concatenate([np.ones((n, T - k, 1)), X], axis=2)
+    yy = x[:, k:]
+    xtx = np.einsum("ntk,ntl->nkl", X, X)
+    xtx += 1e-8 * np.eye(X.shape[2])[None] * (np.trace(xtx, axis1=1, axis2=2)[:, None, None] + 1)
+    coef = np.linalg.solve(xtx, np.einsum("ntk,nt->nk", X, yy)[..., None])[..., 0]
+    resid = yy - np.einsum("ntk,nk->nt", X, coef)
+    c = coef[:, 0] if const else np.zeros(n)
+    return coef[:, int(const) :], c, resid
+
+
+def arima(
+    Z: np.ndarray,
+    horizon: int,
+    *,
+    d: int,
+    D: int,
+    lag_sets: tuple[tuple[int, ...], ...],
+    const: bool,
+    m: int = M,
+) -> Fit:
+    """ARIMA(p, d, 0)(0, D, 0)m by least squares, the AR lags chosen per series by AIC.
+
+    The differences ``(1 - B)^d (1 - B^m)^D`` of each series follow an autoregression
+    at the lags of one of ``lag_sets`` (the one with the smallest AIC on the sample all
+    sets share), with a constant when ``const``: with ``D = 1`` and a constant the
+    average year-on-year growth is kept at full strength in the forecast (ARIMA with
+    drift). Lags the history is too short for (the differences shorter than three times
+    the lag plus six) are left out.
+    """
+    n, T = Z.shape
+    diff = np.array([1.0])
+    for _ in range(d):
+        diff = np.convolve(diff, [1.0, -1.0])
+    for _ in range(D):
+        diff = np.convolve(diff, np.r_[1.0, np.zeros(m - 1), -1.0])
+    q = len(diff) - 1
+    x = np.zeros((n, T - q))
+    for j in range(q + 1):
+        x += diff[j] * Z[:, q - j : T - j]
+    sets = {tuple(lag for lag in ls if x.shape[1] >= 3 * lag + 6) or (1,) for ls in lag_sets}
+    sets_l = sorted(sets)
+    kmax = max(max(ls) for ls in sets_l)
+    L = kmax + q
+    polys, consts, resids, aics = [], [], [], []
+    for ls in sets_l:
+        phi, c, resid = _ar_ols(x, ls, const)
+        p_x = np.zeros((n, kmax + 1))
+        p_x[:, 0] = 1.0
+        for j, lag in enumerate(ls):
+            p_x[:, lag] -= phi[:, j]
+        polys.append(np.stack([np.convolve(p_x[i], diff) for i in range(n)]))
+        consts.append(c)
+        full_r = np.full((n, T), np.nan)
+        full_r[:, T - resid.shape[1] :] = resid
+        resids.append(full_r)
+        common = full_r[:, q + kmax :]
+        sse = np.maximum((common**2).sum(axis=1), 1e-300)
+        aics.append(common.shape[1] * np.log(sse / common.shape[1]) + 2 * (len(ls) + const))
+    pick = np.argmin(np.stack(aics, axis=1), axis=1)
+    rows = np.arange(n)
+    full = np.stack(polys, axis=1)[rows, pick]  # (n, L + 1): a(B) = phi(B) * diff(B)
+    c = np.stack(consts, axis=1)[rows, pick]
+    resid = np.stack(resids, axis=1)[rows, pick]
+    # forecasts: Z_t = c - sum_{j>=1} full[j] Z_{t-j}
+    ext = np.concatenate([Z, np.zeros((n, horizon))], axis=1)
+    for h in range(horizon):
+        t = T + h
+        ext[:, t] = c - (full[:, 1:] * ext[:, t - L : t][:, ::-1]).sum(axis=1)
+    fitted = Z - resid
+    psi = np.zeros((n, horizon))
+    psi[:, 0] = 1.0
+    for j in range(1, horizon):
+        jj = min(j, L)
+        psi[:, j] = -(full[:, 1 : jj + 1] * psi[:, j - jj : j][:, ::-1]).sum(axis=1)
+    n_par = np.array([len(sets_l[k]) + const for k in pick])
+    return Fit("arima", ext[:, T:], psi, _sigma(resid, n_par), fitted, {"const": c})
+
+
 MODELS = {
     "naive": naive,
     "drift": drift,
@@ -423,6 +516,16 @@ MODELS = {
     "holt": lambda Z, h: _named(ets(Z, h, trend=True, damped=False, season=False), "holt"),
     "ets_trend": lambda Z, h: _named(ets(Z, h, trend=True, damped=False, season=True), "ets_trend"),
     "theta": theta,
+    "arima_drift": lambda Z, h: _named(
+        arima(Z, h, d=0, D=1, lag_sets=((1,), (1, 12, 13), (1, 2, 12, 13)), const=True),
+        "arima_drift",
+    ),
+    "arima_dd": lambda Z, h: _named(
+        arima(Z, h, d=1, D=1, lag_sets=((1, 12),), const=False), "arima_dd"
+    ),
+    "ar_drift": lambda Z, h: _named(
+        arima(Z, h, d=1, D=0, lag_sets=((1,), (1, 2)), const=True), "ar_drift"
+    ),
     "croston": croston,
     "tsb": tsb,
     "adida": adida,
@@ -431,6 +534,8 @@ MODELS = {
 
 SEASONAL = {"snaive", "ets_season", "ets_damped"}
 """Models that need at least two years of history."""
+ARIMA = ("arima_drift", "arima_dd", "ar_drift")
+"""Autoregressive candidates on (seasonal) differences, for long regular series."""
 INTERMITTENT = {"croston", "tsb", "adida"}
 """Models for sparse series; they work on the sales themselves (no log, no calendar)."""
 
