@@ -413,6 +413,57 @@ def _link(folder: str, name: str, label: str) -> str:
     return f'<a href="{quote(folder)}/{quote(name)}">{label}</a>'
 
 
+def _index_row(region: str, e: Mapping[str, Any]) -> tuple[str, str]:
+    """One region's row of :func:`index_html`, and the half it planned."""
+    folder = str(e.get("folder", region))
+    status = str(e.get("status", ""))
+    label, colour = _status(status)
+    output = e.get("output") or {}
+    files = set(output.get("files") or e.get("files") or [])
+    summary = e.get("summary") or output.get("summary") or {}
+    half = summary.get("half") or (e.get("params") or {}).get("half")
+    name = html.escape(region)
+    cell = _link(folder, "plan.html", name) if "plan.html" in files else name
+    links = [
+        _link(folder, f, t)
+        for f, t in (
+            ("plan.pdf", "PDF"),
+            ("plan.xlsx", "Excel"),
+            ("plan.ipynb", say("index.notebook")),
+        )
+        if f in files
+    ]
+    extra = ""
+    err = e.get("error") or {}
+    if status in ("failed", "timeout"):
+        msg = f"{err.get('exception', '')}: {err.get('message', '')}".strip(": ")
+        where = "" if err.get("cell") is None else f" (cell {err['cell']})"
+        extra = f'<div class="err">{html.escape(msg[:300])}{html.escape(where)}</div>'
+        failed = (
+            ("plan.failed.html", "index.failed_run"),
+            ("plan.failed.ipynb", "index.notebook"),
+        )
+        for f, t in ((f, say(k)) for f, k in failed):
+            if f in set(e.get("failure_files") or []):
+                links.append(_link(folder, f, t))
+        if files:
+            note = say("index.last_good", when=_when(output.get("finished")))
+            extra += f'<div class="note">{html.escape(note)}</div>'
+    rate = summary.get("completion_rate")
+    return str(half or ""), (
+        "<tr>"
+        f"<td>{cell}{extra}</td>"
+        f'<td class="st" style="color:{colour}">{html.escape(label)}</td>'
+        f'<td class="num">{_num(rate, "rate")}</td>'
+        f'<td class="num">{_num(summary.get("target_units"), "units")}</td>'
+        f'<td class="num">{_num(summary.get("target_amount"), "wan")}</td>'
+        f'<td class="num">{_num(summary.get("target_growth_rate"), "rate")}</td>'
+        f'<td class="num">{_num(e.get("duration_s"), "amount")}</td>'
+        f"<td>{' · '.join(links)}</td>"
+        "</tr>"
+    )
+
+
 def index_html(manifest: Mapping[str, Any]) -> str:
     """The overview page of a batch: every region with status, key figures and links.
 
@@ -441,55 +492,10 @@ def index_html(manifest: Mapping[str, Any]) -> str:
     rows = []
     halves = set()
     for region, e in regions.items():
-        folder = str(e.get("folder", region))
-        status = str(e.get("status", ""))
-        label, colour = _status(status)
-        output = e.get("output") or {}
-        files = set(output.get("files") or e.get("files") or [])
-        summary = e.get("summary") or output.get("summary") or {}
-        half = summary.get("half") or (e.get("params") or {}).get("half")
+        half, row = _index_row(region, e)
+        rows.append(row)
         if half:
-            halves.add(str(half))
-        name = html.escape(region)
-        cell = _link(folder, "plan.html", name) if "plan.html" in files else name
-        links = [
-            _link(folder, f, t)
-            for f, t in (
-                ("plan.pdf", "PDF"),
-                ("plan.xlsx", "Excel"),
-                ("plan.ipynb", say("index.notebook")),
-            )
-            if f in files
-        ]
-        extra = ""
-        err = e.get("error") or {}
-        if status in ("failed", "timeout"):
-            msg = f"{err.get('exception', '')}: {err.get('message', '')}".strip(": ")
-            where = "" if err.get("cell") is None else f" (cell {err['cell']})"
-            extra = f'<div class="err">{html.escape(msg[:300])}{html.escape(where)}</div>'
-            failed = (
-                ("plan.failed.html", "index.failed_run"),
-                ("plan.failed.ipynb", "index.notebook"),
-            )
-            for f, t in ((f, say(k)) for f, k in failed):
-                if f in set(e.get("failure_files") or []):
-                    links.append(_link(folder, f, t))
-            if files:
-                note = say("index.last_good", when=_when(output.get("finished")))
-                extra += f'<div class="note">{html.escape(note)}</div>'
-        rate = summary.get("completion_rate")
-        rows.append(
-            "<tr>"
-            f"<td>{cell}{extra}</td>"
-            f'<td class="st" style="color:{colour}">{html.escape(label)}</td>'
-            f'<td class="num">{_num(rate, "rate")}</td>'
-            f'<td class="num">{_num(summary.get("target_units"), "units")}</td>'
-            f'<td class="num">{_num(summary.get("target_amount"), "wan")}</td>'
-            f'<td class="num">{_num(summary.get("target_growth_rate"), "rate")}</td>'
-            f'<td class="num">{_num(e.get("duration_s"), "amount")}</td>'
-            f"<td>{' · '.join(links)}</td>"
-            "</tr>"
-        )
+            halves.add(half)
     counts = manifest.get("counts", {})
     count_html = "".join(
         f'<span style="color:{_status(k)[1]}">{html.escape(_status(k)[0])} {v}</span>'
