@@ -268,17 +268,38 @@ def review(
     return out
 
 
-def against_quotas(
-    ds: Dataset, half: Half, by: str, imputed: pd.DataFrame, price: pd.Series
-) -> pd.DataFrame:
-    """The review of a hospital, department or rep level against real quotas where given.
+def quota_targets(
+    ds: Dataset, half: Half, imputed: pd.DataFrame, price: pd.Series
+) -> dict[str, pd.DataFrame]:
+    """Hospital, department and rep targets of a half: real quotas, imputed elsewhere.
 
-    ``imputed``: the region targets decomposed (:func:`review_targets`). The result has
-    the columns of :func:`review` and ``target_source`` before ``target_units``.
+    ``imputed``: the region targets decomposed (:func:`review_targets`); see
+    :func:`repkit.plan._quota_targets.level_targets`.
     """
     quotas = half_quotas(ds.targets, half)
     quotas = quotas.assign(units=quota_units(quotas, price))
-    frame = level_targets(imputed, quotas, half)[by]
+    return level_targets(imputed, quotas, half)
+
+
+def against_quotas(
+    ds: Dataset,
+    half: Half,
+    by: str,
+    imputed: pd.DataFrame,
+    price: pd.Series,
+    *,
+    levels: dict[str, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """The review of a hospital, department or rep level against real quotas where given.
+
+    ``imputed``: the region targets decomposed (:func:`review_targets`); ``levels``:
+    :func:`quota_targets` of them when already computed (the plan reviews three levels).
+    The result has the columns of :func:`review` and ``target_source`` before
+    ``target_units``.
+    """
+    if levels is None:
+        levels = quota_targets(ds, half, imputed, price)
+    frame = levels[by]
     keys = REVIEW_LEVELS[by]
     r = review(ds, half, by=by, targets=frame)
     source = frame.groupby(keys)["target_source"].agg(one_source)
