@@ -230,8 +230,8 @@ def review(
         raise ValueError(f"by must be one of {', '.join(REVIEW_LEVELS)}; got {by!r}")
     keys = REVIEW_LEVELS[by]
     ds = complete_sales(ds)
-    price = prices(ds, as_of=h.end)["price"]
     if targets is None:
+        price = prices(ds, as_of=h.end)["price"]
         targets = review_targets(ds, h, price)
         if by in QUOTA_REVIEW_LEVELS and len(targets):
             return against_quotas(ds, h, by, targets, price)
