@@ -9,6 +9,8 @@ a row summing both, ``mixed`` (部分推算).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -58,14 +60,15 @@ def _tree(cells: pd.DataFrame, real: pd.DataFrame, total: float) -> tuple[pd.Ser
     left = max(total - float(out[~free].sum()), 0.0)
     out[free] = _split(left, imputed[free]).to_numpy()
     source = pd.Series(np.where(is_real, "actual", "imputed"), index=keys)
-    by_hosp = source.groupby(level=0).agg(one_source)
+    by_hosp = group_source(source.groupby(level=0))
     by_hosp[by_hosp.index.isin(hq.index)] = "actual"
     return out, source, by_hosp
 
 
-def one_source(values: pd.Series) -> str:
-    """The one source of all values when they agree, else mixed."""
-    return str(values.iloc[0]) if values.nunique() == 1 else "mixed"
+def group_source(grouped: Any) -> pd.Series:
+    """Per group of a grouped ``target_source`` Series: its one source, else mixed."""
+    first = grouped.first().astype(object)
+    return first.where(grouped.nunique() == 1, "mixed")
 
 
 def _reps(cells: pd.DataFrame, real: pd.DataFrame, total: float) -> tuple[pd.Series, pd.Series]:

@@ -13,7 +13,7 @@ import pandas as pd
 from repkit.calendar import Half
 from repkit.io._quotas import half_quotas, quota_units
 from repkit.plan._decompose import UNASSIGNED, decompose, split_owners
-from repkit.plan._quota_targets import level_targets, one_source
+from repkit.plan._quota_targets import group_source, level_targets
 from repkit.plan._scenario import round_half_up
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -302,7 +302,7 @@ def against_quotas(
     frame = levels[by]
     keys = REVIEW_LEVELS[by]
     r = review(ds, half, by=by, targets=frame)
-    source = frame.groupby(keys)["target_source"].agg(one_source)
+    source = group_source(frame.groupby(keys)["target_source"])
     at = pd.MultiIndex.from_frame(r[keys]) if len(keys) > 1 else pd.Index(r[keys[0]])
     values = source.reindex(at).fillna("imputed").to_numpy()
     r.insert(list(r.columns).index("target_units"), "target_source", values)
