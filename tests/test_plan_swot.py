@@ -210,3 +210,14 @@ def test_sample_swot_loads_back_for_every_region(tmp_path, sample_ds):
         sub = back.for_region(region).swot
         assert len(sub) > 0
         assert set(sub["region"]) == {region}
+
+
+def test_items_are_computed_once_per_plan_and_handed_out_as_copies(plan, items):
+    first = rk.plan.swot(plan)
+    first.loc[:, "item"] = "changed by the caller"
+    again = rk.plan.swot(plan)
+    pd.testing.assert_frame_equal(again, items)
+    assert "swot" in plan._memo  # remembered, not recomputed
+    fresh = replace(plan)  # a replaced plan remembers nothing
+    assert "swot" not in fresh._memo
+    pd.testing.assert_frame_equal(rk.plan.swot(fresh), items)

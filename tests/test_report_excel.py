@@ -102,11 +102,11 @@ def test_failed_save_keeps_previous_file(tmp_path, monkeypatch):
     write_excel({"s": _frame()}, path)
     before = path.read_bytes()
 
-    def broken(self, fh):
+    def broken(sheets, header, fh):
         fh.write(b"partial")
         raise OSError("disk full")
 
-    monkeypatch.setattr("openpyxl.workbook.workbook.Workbook.save", broken)
+    monkeypatch.setattr("repkit.report._xlsx.write_book", broken)
     with pytest.raises(OSError, match="disk full"):
         write_excel({"s": _frame()}, path)
     assert path.read_bytes() == before
@@ -258,7 +258,7 @@ def test_canonical_headers_and_codes_are_labelled(tmp_path):
 
 
 def test_completion_colours_use_the_shared_thresholds(tmp_path, monkeypatch):
-    monkeypatch.setattr(excel_mod, "COMPLETION_MID_FROM", 0.9)
+    monkeypatch.setattr("repkit.report._xlsx.COMPLETION_MID_FROM", 0.9)
     frame = pd.DataFrame({"完成率": [0.85, 1.0]})
     ws = load_workbook(write_excel({"s": frame}, tmp_path / "t.xlsx"))["s"]
     formulas = [r.formula[0] for cf in ws.conditional_formatting for r in cf.rules]
@@ -273,7 +273,8 @@ def test_print_setup_on_every_sheet(tmp_path):
     wb = load_workbook(path)
     for ws in wb.worksheets:
         assert ws.print_title_rows == "$1:$1"
-        assert ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToWidth in (None, 1)  # absent is 1, the OOXML default
+        assert ws.page_setup.fitToHeight == 0
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.oddHeader.center.text == "&A"
         assert ws.oddHeader.left.text == "兰州 · 2026H2"

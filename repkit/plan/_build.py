@@ -149,6 +149,18 @@ class Plan:
     )
     override_steps: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     goals: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _cached(self, key: str, compute: Callable[[], Any]) -> Any:
+        """A derived table of this plan, computed once; a copy each call.
+
+        The document and the workbook both show the field work and the SWOT items; the
+        copy lets callers change what they get. A plan made with ``dataclasses.replace``
+        starts with nothing remembered.
+        """
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return _copied(self._memo[key])
 
     def __repr__(self) -> str:
         s = self.summary
@@ -204,6 +216,15 @@ class Plan:
         if len(self.overrides) or len(self.goals):
             book["经理指定"] = manager_sheet(self.overrides, self.goals)
         return book
+
+
+def _copied(value: Any) -> Any:
+    """A copy of a DataFrame (attrs included) or of each frame of a list."""
+    if isinstance(value, pd.DataFrame):
+        return value.copy()
+    if isinstance(value, list):
+        return [_copied(v) for v in value]
+    return value
 
 
 def _json_value(v: Any) -> Any:

@@ -130,6 +130,10 @@ def basic_work(plan: Plan) -> pd.DataFrame:
 
     Measured on the last day of the reviewed half with :func:`repkit.activity.completeness`.
     """
+    return plan._cached("basic_work", lambda: _basic_work(plan))
+
+
+def _basic_work(plan: Plan) -> pd.DataFrame:
     p = plan.review_half
     c = completeness(plan.data, as_of=str(p.end), half=p)
     out = pd.DataFrame(
@@ -154,6 +158,10 @@ def basic_work(plan: Plan) -> pd.DataFrame:
 
 def competitors(plan: Plan) -> pd.DataFrame:
     """Sheet 竞品动态: the reviewed half's competitor activity by month (seed 000 table F)."""
+    return plan._cached("competitors", lambda: _competitors(plan))
+
+
+def _competitors(plan: Plan) -> pd.DataFrame:
     out = competitor_report(plan.data, freq="M", period=str(plan.review_half))
     out.attrs["excel_formats"] = {"最低价格": "#,##0.00"}
     return out
@@ -161,6 +169,10 @@ def competitors(plan: Plan) -> pd.DataFrame:
 
 def meetings(plan: Plan) -> list[pd.DataFrame]:
     """Sheet 科室会议: the reviewed half's meetings, and each hospital's against 3 a half."""
+    return plan._cached("meetings", lambda: _meetings(plan))
+
+
+def _meetings(plan: Plan) -> list[pd.DataFrame]:
     p = plan.review_half
     coverage = meeting_coverage(plan.data, period=str(p))
     coverage["达标"] = coverage["达标"].map(_yes)
@@ -179,6 +191,10 @@ def meetings(plan: Plan) -> list[pd.DataFrame]:
 
 def listings(plan: Plan) -> pd.DataFrame:
     """Sheet 新品进院: each product's admission status on the reviewed half's last day."""
+    return plan._cached("listings", lambda: _listings(plan))
+
+
+def _listings(plan: Plan) -> pd.DataFrame:
     out = listing_status(plan.data, as_of=str(plan.review_half.end))
     out["样板医院"] = out["样板医院"].map(_yes) if len(out) else out["样板医院"]
     return out

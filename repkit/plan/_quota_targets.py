@@ -9,6 +9,8 @@ a row summing both, ``mixed`` (部分推算).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -58,14 +60,15 @@ def _tree(cells: pd.DataFrame, real: pd.DataFrame, total: float) -> tuple[pd.Ser
     left = max(total - float(out[~free].sum()), 0.0)
     out[free] = _split(left, imputed[free]).to_numpy()
     source = pd.Series(np.where(is_real, "actual", "imputed"), index=keys)
-    by_hosp = source.groupby(level=0).agg(one_source)
+    by_hosp = group_source(source.groupby(level=0))
     by_hosp[by_hosp.index.isin(hq.index)] = "actual"
     return out, source, by_hosp
 
 
-def one_source(values: pd.Series) -> str:
-    """The one source of all values when they agree, else mixed."""
-    return str(values.iloc[0]) if values.nunique() == 1 else "mixed"
+def group_source(grouped: Any) -> pd.Series:
+    """Per group of a grouped ``target_source`` Series: its one source, else mixed."""
+    first = grouped.first().astype(object)
+    return first.where(grouped.nunique() == 1, "mixed")
 
 
 def _reps(cells: pd.DataFrame, real: pd.DataFrame, total: float) -> tuple[pd.Series, pd.Series]:
@@ -92,28 +95,36 @@ def level_targets(
     ``target_source``. Imputed targets are ``past_targets`` (the region target
     decomposed) scaled so that they and the real quotas add up to the region target.
     """
-    parts: dict[str, list[pd.DataFrame]] = {"hospital": [], "department": [], "rep": []}
+    parts: dict[str, list[tuple[pd.Series, pd.Series, str]]] = {
+        "hospital": [],
+        "department": [],
+        "rep": [],
+    }
     for product, cells in past_targets.groupby("product", sort=False):
         real = quotas[quotas["product"] == product]
         total = float(cells["units"].sum())
         units, source, by_hosp = _tree(cells, real, total)
-        parts["department"].append(_frame(units, source, product))
-        parts["hospital"].append(_frame(units.groupby(level=0).sum(), by_hosp, product))
-        parts["rep"].append(_frame(*_reps(cells, real, total), product))
+        parts["department"].append((units, source, str(product)))
+        parts["hospital"].append((units.groupby(level=0).sum(), by_hosp, str(product)))
+        parts["rep"].append((*_reps(cells, real, total), str(product)))
     price = past_targets.drop_duplicates("product").set_index("product")["price"]
     out = {}
-    for level, frames in parts.items():
-        if not frames:
+    for level, found in parts.items():
+        if not found:
             continue
-        frame = pd.concat(frames, ignore_index=True)
+        frame = _frame(found)
         frame = frame.assign(month=half.start, price=frame["product"].map(price))
         frame["amount"] = (frame["units"] * frame["price"]).round(2)
         out[level] = frame
     return out
 
 
-def _frame(units: pd.Series, source: pd.Series, product: str) -> pd.DataFrame:
-    frame = units.rename("units").reset_index()
-    frame["target_source"] = source.reindex(units.index).to_numpy()
-    frame.insert(0, "product", product)
+def _frame(parts: list[tuple[pd.Series, pd.Series, str]]) -> pd.DataFrame:
+    """One level's targets of every product: product, the key(s), units, target_source."""
+    frame = pd.concat([units for units, _, _ in parts]).rename("units").reset_index()
+    frame["target_source"] = np.concatenate(
+        [source.reindex(units.index).to_numpy() for units, source, _ in parts]
+    )
+    products = np.array([product for _, _, product in parts], dtype=object)
+    frame.insert(0, "product", np.repeat(products, [len(units) for units, _, _ in parts]))
     return frame

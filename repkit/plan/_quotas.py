@@ -23,6 +23,7 @@ from repkit.plan._review import (
     against_quotas,
     company_targets,
     prices,
+    quota_targets,
     review,
 )
 
@@ -47,11 +48,12 @@ def quota_reviews(
         "reconciled": list(company_targets(ds, half, price).attrs.get("reconciled", []))
     }
     reviews = {}
+    levels = quota_targets(ds, half, past_targets, price) if len(past_targets) else {}
     for lvl in REVIEW_LEVELS:
         if lvl not in QUOTA_REVIEW_LEVELS or not len(past_targets):
             reviews[lvl] = review(ds, half, by=lvl, targets=past_targets)
             continue
-        r = against_quotas(ds, half, lvl, past_targets, price)
+        r = against_quotas(ds, half, lvl, past_targets, price, levels=levels)
         reviews[lvl] = r
         rows = r[r["rep_id"] != UNASSIGNED] if lvl == "rep" else r
         note[lvl] = {s: int((rows["target_source"] == s).sum()) for s in SOURCES}

@@ -13,7 +13,7 @@ import pandas as pd
 from repkit.calendar import Half
 from repkit.io._quotas import half_quotas, quota_units
 from repkit.plan._decompose import UNASSIGNED, decompose, split_owners
-from repkit.plan._quota_targets import level_targets, one_source
+from repkit.plan._quota_targets import group_source, level_targets
 from repkit.plan._scenario import round_half_up
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -230,8 +230,8 @@ def review(
         raise ValueError(f"by must be one of {', '.join(REVIEW_LEVELS)}; got {by!r}")
     keys = REVIEW_LEVELS[by]
     ds = complete_sales(ds)
-    price = prices(ds, as_of=h.end)["price"]
     if targets is None:
+        price = prices(ds, as_of=h.end)["price"]
         targets = review_targets(ds, h, price)
         if by in QUOTA_REVIEW_LEVELS and len(targets):
             return against_quotas(ds, h, by, targets, price)
@@ -268,20 +268,41 @@ def review(
     return out
 
 
-def against_quotas(
-    ds: Dataset, half: Half, by: str, imputed: pd.DataFrame, price: pd.Series
-) -> pd.DataFrame:
-    """The review of a hospital, department or rep level against real quotas where given.
+def quota_targets(
+    ds: Dataset, half: Half, imputed: pd.DataFrame, price: pd.Series
+) -> dict[str, pd.DataFrame]:
+    """Hospital, department and rep targets of a half: real quotas, imputed elsewhere.
 
-    ``imputed``: the region targets decomposed (:func:`review_targets`). The result has
-    the columns of :func:`review` and ``target_source`` before ``target_units``.
+    ``imputed``: the region targets decomposed (:func:`review_targets`); see
+    :func:`repkit.plan._quota_targets.level_targets`.
     """
     quotas = half_quotas(ds.targets, half)
     quotas = quotas.assign(units=quota_units(quotas, price))
-    frame = level_targets(imputed, quotas, half)[by]
+    return level_targets(imputed, quotas, half)
+
+
+def against_quotas(
+    ds: Dataset,
+    half: Half,
+    by: str,
+    imputed: pd.DataFrame,
+    price: pd.Series,
+    *,
+    levels: dict[str, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """The review of a hospital, department or rep level against real quotas where given.
+
+    ``imputed``: the region targets decomposed (:func:`review_targets`); ``levels``:
+    :func:`quota_targets` of them when already computed (the plan reviews three levels).
+    The result has the columns of :func:`review` and ``target_source`` before
+    ``target_units``.
+    """
+    if levels is None:
+        levels = quota_targets(ds, half, imputed, price)
+    frame = levels[by]
     keys = REVIEW_LEVELS[by]
     r = review(ds, half, by=by, targets=frame)
-    source = frame.groupby(keys)["target_source"].agg(one_source)
+    source = group_source(frame.groupby(keys)["target_source"])
     at = pd.MultiIndex.from_frame(r[keys]) if len(keys) > 1 else pd.Index(r[keys[0]])
     values = source.reindex(at).fillna("imputed").to_numpy()
     r.insert(list(r.columns).index("target_units"), "target_source", values)

@@ -543,6 +543,10 @@ def swot(plan: Plan) -> pd.DataFrame:
     >>> sorted(s.loc[s["origin"] == "manager", "category"].unique())[:2]
     ['opportunity', 'positioning']
     """
+    return plan._cached("swot", lambda: _swot(plan))
+
+
+def _swot(plan: Plan) -> pd.DataFrame:
     rows = [row for rule in _RULES for row in rule(plan)] + _manager(plan)
     out = pd.DataFrame(rows, columns=list(SWOT_COLUMNS))
     out["_o"] = out["category"].map(_ORDER).fillna(len(_ORDER))

@@ -1,9 +1,10 @@
 """Excel management tables: one formatted, filterable Excel Table per DataFrame.
 
 :func:`write_excel` is the only writer of ``.xlsx`` reports in repkit. It checks every
-value before the target file is touched, builds the whole workbook in memory, writes it
-to a temporary file next to the target and moves it into place, so a failed write never
-destroys the previous file. Text that starts with ``=``, ``+``, ``-`` or ``@`` is stored
+value before the target file is touched, writes the workbook with XlsxWriter (a
+write-only writer; the layout lives in ``repkit.report._xlsx``) to a temporary file next
+to the target and moves it into place, so a failed write never destroys the previous
+file. Text that starts with ``=``, ``+``, ``-`` or ``@`` is stored
 as text, never as a formula (no formula injection from data).
 
 Presentation hints travel with the frames in ``DataFrame.attrs`` (all optional):
@@ -45,18 +46,13 @@ the conversion when ``soffice`` is installed.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import decimal
-import functools
-import itertools
 import math
 import os
 import re
 import tempfile
-import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -64,17 +60,14 @@ import numpy as np
 import pandas as pd
 
 from repkit.labels import COLUMN_CODES, COLUMNS, label, label_values
+from repkit.report import _xlsx
+from repkit.report._xlsx import Block
+from repkit.report._xlsx import display_width as _display_width
 from repkit.report.style import (
-    COMPLETION_COLORS,
-    COMPLETION_FILLS,
-    COMPLETION_GOOD_FROM,
-    COMPLETION_MID_FROM,
     EXCEL_MONEY,
     EXCEL_PERCENT,
     EXCEL_PRICE,
     EXCEL_UNITS,
-    EXCEL_WAN_AXIS,
-    is_money_label,
 )
 
 __all__ = ["write_excel"]
@@ -82,51 +75,13 @@ __all__ = ["write_excel"]
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _ILLEGAL_XML = re.compile(r"[\000-\010\013\014\016-\037]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MAX_CELL_TEXT = 32767
 _MAX_WIDTH = 60
 _MIN_WIDTH = 6
 _RATE_WORDS = ("率", "占比", "_rate", "_share", "rate", "share")
-_COMPLETION_WORDS = ("完成率", "completion")
-_GAP_ROWS = 2
-_WRAP_FACTOR = 0.85  # widths assume 2.1 units per CJK character; text renders narrower
-_CHART_W, _CHART_H = 16.0, 7.5  # cm
-_PORTRAIT_COLUMNS = 6  # wider sheets print landscape
 
 _WHOLE_WORDS = ("金额", "(元)", "销售额", "数量", "指标", "实际", "差距", "预测", "amount", "units")
 _PRICE_WORDS = ("单价", "每次", "price", "per_")
-_HEADER_FILL = "1F4E79"
-
-
-@dataclass
-class _Block:
-    """One DataFrame converted to cell values, ready to be placed on a sheet."""
-
-    header: list[str]
-    rows: list[list[Any]]
-    formats: list[str | None]
-    text_cols: list[bool]
-    widths: list[float]
-    charts: list[dict[str, Any]] = field(default_factory=list)
-    title: str | None = None
-    beside: bool = False
-    formulas: dict[int, str] = field(default_factory=dict)
-    totals: list[int] = field(default_factory=list)
-
-
-def _display_width(text: str) -> float:
-    """Width of text in Excel character units (East Asian wide characters count 2)."""
-    if text.isascii():
-        return float(len(text))
-    return _wide_width(text)
-
-
-@functools.lru_cache(maxsize=65536)
-def _wide_width(text: str) -> float:
-    width = 0.0
-    for ch in text:
-        width += 2.1 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
-    return width
 
 
 def _where(sheet: str, row: int, column: str) -> str:
@@ -134,7 +89,7 @@ def _where(sheet: str, row: int, column: str) -> str:
 
 
 def _scalar(value: Any, sheet: str, row: int, column: str) -> Any:
-    """Convert one value to something openpyxl writes faithfully, or raise."""
+    """Convert one value to something the writer stores faithfully, or raise."""
     if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, np.generic):
@@ -335,7 +290,7 @@ def _localise(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _block(frame: Any, sheet: str) -> _Block:
+def _block(frame: Any, sheet: str) -> Block:
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(
             f"sheet {sheet!r}: expected a DataFrame (or a list of DataFrames), "
@@ -371,7 +326,7 @@ def _block(frame: Any, sheet: str) -> _Block:
         _check_chart(spec, header, sheet)
     title = frame.attrs.get("title")
     formulas, totals = _live_cells(frame.attrs, header, sheet)
-    return _Block(
+    return Block(
         header,
         rows,
         formats,
@@ -409,16 +364,6 @@ def _live_cells(
     return formulas, [header.index(c) for c in wanted]
 
 
-def _formula(template: str, header: list[str], left: int, row: int) -> str:
-    """``{列名}`` placeholders → this row's cells, e.g. ``{实际}/{指标}`` → ``=G5/C5``."""
-    from openpyxl.utils import get_column_letter
-
-    def cell(match: re.Match[str]) -> str:
-        return f"{get_column_letter(left + header.index(match[1]))}{row}"
-
-    return "=" + _PLACEHOLDER.sub(cell, template)
-
-
 def _check_chart(spec: Mapping[str, Any], header: list[str], sheet: str) -> None:
     kind = spec.get("type")
     if kind not in ("bar", "line"):
@@ -447,260 +392,8 @@ def _check_sheet_name(name: Any, seen: set[str]) -> str:
     return name
 
 
-def _place(ws: Any, block: _Block, top: int, left: int, table_no: int) -> int:
-    """Write one block with its header at row ``top``, column ``left``; returns last row."""
-    _write_header(ws, block, top, left)
-    _write_cells(ws, block, top, left)
-    last = top + max(len(block.rows), 1)
-    _add_table(ws, block, top, left, last, table_no)
-    _colour_completion(ws, block, top, left, last)
-    return _write_live(ws, block, top, left, last)
-
-
-def _write_header(ws: Any, block: _Block, top: int, left: int) -> None:
-    """The header row: white bold text on the header fill, centred."""
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    header_font = Font(name="Calibri", size=11, bold=True, color="FFFFFF")
-    header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
-    center = Alignment(horizontal="center", vertical="center")
-    for j, name in enumerate(block.header, left):
-        cell = ws.cell(row=top, column=j, value=name)
-        cell.data_type = "s"
-        cell.font = header_font
-        cell.fill = header_fill
-        cell.alignment = center
-
-
-def _write_cells(ws: Any, block: _Block, top: int, left: int) -> None:
-    """Values with number formats; long text wraps and raises its row; text never runs."""
-    from openpyxl.styles import Alignment
-
-    wrap = Alignment(horizontal="left", wrap_text=True, vertical="top", indent=1)
-    text_align = Alignment(horizontal="left", indent=1)  # a gap after right-aligned numbers
-    ncol = len(block.header)
-    top_align = Alignment(vertical="top")
-    protos: dict[tuple[Any, ...], Any] = {}  # style arrays by kind: copying is much faster
-
-    def style(cell: Any, key: tuple[Any, ...]) -> None:
-        proto = protos.get(key)
-        if proto is not None:
-            cell._style = copy.copy(proto)
-            return
-        kind, extra = key
-        if kind == "num":
-            cell.number_format = extra
-        else:
-            cell.alignment = wrap if kind == "wrap" else text_align
-            cell.quotePrefix = extra
-        protos[key] = copy.copy(cell._style)
-
-    for i, values in enumerate(block.rows, top + 1):
-        wrapped = False
-        for j, value in enumerate(values, left):
-            if value is None:
-                continue
-            cell = ws.cell(row=i, column=j)
-            cell.value = value
-            if isinstance(value, str):
-                quote = value.startswith(_FORMULA_START)
-                if quote:
-                    cell.data_type = "s"
-                shown = _display_width(value) * _WRAP_FACTOR
-                if shown > block.widths[j - left] - 2:
-                    style(cell, ("wrap", quote))
-                    lines = math.ceil(shown / max(block.widths[j - left] - 3, 1))
-                    height = ws.row_dimensions[i].height or 15.0
-                    ws.row_dimensions[i].height = max(height, 15.0 * lines)
-                    wrapped = True
-                else:
-                    style(cell, ("text", quote))
-                continue
-            fmt = block.formats[j - left]
-            if fmt and not isinstance(value, bool):
-                style(cell, ("num", fmt))
-        if wrapped:
-            for j in range(left, left + ncol):
-                cell = ws.cell(row=i, column=j)
-                if not cell.alignment.wrap_text:
-                    indent = cell.alignment.indent
-                    cell.alignment = (
-                        Alignment(horizontal="left", vertical="top", indent=indent)
-                        if indent
-                        else top_align
-                    )
-
-
-def _add_table(ws: Any, block: _Block, top: int, left: int, last: int, table_no: int) -> None:
-    """Column widths and an Excel Table (filter buttons, banded rows) over the block."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.table import Table, TableStyleInfo
-
-    ncol = len(block.header)
-    for j, width in enumerate(block.widths, left):
-        letter = get_column_letter(j)
-        current = ws.column_dimensions[letter].width or 0
-        ws.column_dimensions[letter].width = max(current, width)
-    ref = f"{get_column_letter(left)}{top}:{get_column_letter(left + ncol - 1)}{last}"
-    table = Table(displayName=f"Table{table_no}", ref=ref)
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-    ws.add_table(table)
-
-
-def _colour_completion(ws: Any, block: _Block, top: int, left: int, last: int) -> None:
-    """Completion-rate columns coloured by the one completion rule (report/style.py)."""
-    from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    for j, name in enumerate(block.header, left):
-        low = name.lower()
-        if block.formats[j - left] == "0.0%" and any(w in low for w in _COMPLETION_WORDS):
-            if not block.rows:
-                continue
-            letter = get_column_letter(j)
-            rng = f"{letter}{top + 1}:{letter}{last}"
-            c = f"{letter}{top + 1}"  # relative reference to the first cell of the range
-            mid, good = f"{COMPLETION_MID_FROM:g}", f"{COMPLETION_GOOD_FROM:g}"
-            bands = {
-                "bad": f"AND(ISNUMBER({c}),{c}<{mid})",
-                "mid": f"AND(ISNUMBER({c}),{c}>={mid},{c}<{good})",
-                "good": f"AND(ISNUMBER({c}),{c}>={good})",
-            }
-            for band, formula in bands.items():
-                fill = COMPLETION_FILLS[band].lstrip("#").upper()
-                color = COMPLETION_COLORS[band].lstrip("#").upper()
-                ws.conditional_formatting.add(
-                    rng,
-                    FormulaRule(
-                        formula=[formula],
-                        fill=PatternFill("solid", fgColor=fill, bgColor=fill),
-                        font=Font(color=color),
-                    ),
-                )
-
-
-def _write_live(ws: Any, block: _Block, top: int, left: int, last: int) -> int:
-    """Formula columns and the totals row (SUBTOTAL: follows the filter); last row."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    if not block.rows:
-        return last
-    for j, template in block.formulas.items():
-        fmt = block.formats[j] or EXCEL_UNITS
-        for i in range(top + 1, last + 1):
-            cell = ws.cell(row=i, column=left + j, value=_formula(template, block.header, left, i))
-            cell.number_format = fmt
-    if not block.totals:
-        return last
-    row = last + 1
-    bold = Font(bold=True)
-    if 0 not in block.totals:
-        ws.cell(row=row, column=left, value="合计").font = bold
-    for j in block.totals:
-        letter = get_column_letter(left + j)
-        cell = ws.cell(
-            row=row, column=left + j, value=f"=SUBTOTAL(109,{letter}{top + 1}:{letter}{last})"
-        )
-        cell.number_format = block.formats[j] or EXCEL_UNITS
-        cell.font = bold
-    return row
-
-
-def _chart(
-    ws: Any, block: _Block, top: int, left: int, spec: Mapping[str, Any], anchor: str
-) -> None:
-    from openpyxl.chart import BarChart, LineChart, Reference
-
-    header = block.header
-    n = len(block.rows)
-    if n == 0:
-        return
-    chart = BarChart() if spec["type"] == "bar" else LineChart()
-    if spec["type"] == "bar":
-        chart.type = "col"
-        chart.grouping = "clustered"
-    chart.title = spec.get("title")
-    chart.y_axis.title = spec.get("y_title")
-    chart.width, chart.height = _CHART_W, _CHART_H
-    chart.legend.position = "b"
-    for col in spec["y"]:
-        j = header.index(col) + left
-        data = Reference(ws, min_col=j, min_row=top, max_row=top + n)
-        chart.add_data(data, titles_from_data=True)
-    x = header.index(spec["x"]) + left
-    chart.set_categories(Reference(ws, min_col=x, min_row=top + 1, max_row=top + n))
-    if spec.get("percent"):
-        chart.y_axis.number_format = "0%"
-    elif is_money_label(str(spec.get("y_title") or "")):
-        chart.y_axis.number_format = EXCEL_WAN_AXIS  # 万, as on the plan document's charts
-    elif spec.get("y_format"):
-        chart.y_axis.number_format = spec["y_format"]
-    if spec["type"] == "line":
-        for series in chart.series:
-            series.marker.symbol = "circle"
-            series.smooth = False
-    # openpyxl >= 3.1 hides axes unless told otherwise; LibreOffice and Excel then
-    # draw the chart without tick labels
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    ws.add_chart(chart, anchor)
-
-
-def _print_setup(ws: Any, wide: bool, header: str | None) -> None:
-    """Printing / PDF: A4, one page wide, header row on every page, header and footer."""
-    ws.page_setup.orientation = "landscape" if wide else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
-    ws.oddHeader.center.text = "&A"  # the sheet name as the page title
-    ws.oddHeader.center.size = 12
-    ws.oddHeader.center.font = "-,Bold"
-    if header:
-        ws.oddHeader.left.text = header.replace("&", "&&")
-    ws.oddFooter.center.text = "第 &P 页 / 共 &N 页"
-    ws.oddFooter.right.text = "&D"
-
-
-_PAGE_PX = {"landscape": 978, "portrait": 672}
-"""Printable width of A4 between openpyxl's default 0.75 in margins, in Excel's pixels."""
-
-
-def _page_per_side_table(ws: Any, placed: list[tuple[_Block, int, int]]) -> None:
-    """Tables placed beside each other print on pages of their own, side by side.
-
-    One page wide for two wide tables shrank the 概览 sheet to 4–5 pt; a column break
-    before each table placed beside gives each its own page width. Excel and LibreOffice
-    ignore manual breaks on a sheet scaled "fit to N pages wide", so such a sheet gets a
-    fixed scale at which its widest part fits one page.
-    """
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.pagebreak import Break
-
-    starts = sorted({left for block, _top, left in placed if block.beside and left > 1})
-    if not starts:
-        return
-    for left in starts:
-        ws.col_breaks.append(Break(id=left - 1))
-    edges = [1, *starts, ws.max_column + 1]
-    widths = [
-        7 * (ws.column_dimensions[get_column_letter(c)].width or 8.43) + 5
-        for c in range(1, ws.max_column + 1)
-    ]
-    widest = max(sum(widths[a - 1 : b - 1]) for a, b in itertools.pairwise(edges))
-    page = _PAGE_PX[ws.page_setup.orientation or "landscape"]
-    ws.sheet_properties.pageSetUpPr.fitToPage = False
-    ws.page_setup.scale = max(10, min(100, int(95 * page / widest)))  # 5 % to spare
-
-
-def _build(tables: Mapping[str, Any], header: str | None = None) -> Any:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
+def _sheets(tables: Mapping[str, Any]) -> list[tuple[str, list[Block]]]:
+    """Every sheet's blocks, checked (nothing is written before all of them pass)."""
     if not isinstance(tables, Mapping):
         raise TypeError(
             f"tables must be a dict of sheet name → DataFrame, got {type(tables).__name__}"
@@ -708,7 +401,7 @@ def _build(tables: Mapping[str, Any], header: str | None = None) -> Any:
     if not tables:
         raise ValueError("tables is empty; give at least one sheet")
     seen: set[str] = set()
-    sheets: list[tuple[str, list[_Block]]] = []
+    sheets: list[tuple[str, list[Block]]] = []
     for name, value in tables.items():
         sheet = _check_sheet_name(name, seen)
         frames = (
@@ -717,42 +410,7 @@ def _build(tables: Mapping[str, Any], header: str | None = None) -> Any:
         if not frames:
             raise ValueError(f"sheet {sheet!r} has no tables")
         sheets.append((sheet, [_block(f, sheet) for f in frames]))
-    wb = Workbook()
-    wb.remove(wb.active)
-    table_no = 0
-    for sheet, blocks in sheets:
-        ws = wb.create_sheet(sheet)
-        ws.freeze_panes = "A2"
-        top, left, bottom, right = 1, 1, 1, 1
-        placed = []
-        for k, block in enumerate(blocks):
-            if k and block.beside:
-                left = right + 1
-            else:
-                top, left = (bottom + 1 + _GAP_ROWS if k else 1), 1
-                if k and block.title:
-                    cell = ws.cell(row=top, column=1, value=block.title)
-                    cell.data_type = "s"
-                    cell.font = Font(name="Calibri", bold=True, size=12)
-                    top += 1
-            table_no += 1
-            last = _place(ws, block, top, left, table_no)
-            placed.append((block, top, left))
-            bottom = max(bottom, last) if block.beside else last
-            right = max(right, left + len(block.header)) if k else left + len(block.header)
-        wide = right - 1 > _PORTRAIT_COLUMNS or any(b.charts for b in blocks)
-        _print_setup(ws, wide, header)
-        _page_per_side_table(ws, placed)
-        anchor_col = get_column_letter(right + 1)
-        row = 2
-        for block, block_top, block_left in placed:
-            for spec in block.charts:
-                anchor = spec.get("anchor") or f"{anchor_col}{row}"
-                _chart(ws, block, block_top, block_left, spec, anchor)
-                row += 17
-    if any(b.formulas or b.totals for _, blocks in sheets for b in blocks):
-        wb.calculation.fullCalcOnLoad = True  # no cached values: calculate when opened
-    return wb
+    return sheets
 
 
 def _header_from(tables: Mapping[str, Any]) -> str | None:
@@ -845,13 +503,13 @@ def write_excel(
         raise ValueError(f"write_excel writes .xlsx files; got {target.name!r}")
     if header is None:
         header = _header_from(tables)
-    wb = _build(tables, header)
+    sheets = _sheets(tables)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:
-            wb.save(fh)
+            _xlsx.write_book(sheets, header, fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp made it 0600; colleagues must read it

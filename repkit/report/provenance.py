@@ -7,6 +7,7 @@ the plan's transformations) and labels it for the plan's appendix, the workbook'
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import pandas as pd
@@ -33,9 +34,29 @@ _TABLE_NAMES = {**SHEET_NAMES, "holidays": "节假日"}
 
 
 def _dataset(source: Any) -> Any:
-    """A Dataset, or the ``data`` of a plan."""
+    """A Dataset, or the ``data`` of a plan (the property is not evaluated here)."""
     data = getattr(source, "data", None)
-    return data if data is not None and hasattr(data, "provenance") else source
+    return data if data is not None and hasattr(type(data), "provenance") else source
+
+
+_LAST: list[tuple[weakref.ref[Any], pd.DataFrame]] = []
+
+
+def _provenance(source: Any) -> pd.DataFrame:
+    """``Dataset.provenance`` of the source, computed once per Dataset object.
+
+    A plan's workbook, summary and appendix all show it; the Dataset is frozen, so the
+    last one's frame is kept (a weak reference: nothing is kept alive).
+    """
+    ds = _dataset(source)
+    if _LAST and _LAST[0][0]() is ds:
+        return _LAST[0][1]
+    frame = ds.provenance
+    try:
+        _LAST[:] = [(weakref.ref(ds), frame)]
+    except TypeError:  # an object without weak references: not kept
+        _LAST.clear()
+    return frame
 
 
 def _reasons(text: str) -> str:
@@ -62,7 +83,7 @@ def provenance_records(source: Any) -> list[dict[str, Any]]:
     >>> provenance_records(ds)[0]["file"]
     '<in memory>'
     """
-    frame = _dataset(source).provenance
+    frame = _provenance(source)
     frame = frame.astype(object).where(frame.notna(), None)
     return frame.to_dict("records")
 
@@ -91,7 +112,7 @@ def provenance_table(source: Any) -> pd.DataFrame:
     >>> bool(t.iloc[0]["本文档使用行数"] < t.iloc[0]["读入行数"])
     True
     """
-    frame = _dataset(source).provenance
+    frame = _provenance(source)
     order = {k: i for i, k in enumerate(_TABLE_NAMES)}
     frame = frame.assign(_order=frame["table"].map(order).fillna(len(order)))
     frame = frame.sort_values(["_order", "file"], kind="stable").drop(columns="_order")
