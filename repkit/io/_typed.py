@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from repkit.io import _sources, _table, _values
+from repkit.messages import say
 from repkit.schema import TABLES, _norm
 
 HEAD = 256
@@ -95,6 +96,9 @@ def read(path: Path, kind: str, *, name: str) -> _table.Read | None:
     """The canonical table of a typed parquet, or None when the general reader must run."""
     if not _is_parquet(path):
         return None
+    from repkit._extras import require
+
+    require("pyarrow.parquet", feature=say("feature.parquet"))
     import pyarrow as pa
     import pyarrow.parquet as pq
 
