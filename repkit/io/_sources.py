@@ -369,6 +369,57 @@ def decode_text(data: bytes, *, name: str, encoding: str | None = None) -> str:
     raise _refuse(name, "mojibake.undecodable", byte=last.start if last else 0)
 
 
+FAST_CSV_BYTES = 1 << 20
+"""Text files from this size on are parsed by pyarrow when that gives the same cells."""
+
+
+def _csv_columns(text: str, delimiter: str) -> tuple[list[list[str]], list[Any]] | None:
+    """The cells of a rectangular CSV, column by column (codes into distinct texts).
+
+    pyarrow's parser, taken only where it gives the cells ``csv.reader(strict=True)``
+    gives: every line one row of the same width (no quoted line breaks, no blank lines
+    in a table of several columns), no stray quote. None otherwise: the caller then
+    reads the file with ``csv`` and reports its problems with line numbers.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pv
+    except ImportError:  # pragma: no cover - pyarrow is part of the io install
+        return None
+    d = re.escape(delimiter)
+    if re.search(f'[^{d}\r\n"]"[^{d}\r\n"]', text) or ("\r" in text and "\r\n" not in text):
+        return None  # a quote inside a field, or old Mac line ends: the csv module decides
+    first = text[: text.find("\n")] if "\n" in text else text
+    width = len(next(csv.reader([first.rstrip("\r")], delimiter=delimiter), []))
+    data = text.encode("utf-8")
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    names = [f"c{j}" for j in range(width)]
+    try:
+        table = pv.read_csv(
+            io.BytesIO(data),
+            read_options=pv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
+            convert_options=pv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    del data
+    if width == 0 or table.num_rows != lines:
+        return None
+    columns = []
+    for name in names:
+        encoded = table.column(name).combine_chunks().dictionary_encode()
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+        columns.append((codes, encoded.dictionary.to_pylist()))
+    head = min(lines, HEADER_SCAN + 1)
+    rows = [[u[int(c[i])] for c, u in columns] for i in range(head)]
+    if not any(rows[0]):
+        return None  # a blank first line: the general reader explains what it finds
+    return rows, columns
+
+
 def read_text(data: bytes, *, name: str, encoding: str | None = None) -> Grid:
     """A CSV/TSV/TXT file as one grid of text cells, numbered by line."""
     text = decode_text(data, name=name, encoding=encoding)
@@ -377,6 +428,10 @@ def read_text(data: bytes, *, name: str, encoding: str | None = None) -> Grid:
     delimiter = max(counts, key=lambda d: (counts[d], d == ","))
     if counts[delimiter] == 0:
         delimiter = ","
+    if len(text) >= FAST_CSV_BYTES:
+        fast = _csv_columns(text, delimiter)
+        if fast is not None:
+            return Grid(name, None, fast[0], first_row=1, columns=fast[1])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list[Any]] = []
     starts: list[int] = []

@@ -63,6 +63,13 @@ _SIMPLE_NUMBER = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")
 """Text that ``parse_number`` reads as ``float(text)``: the fast case of ERP exports."""
 
 
+def object_array(values: Sequence[Any]) -> np.ndarray:
+    """A 1-D object array holding ``values`` (lists and tuples kept as cells)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
 def normalise_text(value: str) -> str:
     """Full-width → half-width (NFKC), strip spaces incl. ideographic and no-break."""
     return unicodedata.normalize("NFKC", value).strip()
@@ -461,6 +468,22 @@ class Column:
     def numeric(self) -> bool:
         """Every cell is a number (the fast path: no text to parse)."""
         return self.kind in _NUMERIC_KINDS
+
+    @classmethod
+    def of_codes(cls, raw: np.ndarray, codes: np.ndarray, uniques: list[str]) -> Column:
+        """A text column whose cells a reader already factorised (``raw == uniques[codes]``).
+
+        The codes are renumbered in order of first appearance, as ``pd.factorize`` of
+        ``raw`` numbers them, so the problems come out in the same order.
+        """
+        out = cls.__new__(cls)
+        out.raw = raw
+        out.kind = "string" if len(raw) else "empty"
+        new, seen = pd.factorize(codes)
+        out._codes = new.astype(np.intp, copy=False)
+        out._uniques = [uniques[i] for i in seen.tolist()]
+        out._blank = None
+        return out
 
     def distinct(self) -> tuple[np.ndarray, list[Any]]:
         """Codes into the distinct values; bools are kept apart from 0/1."""

@@ -1,0 +1,77 @@
+"""Large CSVs parsed by pyarrow give the very table, dropped rows and problems of ``csv``."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import repkit as rk
+from repkit.io import _sources
+
+HEAD = "月份,医院编码,品种,数量,金额\n"
+GOOD = [
+    '202407,001,瑞心安片,"1,200",30.5',
+    "202407, 002 ,瑞心安片,15,—",
+    ",,,,",
+    "202408,001,瑞心安片,7,",
+    "合计,,,1222,",
+    "202408,003,瑞心安片,８,12",
+]
+
+
+def _read(path, *, fast: bool, monkeypatch):
+    monkeypatch.setattr(_sources, "FAST_CSV_BYTES", 0 if fast else 1 << 62)
+    try:
+        return rk.read_table(path, "sales", cache=False), None
+    except rk.DataError as err:
+        return None, err.problems
+
+
+def _both(tmp_path, monkeypatch, text: str, encoding: str = "utf-8"):
+    path = tmp_path / "销售.csv"
+    path.write_bytes(text.encode(encoding))
+    return _read(path, fast=True, monkeypatch=monkeypatch), _read(
+        path, fast=False, monkeypatch=monkeypatch
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        HEAD + "\n".join(GOOD * 3) + "\n",
+        "\ufeff" + HEAD + "\r\n".join(GOOD),  # BOM, CRLF, no last line break
+        "销售明细 2024,,,,\n" + HEAD + "\n".join(GOOD) + "\n",  # a title row above the header
+        HEAD + "\n\n".join(GOOD) + "\n",  # blank lines (a row of blank cells either way)
+        HEAD + "\n".join([*GOOD, "202409,001,瑞心安片,12.3.4,5", "2024-13,x,瑞心安片,1,1"]),
+    ],
+)
+def test_fast_csv_reads_as_the_csv_module(tmp_path, monkeypatch, text):
+    (fast, fast_problems), (slow, slow_problems) = _both(tmp_path, monkeypatch, text)
+    if slow is None:
+        assert fast is None
+        pd.testing.assert_frame_equal(fast_problems, slow_problems)
+        return
+    pd.testing.assert_frame_equal(fast, slow)
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(fast.attrs["dropped"]), pd.DataFrame(slow.attrs["dropped"])
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        HEAD + '202407,001,"瑞心\n安片",1,1\n202407,001,瑞心安片,1,1\n',  # quoted line break
+        HEAD + '202407,001,瑞心"安片,1,1\n',  # a stray quote
+        HEAD + '202407,001,"瑞心安片"x,1,1\n',  # text after a closing quote (csv refuses)
+        HEAD + "202407,001,瑞心安片,1\n",  # a short row
+    ],
+)
+def test_lines_pyarrow_would_read_otherwise_go_to_the_csv_module(tmp_path, text):
+    assert _sources._csv_columns(text, ",") is None
+
+
+def test_fast_csv_keeps_the_columns_as_codes(tmp_path):
+    rows, columns = _sources._csv_columns(HEAD + "\n".join(GOOD) + "\n", ",")
+    assert rows[0] == HEAD.strip().split(",")
+    codes, uniques = columns[2]
+    assert [uniques[c] for c in codes] == ["品种"] + ["瑞心安片", "瑞心安片", "", "瑞心安片", "", "瑞心安片"]
