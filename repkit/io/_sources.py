@@ -387,7 +387,8 @@ def _csv_columns(text: str, delimiter: str) -> tuple[list[list[str]], list[Any]]
     except ImportError:  # pragma: no cover - pyarrow is part of the io install
         return None
     d = re.escape(delimiter)
-    if re.search(f'[^{d}\r\n"]"[^{d}\r\n"]', text) or ("\r" in text and "\r\n" not in text):
+    stray = f'"(?=[^{d}\r\n"])(?<=[^{d}\r\n"]")'  # a quote with text on both sides
+    if re.search(stray, text) or ("\r" in text and "\r\n" not in text):
         return None  # a quote inside a field, or old Mac line ends: the csv module decides
     first = text[: text.find("\n")] if "\n" in text else text
     width = len(next(csv.reader([first.rstrip("\r")], delimiter=delimiter), []))

@@ -512,7 +512,7 @@ def _drop_rows(grid: Grid, lay: _Layout, kind: str) -> tuple[dict, np.ndarray, l
     total = np.zeros(n, dtype=bool)
     for col in cols.values():
         if col.kind in ("string", "mixed", "mixed-integer"):
-            total |= col.matches(_is_total)
+            total |= col.matches(_is_total, numbers=False)
     total &= ~blank
     # a total row often carries its label in a column repkit does not read (序号, 备注)
     keys = [by_col[c] for c in (*table.required, *table.key) if c in by_col]
