@@ -241,13 +241,22 @@ def _overlaps(folder: Path, w: _Writer, kinds: list[str]) -> list[dict[str, Any]
             out += _validate.overlapping_files(kind, w.small.get(kind, []))
             continue
         idents = w.idents.get(kind, [])
-        shared = any(
-            np.isin(idents[j], idents[i]).any() for j in range(len(idents)) for i in range(j)
-        )
+        shared = len(idents) > 1 and _shared(idents)
         if shared:  # rare: read the files again for the exact problems
             files = [folder / p["file"] for p in w.parts[kind]]
             out += _validate.overlapping_files(kind, [_load._read(f, kind) for f in files])
     return out
+
+
+def _shared(idents: list[np.ndarray]) -> bool:
+    """Whether a row identity occurs in two of the files (one hash pass over all rows)."""
+    pairs = pd.DataFrame(
+        {
+            "ident": np.concatenate(idents),
+            "file": np.repeat(np.arange(len(idents)), [len(i) for i in idents]),
+        }
+    ).drop_duplicates()
+    return bool(pairs["ident"].duplicated().any())
 
 
 def _references(w: _Writer, kinds: list[str]) -> list[dict[str, Any]]:
