@@ -219,6 +219,7 @@ def _read_all(folder: Path, w: _Writer) -> list[str]:
             continue
         if kind in STREAMED:
             w.add_large(kind, read, path)
+            del read  # before the next file is read: one large file in memory at a time
         else:
             w.small.setdefault(kind, []).append(read)
         w.order.append((i, kind))

@@ -373,13 +373,16 @@ FAST_CSV_BYTES = 1 << 20
 """Text files from this size on are parsed by pyarrow when that gives the same cells."""
 
 
-def _csv_columns(text: str, delimiter: str) -> tuple[list[list[str]], list[Any]] | None:
+def _csv_columns(
+    text: str, delimiter: str, utf8: memoryview | None = None
+) -> tuple[list[list[str]], list[Any]] | None:
     """The cells of a rectangular CSV, column by column (codes into distinct texts).
 
     pyarrow's parser, taken only where it gives the cells ``csv.reader(strict=True)``
     gives: every line one row of the same width (no quoted line breaks, no blank lines
     in a table of several columns), no stray quote. None otherwise: the caller then
-    reads the file with ``csv`` and reports its problems with line numbers.
+    reads the file with ``csv`` and reports its problems with line numbers. ``utf8``:
+    ``text`` as UTF-8 when the file was (not encoded again).
     """
     try:
         import pyarrow as pa
@@ -392,12 +395,12 @@ def _csv_columns(text: str, delimiter: str) -> tuple[list[list[str]], list[Any]]
         return None  # a quote inside a field, or old Mac line ends: the csv module decides
     first = text[: text.find("\n")] if "\n" in text else text
     width = len(next(csv.reader([first.rstrip("\r")], delimiter=delimiter), []))
-    data = text.encode("utf-8")
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     names = [f"c{j}" for j in range(width)]
     try:
+        data = pa.py_buffer(utf8 if utf8 is not None else text.encode("utf-8"))
         table = pv.read_csv(
-            io.BytesIO(data),
+            pa.BufferReader(data),
             read_options=pv.ReadOptions(column_names=names, block_size=1 << 24),
             parse_options=pv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
             convert_options=pv.ConvertOptions(
@@ -421,6 +424,13 @@ def _csv_columns(text: str, delimiter: str) -> tuple[list[list[str]], list[Any]]
     return rows, columns
 
 
+def _utf8_body(data: bytes) -> memoryview | None:
+    """The bytes after a UTF-8 BOM, which ``decode_text`` read as UTF-8 (None without one)."""
+    if data.startswith(codecs.BOM_UTF8) and not data.startswith(codecs.BOM_UTF8 * 2):
+        return memoryview(data)[len(codecs.BOM_UTF8) :]
+    return None
+
+
 def read_text(data: bytes, *, name: str, encoding: str | None = None) -> Grid:
     """A CSV/TSV/TXT file as one grid of text cells, numbered by line."""
     text = decode_text(data, name=name, encoding=encoding)
@@ -430,7 +440,8 @@ def read_text(data: bytes, *, name: str, encoding: str | None = None) -> Grid:
     if counts[delimiter] == 0:
         delimiter = ","
     if len(text) >= FAST_CSV_BYTES:
-        fast = _csv_columns(text, delimiter)
+        utf8 = _utf8_body(data) if encoding is None else None
+        fast = _csv_columns(text, delimiter, utf8)
         if fast is not None:
             return Grid(name, None, fast[0], first_row=1, columns=fast[1])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
