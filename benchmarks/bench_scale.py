@@ -199,6 +199,41 @@ def step_regions(store: Path, regions: list[str]) -> dict:
     )
 
 
+def step_duckdb(store: Path, regions: list[str]) -> dict | None:
+    """One region's sales rows from the store: pyarrow filters against DuckDB's SQL.
+
+    Both read the same parquet files and return a pandas DataFrame; best of three per
+    region, in a fresh process. None when duckdb is not installed (it is a benchmark
+    dependency only, installed by ``make bench``).
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("duckdb") is None:
+        return None
+    return _child(
+        f"""
+        import duckdb, pyarrow.parquet as pq
+        from pathlib import Path
+        files = sorted(str(p) for p in (Path({str(store)!r}) / "sales").glob("*.parquet"))
+        con = duckdb.connect()
+        sql = "SELECT * FROM read_parquet(?) WHERE __region__ = ?"
+        arrow_s, duck_s = [], []
+        for region in {regions!r}:
+            a = d = float("inf")
+            for _ in range(3):
+                t = time.perf_counter()
+                x = pq.read_table(files, filters=[("__region__", "==", region)]).to_pandas()
+                a = min(a, time.perf_counter() - t)
+                t = time.perf_counter(); y = con.execute(sql, [files, region]).df()
+                d = min(d, time.perf_counter() - t)
+                assert len(x) == len(y)
+            arrow_s.append(a); duck_s.append(d)
+        print(json.dumps({{"pyarrow": sorted(arrow_s), "duckdb": sorted(duck_s),
+                          "rows": len(x), "version": duckdb.__version__}}))
+        """
+    )
+
+
 class _Sampler:
     """Peak resident memory of every process below this one (batch workers, kernels)."""
 
@@ -331,6 +366,16 @@ def main(argv: list[str] | None = None) -> int:
         f"each): median {times[len(times) // 2]:.2f} s, max {times[-1]:.2f} s "
         f"(store opened in {reg['open_s']:.2f} s); peak {_mb(reg['peak'])} per process"
     )
+    duck = step_duckdb(store, picked)
+    if duck is None:
+        print("duckdb not installed: no DuckDB comparison (make bench installs it)")
+    else:
+        a, d = duck["pyarrow"], duck["duckdb"]
+        print(
+            f"region's sales rows from the store (~{duck['rows']:,} rows), median: pyarrow "
+            f"filters {a[len(a) // 2]:.3f} s, DuckDB {duck['version']} SQL "
+            f"{d[len(d) // 2]:.3f} s ({d[len(d) // 2] / a[len(a) // 2]:.2f}×)"
+        )
     ok = reg["peak"] < 500 * 2**20
     if not args.skip_batch:
         subset = names[: args.batch_regions]
