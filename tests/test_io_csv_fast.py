@@ -74,4 +74,36 @@ def test_fast_csv_keeps_the_columns_as_codes(tmp_path):
     rows, columns = _sources._csv_columns(HEAD + "\n".join(GOOD) + "\n", ",")
     assert rows[0] == HEAD.strip().split(",")
     codes, uniques = columns[2]
-    assert [uniques[c] for c in codes] == ["品种"] + ["瑞心安片", "瑞心安片", "", "瑞心安片", "", "瑞心安片"]
+    assert [uniques[c] for c in codes] == [
+        "品种",
+        "瑞心安片",
+        "瑞心安片",
+        "",
+        "瑞心安片",
+        "",
+        "瑞心安片",
+    ]
+
+
+def test_plain_numbers_found_alike_by_pyarrow_and_re():
+    from repkit.io import _values
+
+    edge = ["1", "-2.5", "1e3", " 3", "3 ", "１２", "١٢", "1.", ".5", "-", "1" * 15, "1" * 16]
+    values = [*edge, "1.2.3", "合计", "", None, *(f"{i}.{i % 7}" for i in range(1200))]
+    fast = _values._simple_numbers(values)  # > 1000 values: pyarrow's regex
+    slow = _values._simple_numbers(values[:20]).tolist()  # a few: Python's re
+    assert fast[:20].tolist() == slow
+    assert slow[:12] == [True, True, False, False, False, False, False, False, False, False,
+                         True, False]  # fmt: skip
+    assert fast[20:].all()
+
+
+def test_numbers_parse_the_same_with_many_distinct_values():
+    from repkit.io import _values
+
+    texts = [f"{i * 1.37:.2f}" for i in range(3000)] + ["1,200", "12.3.4", "—", ""]
+    values, problems = _values.to_number(texts)
+    assert values[:3000].tolist() == [float(f"{i * 1.37:.2f}") for i in range(3000)]
+    assert values[3000] == 1200.0
+    assert all(v != v for v in values[3001:])
+    assert [p[0] for p in problems] == [3001]
