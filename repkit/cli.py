@@ -362,7 +362,7 @@ def demo(
 ) -> None:
     """Plan every region of the bundled sample data into reports/."""
     data = _resources.resource_path("sample_data")
-    batch(data=data, out=out, workers=workers)
+    batch(data=str(data), out=out, workers=workers)
 
 
 @app.command(help=_h("cmd.init"))
