@@ -108,6 +108,10 @@ def _child(code: str, timeout: float = 3600) -> dict:
         "    with open('/proc/self/status') as fh:\n"
         "        hwm = [l for l in fh if l.startswith('VmHWM:')][0]\n"
         "    return int(hwm.split()[1]) * 1024\n"
+        "def cpu():\n"  # CPU seconds: the ratio holds on a machine shared with other work
+        "    import resource\n"
+        "    r = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "    return r.ru_utime + r.ru_stime\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", prelude + textwrap.dedent(code)],
@@ -154,7 +158,7 @@ def step_pandas(folder: Path) -> dict:
         f"""
         import pandas as pd
         from pathlib import Path
-        t = time.perf_counter(); rows = 0; frames = []
+        t = time.perf_counter(); c = cpu(); rows = 0; frames = []
         for p in sorted(Path({str(folder)!r}).iterdir()):
             if p.suffix == ".csv":
                 enc = "gb18030" if "回款" in p.name else "utf-8-sig"
@@ -164,7 +168,8 @@ def step_pandas(folder: Path) -> dict:
             else:
                 continue
             rows += len(frames[-1])
-        print(json.dumps({{"seconds": time.perf_counter() - t, "rows": rows, "peak": peak()}}))
+        print(json.dumps({{"seconds": time.perf_counter() - t, "cpu": cpu() - c, "rows": rows,
+                          "peak": peak()}}))
         """
     )
 
@@ -173,10 +178,10 @@ def step_ingest(folder: Path, store: Path) -> dict:
     return _child(
         f"""
         import repkit as rk
-        t = time.perf_counter()
+        t = time.perf_counter(); c = cpu()
         m = rk.io.ingest({str(folder)!r}, {str(store)!r})
         rows = sum(p["rows"] for parts in m["tables"].values() for p in parts)
-        print(json.dumps({{"seconds": time.perf_counter() - t, "rows": rows,
+        print(json.dumps({{"seconds": time.perf_counter() - t, "cpu": cpu() - c, "rows": rows,
                           "regions": len(m["regions"]), "peak": peak()}}))
         """
     )
@@ -355,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
         f"ingest of {ing['rows']:,} rows, {ing['regions']} regions: {ing['seconds']:.1f} s, "
         f"peak {_mb(ing['peak'])}; pandas+calamine reading the same files (no checks): "
         f"{base['seconds']:.1f} s, peak {_mb(base['peak'])}: "
-        f"{ing['seconds'] / base['seconds']:.1f}×"
+        f"{ing['seconds'] / base['seconds']:.1f}×; CPU time {ing['cpu']:.1f} s vs "
+        f"{base['cpu']:.1f} s: {ing['cpu'] / base['cpu']:.1f}×"
     )
     names = json.loads((store / "store.json").read_text(encoding="utf-8"))["regions"]
     picked = names[:: max(1, len(names) // 10)][:10]
