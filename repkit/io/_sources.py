@@ -413,9 +413,12 @@ def _csv_columns(
     if width == 0 or table.num_rows != lines:
         return None
     columns = []
-    for name in names:
-        encoded = table.column(name).combine_chunks().dictionary_encode()
-        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+    for name in names:  # each text column let go once encoded: memory of one at a time
+        column = table.column(name)
+        table = table.drop_columns([name])
+        encoded = column.combine_chunks().dictionary_encode()
+        del column
+        codes = encoded.indices.to_numpy(zero_copy_only=False)  # int32: half of intp
         columns.append((codes, encoded.dictionary.to_pylist()))
     head = min(lines, HEADER_SCAN + 1)
     rows = [[u[int(c[i])] for c, u in columns] for i in range(head)]
