@@ -67,11 +67,12 @@ def test_fast_csv_reads_as_the_csv_module(tmp_path, monkeypatch, text):
     ],
 )
 def test_lines_pyarrow_would_read_otherwise_go_to_the_csv_module(tmp_path, text):
-    assert _sources._csv_columns(text, ",") is None
+    assert _sources._csv_columns(text, ",", text.encode()) is None
 
 
 def test_fast_csv_keeps_the_columns_as_codes(tmp_path):
-    rows, columns = _sources._csv_columns(HEAD + "\n".join(GOOD) + "\n", ",")
+    text = HEAD + "\n".join(GOOD) + "\n"
+    rows, columns = _sources._csv_columns(text, ",", text.encode())
     assert rows[0] == HEAD.strip().split(",")
     codes, uniques = columns[2]
     assert [uniques[c] for c in codes] == [

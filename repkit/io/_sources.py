@@ -374,33 +374,33 @@ FAST_CSV_BYTES = 1 << 20
 
 
 def _csv_columns(
-    text: str, delimiter: str, utf8: memoryview | None = None
+    head: str, delimiter: str, data: bytes, start: int = 0
 ) -> tuple[list[list[str]], list[Any]] | None:
     """The cells of a rectangular CSV, column by column (codes into distinct texts).
 
     pyarrow's parser, taken only where it gives the cells ``csv.reader(strict=True)``
     gives: every line one row of the same width (no quoted line breaks, no blank lines
     in a table of several columns), no stray quote. None otherwise: the caller then
-    reads the file with ``csv`` and reports its problems with line numbers. ``utf8``:
-    ``text`` as UTF-8 when the file was (not encoded again).
+    reads the file with ``csv`` and reports its problems with line numbers. ``data``
+    from ``start`` on: the text as UTF-8; ``head``: its first line(s), decoded.
     """
     try:
         import pyarrow as pa
         import pyarrow.csv as pv
     except ImportError:  # pragma: no cover - pyarrow is part of the io install
         return None
-    d = re.escape(delimiter)
-    stray = f'"(?=[^{d}\r\n"])(?<=[^{d}\r\n"]")'  # a quote with text on both sides
-    if re.search(stray, text) or ("\r" in text and "\r\n" not in text):
+    d = re.escape(delimiter).encode()
+    stray = b'"(?=[^' + d + b'\r\n"])(?<=[^' + d + b'\r\n"]")'  # text on both sides
+    if re.compile(stray).search(data, start) or re.compile(b"\r(?!\n)").search(data, start):
         return None  # a quote inside a field, or old Mac line ends: the csv module decides
-    first = text[: text.find("\n")] if "\n" in text else text
+    first = head.split("\n", 1)[0]
     width = len(next(csv.reader([first.rstrip("\r")], delimiter=delimiter), []))
-    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    lines = data.count(b"\n", start) + (0 if data.endswith(b"\n") or len(data) == start else 1)
     names = [f"c{j}" for j in range(width)]
     try:
-        data = pa.py_buffer(utf8 if utf8 is not None else text.encode("utf-8"))
+        buffer = pa.py_buffer(data).slice(start)
         table = pv.read_csv(
-            pa.BufferReader(data),
+            pa.BufferReader(buffer),
             read_options=pv.ReadOptions(column_names=names, block_size=1 << 24),
             parse_options=pv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
             convert_options=pv.ConvertOptions(
@@ -409,7 +409,7 @@ def _csv_columns(
         )
     except (pa.ArrowInvalid, ValueError):
         return None
-    del data
+    del buffer
     if width == 0 or table.num_rows != lines:
         return None
     columns = []
@@ -434,17 +434,41 @@ def _utf8_body(data: bytes) -> memoryview | None:
     return None
 
 
-def read_text(data: bytes, *, name: str, encoding: str | None = None) -> Grid:
-    """A CSV/TSV/TXT file as one grid of text cells, numbered by line."""
-    text = decode_text(data, name=name, encoding=encoding)
+def _delimiter(text: str) -> str:
     lines = text[:65536].splitlines()[:50]
     counts = {d: sum(line.count(d) for line in lines) for d in (",", "\t", ";", "|")}
     delimiter = max(counts, key=lambda d: (counts[d], d == ","))
-    if counts[delimiter] == 0:
-        delimiter = ","
-    if len(text) >= FAST_CSV_BYTES:
-        utf8 = _utf8_body(data) if encoding is None else None
-        fast = _csv_columns(text, delimiter, utf8)
+    return "," if counts[delimiter] == 0 else delimiter
+
+
+_HEAD_BYTES = 800_000
+"""Bytes decoded first from a large UTF-8 file: at least the 200,000 characters the
+garbled-text check reads, and the lines the delimiter is guessed from."""
+
+
+def _fast_utf8(data: bytes, name: str) -> Grid | None:
+    """A large UTF-8 CSV (with BOM) read by pyarrow without decoding it all in Python."""
+    start = len(codecs.BOM_UTF8)
+    try:
+        head = codecs.getincrementaldecoder("utf-8")().decode(data[start : start + _HEAD_BYTES])
+    except UnicodeDecodeError:
+        return None  # decode_text explains
+    _safety.refuse_mojibake(head, name=name)
+    fast = _csv_columns(head, _delimiter(head), data, start)
+    return None if fast is None else Grid(name, None, fast[0], first_row=1, columns=fast[1])
+
+
+def read_text(data: bytes, *, name: str, encoding: str | None = None) -> Grid:
+    """A CSV/TSV/TXT file as one grid of text cells, numbered by line."""
+    utf8 = encoding is None and len(data) >= FAST_CSV_BYTES and _utf8_body(data) is not None
+    if utf8:
+        grid = _fast_utf8(data, name)
+        if grid is not None:
+            return grid
+    text = decode_text(data, name=name, encoding=encoding)
+    delimiter = _delimiter(text)
+    if len(text) >= FAST_CSV_BYTES and not utf8:
+        fast = _csv_columns(text[:_HEAD_BYTES], delimiter, text.encode("utf-8"))
         if fast is not None:
             return Grid(name, None, fast[0], first_row=1, columns=fast[1])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
