@@ -420,8 +420,8 @@ def _csv_columns(
         del column
         codes = encoded.indices.to_numpy(zero_copy_only=False)  # int32: half of intp
         columns.append((codes, encoded.dictionary.to_pylist()))
-    head = min(lines, HEADER_SCAN + 1)
-    rows = [[u[int(c[i])] for c, u in columns] for i in range(head)]
+    n_head = min(lines, HEADER_SCAN + 1)
+    rows = [[u[int(c[i])] for c, u in columns] for i in range(n_head)]
     if not any(rows[0]):
         return None  # a blank first line: the general reader explains what it finds
     return rows, columns
