@@ -40,6 +40,7 @@ def _both(tmp_path, monkeypatch, text: str, encoding: str = "utf-8"):
     [
         HEAD + "\n".join(GOOD * 3) + "\n",
         "\ufeff" + HEAD + "\r\n".join(GOOD),  # BOM, CRLF, no last line break
+        "\ufeff" + '"月份","医院编码","品种","数量","金额"\n' + "\n".join(GOOD),  # quoted
         "销售明细 2024,,,,\n" + HEAD + "\n".join(GOOD) + "\n",  # a title row above the header
         HEAD + "\n\n".join(GOOD) + "\n",  # blank lines (a row of blank cells either way)
         HEAD + "\n".join([*GOOD, "202409,001,瑞心安片,12.3.4,5", "2024-13,x,瑞心安片,1,1"]),
@@ -108,3 +109,10 @@ def test_numbers_parse_the_same_with_many_distinct_values():
     assert values[3000] == 1200.0
     assert all(v != v for v in values[3001:])
     assert [p[0] for p in problems] == [3001]
+
+
+def test_a_quoted_utf8_file_with_bom_takes_the_fast_path():
+    data = ("\ufeff" + '"月份","医院编码"\n"202407","001"\n').encode()
+    grid = _sources._fast_utf8(data, "销售.csv")
+    assert grid is not None
+    assert grid.rows == [["月份", "医院编码"], ["202407", "001"]]

@@ -391,7 +391,8 @@ def _csv_columns(
         return None
     d = re.escape(delimiter).encode()
     stray = b'"(?=[^' + d + b'\r\n"])(?<=[^' + d + b'\r\n"]")'  # text on both sides
-    if re.compile(stray).search(data, start) or re.compile(b"\r(?!\n)").search(data, start):
+    body = memoryview(data)[start:]  # nothing before the text for the look-behind
+    if re.compile(stray).search(body) or re.compile(b"\r(?!\n)").search(body):
         return None  # a quote inside a field, or old Mac line ends: the csv module decides
     first = head.split("\n", 1)[0]
     width = len(next(csv.reader([first.rstrip("\r")], delimiter=delimiter), []))
