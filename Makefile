@@ -11,7 +11,7 @@ OUT ?= reports
 WHEEL_VENV ?= $(CURDIR)/build/wheel-check-venv
 OLDEST_VENV ?= $(CURDIR)/build/oldest-venv
 OLDEST ?= pandas==2.2.2 numpy==1.26.4 pyarrow==17.0.0
-BENCH_NODEPS ?= statsforecast coreforecast utilsforecast fugue triad adagio threadpoolctl cloudpickle
+BENCH_NODEPS ?= statsforecast coreforecast utilsforecast fugue triad adagio threadpoolctl cloudpickle duckdb
 
 .DEFAULT_GOAL := help
 

@@ -108,6 +108,10 @@ def _child(code: str, timeout: float = 3600) -> dict:
         "    with open('/proc/self/status') as fh:\n"
         "        hwm = [l for l in fh if l.startswith('VmHWM:')][0]\n"
         "    return int(hwm.split()[1]) * 1024\n"
+        "def cpu():\n"  # CPU seconds: the ratio holds on a machine shared with other work
+        "    import resource\n"
+        "    r = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "    return r.ru_utime + r.ru_stime\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", prelude + textwrap.dedent(code)],
@@ -154,7 +158,7 @@ def step_pandas(folder: Path) -> dict:
         f"""
         import pandas as pd
         from pathlib import Path
-        t = time.perf_counter(); rows = 0; frames = []
+        t = time.perf_counter(); c = cpu(); rows = 0; frames = []
         for p in sorted(Path({str(folder)!r}).iterdir()):
             if p.suffix == ".csv":
                 enc = "gb18030" if "回款" in p.name else "utf-8-sig"
@@ -164,7 +168,8 @@ def step_pandas(folder: Path) -> dict:
             else:
                 continue
             rows += len(frames[-1])
-        print(json.dumps({{"seconds": time.perf_counter() - t, "rows": rows, "peak": peak()}}))
+        print(json.dumps({{"seconds": time.perf_counter() - t, "cpu": cpu() - c, "rows": rows,
+                          "peak": peak()}}))
         """
     )
 
@@ -173,10 +178,10 @@ def step_ingest(folder: Path, store: Path) -> dict:
     return _child(
         f"""
         import repkit as rk
-        t = time.perf_counter()
+        t = time.perf_counter(); c = cpu()
         m = rk.io.ingest({str(folder)!r}, {str(store)!r})
         rows = sum(p["rows"] for parts in m["tables"].values() for p in parts)
-        print(json.dumps({{"seconds": time.perf_counter() - t, "rows": rows,
+        print(json.dumps({{"seconds": time.perf_counter() - t, "cpu": cpu() - c, "rows": rows,
                           "regions": len(m["regions"]), "peak": peak()}}))
         """
     )
@@ -195,6 +200,41 @@ def step_regions(store: Path, regions: list[str]) -> dict:
             times.append(time.perf_counter() - t)
             rows.append(len(sub.sales))
         print(json.dumps({{"open_s": open_s, "times": times, "rows": rows, "peak": peak()}}))
+        """
+    )
+
+
+def step_duckdb(store: Path, regions: list[str]) -> dict | None:
+    """One region's sales rows from the store: pyarrow filters against DuckDB's SQL.
+
+    Both read the same parquet files and return a pandas DataFrame; best of three per
+    region, in a fresh process. None when duckdb is not installed (it is a benchmark
+    dependency only, installed by ``make bench``).
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("duckdb") is None:
+        return None
+    return _child(
+        f"""
+        import duckdb, pyarrow.parquet as pq
+        from pathlib import Path
+        files = sorted(str(p) for p in (Path({str(store)!r}) / "sales").glob("*.parquet"))
+        con = duckdb.connect()
+        sql = "SELECT * FROM read_parquet(?) WHERE __region__ = ?"
+        arrow_s, duck_s = [], []
+        for region in {regions!r}:
+            a = d = float("inf")
+            for _ in range(3):
+                t = time.perf_counter()
+                x = pq.read_table(files, filters=[("__region__", "==", region)]).to_pandas()
+                a = min(a, time.perf_counter() - t)
+                t = time.perf_counter(); y = con.execute(sql, [files, region]).df()
+                d = min(d, time.perf_counter() - t)
+                assert len(x) == len(y)
+            arrow_s.append(a); duck_s.append(d)
+        print(json.dumps({{"pyarrow": sorted(arrow_s), "duckdb": sorted(duck_s),
+                          "rows": len(x), "version": duckdb.__version__}}))
         """
     )
 
@@ -320,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
         f"ingest of {ing['rows']:,} rows, {ing['regions']} regions: {ing['seconds']:.1f} s, "
         f"peak {_mb(ing['peak'])}; pandas+calamine reading the same files (no checks): "
         f"{base['seconds']:.1f} s, peak {_mb(base['peak'])}: "
-        f"{ing['seconds'] / base['seconds']:.1f}×"
+        f"{ing['seconds'] / base['seconds']:.1f}×; CPU time {ing['cpu']:.1f} s vs "
+        f"{base['cpu']:.1f} s: {ing['cpu'] / base['cpu']:.1f}×"
     )
     names = json.loads((store / "store.json").read_text(encoding="utf-8"))["regions"]
     picked = names[:: max(1, len(names) // 10)][:10]
@@ -331,6 +372,16 @@ def main(argv: list[str] | None = None) -> int:
         f"each): median {times[len(times) // 2]:.2f} s, max {times[-1]:.2f} s "
         f"(store opened in {reg['open_s']:.2f} s); peak {_mb(reg['peak'])} per process"
     )
+    duck = step_duckdb(store, picked)
+    if duck is None:
+        print("duckdb not installed: no DuckDB comparison (make bench installs it)")
+    else:
+        a, d = duck["pyarrow"], duck["duckdb"]
+        print(
+            f"region's sales rows from the store (~{duck['rows']:,} rows), median: pyarrow "
+            f"filters {a[len(a) // 2]:.3f} s, DuckDB {duck['version']} SQL "
+            f"{d[len(d) // 2]:.3f} s ({d[len(d) // 2] / a[len(a) // 2]:.2f}×)"
+        )
     ok = reg["peak"] < 500 * 2**20
     if not args.skip_batch:
         subset = names[: args.batch_regions]

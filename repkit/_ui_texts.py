@@ -68,6 +68,10 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "{path} was written by another repkit version; run repkit ingest again",
     ),
     "path.no_data": ("找不到数据文件夹：{path}", "data folder not found: {path}"),
+    "path.no_store": (
+        "{path} 处没有 repkit 数据仓（缺少 store.json）；请先运行 repkit ingest 写到这里",
+        "no repkit store at {path} (no store.json); run repkit ingest to write one there",
+    ),
     "path.no_holidays": ("找不到假日文件：{path}", "no such holiday file: {path}"),
     "arg.by": (
         "by 只能用 {valid} 中的列；收到 {value}",

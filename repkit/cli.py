@@ -257,7 +257,7 @@ def forecast(
 @app.command(help=_h("cmd.batch"))
 @_user_errors
 def batch(
-    data: Annotated[Path, typer.Option(help=_h("data"))],
+    data: Annotated[str, typer.Option(help=_h("data"))],
     out: Annotated[Path, typer.Option(help=_h("batch.out"))],
     half: Annotated[str | None, typer.Option(help=_h("batch.half"))] = None,
     template: Annotated[Path | None, typer.Option(help=_h("batch.template"))] = None,
@@ -284,13 +284,15 @@ def batch(
     """Run the plan template for every region; write reports, index.html, manifest.json."""
     from repkit import batch as batch_mod
     from repkit.calendar import Half
+    from repkit.io._stored import is_url
 
-    half = _half_from_data(data) if half is None else str(Half.parse(half))
+    location = data if is_url(data) else Path(data)  # a store's URL (s3://…) stays text
+    half = _half_from_data(location) if half is None else str(Half.parse(half))
     params = _batch_params(half, param or [], scenario)
     try:
         manifest = batch_mod.run(
             template or _resources.template_path("half_year_plan.ipynb"),
-            data=data,
+            data=location,
             out_dir=out,
             regions=region or None,
             params=params,
@@ -311,7 +313,7 @@ def batch(
     raise typer.Exit(1 if failed else 0)
 
 
-def _half_from_data(data: Path) -> str:
+def _half_from_data(data: Path | str) -> str:
     """The half after the last month of sales (what a manager plans next).
 
     When the data cannot be read here, the current half: the batch then reports the data's
@@ -360,7 +362,7 @@ def demo(
 ) -> None:
     """Plan every region of the bundled sample data into reports/."""
     data = _resources.resource_path("sample_data")
-    batch(data=data, out=out, workers=workers)
+    batch(data=str(data), out=out, workers=workers)
 
 
 @app.command(help=_h("cmd.init"))

@@ -54,6 +54,31 @@ def test_local_batch_reads_each_region_from_the_store(ingested):
         }
 
 
+def test_batch_reads_a_store_given_by_its_url(ingested):
+    root, data, template, expected = ingested
+    url = (data / ".repkit-store").resolve().as_uri()  # file:///…: the path of an object store
+    result = CliRunner().invoke(
+        app,
+        ["batch", "--data", url, "--out", str(root / "by_url"), "--template", str(template),
+         "--half", "2026H2", "--workers", "1"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((root / "by_url" / "manifest.json").read_text(encoding="utf-8"))
+    for region, got in _loaded(root / "by_url", manifest).items():
+        assert got == {
+            "type": "StoredDataset",
+            "sales": expected[region],
+            "whole_sales_read": False,
+        }
+    assert manifest["input_hash"].startswith("sha256:")
+
+
+def test_batch_refuses_a_url_without_a_store(tmp_path, ingested):
+    template = ingested[2]
+    with pytest.raises(FileNotFoundError, match=r"store\.json"):
+        run(template, "memory://nowhere/store", tmp_path / "out")
+
+
 def test_dask_reads_the_store_and_shuts_its_kernels_down(ingested):
     from distributed import Client, LocalCluster
 

@@ -431,7 +431,8 @@ class _Job:
     """The checked arguments of one batch run."""
 
     template: Path
-    data: Path
+    data: Path | str
+    """A local data folder or store, or the fsspec URL of a store (``s3://…``)."""
     out_dir: Path
     nb: dict[str, Any]
     template_bytes: bytes
@@ -450,13 +451,13 @@ class _Job:
     t_start: float = field(default_factory=time.monotonic)
 
     @property
-    def data_abs(self) -> Path:
-        return self.data.resolve()
+    def data_abs(self) -> Path | str:
+        return self.data if isinstance(self.data, str) else self.data.resolve()
 
 
 def _validate(template: Any, *, data: Any, out_dir: Any, params: Any, **opts: Any) -> _Job:
     """Stage 1: check every argument before any work (ValueError naming the problem)."""
-    template, data, out_dir = Path(template), Path(data), Path(out_dir)
+    template, out_dir = Path(template), Path(out_dir)
     _check_args(opts["workers"], opts["timeout"], opts["cell_timeout"], opts["retries"])
     if opts["scheduler"] is not None:
         from repkit._extras import require
@@ -466,11 +467,7 @@ def _validate(template: Any, *, data: Any, out_dir: Any, params: Any, **opts: An
         raise ValueError(say("batch.both_modes"))
     nb, declared, template_bytes = _template(template)
     params = check_params(params, allowed=declared)
-    if not data.exists():
-        raise FileNotFoundError(say("path.no_data", path=data))
-    data_abs, out_abs = data.resolve(), out_dir.resolve()
-    if out_abs == data_abs or out_abs.is_relative_to(data_abs) or data_abs.is_relative_to(out_abs):
-        raise ValueError(say("batch.nested", out=out_dir, data=data))
+    data = _data_location(data, out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise ValueError(say("batch.out_is_file", out=out_dir))
     scheduler = opts["scheduler"]
@@ -495,6 +492,38 @@ def _validate(template: Any, *, data: Any, out_dir: Any, params: Any, **opts: An
         **{**opts, "scheduler": scheduler, "kernel_name": kernel},
         started=_now(opts["tz"]),
     )
+
+
+def _data_location(data: Any, out_dir: Path) -> Path | str:
+    """The data folder as a Path, or a store's fsspec URL kept as text (checked to exist)."""
+    from repkit.io._stored import MANIFEST, is_url
+
+    if is_url(data):
+        import fsspec
+
+        fs, root = fsspec.core.url_to_fs(data)
+        if not fs.exists(f"{root.rstrip('/')}/{MANIFEST}"):
+            raise FileNotFoundError(say("path.no_store", path=data))
+        return str(data)
+    data = Path(data)
+    if not data.exists():
+        raise FileNotFoundError(say("path.no_data", path=data))
+    data_abs, out_abs = data.resolve(), out_dir.resolve()
+    if out_abs == data_abs or out_abs.is_relative_to(data_abs) or data_abs.is_relative_to(out_abs):
+        raise ValueError(say("batch.nested", out=out_dir, data=data))
+    return data
+
+
+def _input_hash(data: Path | str) -> str:
+    """Content hash of the input: the files, or a store URL's manifest (it holds their SHA-256)."""
+    if isinstance(data, Path):
+        return _store.hash_path(data)
+    import fsspec
+
+    from repkit.io._stored import MANIFEST
+
+    fs, root = fsspec.core.url_to_fs(data)
+    return _store.hash_bytes(fs.cat_file(f"{root.rstrip('/')}/{MANIFEST}"))
 
 
 def _load(job: _Job, regions: Iterable[str] | None) -> tuple[Any, list[str]]:
@@ -554,7 +583,7 @@ class _Batch:
 
         self.job, self.ds, self.version = job, ds, __version__
         self.template_hash = _store.hash_bytes(job.template_bytes)
-        self.input_hash = _store.hash_path(job.data)
+        self.input_hash = _input_hash(job.data)
         self.previous = _store.read_manifest(job.out_dir).get("regions", {})
         self.staging_root = job.out_dir.resolve() / _store.STAGING
         shutil.rmtree(self.staging_root, ignore_errors=True)  # leftovers of a killed batch

@@ -49,6 +49,9 @@ class Grid:
         a DataFrame).
     issues
         Finds error cells and uncalculated formulas among the given grid rows/columns.
+    columns
+        Large CSV only: every row of the grid column by column, as codes into the distinct
+        texts of the column (``rows`` then holds only the rows searched for the header).
     """
 
     file: str
@@ -60,3 +63,4 @@ class Grid:
     line_numbers: list[int] | None = None
     block: np.ndarray | None = None
     issues: Callable[[set[int], set[int]], list[Issue]] | None = None
+    columns: list[tuple[np.ndarray, list[str]]] | None = None

@@ -219,6 +219,7 @@ def _read_all(folder: Path, w: _Writer) -> list[str]:
             continue
         if kind in STREAMED:
             w.add_large(kind, read, path)
+            del read  # before the next file is read: one large file in memory at a time
         else:
             w.small.setdefault(kind, []).append(read)
         w.order.append((i, kind))
@@ -241,13 +242,22 @@ def _overlaps(folder: Path, w: _Writer, kinds: list[str]) -> list[dict[str, Any]
             out += _validate.overlapping_files(kind, w.small.get(kind, []))
             continue
         idents = w.idents.get(kind, [])
-        shared = any(
-            np.isin(idents[j], idents[i]).any() for j in range(len(idents)) for i in range(j)
-        )
+        shared = len(idents) > 1 and _shared(idents)
         if shared:  # rare: read the files again for the exact problems
             files = [folder / p["file"] for p in w.parts[kind]]
             out += _validate.overlapping_files(kind, [_load._read(f, kind) for f in files])
     return out
+
+
+def _shared(idents: list[np.ndarray]) -> bool:
+    """Whether a row identity occurs in two of the files (one hash pass over all rows)."""
+    pairs = pd.DataFrame(
+        {
+            "ident": np.concatenate(idents),
+            "file": np.repeat(np.arange(len(idents)), [len(i) for i in idents]),
+        }
+    ).drop_duplicates()
+    return bool(pairs["ident"].duplicated().any())
 
 
 def _references(w: _Writer, kinds: list[str]) -> list[dict[str, Any]]:

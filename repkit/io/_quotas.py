@@ -212,13 +212,21 @@ def quota_problems(
     return _partial(long, problem) or _above_parent(long, ref, problem)
 
 
+def _halves(months: pd.Series) -> list[str]:
+    """``str(Half.of(m))`` of each month, computed once per distinct month."""
+    codes, uniques = pd.factorize(months)
+    if (codes < 0).any():  # a missing month: as each row would say it
+        return [str(Half.of(m)) for m in months]
+    names = np.array([str(Half.of(m)) for m in uniques], dtype=object)
+    return names[codes].tolist()
+
+
 def _partial(long: pd.DataFrame, problem: Any) -> list[dict[str, Any]]:
     """Halves only partly covered by a quota's months or quarters."""
-    long = long.assign(half=[str(Half.of(m)) for m in long["month"]])
+    long = long.assign(half=_halves(long["month"]))
+    months = long.groupby([*_KEY, "half"], sort=False)["month"].transform("nunique")
     out = []
-    for _, g in long.groupby([*_KEY, "half"], sort=False):
-        if g["month"].nunique() == 6:
-            continue
+    for _, g in long[months.ne(6).to_numpy()].groupby([*_KEY, "half"], sort=False):
         rec = next(g.itertuples())
         missing = [str(m) for m in Half.parse(rec.half).months if m not in set(g["month"])]
         given = "、".join(dict.fromkeys(g["period"]))
@@ -244,7 +252,7 @@ def _partial(long: pd.DataFrame, problem: Any) -> list[dict[str, Any]]:
 def _above_parent(long: pd.DataFrame, ref: Any, problem: Any) -> list[dict[str, Any]]:
     """Lower quotas adding up to more than their parent (beyond the tolerance)."""
     each = long.drop_duplicates("pos")
-    each = each.assign(half=[str(Half.of(m)) for m in each["month"]])
+    each = each.assign(half=_halves(each["month"]))
     for c in ("units", "amount"):
         each[c] = pd.to_numeric(each[c], errors="coerce") if c in each else np.nan
     q = (

@@ -369,14 +369,109 @@ def decode_text(data: bytes, *, name: str, encoding: str | None = None) -> str:
     raise _refuse(name, "mojibake.undecodable", byte=last.start if last else 0)
 
 
-def read_text(data: bytes, *, name: str, encoding: str | None = None) -> Grid:
-    """A CSV/TSV/TXT file as one grid of text cells, numbered by line."""
-    text = decode_text(data, name=name, encoding=encoding)
+FAST_CSV_BYTES = 1 << 20
+"""Text files from this size on are parsed by pyarrow when that gives the same cells."""
+
+
+def _csv_columns(
+    head: str, delimiter: str, data: bytes, start: int = 0
+) -> tuple[list[list[str]], list[Any]] | None:
+    """The cells of a rectangular CSV, column by column (codes into distinct texts).
+
+    pyarrow's parser, taken only where it gives the cells ``csv.reader(strict=True)``
+    gives: every line one row of the same width (no quoted line breaks, no blank lines
+    in a table of several columns), no stray quote. None otherwise: the caller then
+    reads the file with ``csv`` and reports its problems with line numbers. ``data``
+    from ``start`` on: the text as UTF-8; ``head``: its first line(s), decoded.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pv
+    except ImportError:  # pragma: no cover - pyarrow is part of the io install
+        return None
+    d = re.escape(delimiter).encode()
+    stray = b'"(?=[^' + d + b'\r\n"])(?<=[^' + d + b'\r\n"]")'  # text on both sides
+    body = memoryview(data)[start:]  # nothing before the text for the look-behind
+    if re.compile(stray).search(body) or re.compile(b"\r(?!\n)").search(body):
+        return None  # a quote inside a field, or old Mac line ends: the csv module decides
+    first = head.split("\n", 1)[0]
+    width = len(next(csv.reader([first.rstrip("\r")], delimiter=delimiter), []))
+    lines = data.count(b"\n", start) + (0 if data.endswith(b"\n") or len(data) == start else 1)
+    names = [f"c{j}" for j in range(width)]
+    try:
+        buffer = pa.py_buffer(data).slice(start)
+        table = pv.read_csv(
+            pa.BufferReader(buffer),
+            read_options=pv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
+            convert_options=pv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    del buffer
+    if width == 0 or table.num_rows != lines:
+        return None
+    columns = []
+    for name in names:  # each text column let go once encoded: memory of one at a time
+        column = table.column(name)
+        table = table.drop_columns([name])
+        encoded = column.combine_chunks().dictionary_encode()
+        del column
+        codes = encoded.indices.to_numpy(zero_copy_only=False)  # int32: half of intp
+        columns.append((codes, encoded.dictionary.to_pylist()))
+    n_head = min(lines, HEADER_SCAN + 1)
+    rows = [[u[int(c[i])] for c, u in columns] for i in range(n_head)]
+    if not any(rows[0]):
+        return None  # a blank first line: the general reader explains what it finds
+    return rows, columns
+
+
+def _utf8_body(data: bytes) -> memoryview | None:
+    """The bytes after a UTF-8 BOM, which ``decode_text`` read as UTF-8 (None without one)."""
+    if data.startswith(codecs.BOM_UTF8) and not data.startswith(codecs.BOM_UTF8 * 2):
+        return memoryview(data)[len(codecs.BOM_UTF8) :]
+    return None
+
+
+def _delimiter(text: str) -> str:
     lines = text[:65536].splitlines()[:50]
     counts = {d: sum(line.count(d) for line in lines) for d in (",", "\t", ";", "|")}
     delimiter = max(counts, key=lambda d: (counts[d], d == ","))
-    if counts[delimiter] == 0:
-        delimiter = ","
+    return "," if counts[delimiter] == 0 else delimiter
+
+
+_HEAD_BYTES = 800_000
+"""Bytes decoded first from a large UTF-8 file: at least the 200,000 characters the
+garbled-text check reads, and the lines the delimiter is guessed from."""
+
+
+def _fast_utf8(data: bytes, name: str) -> Grid | None:
+    """A large UTF-8 CSV (with BOM) read by pyarrow without decoding it all in Python."""
+    start = len(codecs.BOM_UTF8)
+    try:
+        head = codecs.getincrementaldecoder("utf-8")().decode(data[start : start + _HEAD_BYTES])
+    except UnicodeDecodeError:
+        return None  # decode_text explains
+    _safety.refuse_mojibake(head, name=name)
+    fast = _csv_columns(head, _delimiter(head), data, start)
+    return None if fast is None else Grid(name, None, fast[0], first_row=1, columns=fast[1])
+
+
+def read_text(data: bytes, *, name: str, encoding: str | None = None) -> Grid:
+    """A CSV/TSV/TXT file as one grid of text cells, numbered by line."""
+    utf8 = encoding is None and len(data) >= FAST_CSV_BYTES and _utf8_body(data) is not None
+    if utf8:
+        grid = _fast_utf8(data, name)
+        if grid is not None:
+            return grid
+    text = decode_text(data, name=name, encoding=encoding)
+    delimiter = _delimiter(text)
+    if len(text) >= FAST_CSV_BYTES and not utf8:
+        fast = _csv_columns(text[:_HEAD_BYTES], delimiter, text.encode("utf-8"))
+        if fast is not None:
+            return Grid(name, None, fast[0], first_row=1, columns=fast[1])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list[Any]] = []
     starts: list[int] = []

@@ -311,6 +311,12 @@ def _show(value: Any) -> Any:
 def _block(grid: Grid, start: int) -> np.ndarray:
     if grid.block is not None:
         return grid.block
+    if grid.columns is not None:
+        n = max(0, len(grid.columns[0][0]) - start)
+        block = np.empty((n, len(grid.columns)), dtype=object)
+        for j, (codes, uniques) in enumerate(grid.columns):
+            block[:, j] = _values.object_array(uniques)[codes[start:]]
+        return block
     data = grid.rows[start:]
     if not data:
         return np.empty((0, 0), dtype=object)
@@ -495,14 +501,18 @@ def _drop_rows(grid: Grid, lay: _Layout, kind: str) -> tuple[dict, np.ndarray, l
     cols: dict[int, _values.Column] = {}
     for j in used:
         raw = np.ascontiguousarray(block[:, j]) if j < width else np.full(n, "", dtype=object)
-        cols[j] = _values.Column(raw)
+        if grid.columns is not None and j < width:  # already factorised by the CSV reader
+            codes, uniques = grid.columns[j]
+            cols[j] = _values.Column.of_codes(raw, codes[header.row + 1 :], uniques)
+        else:
+            cols[j] = _values.Column(raw)
     blank = np.ones(n, dtype=bool)
     for col in cols.values():
         blank &= col.blank
     total = np.zeros(n, dtype=bool)
     for col in cols.values():
         if col.kind in ("string", "mixed", "mixed-integer"):
-            total |= col.matches(_is_total)
+            total |= col.matches(_is_total, numbers=False)
     total &= ~blank
     # a total row often carries its label in a column repkit does not read (序号, 备注)
     keys = [by_col[c] for c in (*table.required, *table.key) if c in by_col]

@@ -63,6 +63,13 @@ _SIMPLE_NUMBER = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")
 """Text that ``parse_number`` reads as ``float(text)``: the fast case of ERP exports."""
 
 
+def object_array(values: Sequence[Any]) -> np.ndarray:
+    """A 1-D object array holding ``values`` (lists and tuples kept as cells)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
 def normalise_text(value: str) -> str:
     """Full-width → half-width (NFKC), strip spaces incl. ideographic and no-break."""
     return unicodedata.normalize("NFKC", value).strip()
@@ -456,11 +463,28 @@ class Column:
         self._codes: np.ndarray | None = None
         self._uniques: list[Any] | None = None
         self._blank: np.ndarray | None = None
+        self._simple: np.ndarray | None = None
 
     @property
     def numeric(self) -> bool:
         """Every cell is a number (the fast path: no text to parse)."""
         return self.kind in _NUMERIC_KINDS
+
+    @classmethod
+    def of_codes(cls, raw: np.ndarray, codes: np.ndarray, uniques: list[str]) -> Column:
+        """A text column whose cells a reader already factorised (``raw == uniques[codes]``).
+
+        The codes are renumbered in order of first appearance, as ``pd.factorize`` of
+        ``raw`` numbers them, so the problems come out in the same order.
+        """
+        out = cls.__new__(cls)
+        out.raw = raw
+        out.kind = "string" if len(raw) else "empty"
+        new, seen = pd.factorize(codes)
+        out._codes = new.astype(np.intp, copy=False)
+        out._uniques = [uniques[i] for i in seen.tolist()]
+        out._blank = out._simple = None
+        return out
 
     def distinct(self) -> tuple[np.ndarray, list[Any]]:
         """Codes into the distinct values; bools are kept apart from 0/1."""
@@ -482,6 +506,22 @@ class Column:
             self._codes, self._uniques = codes, values
         return self._codes, self._uniques  # type: ignore[return-value]
 
+    def simple(self) -> np.ndarray:
+        """Per distinct value: plain number text (``-12.5``), never blank nor a label."""
+        if self._simple is None:
+            self._simple = _simple_numbers(self.distinct()[1])
+        return self._simple
+
+    def _flags(self, test: Callable[[Any], bool], numbers: bool) -> np.ndarray:
+        """``test`` of each distinct value; plain numbers get ``numbers`` without a call."""
+        uniques = self.distinct()[1]
+        flags = np.full(len(uniques), numbers, dtype=bool)
+        others = np.flatnonzero(~self.simple())
+        flags[others] = np.fromiter(
+            (bool(test(uniques[i])) for i in others.tolist()), dtype=bool, count=len(others)
+        )
+        return flags
+
     @property
     def blank(self) -> np.ndarray:
         """Mask of blank cells (empty, None, NaN, or a dash placeholder)."""
@@ -490,16 +530,22 @@ class Column:
                 self._blank = np.isnan(self.raw.astype(float))
             else:
                 codes, uniques = self.distinct()
-                flags = np.fromiter((is_blank(u) for u in uniques), dtype=bool, count=len(uniques))
+                flags = self._flags(is_blank, numbers=False)
                 self._blank = flags[codes] if len(uniques) else np.zeros(len(codes), dtype=bool)
         return self._blank
 
-    def matches(self, test: Callable[[Any], bool]) -> np.ndarray:
-        """Mask of cells whose value passes ``test`` (evaluated once per distinct value)."""
+    def matches(self, test: Callable[[Any], bool], *, numbers: bool | None = None) -> np.ndarray:
+        """Mask of cells whose value passes ``test`` (evaluated once per distinct value).
+
+        ``numbers``: the answer of ``test`` for every plain number, when known (skips them).
+        """
         if self.numeric:
             return np.zeros(len(self.raw), dtype=bool)
         codes, uniques = self.distinct()
-        flags = np.fromiter((bool(test(u)) for u in uniques), dtype=bool, count=len(uniques))
+        if numbers is None:
+            flags = np.fromiter((bool(test(u)) for u in uniques), dtype=bool, count=len(uniques))
+        else:
+            flags = self._flags(test, numbers)
         return flags[codes] if len(uniques) else np.zeros(len(codes), dtype=bool)
 
     def take(self, keep: np.ndarray) -> Column:
@@ -510,6 +556,7 @@ class Column:
         out._codes = self._codes[keep] if self._codes is not None else None
         out._uniques = self._uniques
         out._blank = self._blank[keep] if self._blank is not None else None
+        out._simple = self._simple
         return out
 
     def parse(self, parse: Callable[[Any], Any], *, blank: Any) -> tuple[list[Any], list[Bad]]:
@@ -518,24 +565,27 @@ class Column:
         Blank cells parse to ``blank``; text showing an Excel error (#N/A) is refused.
         """
         codes, uniques = self.distinct()
-        parsed: list[Any] = []
         bad_unique: dict[int, tuple[str, str]] = {}
-        simple = parse is _number
-        for i, u in enumerate(uniques):
-            if simple and type(u) is str and _SIMPLE_NUMBER.fullmatch(u):
-                parsed.append(float(u))  # what _number gives, without the checks below
-                continue
+        out = np.empty(len(uniques), dtype=object)
+        todo: Any = range(len(uniques))
+        if parse is _number:
+            simple = self.simple()  # what _number gives, without the checks below
+            out[simple] = _floats([uniques[i] for i in np.flatnonzero(simple).tolist()])
+            todo = np.flatnonzero(~simple).tolist()
+        for i in todo:
+            u = uniques[i]
             if is_blank(u):
-                parsed.append(blank)
+                out[i] = blank
                 continue
             try:
                 err = _cell_error(u)
                 if err:
                     raise err
-                parsed.append(parse(u))
+                out[i] = parse(u)
             except _Refuse as err:
-                parsed.append(blank)
+                out[i] = blank
                 bad_unique[i] = (err.rule, err.message)
+        parsed: list[Any] = out.tolist()
         problems: list[Bad] = []
         if bad_unique:
             is_bad = np.zeros(len(uniques), dtype=bool)
@@ -545,6 +595,35 @@ class Column:
                 rule, msg = bad_unique[u]
                 problems.append((int(pos), uniques[u], rule, msg))
         return parsed, problems
+
+
+_SIMPLE_ARROW = r"^-?[0-9]{1,15}(?:\.[0-9]{1,15})?$"
+"""``_SIMPLE_NUMBER`` for pyarrow (RE2: ``$`` is the end of the text only)."""
+
+
+def _simple_numbers(uniques: list[Any]) -> np.ndarray:
+    """Which values are plain numbers as text (``_SIMPLE_NUMBER``), vectorised when many."""
+    if len(uniques) > 1000:
+        try:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            arr = pa.array(uniques, type=pa.string())
+        except (ImportError, TypeError, ValueError):
+            pass  # pyarrow not installed, or values other than text
+        else:
+            found = pc.match_substring_regex(arr, _SIMPLE_ARROW).fill_null(False)
+            return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+    return np.fromiter(
+        (type(u) is str and _SIMPLE_NUMBER.fullmatch(u) is not None for u in uniques),
+        dtype=bool,
+        count=len(uniques),
+    )
+
+
+def _floats(texts: list[str]) -> list[float]:
+    """``float(t)`` of each plain number as text."""
+    return np.array(texts, dtype=object).astype(float).tolist()
 
 
 def _column(values: Sequence[Any] | Column) -> Column:
