@@ -454,6 +454,17 @@ def test_backtest_report_summarises_per_model_and_group():
     assert by.loc[("A", "auto"), "rmse"] == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("n", [4, 5])
+def test_a_launch_still_ramping_up_is_not_forecast_flat(n):
+    rng = np.random.default_rng(3)
+    ramp = 40 * np.arange(1, n + 1) * rng.lognormal(0, 0.05, n)
+    y = pd.Series(np.r_[np.zeros(30 - n), ramp], index=MONTHS[:30])
+    out = fc.forecast(y, 6)
+    assert out.attrs["kind"] == "tiny/new"
+    # six months on, at least three quarters of the straight continuation (40 a month)
+    assert out["mean"].iloc[-1] >= 0.75 * 40 * (n + 6)
+
+
 def test_backtest_gives_every_series_the_seasonal_naive_yardstick():
     # a product launched 14 months before the end: its pool has no seasonal naive, but
     # the backtest compares auto with it on the same series and windows all the same

@@ -74,6 +74,10 @@ _Q_MIN = 8  # backtest errors from which a series' own error quantiles widen its
 _K_MIN, _K_MAX = 0.5, 3.0  # floor 0.7 before issue 20: tuning-set 80 % coverage 0.853
 _DRAWS = 4000
 
+# "new" (launched inside the history, under 26 months since): drift joined it in issue 20;
+# on the sample sales (seed 0, region x product, last 6 months held out, 3 windows) the
+# launched products' ramps were forecast flat, auto's mean MASE over all series 3.01 ->
+# 2.51 (established series unchanged: launches only).
 TIERS = {
     "regular": (
         "snaive",
@@ -86,7 +90,7 @@ TIERS = {
     ),
     "flat": ("naive", "ses", "holt_damped", "holt", "theta", "drift", "ar_drift"),
     "short": ("naive", "drift", "ses", "holt_damped", "snaive", "theta"),
-    "new": ("naive", "ses", "holt_damped", "theta"),
+    "new": ("naive", "drift", "ses", "holt_damped", "theta"),
     "tiny": ("naive", "drift", "ses", "holt_damped"),
     "intermittent": ("croston", "tsb", "adida", "ses"),
 }
