@@ -395,7 +395,9 @@ def backtest(
     DataFrame
         One row per window × model × month: ``window`` (1 = latest origin), ``origin``
         (last month used), ``model`` (``"auto"`` is the selected combination, the others
-        each candidate alone), ``month``, ``step``, ``actual``, ``mean``, the bounds,
+        each candidate alone; ``"snaive"`` is there for every series with more than a
+        year before the origin, as the yardstick, also where auto's pool leaves it
+        out), ``month``, ``step``, ``actual``, ``mean``, the bounds,
         ``error`` (actual − mean), ``scale`` (mean absolute seasonal-naive error of the
         training months, the MASE denominator) and ``selected`` (what auto chose).
 
