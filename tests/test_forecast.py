@@ -454,6 +454,61 @@ def test_backtest_report_summarises_per_model_and_group():
     assert by.loc[("A", "auto"), "rmse"] == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("n", [4, 5])
+def test_a_launch_still_ramping_up_is_not_forecast_flat(n):
+    rng = np.random.default_rng(3)
+    ramp = 40 * np.arange(1, n + 1) * rng.lognormal(0, 0.05, n)
+    y = pd.Series(np.r_[np.zeros(30 - n), ramp], index=MONTHS[:30])
+    out = fc.forecast(y, 6)
+    assert out.attrs["kind"] == "tiny/new"
+    # six months on, at least three quarters of the straight continuation (40 a month)
+    assert out["mean"].iloc[-1] >= 0.75 * 40 * (n + 6)
+
+
+def test_backtest_gives_every_series_the_seasonal_naive_yardstick():
+    # a product launched 14 months before the end: its pool has no seasonal naive, but
+    # the backtest compares auto with it on the same series and windows all the same
+    old = seasonal(36, seed=1)
+    launch = pd.Series(np.r_[np.zeros(22), np.linspace(50, 400, 14)], index=MONTHS)
+    frame = pd.DataFrame(
+        {
+            "product": ["old"] * 36 + ["new"] * 36,
+            "month": list(MONTHS) * 2,
+            "units": np.r_[old.to_numpy(), launch.to_numpy()],
+        }
+    )
+    bt = fc.backtest_many(frame, 6, keys=["product"], windows=2)
+    for product in ("old", "new"):
+        rows = bt[bt["product"] == product]
+        assert set(rows.loc[rows["model"] == "auto", "window"]) == set(
+            rows.loc[rows["model"] == "snaive", "window"]
+        )
+    report = fc.backtest_report(bt)
+    assert report.loc["snaive", "n_series"] == report.loc["auto", "n_series"] == 2
+
+
+def test_backtest_report_says_in_chinese_where_auto_loses_to_seasonal_naive():
+    bt = pd.DataFrame(
+        {
+            "product": ["A"] * 4 + ["B"] * 4,
+            "window": 1,
+            "model": ["auto", "auto", "snaive", "snaive"] * 2,
+            "actual": 10.0,
+            "mean": [13.0, 7.0, 11.0, 9.0, 10.5, 9.5, 12.0, 8.0],
+            "scale": 2.0,
+        }
+    )
+    bt["error"] = bt["actual"] - bt["mean"]
+    by = fc.backtest_report(bt, by=["product"]).attrs["warnings"]
+    assert len(by) == 1
+    assert by[0].startswith("A：")
+    assert "季节朴素" in by[0]
+    assert "3.00 倍" in by[0]
+    # pooled: one series of two loses, the geometric mean (3 and 1/4) favours auto
+    assert len(fc.backtest_report(bt).attrs["warnings"]) == 1
+    assert fc.backtest_report(bt[bt["product"] == "B"]).attrs["warnings"] == []
+
+
 def test_backtest_of_a_too_short_series_is_refused():
     with pytest.raises(ValueError, match="too few to backtest"):
         fc.backtest(seasonal(4), 6)

@@ -132,6 +132,31 @@ def test_combination_weights_follow_the_backtest_error():
     np.testing.assert_allclose(weights, [[2 / 3, 1 / 3]])
 
 
+def test_an_origin_without_seasonal_naive_does_not_rule_it_out():
+    # a 24-month history: seasonal naive has no forecast from the first origin (12
+    # months), yet it is the best candidate at the others and the benchmark of the
+    # fall-back
+    from repkit.forecast import _engine
+
+    Y = np.full((1, 8), 10.0)
+    back = [
+        (0, 4, {"naive": (np.full((1, 4), 14.0),), "drift": (np.full((1, 4), 13.0),)}),
+        (
+            4,
+            4,
+            {
+                "naive": (np.full((1, 4), 14.0),),
+                "drift": (np.full((1, 4), 13.0),),
+                "snaive": (np.full((1, 4), 10.5),),
+            },
+        ),
+    ]
+    score, weights = _engine._select(Y, ["naive", "drift", "snaive"], back)
+    np.testing.assert_allclose(score, [[4.0, 3.0, 0.5]])
+    # the combination (MAE about 1.4) loses to seasonal naive alone: it falls back
+    np.testing.assert_allclose(weights, [[0.0, 0.0, 1.0]])
+
+
 def test_auto_on_long_series_needs_no_statsmodels_fit(monkeypatch):
     # issue 20: the statsmodels ETS candidate was nearly all of auto's time on long series
     from repkit.forecast import _sm

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from repkit.forecast import _engine
+from repkit.forecast import _engine, _models
 from repkit.forecast._calendar import OPTIONS as CALENDARS
 from repkit.forecast._engine import METHODS
 from repkit.forecast._input import check_series, long_to_series
@@ -306,6 +306,8 @@ def _backtest_rows(
             outs = {"auto" if method in ("auto", "fast") else method: _engine_cols(r, levels)}
             if method in ("auto", "fast"):
                 outs.update(r.candidates)
+            if "snaive" not in outs and len(c.y) > _models.M:
+                outs["snaive"] = _benchmark(c.y, horizon, levels)
             for model, cols in outs.items():
                 cols = {k: np.asarray(v)[:hh] for k, v in cols.items()}
                 part = pd.DataFrame(
@@ -325,6 +327,27 @@ def _backtest_rows(
                 part.insert(0, "_key", [s.key] * len(part))
                 frames.append(part)
     return pd.concat(frames, ignore_index=True)
+
+
+def _benchmark(y: np.ndarray, horizon: int, levels) -> dict[str, np.ndarray]:
+    """Seasonal naive on the raw months (leading zeros of a launch included), as a yardstick.
+
+    Every series of a backtest gets it, also those whose pool leaves it out (launched or
+    short series), so that auto is compared with it on the same series and windows.
+    """
+    f = _models.snaive(y[None, :], horizon)
+    mean, lo, hi = _engine._model_output(
+        _engine._guard_sigma(f, y[None, :]),
+        log=False,
+        cal_f=np.zeros((1, horizon)),
+        kms=np.ones(1),
+        klev={lv: np.ones(1) for lv in levels},
+        levels=levels,
+        nonneg=np.array([bool((y >= 0).all())]),
+    )
+    return {"mean": mean[0], **{f"lo_{lv}": lo[lv][0] for lv in levels}} | {
+        f"hi_{lv}": hi[lv][0] for lv in levels
+    }
 
 
 def _engine_cols(r: _engine.Result, levels) -> dict[str, np.ndarray]:
@@ -372,7 +395,9 @@ def backtest(
     DataFrame
         One row per window × model × month: ``window`` (1 = latest origin), ``origin``
         (last month used), ``model`` (``"auto"`` is the selected combination, the others
-        each candidate alone), ``month``, ``step``, ``actual``, ``mean``, the bounds,
+        each candidate alone; ``"snaive"`` is there for every series with more than a
+        year before the origin, as the yardstick, also where auto's pool leaves it
+        out), ``month``, ``step``, ``actual``, ``mean``, the bounds,
         ``error`` (actual − mean), ``scale`` (mean absolute seasonal-naive error of the
         training months, the MASE denominator) and ``selected`` (what auto chose).
 

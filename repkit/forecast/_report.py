@@ -40,7 +40,10 @@ def backtest_report(backtest: pd.DataFrame, *, by: Sequence[str] = ()) -> pd.Dat
         in-sample error, averaged over series and windows; below 1 beats last year's
         same month), ``rmse``, ``mae``, ``bias`` (mean of actual − forecast; positive =
         forecasts too low) and ``coverage_<level>`` (share of actuals inside the
-        interval; should be close to the level).
+        interval; should be close to the level). ``attrs["warnings"]``: one Chinese
+        sentence per group where ``auto`` backtests worse than seasonal naive
+        (``snaive``, which every series of a backtest gets as a yardstick), compared on
+        the same series and windows; empty when auto is at least as good.
 
     Examples
     --------
@@ -78,4 +81,37 @@ def backtest_report(backtest: pd.DataFrame, *, by: Sequence[str] = ()) -> pd.Dat
         }
     )
     sort = [*by, "mase"] if by else ["mase"]
-    return out.reset_index().sort_values(sort, kind="stable").set_index([*by, "model"])
+    out = out.reset_index().sort_values(sort, kind="stable").set_index([*by, "model"])
+    out.attrs["warnings"] = _losses(per["mase"], by)
+    return out
+
+
+def _losses(mase: pd.Series, by: list[str]) -> list[str]:
+    """Chinese sentences for the groups where auto backtests worse than seasonal naive.
+
+    Compared on the same series and windows (those where both have a MASE), by the
+    geometric mean of auto's error over seasonal naive's; a group is flagged when that
+    exceeds 1 or when auto is worse on at least half of its series, so that a few
+    launches (where last year's same month is zero) cannot hide the others.
+    """
+    models = mase.index.get_level_values("model")
+    if "auto" not in models or "snaive" not in models:
+        return []
+    wide = mase.unstack("model")[["auto", "snaive"]]
+    wide = wide[(wide > 0).all(axis=1) & np.isfinite(wide).all(axis=1)]
+    ratio = np.log(wide["auto"] / wide["snaive"])
+    per_series = ratio.groupby(level=[*by, "_series"]).mean()
+    groups = per_series.groupby(level=by) if by else [((), per_series)]
+    out = []
+    for name, part in groups:
+        cells = ratio.loc[name] if by else ratio
+        worse = int((part > 0).sum())
+        if not len(part) or (cells.mean() <= 0 and worse * 2 < len(part)):
+            continue
+        where = "、".join(str(v) for v in (name if isinstance(name, tuple) else (name,)))
+        out.append(
+            f"{where + '：' if where else ''}回测中自动组合在 {worse}/{len(part)} 个序列上"
+            f"不如“去年同月”（季节朴素），误差平均是它的 {np.exp(cells.mean()):.2f} 倍："
+            f'这些序列照搬去年同月可能更准，自动预测只作参考，或改用 method="snaive"。'
+        )
+    return out
