@@ -13,11 +13,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from repkit._escape import markdown_text
 from repkit.labels import label_codes
 from repkit.report.tables import COLUMN_LABELS
 from repkit.schema import LEVEL_LABELS
 
-__all__ = ["accuracy_table", "growth_table"]
+__all__ = ["accuracy_table", "backtest_notes", "growth_table"]
 
 _KEY_LABELS = {**COLUMN_LABELS, "level": "医院等级"}
 
@@ -138,3 +139,33 @@ def accuracy_table(report: pd.DataFrame) -> pd.DataFrame:
                 "–" if not np.isfinite(v) else f"{v:.0%}（应接近 {nominal}%）" for v in frame[col]
             ]
     return out
+
+
+def backtest_notes(report: pd.DataFrame) -> str:
+    """What the backtest says about the adopted forecast, as Markdown under its table.
+
+    Parameters
+    ----------
+    report
+        Output of ``rk.forecast.backtest_report``; its ``attrs["warnings"]`` name each
+        group where the adopted combination lost to seasonal naive (去年同月).
+
+    Returns
+    -------
+    str
+        One quoted warning per such group, or a line saying the combination did not lose.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"mase": [1.2]}, index=pd.Index(["auto"], name="model"))
+    >>> r.attrs["warnings"] = ["回测中自动组合在 6/8 个序列上不如“去年同月”"]
+    >>> print(backtest_notes(r))
+    > ⚠ 回测中自动组合在 6/8 个序列上不如“去年同月”
+    >>> r.attrs["warnings"] = []
+    >>> backtest_notes(r)
+    '回测中，采用的自动组合没有输给“去年同月”。'
+    """
+    warnings = report.attrs.get("warnings") or []
+    if not warnings:
+        return "回测中，采用的自动组合没有输给“去年同月”。"
+    return "\n".join(f"> ⚠ {markdown_text(w)}" for w in warnings)
