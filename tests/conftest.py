@@ -141,6 +141,7 @@ SLOW_TESTS = {
     "test_cli_exit_code_follows_failures",
     "test_local_batch_reads_each_region_from_the_store",  # batches from a store
     "test_dask_reads_the_store_and_shuts_its_kernels_down",
+    "test_batch_reads_a_store_given_by_its_url",
     "test_user_error_ends_in_a_message",  # hostile CLI cases, one `repkit` process each
     "test_no_traceback_from_the_installed_command",
     "test_every_plan_output_is_escaped",  # every output of a region per payload
