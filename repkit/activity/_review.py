@@ -52,6 +52,7 @@ REVIEW_LABELS: dict[str, str] = {
     "target": "目标",
     "deadline": "截止日期",
     "met": "达标",
+    "late": "逾期后完成",
     "overdue": "逾期",
     "seed": "出处",
 }
