@@ -96,6 +96,22 @@ def column_letter(col: int) -> str:
     return letters
 
 
+_HEADER_LIMIT = 255
+"""Excel's limit on the characters of a page header (longer ones are dropped)."""
+
+
+def _header_text(text: str, *, room: int) -> str:
+    """``text`` for a page header: ``&`` doubled, cut with … to ``room`` characters.
+
+    >>> _header_text("A&B", room=10), _header_text("长" * 300, room=5)
+    ('A&&B', '长长长长…')
+    """
+    escaped = text.replace("&", "&&")
+    if len(escaped) <= room:
+        return escaped
+    return escaped[: room - 1].rstrip("&") + "…"
+
+
 class _Sheet:
     """One worksheet being written: formats shared through the book, widths, heights."""
 
@@ -311,8 +327,9 @@ class _Sheet:
         ws.set_paper(9)  # A4
         ws.set_margins(left=0.75, right=0.75, top=1.0, bottom=1.0)
         ws.repeat_rows(0)
-        left = f"&L{header.replace('&', '&&')}" if header else ""
-        ws.set_header(f'{left}&C&"-,Bold"&12&A', {"margin": 0.5})
+        centre = '&C&"-,Bold"&12&A'
+        left = _header_text(header, room=_HEADER_LIMIT - len(centre) - 2) if header else ""
+        ws.set_header(f"{'&L' + left if left else ''}{centre}", {"margin": 0.5})
         ws.set_footer("&C第 &P 页 / 共 &N 页&R&D", {"margin": 0.5})
         if beside:
             self._page_per_side_table(beside, "landscape" if wide else "portrait")
