@@ -330,7 +330,7 @@ def _regions(w: _Writer) -> list[str]:
 def _files(w: _Writer, kinds: list[str], holidays: tuple[Path, int] | None) -> list[dict]:
     """``Dataset.provenance`` without its ``rows`` column: one record per input file."""
     from repkit.dataset import dropped_reasons
-    from repkit.io._provenance import sha256
+    from repkit.io._provenance import holiday_record, sha256
 
     out = []
     for kind in kinds:
@@ -364,17 +364,7 @@ def _files(w: _Writer, kinds: list[str], holidays: tuple[Path, int] | None) -> l
             )
     if holidays is not None:
         path, n = holidays
-        out.append(
-            {
-                "table": "holidays",
-                "file": path.name,
-                "sheet": None,
-                "rows_read": n,
-                "rows_dropped": 0,
-                "dropped_reasons": "",
-                "sha256": sha256(path),
-            }
-        )
+        out.append(holiday_record(path, n))
     return out
 
 

@@ -24,6 +24,19 @@ def sha256(path: Path) -> str | None:
     return digest.hexdigest()
 
 
+def holiday_record(path: Path, rows: int) -> dict[str, Any]:
+    """The provenance row of the holiday file (``rows`` dates read from it)."""
+    return {
+        "table": "holidays",
+        "file": path.name,
+        "sheet": None,
+        "rows_read": rows,
+        "rows_dropped": 0,
+        "dropped_reasons": "",
+        "sha256": sha256(path),
+    }
+
+
 def folder_provenance(
     folder: Path,
     reads: dict[str, list[Read]],
@@ -68,15 +81,5 @@ def folder_provenance(
         )
     if holidays is not None:
         path, n = holidays
-        records.append(
-            {
-                "table": "holidays",
-                "file": path.name,
-                "sheet": None,
-                "rows_read": n,
-                "rows_dropped": 0,
-                "dropped_reasons": "",
-                "sha256": sha256(path),
-            }
-        )
+        records.append(holiday_record(path, n))
     return pd.DataFrame(records, columns=list(PROVENANCE_COLUMNS[:-1])), sources
