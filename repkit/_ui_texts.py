@@ -77,6 +77,34 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "by 只能用 {valid} 中的列；收到 {value}",
         "by must use {valid}; got {value}",
     ),
+    "arg.review_by": (
+        "by 只能是 {valid} 之一；收到 {value!r}",
+        "by must be one of {valid}; got {value!r}",
+    ),
+    "arg.norm_preset": (
+        "没有拜访标准预设 {name!r}；可选：{valid}",
+        "unknown norm preset {name!r}; valid presets: {valid}",
+    ),
+    "arg.norms_columns": (
+        "拜访标准表需要 tier、level、visits_per_month 三列；收到 {got}",
+        "norms needs columns tier, level, visits_per_month; got {got}",
+    ),
+    "arg.norms_type": (
+        "norms 只能是 None、字典或表格（DataFrame）；收到 {type}",
+        "norms must be None, a dict or a DataFrame, got {type}",
+    ),
+    "arg.norms_tier": (
+        "拜访标准中的医生分级 {tier!r} 不存在；可选：A、B、C",
+        "unknown tier {tier!r} in norms; valid tiers: A, B, C",
+    ),
+    "arg.norms_number": (
+        "{tier} 级医生的拜访标准必须是 0 或正整数（次/月）；收到 {value!r}",
+        "norm for tier {tier} must be a whole number >= 0, got {value!r}",
+    ),
+    "arg.norms_level": (
+        "拜访标准中的医院级别 {level!r} 不存在；可选：{valid}",
+        "unknown hospital level {level!r} in norms; valid: {valid}",
+    ),
     "arg.weights_frame": (
         "weights 必须是一列（Series），不能是表格（DataFrame）",
         "weights must be one column (a Series), not a DataFrame",
@@ -469,6 +497,10 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "数据中没有区域 {region!r}；可选：{regions}",
         "unknown region {region!r}; valid regions: {regions}",
     ),
+    "training.exercise": (
+        "第 {number} 次培训没有练习 {name!r}；可选：{valid}",
+        "session {number} has no exercise {name!r}; valid: {valid}",
+    ),
     "training.hint": (
         "练习 {label} 的提示编号是 1 到 {n}，不是 {got}",
         "exercise {label} has hints 1..{n}, got {got}",
@@ -489,6 +521,18 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "index.timeout": ("超时", "timed out"),
     "index.notebook": ("笔记本", "notebook"),
     "index.failed_run": ("失败的运行", "failed run"),
+    "index.err.DataError": ("输入数据有问题", "problem in the input data"),
+    "index.err.Timeout": ("超时", "timed out"),
+    "index.err.CellTimeout": ("单元格超时", "a cell timed out"),
+    "index.err.KernelDied": (
+        "内核意外退出（常见原因：内存不足）",
+        "the kernel died (often: out of memory)",
+    ),
+    "index.err.WorkerLost": ("工作进程意外退出", "the worker process was lost"),
+    "index.err.MemoryError": ("内存不足", "out of memory"),
+    "index.err.OSError": ("文件读写失败", "a file could not be read or written"),
+    "index.err.Interrupted": ("运行被中断", "the run was interrupted"),
+    "index.err.other": ("程序错误（{name}）", "{name}"),
     "index.last_good": (
         "链接为上次成功运行（{when}）的结果",
         "links show the last good run ({when})",

@@ -235,11 +235,11 @@ def test_norms_table_overrides_and_errors():
     assert n[("B", "community")] == 6
     assert n[("C", "1")] == 0
     assert n[("C", "3A")] == 1
-    with pytest.raises(ValueError, match="valid tiers"):
+    with pytest.raises(ValueError, match="分级 'D' 不存在；可选：A、B、C"):
         norms_table({"D": 1})
-    with pytest.raises(ValueError, match="valid: 3A"):
+    with pytest.raises(ValueError, match="级别 '三甲医院' 不存在；可选：3A、"):
         norms_table({("A", "三甲医院"): 1})
-    with pytest.raises(ValueError, match="whole number"):
+    with pytest.raises(ValueError, match="0 或正整数"):
         norms_table({"A": 1.5})
     with pytest.raises(TypeError):
         norms_table([1, 2])

@@ -183,7 +183,7 @@ def test_a_preset_drives_the_call_plan():
 
 
 def test_unknown_preset_names_the_presets():
-    with pytest.raises(ValueError, match="valid presets: default, seed000, seed002"):
+    with pytest.raises(ValueError, match="可选：default、seed000、seed002"):
         rk.activity.norm_preset("seed009")
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from repkit.calendar import working_days
+from repkit.messages import join, say
 from repkit.schema import HOSPITAL_LEVELS, LEVEL_LABELS
 
 TIER_ORDER: tuple[str, ...] = ("A", "B", "C")
@@ -127,7 +128,7 @@ def norm_preset(name: str) -> pd.DataFrame:
     (8, 4)
     """
     if name not in NORM_PRESETS:
-        raise ValueError(f"unknown norm preset {name!r}; valid presets: {', '.join(NORM_PRESETS)}")
+        raise ValueError(say("arg.norm_preset", name=name, valid=join(NORM_PRESETS)))
     norms = NORM_PRESETS[name]["norms"]
     return norms_table({(t, lvl): n for t, row in norms.items() for lvl, n in row.items()})
 
@@ -167,9 +168,7 @@ def norms_table(norms: Any = None) -> pd.DataFrame:
     elif isinstance(norms, pd.DataFrame):
         need = {"tier", "visits_per_month"}
         if not need <= set(norms.columns):
-            raise ValueError(
-                f"norms needs columns tier, level, visits_per_month; got {list(norms)}"
-            )
+            raise ValueError(say("arg.norms_columns", got=list(norms)))
         lv = norms["level"] if "level" in norms.columns else pd.Series("*", index=norms.index)
         overrides = list(zip(norms["tier"], lv, norms["visits_per_month"], strict=True))
     elif isinstance(norms, Mapping):
@@ -179,24 +178,22 @@ def norms_table(norms: Any = None) -> pd.DataFrame:
             else:
                 overrides.append((k, "*", v))
     else:
-        raise TypeError(f"norms must be None, a dict or a DataFrame, got {type(norms).__name__}")
+        raise TypeError(say("arg.norms_type", type=type(norms).__name__))
     for tier, level, visits in overrides:
         tier = str(tier).strip().upper()
         if tier not in TIER_ORDER:
-            raise ValueError(f"unknown tier {tier!r} in norms; valid tiers: A, B, C")
+            raise ValueError(say("arg.norms_tier", tier=tier))
         try:
             number = float(visits)
         except (TypeError, ValueError) as err:
-            raise ValueError(f"norm for tier {tier} must be a number, got {visits!r}") from err
+            raise ValueError(say("arg.norms_number", tier=tier, value=visits)) from err
         if number < 0 or number != int(number):
-            raise ValueError(f"norm for tier {tier} must be a whole number >= 0, got {visits!r}")
+            raise ValueError(say("arg.norms_number", tier=tier, value=visits))
         blank = level is None or (not isinstance(level, str) and pd.isna(level))
         levels = HOSPITAL_LEVELS if blank or str(level) in ("*", "") else (str(level),)
         for lvl in levels:
             if lvl not in HOSPITAL_LEVELS:
-                raise ValueError(
-                    f"unknown hospital level {lvl!r} in norms; valid: {', '.join(HOSPITAL_LEVELS)}"
-                )
+                raise ValueError(say("arg.norms_level", level=lvl, valid=join(HOSPITAL_LEVELS)))
             table[(tier, lvl)] = int(number)
     rows = [
         {

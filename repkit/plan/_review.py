@@ -12,6 +12,7 @@ import pandas as pd
 
 from repkit.calendar import Half
 from repkit.io._quotas import half_quotas, quota_units
+from repkit.messages import join, say
 from repkit.plan._decompose import UNASSIGNED, decompose, split_owners
 from repkit.plan._quota_targets import group_source, level_targets
 from repkit.plan._scenario import round_half_up
@@ -227,7 +228,7 @@ def review(
     """
     h = Half.parse(half)
     if by not in REVIEW_LEVELS:
-        raise ValueError(f"by must be one of {', '.join(REVIEW_LEVELS)}; got {by!r}")
+        raise ValueError(say("arg.review_by", valid=join(REVIEW_LEVELS), value=by))
     keys = REVIEW_LEVELS[by]
     ds = complete_sales(ds)
     if targets is None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from repkit.messages import say
+from repkit.messages import MESSAGES, language, say
 
 __all__ = ["index_html", "notebook_to_html"]
 
@@ -355,6 +355,23 @@ _STATUS = {  # status → (catalogue key of its label, colour)
 }
 
 
+def _error_line(err: Mapping[str, Any]) -> str:
+    """A failed region's error for the reader: the kind of failure in words, then the message.
+
+    Examples
+    --------
+    >>> _error_line({"exception": "DataError", "message": "销售表第 5 行：月份不是日期"})
+    '输入数据有问题：销售表第 5 行：月份不是日期'
+    >>> _error_line({"exception": "KeyError", "message": "'x'"})
+    "程序错误（KeyError）：'x'"
+    """
+    name = str(err.get("exception") or "")
+    key = f"index.err.{name}"
+    kind = say(key) if key in MESSAGES else say("index.err.other", name=name) if name else ""
+    sep = ": " if language() == "en" else "："
+    return sep.join(x for x in (kind, str(err.get("message") or "")) if x)
+
+
 def _status(status: str) -> tuple[str, str]:
     key, colour = _STATUS.get(status, ("", "#57606a"))
     return (say(key) if key else status), colour
@@ -436,8 +453,8 @@ def _index_row(region: str, e: Mapping[str, Any]) -> tuple[str, str]:
     extra = ""
     err = e.get("error") or {}
     if status in ("failed", "timeout"):
-        msg = f"{err.get('exception', '')}: {err.get('message', '')}".strip(": ")
-        where = "" if err.get("cell") is None else f" (cell {err['cell']})"
+        msg = _error_line(err)
+        where = "" if err.get("cell") is None else say("batch.cell", cell=err["cell"])
         extra = f'<div class="err">{html.escape(msg[:300])}{html.escape(where)}</div>'
         failed = (
             ("plan.failed.html", "index.failed_run"),

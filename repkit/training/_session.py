@@ -36,7 +36,7 @@ class Session:
         if name in exercises:
             return exercises[name]
         raise AttributeError(
-            f"session {self.info.number} has no exercise {name!r}; valid: {', '.join(exercises)}"
+            say("training.exercise", number=self.info.number, name=name, valid=join(exercises))
         )
 
     def __dir__(self) -> list[str]:
