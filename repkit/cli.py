@@ -287,7 +287,11 @@ def batch(
     from repkit.io._stored import is_url
 
     location = data if is_url(data) else Path(data)  # a store's URL (s3://…) stays text
-    half = _half_from_data(location) if half is None else str(Half.parse(half))
+    ds = None
+    if half is None:
+        half, ds = _half_from_data(location)
+    else:
+        half = str(Half.parse(half))
     params = _batch_params(half, param or [], scenario)
     try:
         manifest = batch_mod.run(
@@ -305,6 +309,7 @@ def batch(
             scheduler=scheduler,
             pdf=pdf,
             tz=tz,
+            dataset=ds,
         )
     except RuntimeError as err:
         _say_error("batch", err)
@@ -313,11 +318,11 @@ def batch(
     raise typer.Exit(1 if failed else 0)
 
 
-def _half_from_data(data: Path | str) -> str:
-    """The half after the last month of sales (what a manager plans next).
+def _half_from_data(data: Path | str) -> tuple[str, Any]:
+    """The half after the last month of sales (what a manager plans next), and the data set.
 
-    When the data cannot be read here, the current half: the batch then reports the data's
-    problems per region as it always does.
+    When the data cannot be read here, the current half and None: the batch then reports
+    the data's problems per region as it always does.
     """
     import datetime as dt
 
@@ -329,12 +334,12 @@ def _half_from_data(data: Path | str) -> str:
         # an ingested store knows its last month without reading every sales row
         last = ds.last_sales_month() if hasattr(ds, "last_sales_month") else ds.sales["month"].max()
     except (OSError, ValueError):  # DataError is a ValueError
-        return str(Half.of(dt.date.today()))
+        return str(Half.of(dt.date.today())), None
     if last != last:  # no sales rows at all
-        return str(Half.of(dt.date.today()))
+        return str(Half.of(dt.date.today())), ds
     half = str(Half.of(last).next)
     typer.echo(say("cli.half_from_data", month=last, half=half))
-    return half
+    return half, ds
 
 
 @app.command(help=_h("cmd.pdf"))

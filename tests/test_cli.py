@@ -1,5 +1,6 @@
 import json
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -239,5 +240,28 @@ def test_help_is_chinese_and_starts_without_pandas():
 def test_batch_plans_the_half_after_the_data_when_no_half_is_given(sample_dir, capsys):
     from repkit.cli import _half_from_data
 
-    assert _half_from_data(sample_dir) == "2026H2"  # the sample's sales run to 2026-06
+    half, ds = _half_from_data(sample_dir)
+    assert half == "2026H2"  # the sample's sales run to 2026-06
+    assert ds.sales["month"].max() == pd.Period("2026-06", "M")
     assert "2026-06" in capsys.readouterr().out
+
+
+def test_batch_without_half_reads_the_data_once(sample_dir, tmp_path, monkeypatch):
+    import repkit.batch
+    import repkit.io
+
+    reads, seen = [], {}
+    real = repkit.io.load_dataset
+    monkeypatch.setattr(repkit.io, "load_dataset", lambda *a, **k: reads.append(a) or real(*a, **k))
+
+    def fake_run(template, **kw):
+        seen.update(kw)
+        return {"regions": {}}
+
+    monkeypatch.setattr(repkit.batch, "run", fake_run)
+    result = runner.invoke(app, ["batch", "--data", str(sample_dir), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert len(reads) == 1
+    assert seen["params"]["half"] == "2026H2"
+    assert seen["dataset"] is not None
+    assert len(seen["dataset"].sales)

@@ -250,7 +250,7 @@ def test_review_levels(lz, plan):
         assert frame["gap_amount"].is_monotonic_decreasing
     assert "hospital" in r["hospital"]
     assert "rep" in r["rep"]
-    with pytest.raises(ValueError, match="by 只能是 region、product、.*收到 .doctor."):
+    with pytest.raises(ValueError, match=r"by 只能是 region、product、.*收到 .doctor."):
         rk.plan.review(lz, "2026H1", by="doctor")
 
 

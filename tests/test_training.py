@@ -199,7 +199,7 @@ def test_session_arguments_are_checked(sample_ds):
         rk.training.session(1, sample_ds)
     with pytest.raises(ValueError, match="数据中没有区域"):
         rk.training.session(1, sample_ds, region="北京")
-    with pytest.raises(AttributeError, match="没有练习 .q9.；可选：q1、"):
+    with pytest.raises(AttributeError, match=r"没有练习 .q9.；可选：q1、"):
         _ = rk.training.session(1, sample_ds, region=REGION).q9
 
 

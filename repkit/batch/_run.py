@@ -290,6 +290,7 @@ def run(
     progress: bool | None = None,
     pdf: bool = False,
     tz: str | None = None,
+    dataset: Dataset | None = None,
 ) -> dict[str, Any]:
     r"""Run a notebook template for every region; write reports, index.html and manifest.json.
 
@@ -346,6 +347,10 @@ def run(
         (``repkit.report.pdf``). Without Chromium the plans are made without PDFs and
         ``notes`` in the manifest says how to install it; a PDF that fails is a
         ``warnings`` line of its region, which stays ``ok``.
+    dataset
+        The data set the caller has already read from ``data`` (``repkit batch`` reads it
+        to find the half), so it is not read a second time; None reads ``data``. It only
+        chooses the regions: workers always read ``data`` itself.
 
     Returns
     -------
@@ -407,7 +412,7 @@ def run(
         pdf=bool(pdf),
         tz=tz,
     )
-    ds, selected = _load(job, regions)
+    ds, selected = _load(job, regions, dataset)
     job.out_dir.mkdir(parents=True, exist_ok=True)
     show = True if progress is None else bool(progress)
     with _store.Lock(job.out_dir), _scratch.sigterm_as_interrupt():
@@ -526,10 +531,12 @@ def _input_hash(data: Path | str) -> str:
     return _store.hash_bytes(fs.cat_file(f"{root.rstrip('/')}/{MANIFEST}"))
 
 
-def _load(job: _Job, regions: Iterable[str] | None) -> tuple[Any, list[str]]:
+def _load(
+    job: _Job, regions: Iterable[str] | None, dataset: Dataset | None = None
+) -> tuple[Any, list[str]]:
     from repkit.io import load_dataset
 
-    ds = load_dataset(job.data)
+    ds = load_dataset(job.data) if dataset is None else dataset
     return ds, _regions(ds, regions)
 
 
