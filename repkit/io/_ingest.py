@@ -114,11 +114,7 @@ def _write_part(target: Path, frame: pd.DataFrame, rows: np.ndarray, pos: int, r
 def _part_record(
     read: _table.Read, path: str, pos: int, *, partitioned: bool = False
 ) -> dict[str, Any]:
-    dropped = read.frame.attrs.get("dropped")
-    records: list[dict[str, Any]] = []
-    if dropped is not None and len(dropped):
-        frame = pd.DataFrame(dropped).astype(object)
-        records = frame.where(frame.notna(), None).to_dict("records")
+    records = list(_table.dropped_records(read.frame.attrs.get("dropped")))
     return {
         "path": path,
         "partitioned": partitioned,
@@ -348,7 +344,7 @@ def _files(w: _Writer, kinds: list[str], holidays: tuple[Path, int] | None) -> l
             ]
         )
         for r in records:
-            dropped = pd.DataFrame(r["dropped"]) if r["dropped"] is not None else None
+            dropped = _table.dropped_records(r["dropped"])
             if r["file"] not in w.hashes:
                 w.hashes[r["file"]] = sha256(w.folder / r["file"])
             out.append(
@@ -357,7 +353,7 @@ def _files(w: _Writer, kinds: list[str], holidays: tuple[Path, int] | None) -> l
                     "file": r["file"],
                     "sheet": r["sheet"],
                     "rows_read": r["rows"],
-                    "rows_dropped": 0 if dropped is None else len(dropped),
+                    "rows_dropped": len(dropped),
                     "dropped_reasons": dropped_reasons(dropped),
                     "sha256": w.hashes[r["file"]],
                 }

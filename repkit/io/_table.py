@@ -43,42 +43,59 @@ DROPPED_COLUMNS = ("file", "sheet", "row", "reason")
 WIDE_KINDS = ("sales",)
 
 
-class DroppedRows(pd.DataFrame):
-    """``df.attrs["dropped"]``: rows left out on purpose, with the reason.
+def dropped_records(rows: Any) -> tuple[dict[str, Any], ...]:
+    """``df.attrs["dropped"]``: the rows left out on purpose, as JSON-safe records.
 
-    ``==`` between two of them answers one bool (same rows), so that pandas can compare
-    the attrs of two read tables when it concatenates or merges them.
+    One plain dict per row with keys file, sheet, row, reason (text, or None for the
+    sheet of a text file; ``row`` an int), so that pandas can write the frame to
+    parquet (it stores attrs as JSON), compare attrs with ``==`` when it concatenates,
+    and copy them cheaply. ``rows``: records or a DataFrame with those columns.
+    :func:`dropped_rows` gives them back as a table.
     """
-
-    @property
-    def _constructor(self):
-        return DroppedRows
-
-    def __eq__(self, other: object) -> Any:
-        if isinstance(other, pd.DataFrame):
-            return bool(pd.DataFrame(self).equals(pd.DataFrame(other)))
-        return super().__eq__(other)
-
-    def __ne__(self, other: object) -> Any:
-        if isinstance(other, pd.DataFrame):
-            return not self.__eq__(other)
-        return super().__ne__(other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __deepcopy__(self, memo: dict | None = None) -> DroppedRows:
-        # pandas deep-copies attrs on every operation of the frame that carries this
-        # record; it is a read-only account of the file, so it is shared, not copied
-        return self
+    if isinstance(rows, pd.DataFrame):
+        rows = rows.to_dict("records")
+    return tuple(
+        {
+            "file": _plain_text(r.get("file")),
+            "sheet": _plain_text(r.get("sheet")),
+            "row": None if _missing(r.get("row")) else int(r["row"]),
+            "reason": _plain_text(r.get("reason")),
+        }
+        for r in rows or ()
+    )
 
 
-def dropped_frame(rows: list[dict[str, Any]] | pd.DataFrame) -> DroppedRows:
-    """A :class:`DroppedRows` table from records with keys file, sheet, row, reason."""
-    frame = pd.DataFrame(rows, columns=list(DROPPED_COLUMNS))
-    frame["row"] = frame["row"].astype("Int64")
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NA
+
+
+def _plain_text(value: Any) -> str | None:
+    return None if _missing(value) else str(value)
+
+
+def dropped_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    r"""The rows :func:`repkit.read_table` left out of ``frame``: file, sheet, row, reason.
+
+    Blank rows and 合计/小计/总计 rows, with the file, sheet and row number as the user
+    sees them; an empty table with those columns when none was left out (or ``frame``
+    was not read from a file). Reads ``frame.attrs["dropped"]``, which survives
+    ``df.to_parquet`` / ``pd.read_parquet``.
+
+    Examples
+    --------
+    >>> _ = open("s.csv", "w", encoding="utf-8").write(
+    ...     "月份,医院编码,品种,数量\n202407,001,瑞心安片,5\n,,,\n合计,,,5\n")
+    >>> rk.io.dropped_rows(rk.read_table("s.csv", "sales"))
+        file sheet  row     reason
+    0  s.csv  None    3  blank row
+    1  s.csv  None    4  total row
+    """
+    records = dropped_records(frame.attrs.get("dropped"))
+    out = pd.DataFrame(list(records), columns=list(DROPPED_COLUMNS))
+    out["row"] = out["row"].astype("Int64")
     for c in ("file", "sheet", "reason"):
-        frame[c] = frame[c].astype(object)
-    return DroppedRows(frame)
+        out[c] = out[c].astype(object)
+    return out
 
 
 @dataclass
@@ -627,7 +644,7 @@ def build(grid: Grid, kind: str, *, year: int | None = None) -> Read:
         frame = pd.DataFrame(out)
     probs.raise_if_any()
     frame = frame[[c for c in table.columns if c in frame.columns]]
-    frame.attrs["dropped"] = dropped_frame(dropped)
+    frame.attrs["dropped"] = dropped_records(dropped)
     names = {c: texts[j] for c, j in by_col.items()}
     if lay.is_wide:
         names["month"] = "/".join(texts[j] for j in wide[:1]) + "…"

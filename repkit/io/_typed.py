@@ -147,7 +147,7 @@ def read(path: Path, kind: str, *, name: str) -> _table.Read | None:
     frame = frame[order]
     if not _head_matches(frame, kind, name):
         return None
-    frame.attrs["dropped"] = _table.dropped_frame([])
+    frame.attrs["dropped"] = ()
     rows = np.arange(1, len(frame) + 1, dtype=np.int64)
     return _table.Read(frame, rows, {c: c for c in order}, name, None, distinct=distinct)
 
