@@ -3,7 +3,8 @@
 A national company's sales history (5–10 M rows) does not fit every batch worker's
 memory. ``ingest`` reads the folder as :func:`repkit.io.load_dataset` does — the same
 readers, rules and messages, all problems before raising — but the large tables
-(sales, calls) one file at a time: each file is checked and written at once. Every
+(sales, calls) chunk by chunk (:mod:`repkit.io._stream`): each chunk of rows is checked
+and written at once, so memory is set by ``chunk_rows``, not by the largest file. Every
 table whose rows belong to a region (``Dataset.for_region``'s rule: its region column,
 or the region of its hospital or representative) is sorted by region with one parquet
 row group per region, so a worker later reads only its region's row groups (pyarrow
@@ -217,7 +218,7 @@ class _Writer:
 
     def _chunk(self, kind: str, read: _table.Read, small: dict, state: dict, part: _Part) -> None:
         frame = read.frame
-        state["idents"].append(_validate._identity(frame, kind).to_numpy(dtype="uint64"))
+        state["idents"].append(np.unique(_validate._identity(frame, kind).to_numpy("uint64")))
         state["missing"] |= _has_missing_refs(kind, frame, small)
         regions = _region_of(kind, frame, small)
         state["partitioned"] = regions is not None
@@ -234,8 +235,8 @@ class _Writer:
         """The file's part joins the store (after its last chunk was written)."""
         parts = self.parts.setdefault(kind, [])
         idents = state["idents"]
-        self.idents.setdefault(kind, []).append(
-            np.concatenate(idents) if idents else np.zeros(0, dtype="uint64")
+        self.idents.setdefault(kind, []).append(  # distinct: what another file may repeat
+            np.unique(np.concatenate(idents)) if idents else np.zeros(0, dtype="uint64")
         )
         self.missing_refs |= state["missing"]
         if state["last"] is not None:
@@ -332,14 +333,10 @@ def _overlaps(folder: Path, w: _Writer, kinds: list[str]) -> list[dict[str, Any]
 
 
 def _shared(idents: list[np.ndarray]) -> bool:
-    """Whether a row identity occurs in two of the files (one hash pass over all rows)."""
-    pairs = pd.DataFrame(
-        {
-            "ident": np.concatenate(idents),
-            "file": np.repeat(np.arange(len(idents)), [len(i) for i in idents]),
-        }
-    ).drop_duplicates()
-    return bool(pairs["ident"].duplicated().any())
+    """Whether a row identity occurs in two of the files (each file's distinct identities)."""
+    values = np.concatenate(idents)
+    values.sort()
+    return bool((values[1:] == values[:-1]).any())
 
 
 def _references(w: _Writer, kinds: list[str]) -> list[dict[str, Any]]:
@@ -487,7 +484,7 @@ def ingest(
         any other existing, non-empty folder is refused (ValueError).
     chunk_rows
         Rows of a large table (sales, calls) read, checked and written at a time; memory
-        grows with it (default 500,000; CSV files in UTF-8 and parquet files are read in
+        grows with it (default 250,000; CSV files in UTF-8 and parquet files are read in
         chunks, other formats whole). Smaller uses less memory and writes more row groups.
 
     Returns

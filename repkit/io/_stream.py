@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import mmap
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,7 +37,7 @@ from repkit.io import _safety, _sources, _table, _typed, _validate
 from repkit.io._grid import HEADER_SCAN, Grid
 from repkit.messages import say
 
-CHUNK_ROWS = 500_000
+CHUNK_ROWS = 250_000
 """Rows read, checked and written at a time by ``ingest`` (``chunk_rows=`` changes it)."""
 
 _BLOCK = 1 << 20
@@ -146,72 +145,79 @@ class Chunks:
 # ------------------------------------------------------------------------------- CSV
 
 
+_READ = 1 << 24
+"""Bytes read at a time by the checks that pass over the whole file."""
+
+
 def _csv_pieces(path: Path, size: int) -> Iterator[tuple[Grid | None, Any, int]] | None:
-    """Chunks of a large UTF-8 CSV as grids of codes, or None to read the file whole."""
+    """Chunks of a large UTF-8 CSV as grids of codes, or None to read the file whole.
+
+    One pass over the file (in blocks, never held whole) checks that it is UTF-8 and
+    that pyarrow gives ``csv.reader``'s cells, and counts its lines.
+    """
     if path.stat().st_size < _sources.FAST_CSV_BYTES:
         return None
     with open(path, "rb") as fh:
-        data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-    start = len(codecs.BOM_UTF8) if data[:3] == codecs.BOM_UTF8 else 0
-    if start and data[:6] == codecs.BOM_UTF8 * 2:
-        data.close()
-        return None
-    head = _utf8_head(data, start)
-    proof = None
-    if head is not None:  # else GB18030, UTF-16 or garbled: decode_text decides
+        first = fh.read(_READ)
+        start = len(codecs.BOM_UTF8) if first.startswith(codecs.BOM_UTF8) else 0
+        if start and first.startswith(codecs.BOM_UTF8 * 2):
+            return None
+        decoder = codecs.getincrementaldecoder("utf-8")()
         try:
-            _safety.refuse_mojibake(head, name=path.name)
-        except DataError:
-            data.close()
-            raise
+            head = decoder.decode(first[start:])[: _sources._HEAD_BYTES]
+        except UnicodeDecodeError:
+            return None  # GB18030, UTF-16 or garbled: decode_text decides
+        if not head:
+            return None
+        _safety.refuse_mojibake(head, name=path.name)
         delimiter = _sources._delimiter(head)
-        proof = _csv_proof(data, start, head, delimiter)
+        proof = _csv_proof(fh, first[start:], decoder, head, delimiter)
     if proof is None:
-        data.close()
         return None
-    return _csv_chunks(path, data, start, delimiter, size, *proof)
+    return _csv_chunks(path, start, delimiter, size, *proof)
 
 
-def _utf8_head(data: mmap.mmap, start: int) -> str | None:
-    """The first bytes decoded, after checking the whole file is UTF-8 (block by block)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    head = None
-    try:
-        for at in range(start, len(data), 1 << 24):
-            text = decoder.decode(data[at : at + (1 << 24)])
-            if head is None:
-                head = text[: _sources._HEAD_BYTES]
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return None
-    return head or None
+def _csv_proof(
+    fh: Any, block: bytes, decoder: Any, head: str, delimiter: str
+) -> tuple[int, int] | None:
+    """(width, lines) when pyarrow will give ``csv.reader``'s cells; else None.
 
-
-def _csv_proof(data: mmap.mmap, start: int, head: str, delimiter: str) -> tuple[int, int] | None:
-    """(width, lines) when pyarrow will give ``csv.reader``'s cells; else None."""
+    ``block``: the file's first bytes after the BOM (already decoded); the rest is read
+    from ``fh``. Each block is searched with the last bytes of the one before, so that a
+    quote or CR on a block's edge is seen with its neighbours.
+    """
     d = re.escape(delimiter).encode()
     stray = re.compile(b'"(?=[^' + d + b'\r\n"])(?<=[^' + d + b'\r\n"]")')
-    body = memoryview(data)[start:]
-    try:
-        if stray.search(body) or re.compile(b"\r(?!\n)").search(body):
+    lone_cr = re.compile(b"\r(?!\n)")
+    lines, tail, last = 0, b"", b""
+    while block:
+        following = fh.read(_READ)
+        try:
+            decoder.decode(following, final=not following)
+        except UnicodeDecodeError:
             return None
-    finally:
-        body.release()
+        window = tail + block
+        if stray.search(window):
+            return None
+        cr = lone_cr.search(window)
+        if cr is not None and (not following or cr.start() < len(window) - 1):
+            return None  # (a CR ending the block is looked at again with the next one)
+        lines += block.count(b"\n")
+        tail, last, block = window[-3:], block[-1:], following
+    lines += 0 if last in (b"\n", b"") else 1
     first = head.split("\n", 1)[0]
     width = len(next(csv.reader([first.rstrip("\r")], delimiter=delimiter), []))
-    lines = sum(data[at : at + (1 << 24)].count(b"\n") for at in range(start, len(data), 1 << 24))
-    lines += 0 if data[-1:] == b"\n" or len(data) == start else 1
     return (width, lines) if width else None
 
 
 def _csv_chunks(
-    path: Path, data: mmap.mmap, start: int, delimiter: str, size: int, width: int, lines: int
+    path: Path, start: int, delimiter: str, size: int, width: int, lines: int
 ) -> Iterator[tuple[Grid | None, Any, int]]:
     import pyarrow as pa
     import pyarrow.csv as pv
 
     names = [f"c{j}" for j in range(width)]
-    source = pa.memory_map(str(path))
+    source = pa.OSFile(str(path))  # read, not mapped: pages read are not held
     source.seek(start)
     try:
         reader = pv.open_csv(
@@ -230,7 +236,7 @@ def _csv_chunks(
         raise Restart(str(err)) from err
     finally:
         source.close()
-        data.close()
+        pa.default_memory_pool().release_unused()
     if done != lines:
         raise Restart(f"{done} rows for {lines} lines")
 
