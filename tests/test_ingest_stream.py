@@ -210,3 +210,42 @@ def test_chunk_rows_must_be_positive(tmp_path):
 def test_tables_checked_across_rows_are_never_chunked(tmp_path):
     with pytest.raises(ValueError, match="across rows"):
         _stream.Chunks(tmp_path / "医院.csv", "hospitals")
+
+
+def _sales_xlsx(sales, path, *, cells=None):
+    """Sales as an .xlsx sheet: a merged title, blank and total rows, odd cells."""
+    from repkit.io._xlsx import Sheet, write_xlsx
+
+    frame = sales.assign(month=sales["month"].astype(str)).rename(columns=HEADERS_ZH["sales"])
+    body = [list(r) for r in frame.astype(object).where(frame.notna(), None).to_numpy()]
+    for at in (5, 39, 40, 41, 120):
+        body.insert(at, [None] * len(frame.columns) if at % 2 else ["合计"])
+    for (r, c), value in (cells or {}).items():
+        body[r][c] = value
+    title = ["2025年销售明细"]
+    write_xlsx(path, [Sheet("销售", [title, list(frame.columns), *body], merged=["A1:D1"])])
+    return path
+
+
+def test_an_excel_sheet_is_checked_in_chunks(sample, tmp_path):
+    data = tmp_path / "data"
+    rk.sample.write(sample, data)
+    _sales_xlsx(sample.sales, data / "销售明细.xlsx")
+    ingest(data, tmp_path / "store", chunk_rows=CHUNK)
+    _same(rk.load_dataset(tmp_path / "store"), rk.load_dataset(data))
+
+
+def test_error_cells_of_a_sheet_in_later_chunks(sample, tmp_path, monkeypatch):
+    from repkit.io._xlsx import Error, Formula
+
+    data = tmp_path / "data"
+    rk.sample.write(sample, data)
+    cells = {(150, 8): Error("#DIV/0!"), (260, 9): Formula("A1*2"), (300, 8): "abc"}
+    _sales_xlsx(sample.sales, data / "销售明细.xlsx", cells=cells)
+    pieces = []
+    cut = _stream._cut
+    monkeypatch.setattr(_stream, "_cut", lambda *a: pieces.append(a[1:]) or cut(*a))
+    problems = _problems(data, tmp_path)
+    assert len(pieces) > 5  # read in chunks
+    assert problems["row"].tolist() == [153, 263, 303]  # Excel rows: title, header, data
+    assert problems["sheet"].unique().tolist() == ["销售"]

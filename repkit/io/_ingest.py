@@ -484,8 +484,9 @@ def ingest(
         any other existing, non-empty folder is refused (ValueError).
     chunk_rows
         Rows of a large table (sales, calls) read, checked and written at a time; memory
-        grows with it (default 250,000; CSV files in UTF-8 and parquet files are read in
-        chunks, other formats whole). Smaller uses less memory and writes more row groups.
+        grows with it (default 250,000). UTF-8 CSV and parquet files are read in chunks;
+        an Excel sheet (or other format) is read whole and checked in chunks. Smaller
+        chunks use less memory and write more row groups.
 
     Returns
     -------

@@ -4,15 +4,20 @@
 set by the chunk size, not by the largest file. :class:`Chunks` reads one file:
 
 - **CSV/TSV/TXT** of at least 1 MB in UTF-8 (with or without BOM): pyarrow's streaming
-  CSV reader over the memory-mapped file, each chunk's columns as codes into their
-  distinct texts, as ``_sources._csv_columns`` reads the whole file, and under the same
-  proof that this gives ``csv.reader``'s cells (no stray quote, no lone CR, one row per
-  line). When the proof fails only at the end (a quoted line break), :class:`Restart`
-  asks the caller to read the file whole.
+  CSV reader over the file, each chunk's columns as codes into their distinct texts, as
+  ``_sources._csv_columns`` reads a whole file, and under the same proof that this gives
+  ``csv.reader``'s cells (no stray quote, no lone CR, one row per line), checked in one
+  pass over the file's bytes in blocks. When the proof fails only at the end (a quoted
+  line break), :class:`Restart` asks the caller to read the file whole. Nothing of the
+  file is held but the chunk.
 - **parquet** with more rows than a chunk: by record batches; a typed batch takes
   ``_typed``'s fast path, any other the general reader, with the header of the file.
-- Everything else (Excel sheets — at most 1,048,576 rows, held by python-calamine
-  anyway —, smaller files, GB18030 or UTF-16 text, HTML, SQLite): read whole, one chunk.
+- **Excel** (.xlsx/.xls/.ods), HTML and Excel 2003 XML, and text that is not UTF-8
+  (GB18030, UTF-16): the reader's grid of the whole sheet, then checked and typed in
+  chunks (``_cut``). python-calamine holds a sheet whole in any case (its row iterator
+  trims the empty area, so row numbers would need a proof of their own), and a sheet
+  stops at 1,048,576 rows; the typed rows, the larger part, are a chunk at a time.
+  A sheet whose merged cells reach below the first chunk is checked whole.
 
 Every chunk is checked as ``read_table`` checks a whole file: the header once, then
 each chunk's rows (blank and total rows, cell values, blank keys) with row numbers of
@@ -60,7 +65,7 @@ class Chunks:
     def __init__(self, path: Path, kind: str, size: int = CHUNK_ROWS):
         if kind not in _validate.ROW_BY_ROW:
             raise ValueError(f"{kind} has checks across rows; it cannot be read in chunks")
-        self.path, self.kind, self.size = path, kind, max(int(size), HEADER_SCAN + 1)
+        self.path, self.kind, self.size = path, kind, max(int(size), HEADER_SCAN + 2)
         self.file: str = path.name
         self.sheet: str | None = None
         self.probs = _table._Problems(self.file, None)
@@ -79,6 +84,8 @@ class Chunks:
             pieces = _csv_pieces(self.path, self.size)
         elif fmt == "parquet":
             pieces = _parquet_pieces(self.path, self.kind, self.size)
+        if pieces is None and fmt in _GRID_FORMATS:
+            pieces = _grid_pieces(self.path, self.kind, self.size)
         if pieces is None:  # read whole: the general reader and its messages
             from repkit.io._load import _read
 
@@ -106,6 +113,7 @@ class Chunks:
         else:
             assert grid is not None
             if self.layout is None:
+                self.sheet = self.probs.where["sheet"] = grid.sheet
                 self.layout = _table.layout(grid, self.kind, self.probs)  # header problems raise
             lay = self.layout if first == 0 else _table.continued(self.layout, grid, first)
             frame, numbers, dropped = _table.read_rows(grid, lay, self.kind, self.probs)
@@ -119,14 +127,20 @@ class Chunks:
         if self.probs:  # cells the reader refuses: as for a whole file, no schema checks
             return None
         sections = _validate.validate_sections(
-            frame, self.kind, numbers, file=self.file, sheet=None, texts=texts, distinct=distinct
+            frame,
+            self.kind,
+            numbers,
+            file=self.file,
+            sheet=self.sheet,
+            texts=texts,
+            distinct=distinct,
         )
         self.sections.append(sections)
         self.failed |= any(sections)
         if self.failed:  # nothing more is handed on: the file will be refused
             return None
         frame.attrs["dropped"] = _table.dropped_records(dropped)
-        return _table.Read(frame, numbers, texts, self.file, None, distinct=distinct)
+        return _table.Read(frame, numbers, texts, self.file, self.sheet, distinct=distinct)
 
     def _finish(self) -> None:
         probs = self.probs
@@ -274,6 +288,62 @@ def _csv_grid(table: Any, name: str, done: int) -> Grid:
         if not rows or not any(rows[0]):
             raise Restart("a blank first line")  # the general reader explains
     return Grid(name, None, rows, first_row=1, columns=columns)
+
+
+# ------------------------------------------------------------------ other sheets, whole
+
+_GRID_FORMATS = ("zip", "ole", "text", "html", "xml")
+"""Formats read whole into a grid (Excel, other text, HTML, Excel 2003 XML), then
+checked in chunks of rows: the reader's cells are held, the typed rows are not."""
+
+
+def _grid_pieces(path: Path, kind: str, size: int) -> Iterator[Any] | None:
+    """A sheet read whole, cut into grids of ``size`` rows (None: a table from a frame).
+
+    One piece when it has no more rows than a chunk, when merged cells reach below the
+    first chunk (they are filled in from the rows above), or when the first chunk is
+    blank.
+    """
+    from repkit.io._load import _open
+
+    grid = _open(path, kinds=(kind,), sheet=None, encoding=None, query=None)
+    if grid.block is not None:
+        return None
+    n = len(grid.columns[0][0]) if grid.columns else len(grid.rows)
+    head = _cut(grid, 0, size)
+    whole = n <= size or any(r1 >= size for (_, _), (r1, _) in grid.merged)
+    if whole or (head.columns is None and not any(any(map(_table._text, r)) for r in head.rows)):
+        return iter([(grid, None, 0)])
+    return (
+        (_cut(grid, s, min(n, s + size)), None, s and grid.first_row + s) for s in range(0, n, size)
+    )
+
+
+def _cut(grid: Grid, start: int, stop: int) -> Grid:
+    """Rows ``start:stop`` of a grid, numbered as in the whole grid."""
+    part = Grid(grid.file, grid.sheet, [], first_row=grid.first_row + start, merged=grid.merged)
+    if grid.columns is not None:
+        part.columns = [(codes[start:stop], uniques) for codes, uniques in grid.columns]
+        if not start:
+            part.rows = grid.rows
+    else:
+        part.rows = grid.rows[start:stop]
+    if grid.line_numbers is not None:
+        part.line_numbers = grid.line_numbers[start:stop]
+    if grid.issues is not None:
+        part.issues = _Shifted(grid.issues, start)
+    return part
+
+
+class _Shifted:
+    """A grid's ``issues`` for a cut of its rows (rows counted from ``offset``)."""
+
+    def __init__(self, issues: Any, offset: int):
+        self.issues, self.offset = issues, offset
+
+    def __call__(self, rows: set[int], cols: set[int]) -> list[Any]:
+        found = self.issues({r + self.offset for r in rows}, cols)
+        return [(r - self.offset, *rest) for r, *rest in found]
 
 
 # --------------------------------------------------------------------------- parquet

@@ -579,9 +579,7 @@ def _mark_issues(grid: Grid, lay: _Layout, cols: dict, numbers, kept_grid_rows, 
         if suspect.any():
             where_rows = np.flatnonzero(suspect)
             grid_rows = (
-                kept_grid_rows[where_rows]
-                if kept_grid_rows is not None
-                else where_rows + lay.start
+                kept_grid_rows[where_rows] if kept_grid_rows is not None else where_rows + lay.start
             )
             pos = {int(g): int(i) for g, i in zip(grid_rows, where_rows, strict=True)}
             for r, c, rule, message, value in grid.issues(set(pos), set(cols)):
@@ -645,10 +643,13 @@ def continued(lay: _Layout, grid: Grid, first: int) -> _Layout:
     """The layout of a later chunk of a table.
 
     ``grid`` holds only data rows (no header), numbered from ``first`` (the line or row
-    number of its first row).
+    number of its first row) unless the grid gives its line numbers.
     """
     block = _block(grid, 0)
-    numbers = np.arange(block.shape[0], dtype=np.int64) + first
+    if grid.line_numbers is not None:
+        numbers = np.asarray(grid.line_numbers, dtype=np.int64)
+    else:
+        numbers = np.arange(block.shape[0], dtype=np.int64) + first
     return replace(lay, block=block, numbers=numbers, start=0)
 
 
