@@ -184,18 +184,14 @@ class _Writer:
         """
         from repkit.io._provenance import sha256
 
+        chunks = _stream.Chunks(path, kind, chunk_rows)
         try:
-            chunks = _stream.Chunks(path, kind, chunk_rows)
             state = self._write_file(kind, chunks)
-            record: dict[str, Any] = {"file": chunks.file, "sheet": chunks.sheet}
-            record |= {"texts": chunks.texts, "dropped": chunks.dropped}
-        except _stream.Restart:  # not readable in chunks after all: the whole file at once
-            read = _load._read(path, kind)
-            state = self._write_file(kind, [read])
-            dropped = list(_table.dropped_records(read.frame.attrs.get("dropped")))
-            record = {"file": read.file, "sheet": read.sheet, "texts": read.texts}
-            record["dropped"] = dropped
-        self._commit(kind, state, record)
+        except _stream.Restart:  # pyarrow cannot stream it after all: the general reader
+            chunks = _stream.Chunks(path, kind, chunk_rows, stream=False)
+            state = self._write_file(kind, chunks)
+        record = {"file": chunks.file, "sheet": chunks.sheet, "texts": chunks.texts}
+        self._commit(kind, state, {**record, "dropped": chunks.dropped})
         if path.name not in self.hashes:
             self.hashes[path.name] = sha256(path)
 

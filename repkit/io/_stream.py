@@ -8,7 +8,7 @@ set by the chunk size, not by the largest file. :class:`Chunks` reads one file:
   ``_sources._csv_columns`` reads a whole file, and under the same proof that this gives
   ``csv.reader``'s cells (no stray quote, no lone CR, one row per line), checked in one
   pass over the file's bytes in blocks. When the proof fails only at the end (a quoted
-  line break), :class:`Restart` asks the caller to read the file whole. Nothing of the
+  line break), :class:`Restart` asks the caller for the general reader. Nothing of the
   file is held but the chunk.
 - **parquet** with more rows than a chunk: by record batches; a typed batch takes
   ``_typed``'s fast path, any other the general reader, with the header of the file.
@@ -50,7 +50,7 @@ _BLOCK = 1 << 20
 
 
 class Restart(Exception):
-    """The file turned out not to be readable in chunks: read it whole instead."""
+    """pyarrow cannot stream the file after all: read it with the general reader."""
 
 
 class Chunks:
@@ -58,11 +58,12 @@ class Chunks:
 
     Iterating yields a ``_table.Read`` per chunk holding rows (a chunk of dropped rows
     only yields nothing) and raises DataError after the last chunk when the file has
-    problems, or :class:`Restart`. Afterwards ``dropped`` holds the rows left out of the
+    problems, or :class:`Restart` (then read the file again with ``stream=False``: the
+    general reader's grid, checked in chunks). Afterwards ``dropped`` holds the rows left out of the
     whole file, ``texts`` the header texts, ``rows`` the rows read.
     """
 
-    def __init__(self, path: Path, kind: str, size: int = CHUNK_ROWS):
+    def __init__(self, path: Path, kind: str, size: int = CHUNK_ROWS, *, stream: bool = True):
         if kind not in _validate.ROW_BY_ROW:
             raise ValueError(f"{kind} has checks across rows; it cannot be read in chunks")
         self.path, self.kind, self.size = path, kind, max(int(size), HEADER_SCAN + 2)
@@ -74,13 +75,13 @@ class Chunks:
         self.dropped: list[dict[str, Any]] = []
         self.texts: dict[str, str] = {}
         self.kept = self.rows = 0
-        self.whole = self.failed = False
+        self.stream, self.failed = stream, False
 
     def __iter__(self) -> Iterator[_table.Read]:
         with open(self.path, "rb") as fh:
             fmt = _sources.sniff(fh.read(8192))
         pieces = None
-        if fmt == "text":
+        if fmt == "text" and self.stream:
             pieces = _csv_pieces(self.path, self.size)
         elif fmt == "parquet":
             pieces = _parquet_pieces(self.path, self.kind, self.size)
@@ -89,7 +90,6 @@ class Chunks:
         if pieces is None:  # read whole: the general reader and its messages
             from repkit.io._load import _read
 
-            self.whole = True
             whole = _read(self.path, self.kind)
             self.dropped = list(_table.dropped_records(whole.frame.attrs.get("dropped")))
             self.texts, self.rows, self.sheet = whole.texts, len(whole.frame), whole.sheet
