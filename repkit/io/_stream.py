@@ -59,8 +59,8 @@ class Chunks:
     Iterating yields a ``_table.Read`` per chunk holding rows (a chunk of dropped rows
     only yields nothing) and raises DataError after the last chunk when the file has
     problems, or :class:`Restart` (then read the file again with ``stream=False``: the
-    general reader's grid, checked in chunks). Afterwards ``dropped`` holds the rows left out of the
-    whole file, ``texts`` the header texts, ``rows`` the rows read.
+    general reader's grid, checked in chunks). Afterwards ``dropped`` holds the rows
+    left out of the whole file, ``texts`` the header texts, ``rows`` the rows read.
     """
 
     def __init__(self, path: Path, kind: str, size: int = CHUNK_ROWS, *, stream: bool = True):
@@ -74,7 +74,7 @@ class Chunks:
         self.sections: list[list[list[dict[str, Any]]]] = []
         self.dropped: list[dict[str, Any]] = []
         self.texts: dict[str, str] = {}
-        self.kept = self.rows = 0
+        self.kept = self.rows = 0  # chunks with rows; rows read
         self.stream, self.failed = stream, False
 
     def __iter__(self) -> Iterator[_table.Read]:
@@ -148,7 +148,7 @@ class Chunks:
             probs.section = (6,)
             probs.add("empty", say("empty.no_rows"), row=self.layout.hrow if self.layout else 0)
         elif self.layout is not None and self.layout.is_wide and not self.rows:
-            _table.no_month_values(self.layout, probs)
+            _table.no_month_values(probs)
         if probs:
             raise DataError(probs.close())
         problems = _validate.merge_sections(self.kind, self.sections, self.texts)

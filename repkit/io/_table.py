@@ -682,7 +682,7 @@ def column_names(lay: _Layout) -> dict[str, str]:
     return names
 
 
-def no_month_values(lay: _Layout, probs: _Problems) -> None:
+def no_month_values(probs: _Problems) -> None:
     """A wide table whose month columns hold no value at all (rule empty)."""
     probs.section = (6,)
     probs.add("empty", "no month column holds a value")
@@ -702,7 +702,7 @@ def build(grid: Grid, kind: str, *, year: int | None = None) -> Read:
         probs.raise_if_any()
         raise AssertionError  # pragma: no cover - raise_if_any raised
     if lay.is_wide and not len(frame):  # rows were kept, but no month holds a value
-        no_month_values(lay, probs)
+        no_month_values(probs)
     probs.raise_if_any()
     frame.attrs["dropped"] = dropped_records(dropped)
     return Read(frame, numbers, column_names(lay), grid.file, grid.sheet)
