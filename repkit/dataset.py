@@ -55,10 +55,17 @@ def key_hash(frame: pd.DataFrame, kind: str) -> pd.Series:
 
 
 def dropped_reasons(dropped: Any) -> str:
-    """``"total row ×2; blank row ×1"`` from a dropped-rows table (empty when none)."""
-    if not isinstance(dropped, pd.DataFrame) or dropped.empty or "reason" not in dropped:
-        return ""
-    counts = dropped["reason"].astype(str).value_counts(sort=False)
+    """``"total row ×2; blank row ×1"`` from ``attrs["dropped"]`` records (empty when none).
+
+    ``dropped``: the records (dicts with a ``reason``) or a table with a reason column.
+    """
+    if isinstance(dropped, pd.DataFrame):
+        reasons = dropped["reason"].tolist() if "reason" in dropped else []
+    else:
+        reasons = [r.get("reason") for r in dropped or () if isinstance(r, Mapping)]
+    counts: dict[str, int] = {}
+    for reason in reasons:
+        counts[str(reason)] = counts.get(str(reason), 0) + 1
     return "; ".join(f"{reason} ×{n}" for reason, n in counts.items())
 
 
@@ -69,7 +76,7 @@ def _in_memory(kind: str, frame: pd.DataFrame) -> dict[str, Any]:
         "file": IN_MEMORY,
         "sheet": None,
         "rows_read": len(frame),
-        "rows_dropped": len(dropped) if isinstance(dropped, pd.DataFrame) else 0,
+        "rows_dropped": len(dropped) if isinstance(dropped, tuple | list | pd.DataFrame) else 0,
         "dropped_reasons": dropped_reasons(dropped),
         "sha256": None,
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -164,7 +166,7 @@ def test_blank_and_total_rows_are_dropped_and_recorded(tmp_path):
     ]
     df = rk.read_sales(xlsx(tmp_path, rows))
     assert df["hospital"].tolist() == ["甲", "乙", "丙"]
-    dropped = df.attrs["dropped"]
+    dropped = rk.io.dropped_rows(df)
     assert list(dropped.columns) == ["file", "sheet", "row", "reason"]
     assert dropped["row"].tolist() == [3, 5, 7, 8, 9]
     assert dropped["reason"].tolist() == [
@@ -183,7 +185,7 @@ def test_every_input_row_is_accounted_for(tmp_path):
         [202407, f"医院{i}", "A", i] if i % 4 else ["", "", "", ""] for i in range(1, 40)
     ]
     df = rk.read_sales(xlsx(tmp_path, rows))
-    assert len(df) + len(df.attrs["dropped"]) == 39
+    assert len(df) + len(rk.io.dropped_rows(df)) == 39
 
 
 def test_tables_with_dropped_rows_concatenate_and_merge(tmp_path):
@@ -193,13 +195,40 @@ def test_tables_with_dropped_rows_concatenate_and_merge(tmp_path):
     assert len(pd.concat([a, b])) == 2
     assert len(a.merge(b, on="hospital")) == 1
     assert len(pd.concat([a, a])) == 2
+    assert rk.io.dropped_rows(pd.concat([a, a])).equals(rk.io.dropped_rows(a))  # same attrs
+
+
+def test_dropped_records_are_plain_json(tmp_path):
+    rows = [["月份", "医院", "品种", "数量"], [202407, "甲", "A", 1], ["合计", "", "", 1]]
+    df = rk.read_sales(xlsx(tmp_path, rows))
+    assert df.attrs["dropped"] == (
+        {"file": "s.xlsx", "sheet": "销售", "row": 3, "reason": "total row"},
+    )
+    assert json.loads(json.dumps(df.attrs)) == {"dropped": [dict(df.attrs["dropped"][0])]}
+    assert rk.io.dropped_rows(df).to_dict("records") == [
+        {"file": "s.xlsx", "sheet": "销售", "row": 3, "reason": "total row"}
+    ]
+    assert str(rk.io.dropped_rows(df)["row"].dtype) == "Int64"
+
+
+def test_read_table_frame_round_trips_through_parquet(tmp_path):
+    rows = [["月份", "医院", "品种", "数量"], [202407, "甲", "A", 1], ["", "", "", ""]]
+    df = rk.read_sales(xlsx(tmp_path, [*rows, [202408, "乙", "A", 2]]))
+    df.to_parquet(tmp_path / "s.parquet")
+    back = pd.read_parquet(tmp_path / "s.parquet")
+    pd.testing.assert_frame_equal(back, df, check_dtype=False)
+    pd.testing.assert_frame_equal(rk.io.dropped_rows(back), rk.io.dropped_rows(df))
+    assert rk.io.dropped_rows(back)["reason"].tolist() == ["blank row"]
 
 
 def test_dropped_is_empty_when_nothing_dropped(tmp_path):
     rows = [["月份", "医院", "品种", "数量"], [202407, "甲", "A", 1]]
-    dropped = rk.read_sales(xlsx(tmp_path, rows)).attrs["dropped"]
+    df = rk.read_sales(xlsx(tmp_path, rows))
+    assert df.attrs["dropped"] == ()
+    dropped = rk.io.dropped_rows(df)
     assert dropped.empty
     assert list(dropped.columns) == ["file", "sheet", "row", "reason"]
+    assert rk.io.dropped_rows(pd.DataFrame({"a": [1]})).empty  # a frame not read from a file
 
 
 # -------------------------------------------------------------------------------- sheets
@@ -257,4 +286,4 @@ def test_total_label_in_a_column_not_read(tmp_path):
     ]
     df = rk.read_sales(xlsx(tmp_path, rows))
     assert len(df) == 2
-    assert df.attrs["dropped"][["row", "reason"]].values.tolist() == [[4, "total row"]]
+    assert rk.io.dropped_rows(df)[["row", "reason"]].values.tolist() == [[4, "total row"]]

@@ -156,7 +156,7 @@ def test_stray_cell_within_limits_is_read(tmp_path):
     _with_member(path, "xl/worksheets/sheet1.xml", sheet)
     df = rk.read_sales(path)
     assert len(df) == 10
-    assert df.attrs["dropped"]["reason"].unique().tolist() == ["blank row"]
+    assert rk.io.dropped_rows(df)["reason"].unique().tolist() == ["blank row"]
 
 
 def test_sheet_extent_limit_is_configurable(tmp_path):

@@ -378,7 +378,7 @@ def test_tables_with_reader_attrs(lz):
     tables = {}
     for name, table in lz.tables().items():
         t = table.copy()
-        t.attrs["dropped"] = pd.DataFrame({"row": [3], "reason": ["total row"]})
+        t.attrs["dropped"] = ({"file": "s.xlsx", "sheet": "销售", "row": 3, "reason": "total row"},)
         tables[name] = t
     p = rk.plan.build(rk.Dataset.from_tables(**tables), HALF, forecast="simple")
     assert p.summary["target_units"] > 0

@@ -25,6 +25,7 @@ from repkit.io._load import (
     read_sales,
     read_table,
 )
+from repkit.io._table import dropped_rows
 from repkit.io._validate import PLAUSIBLE_RANGES, schema
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "DataError",
     "RULES",
     "check",
+    "dropped_rows",
     "ingest",
     "load_dataset",
     "read_sales",

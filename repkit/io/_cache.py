@@ -61,7 +61,7 @@ def load(where: Path, k: str, *, file: str, list_columns: list[str]) -> Any:
     require("pyarrow.parquet", feature=say("feature.cache"))
     import pyarrow.parquet as pq
 
-    from repkit.io._table import Read, dropped_frame
+    from repkit.io._table import Read, dropped_records
 
     target = where / f"{k}.parquet"
     if not target.exists():
@@ -83,9 +83,8 @@ def load(where: Path, k: str, *, file: str, list_columns: list[str]) -> Any:
     for c in list_columns:
         if c in frame:
             frame[c] = [list(v) if v is not None else [] for v in frame[c]]
-    dropped = pd.DataFrame(meta["dropped"], columns=["file", "sheet", "row", "reason"])
-    dropped["file"] = file
-    frame.attrs = {"dropped": dropped_frame(dropped)}
+    dropped = dropped_records({**r, "file": file} for r in meta["dropped"])
+    frame.attrs = {"dropped": dropped}
     return Read(frame, rows, meta["texts"], file, meta["sheet"])
 
 
@@ -94,19 +93,15 @@ def store(where: Path, k: str, read: Any) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from repkit.io._table import dropped_records
+
     frame = read.frame.copy(deep=False)
     frame.attrs = {}
     frame[_ROW] = read.rows
-    dropped = read.frame.attrs.get("dropped")
     meta = {
         "texts": read.texts,
         "sheet": read.sheet,
-        "dropped": []
-        if dropped is None
-        else pd.DataFrame(dropped)
-        .astype(object)
-        .where(pd.DataFrame(dropped).notna(), None)
-        .to_dict("records"),
+        "dropped": list(dropped_records(read.frame.attrs.get("dropped"))),
     }
     try:
         where.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,8 @@
 A national company's sales history (5–10 M rows) does not fit every batch worker's
 memory. ``ingest`` reads the folder as :func:`repkit.io.load_dataset` does — the same
 readers, rules and messages, all problems before raising — but the large tables
-(sales, calls) one file at a time: each file is checked and written at once. Every
+(sales, calls) chunk by chunk (:mod:`repkit.io._stream`): each chunk of rows is checked
+and written at once, so memory is set by ``chunk_rows``, not by the largest file. Every
 table whose rows belong to a region (``Dataset.for_region``'s rule: its region column,
 or the region of its hospital or representative) is sorted by region with one parquet
 row group per region, so a worker later reads only its region's row groups (pyarrow
@@ -38,12 +39,12 @@ import numpy as np
 import pandas as pd
 
 from repkit.errors import DataError
-from repkit.io import _load, _table, _validate
+from repkit.io import _load, _stream, _table, _validate
 from repkit.io._stored import DEFAULT_FOLDER, FORMAT, MANIFEST, POS, REGION, ROW
 from repkit.messages import join, problem, say
 
 STREAMED = ("sales", "calls")
-"""The large tables: checked and written one file at a time during the read."""
+"""The large tables: checked and written chunk by chunk during the read (``_stream``)."""
 
 _BY_HOSPITAL = ("doctors", "nurses", "competitors", "meetings", "listings")
 _BY_REP = ("calls",)
@@ -89,36 +90,64 @@ def _arrow(frame: pd.DataFrame, rows: np.ndarray, pos: int) -> Any:
     return pa.Table.from_pandas(out, preserve_index=False)
 
 
-def _write_part(target: Path, frame: pd.DataFrame, rows: np.ndarray, pos: int, regions: Any):
-    """One input file's rows as parquet; by region (one row group each) when given."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+class _Part:
+    """One input file's rows as parquet, written chunk by chunk.
 
-    table = _arrow(frame, rows, pos)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if regions is None:
-        pq.write_table(table, target, compression="zstd")
-        return
-    labels = pd.Series(regions, dtype=object)
-    labels = labels.where(labels.notna(), None)  # rows of no region: a group of their own
-    codes, uniques = pd.factorize(labels, sort=True)
-    order = np.argsort(codes, kind="stable")
-    table = table.append_column(REGION, pa.array(labels, type=pa.string())).take(order)
-    bounds = np.searchsorted(codes[order], np.arange(-1, len(uniques) + 1))
-    with pq.ParquetWriter(target, table.schema, compression="zstd") as writer:
+    Partitioned (``regions`` given): each chunk's rows sorted by region, one row group
+    per region and chunk, so a region's rows are read by predicate pushdown and come
+    back in file order.
+    """
+
+    def __init__(self, target: Path):
+        self.target = target
+        self.writer: Any = None
+        self.rows = 0
+
+    def write(self, frame: pd.DataFrame, rows: np.ndarray, regions: Any) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = _arrow(frame, rows, self.rows)
+        self.rows += len(frame)
+        if regions is not None:
+            labels = pd.Series(regions, dtype=object)
+            labels = labels.where(labels.notna(), None)  # rows of no region: a group apart
+            codes, uniques = pd.factorize(labels, sort=True)
+            order = np.argsort(codes, kind="stable")
+            table = table.append_column(REGION, pa.array(labels, type=pa.string())).take(order)
+            bounds = np.searchsorted(codes[order], np.arange(-1, len(uniques) + 1))
+        else:
+            bounds = np.array([0, len(table)])
+        if self.writer is None:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            self.writer = pq.ParquetWriter(self.target, table.schema, compression="zstd")
+        elif not table.schema.equals(self.writer.schema, check_metadata=False):
+            table = table.cast(self.writer.schema)
         for start, stop in itertools.pairwise(bounds):
             if stop > start:
-                writer.write_table(table.slice(start, stop - start), row_group_size=stop - start)
+                piece = table.slice(start, stop - start)
+                self.writer.write_table(piece, row_group_size=max(1, stop - start))
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
+def _write_part(target: Path, frame: pd.DataFrame, rows: np.ndarray, pos: int, regions: Any):
+    """One small table's file as parquet (``pos``: its first row's label)."""
+    part = _Part(target)
+    part.rows = pos
+    try:
+        part.write(frame, rows, regions)
+    finally:
+        part.close()
 
 
 def _part_record(
     read: _table.Read, path: str, pos: int, *, partitioned: bool = False
 ) -> dict[str, Any]:
-    dropped = read.frame.attrs.get("dropped")
-    records: list[dict[str, Any]] = []
-    if dropped is not None and len(dropped):
-        frame = pd.DataFrame(dropped).astype(object)
-        records = frame.where(frame.notna(), None).to_dict("records")
+    records = list(_table.dropped_records(read.frame.attrs.get("dropped")))
     return {
         "path": path,
         "partitioned": partitioned,
@@ -134,8 +163,8 @@ def _part_record(
 class _Writer:
     """The store being written: small tables kept until the end, large ones streamed."""
 
-    def __init__(self, folder: Path, tmp: Path):
-        self.folder, self.tmp = folder, tmp
+    def __init__(self, folder: Path, tmp: Path, chunk_rows: int = _stream.CHUNK_ROWS):
+        self.folder, self.tmp, self.chunk_rows = folder, tmp, chunk_rows
         self.small: dict[str, list[_table.Read]] = {}
         self.parts: dict[str, list[dict[str, Any]]] = {}
         self.idents: dict[str, list[np.ndarray]] = {}
@@ -147,29 +176,81 @@ class _Writer:
         self.order: list[tuple[int, str]] = []
         self.last_month: pd.Period | None = None
 
-    def add_large(self, kind: str, read: _table.Read, path: Path) -> None:
+    def add_large(self, kind: str, path: Path, chunk_rows: int) -> None:
+        """One file of a large table: read, checked and written chunk by chunk.
+
+        Raises DataError with the file's problems (its part is then left unfinished in
+        the temporary folder, which is removed).
+        """
         from repkit.io._provenance import sha256
 
-        frame = read.frame
-        self.idents.setdefault(kind, []).append(
-            _validate._identity(frame, kind).to_numpy(dtype="uint64")
-        )
-        small = self.small_frames()
-        self.missing_refs |= _has_missing_refs(kind, frame, small)
-        regions = _region_of(kind, frame, small)
-        if kind == "sales" and "month" in frame and frame["month"].notna().any():
-            last = frame["month"].max()
-            self.last_month = last if self.last_month is None else max(self.last_month, last)
-        if kind == "sales" and "region" in frame:
-            seen = pd.unique(regions)
-            self.sales_regions.update(dict.fromkeys(str(r) for r in seen if isinstance(r, str)))
-        parts = self.parts.setdefault(kind, [])
-        pos = sum(p["rows"] for p in parts)
-        rel = f"{kind}/{len(parts):03d}.parquet"
-        _write_part(self.tmp / rel, frame, read.rows, pos, regions)
-        parts.append(_part_record(read, rel, pos, partitioned=regions is not None))
+        chunks = _stream.Chunks(path, kind, chunk_rows)
+        try:
+            state = self._write_file(kind, chunks)
+        except _stream.Restart:  # pyarrow cannot stream it after all: the general reader
+            chunks = _stream.Chunks(path, kind, chunk_rows, stream=False)
+            state = self._write_file(kind, chunks)
+        record = {"file": chunks.file, "sheet": chunks.sheet, "texts": chunks.texts}
+        self._commit(kind, state, {**record, "dropped": chunks.dropped})
         if path.name not in self.hashes:
             self.hashes[path.name] = sha256(path)
+
+    def _write_file(self, kind: str, reads: Any) -> dict[str, Any]:
+        """Write the chunks of one file to its part; what the store needs of its rows."""
+        parts = self.parts.setdefault(kind, [])
+        rel = f"{kind}/{len(parts):03d}.parquet"
+        state: dict[str, Any] = {"path": rel, "idents": [], "missing": False, "last": None}
+        state |= {"regions": {}, "partitioned": False, "rows": 0}
+        part = _Part(self.tmp / rel)
+        part.rows = sum(p["rows"] for p in parts)  # __pos__: the label in the stacked table
+        part.target.unlink(missing_ok=True)  # a restarted file starts again
+        small = self.small_frames()
+        try:
+            for read in reads:
+                self._chunk(kind, read, small, state, part)
+        finally:
+            part.close()
+        return state
+
+    def _chunk(self, kind: str, read: _table.Read, small: dict, state: dict, part: _Part) -> None:
+        frame = read.frame
+        state["idents"].append(np.unique(_validate._identity(frame, kind).to_numpy("uint64")))
+        state["missing"] |= _has_missing_refs(kind, frame, small)
+        regions = _region_of(kind, frame, small)
+        state["partitioned"] = regions is not None
+        if kind == "sales" and "month" in frame and frame["month"].notna().any():
+            last = frame["month"].max()
+            state["last"] = last if state["last"] is None else max(state["last"], last)
+        if kind == "sales" and "region" in frame:
+            seen = pd.unique(regions)
+            state["regions"].update(dict.fromkeys(str(r) for r in seen if isinstance(r, str)))
+        part.write(frame, read.rows, regions)
+        state["rows"] += len(frame)
+
+    def _commit(self, kind: str, state: dict[str, Any], record: dict[str, Any]) -> None:
+        """The file's part joins the store (after its last chunk was written)."""
+        parts = self.parts.setdefault(kind, [])
+        idents = state["idents"]
+        self.idents.setdefault(kind, []).append(  # distinct: what another file may repeat
+            np.unique(np.concatenate(idents)) if idents else np.zeros(0, dtype="uint64")
+        )
+        self.missing_refs |= state["missing"]
+        if state["last"] is not None:
+            last = state["last"]
+            self.last_month = last if self.last_month is None else max(self.last_month, last)
+        self.sales_regions.update(state["regions"])
+        parts.append(
+            {
+                "path": state["path"],
+                "partitioned": state["partitioned"],
+                "file": record["file"],
+                "sheet": record["sheet"],
+                "rows": state["rows"],
+                "offset": sum(p["rows"] for p in parts),
+                "texts": record["texts"],
+                "dropped": record["dropped"],
+            }
+        )
 
     def small_frames(self) -> dict[str, pd.DataFrame]:
         return {k: v[0].frame for k, v in self.small.items() if len(v) == 1} | {
@@ -213,15 +294,13 @@ def _read_all(folder: Path, w: _Writer) -> list[str]:
     order: dict[str, None] = dict.fromkeys(kind for _, _, kind in found)
     for i, path, kind in sorted(found, key=lambda f: f[2] in STREAMED):
         try:
-            read = _load._read(path, kind)
+            if kind in STREAMED:  # one chunk of one large file in memory at a time
+                w.add_large(kind, path, w.chunk_rows)
+            else:
+                w.small.setdefault(kind, []).append(_load._read(path, kind))
         except _DataError as err:
             by_file[i] = err.problems.to_dict("records")
             continue
-        if kind in STREAMED:
-            w.add_large(kind, read, path)
-            del read  # before the next file is read: one large file in memory at a time
-        else:
-            w.small.setdefault(kind, []).append(read)
         w.order.append((i, kind))
     refused = [
         _load._unsupported(p).problems.iloc[0].to_dict()
@@ -250,14 +329,10 @@ def _overlaps(folder: Path, w: _Writer, kinds: list[str]) -> list[dict[str, Any]
 
 
 def _shared(idents: list[np.ndarray]) -> bool:
-    """Whether a row identity occurs in two of the files (one hash pass over all rows)."""
-    pairs = pd.DataFrame(
-        {
-            "ident": np.concatenate(idents),
-            "file": np.repeat(np.arange(len(idents)), [len(i) for i in idents]),
-        }
-    ).drop_duplicates()
-    return bool(pairs["ident"].duplicated().any())
+    """Whether a row identity occurs in two of the files (each file's distinct identities)."""
+    values = np.concatenate(idents)
+    values.sort()
+    return bool((values[1:] == values[:-1]).any())
 
 
 def _references(w: _Writer, kinds: list[str]) -> list[dict[str, Any]]:
@@ -348,7 +423,7 @@ def _files(w: _Writer, kinds: list[str], holidays: tuple[Path, int] | None) -> l
             ]
         )
         for r in records:
-            dropped = pd.DataFrame(r["dropped"]) if r["dropped"] is not None else None
+            dropped = _table.dropped_records(r["dropped"])
             if r["file"] not in w.hashes:
                 w.hashes[r["file"]] = sha256(w.folder / r["file"])
             out.append(
@@ -357,7 +432,7 @@ def _files(w: _Writer, kinds: list[str], holidays: tuple[Path, int] | None) -> l
                     "file": r["file"],
                     "sheet": r["sheet"],
                     "rows_read": r["rows"],
-                    "rows_dropped": 0 if dropped is None else len(dropped),
+                    "rows_dropped": len(dropped),
                     "dropped_reasons": dropped_reasons(dropped),
                     "sha256": w.hashes[r["file"]],
                 }
@@ -387,7 +462,12 @@ def _stamp(path: Path) -> dict[str, Any]:
     return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
 
-def ingest(data: str | os.PathLike, store: str | os.PathLike | None = None) -> dict[str, Any]:
+def ingest(
+    data: str | os.PathLike,
+    store: str | os.PathLike | None = None,
+    *,
+    chunk_rows: int | None = None,
+) -> dict[str, Any]:
     """Read and check a data folder once into a region-partitioned parquet store.
 
     Parameters
@@ -398,6 +478,11 @@ def ingest(data: str | os.PathLike, store: str | os.PathLike | None = None) -> d
         Folder to write; default ``<data>/.repkit-store``, which ``load_dataset(data)``
         then uses while the data files are unchanged. An existing store is replaced;
         any other existing, non-empty folder is refused (ValueError).
+    chunk_rows
+        Rows of a large table (sales, calls) read, checked and written at a time; memory
+        grows with it (default 250,000). UTF-8 CSV and parquet files are read in chunks;
+        an Excel sheet (or other format) is read whole and checked in chunks. Smaller
+        chunks use less memory and write more row groups.
 
     Returns
     -------
@@ -409,7 +494,9 @@ def ingest(data: str | os.PathLike, store: str | os.PathLike | None = None) -> d
     ------
     DataError
         With the problems ``load_dataset(data)`` would report (same rules and
-        messages); nothing is written then.
+        messages; a file read in several chunks lists them in the same order); nothing
+        is written then and an existing store is kept. The store is written to a
+        temporary folder beside it and takes the store's place only when complete.
 
     Examples
     --------
@@ -431,21 +518,42 @@ def ingest(data: str | os.PathLike, store: str | os.PathLike | None = None) -> d
     )
     if foreign or folder.resolve().is_relative_to(target.resolve()):
         raise ValueError(say("path.not_a_store", path=target))
+    size = _stream.CHUNK_ROWS if chunk_rows is None else int(chunk_rows)
+    if size < 1:
+        raise ValueError(f"chunk_rows must be a positive number of rows, got {chunk_rows!r}")
     tmp = target.with_name(f"{target.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
-        manifest = _build(folder, target, tmp)
-        if target.exists():
-            shutil.rmtree(target)
-        tmp.replace(target)
+        manifest = _build(folder, tmp, size)
+        _swap(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return manifest
 
 
-def _build(folder: Path, target: Path, tmp: Path) -> dict[str, Any]:
+def _swap(new: Path, target: Path) -> None:
+    """Put the finished store ``new`` in ``target``'s place; the old store goes last.
+
+    The old store is renamed aside first, so that at every moment ``target`` is either
+    the old store or the new one, never a half of either.
+    """
+    old = None
+    if target.exists():
+        old = target.with_name(f"{target.name}.old-{uuid.uuid4().hex[:8]}")
+        target.replace(old)
+    try:
+        new.replace(target)
+    except BaseException:
+        if old is not None:
+            old.replace(target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _build(folder: Path, tmp: Path, chunk_rows: int) -> dict[str, Any]:
     from repkit._version import __version__
 
-    w = _Writer(folder, tmp)
+    w = _Writer(folder, tmp, chunk_rows)
     tmp.mkdir(parents=True)
     kinds = _read_all(folder, w)
     if not w.order and not w.problems:

@@ -252,8 +252,10 @@ def read_table(
         The canonical columns of ``kind`` (design.md) that the file has: months as
         ``Period[M]``, IDs and codes as text, quantities and amounts as float, ratings as
         ``Int64``, lists as Python lists, dates as ``datetime64``. Wide layouts (months as
-        columns) come back long. ``df.attrs["dropped"]`` lists the rows left out on
-        purpose (blank rows, 合计/小计/总计 rows): DataFrame[file, sheet, row, reason].
+        columns) come back long. The rows left out on purpose (blank rows, 合计/小计/总计
+        rows) are in ``df.attrs["dropped"]`` as JSON-safe records (dicts with file,
+        sheet, row, reason, which ``df.to_parquet`` keeps);
+        :func:`repkit.io.dropped_rows` gives them as a DataFrame.
 
     Raises
     ------
@@ -271,9 +273,11 @@ def read_table(
     >>> df
          month hospital_id product   units
     0  2024-07         001    瑞心安片  1200.0
-    >>> df.attrs["dropped"]
+    >>> rk.io.dropped_rows(df)
         file sheet  row     reason
     0  s.csv  None    3  total row
+    >>> df.attrs["dropped"]
+    ({'file': 's.csv', 'sheet': None, 'row': 3, 'reason': 'total row'},)
     """
     return _read(
         source,
@@ -482,10 +486,8 @@ def load_dataset(folder: str | os.PathLike, *, cache: bool | str | os.PathLike |
             import numpy as np
 
             frame = pd.concat([p.frame for p in parts], ignore_index=True)
-            frame.attrs["dropped"] = _table.dropped_frame(
-                pd.concat(
-                    [pd.DataFrame(p.frame.attrs["dropped"]) for p in parts], ignore_index=True
-                )
+            frame.attrs["dropped"] = tuple(
+                r for p in parts for r in _table.dropped_records(p.frame.attrs.get("dropped"))
             )
             tables[kind] = {
                 "frame": frame,

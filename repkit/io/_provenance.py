@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from repkit.dataset import PROVENANCE_COLUMNS, dropped_reasons, key_hash
-from repkit.io._table import Read
+from repkit.io._table import Read, dropped_records
 
 
 def sha256(path: Path) -> str | None:
@@ -56,14 +56,14 @@ def folder_provenance(
         for r in parts:
             if r.file not in hashes:
                 hashes[r.file] = sha256(folder / r.file)
-            dropped = r.frame.attrs.get("dropped")
+            dropped = dropped_records(r.frame.attrs.get("dropped"))
             records.append(
                 {
                     "table": kind,
                     "file": r.file,
                     "sheet": r.sheet,
                     "rows_read": len(r.frame),
-                    "rows_dropped": len(dropped) if isinstance(dropped, pd.DataFrame) else 0,
+                    "rows_dropped": len(dropped),
                     "dropped_reasons": dropped_reasons(dropped),
                     "sha256": hashes[r.file],
                 }

@@ -107,10 +107,9 @@ def _to_pandas(table: Any, kind: str) -> pd.DataFrame:
 
 
 def _dropped(parts: list[Mapping[str, Any]]) -> Any:
-    from repkit.io._table import dropped_frame
+    from repkit.io._table import dropped_records
 
-    rows = [r for p in parts for r in p["dropped"]]
-    return dropped_frame(rows)
+    return dropped_records([r for p in parts for r in p["dropped"]])
 
 
 def read_table(

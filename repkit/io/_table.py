@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -43,42 +43,59 @@ DROPPED_COLUMNS = ("file", "sheet", "row", "reason")
 WIDE_KINDS = ("sales",)
 
 
-class DroppedRows(pd.DataFrame):
-    """``df.attrs["dropped"]``: rows left out on purpose, with the reason.
+def dropped_records(rows: Any) -> tuple[dict[str, Any], ...]:
+    """``df.attrs["dropped"]``: the rows left out on purpose, as JSON-safe records.
 
-    ``==`` between two of them answers one bool (same rows), so that pandas can compare
-    the attrs of two read tables when it concatenates or merges them.
+    One plain dict per row with keys file, sheet, row, reason (text, or None for the
+    sheet of a text file; ``row`` an int), so that pandas can write the frame to
+    parquet (it stores attrs as JSON), compare attrs with ``==`` when it concatenates,
+    and copy them cheaply. ``rows``: records or a DataFrame with those columns.
+    :func:`dropped_rows` gives them back as a table.
     """
-
-    @property
-    def _constructor(self):
-        return DroppedRows
-
-    def __eq__(self, other: object) -> Any:
-        if isinstance(other, pd.DataFrame):
-            return bool(pd.DataFrame(self).equals(pd.DataFrame(other)))
-        return super().__eq__(other)
-
-    def __ne__(self, other: object) -> Any:
-        if isinstance(other, pd.DataFrame):
-            return not self.__eq__(other)
-        return super().__ne__(other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __deepcopy__(self, memo: dict | None = None) -> DroppedRows:
-        # pandas deep-copies attrs on every operation of the frame that carries this
-        # record; it is a read-only account of the file, so it is shared, not copied
-        return self
+    if isinstance(rows, pd.DataFrame):
+        rows = rows.to_dict("records")
+    return tuple(
+        {
+            "file": _plain_text(r.get("file")),
+            "sheet": _plain_text(r.get("sheet")),
+            "row": None if _missing(r.get("row")) else int(r["row"]),
+            "reason": _plain_text(r.get("reason")),
+        }
+        for r in rows or ()
+    )
 
 
-def dropped_frame(rows: list[dict[str, Any]] | pd.DataFrame) -> DroppedRows:
-    """A :class:`DroppedRows` table from records with keys file, sheet, row, reason."""
-    frame = pd.DataFrame(rows, columns=list(DROPPED_COLUMNS))
-    frame["row"] = frame["row"].astype("Int64")
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NA
+
+
+def _plain_text(value: Any) -> str | None:
+    return None if _missing(value) else str(value)
+
+
+def dropped_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    r"""The rows :func:`repkit.read_table` left out of ``frame``: file, sheet, row, reason.
+
+    Blank rows and 合计/小计/总计 rows, with the file, sheet and row number as the user
+    sees them; an empty table with those columns when none was left out (or ``frame``
+    was not read from a file). Reads ``frame.attrs["dropped"]``, which survives
+    ``df.to_parquet`` / ``pd.read_parquet``.
+
+    Examples
+    --------
+    >>> _ = open("s.csv", "w", encoding="utf-8").write(
+    ...     "月份,医院编码,品种,数量\n202407,001,瑞心安片,5\n,,,\n合计,,,5\n")
+    >>> rk.io.dropped_rows(rk.read_table("s.csv", "sales"))
+        file sheet  row     reason
+    0  s.csv  None    3  blank row
+    1  s.csv  None    4  total row
+    """
+    records = dropped_records(frame.attrs.get("dropped"))
+    out = pd.DataFrame(list(records), columns=list(DROPPED_COLUMNS))
+    out["row"] = out["row"].astype("Int64")
     for c in ("file", "sheet", "reason"):
-        frame[c] = frame[c].astype(object)
-    return DroppedRows(frame)
+        out[c] = out[c].astype(object)
+    return out
 
 
 @dataclass
@@ -265,6 +282,10 @@ class _Problems:
         self.where = {"file": file, "sheet": sheet}
         self.rows: list[dict[str, Any]] = []
         self.counts: dict[tuple[str, str | None], int] = {}
+        self.section: tuple[int, ...] = (0,)
+        """Stage and column of the checks running now: a table read in chunks lists its
+        problems in the order one read of the whole table gives (stage, column, row)."""
+        self.sections: list[tuple[int, ...]] = []
 
     def add(self, rule: str, message: str, **kw: Any) -> None:
         """Record a problem; ``rule`` may be a message key (``empty.no_rows``)."""
@@ -274,9 +295,11 @@ class _Problems:
         self.counts[key] = n + 1
         if n < MAX_PER_RULE:
             self.rows.append({**self.where, "rule": rule, "message": message, **kw})
+            self.sections.append(self.section)
 
     def close(self) -> list[dict[str, Any]]:
-        out = list(self.rows)
+        order = sorted(range(len(self.rows)), key=self.sections.__getitem__)  # stable
+        out = [self.rows[i] for i in order]
         for (rule, column), n in self.counts.items():
             if n > MAX_PER_RULE:
                 out.append(
@@ -341,6 +364,8 @@ class _Layout:
     by_col: dict[str, int]
     wide: list[int]
     is_wide: bool
+    start: int = 0
+    """Grid row of ``block``'s first row (below the header; 0 in a later chunk)."""
 
 
 def _locate(grid: Grid, kind: str, probs: _Problems, *, year: int | None) -> _Layout:
@@ -363,7 +388,7 @@ def _locate(grid: Grid, kind: str, probs: _Problems, *, year: int | None) -> _La
         numbers = np.asarray(grid.line_numbers[header.row + 1 :], dtype=np.int64)
     else:
         numbers = np.arange(block.shape[0], dtype=np.int64) + hrow + 1
-    return _Layout(header, hrow, header.texts, block, numbers, {}, [], False)
+    return _Layout(header, hrow, header.texts, block, numbers, {}, [], False, header.row + 1)
 
 
 def _check_headers(lay: _Layout, kind: str, probs: _Problems) -> None:
@@ -493,7 +518,7 @@ def _is_total(u: Any) -> bool:
 def _drop_rows(grid: Grid, lay: _Layout, kind: str) -> tuple[dict, np.ndarray, list, Any]:
     """Read the used columns; drop blank and total rows (recorded with their reason)."""
     table = TABLES[kind]
-    block, numbers, by_col, header = lay.block, lay.numbers, lay.by_col, lay.header
+    block, numbers, by_col = lay.block, lay.numbers, lay.by_col
     wide, is_wide = lay.wide, lay.is_wide
     n = block.shape[0]
     used = sorted(set(by_col.values()) | (set(wide) if is_wide else set()))
@@ -503,7 +528,7 @@ def _drop_rows(grid: Grid, lay: _Layout, kind: str) -> tuple[dict, np.ndarray, l
         raw = np.ascontiguousarray(block[:, j]) if j < width else np.full(n, "", dtype=object)
         if grid.columns is not None and j < width:  # already factorised by the CSV reader
             codes, uniques = grid.columns[j]
-            cols[j] = _values.Column.of_codes(raw, codes[header.row + 1 :], uniques)
+            cols[j] = _values.Column.of_codes(raw, codes[lay.start :], uniques)
         else:
             cols[j] = _values.Column(raw)
     blank = np.ones(n, dtype=bool)
@@ -537,7 +562,7 @@ def _drop_rows(grid: Grid, lay: _Layout, kind: str) -> tuple[dict, np.ndarray, l
     if len(keep) < n:
         cols = {j: c.take(keep) for j, c in cols.items()}
         numbers = numbers[keep]
-        kept_grid_rows = keep + header.row + 1
+        kept_grid_rows = keep + lay.start
     else:
         kept_grid_rows = None
     return cols, numbers, dropped, kept_grid_rows
@@ -545,7 +570,8 @@ def _drop_rows(grid: Grid, lay: _Layout, kind: str) -> tuple[dict, np.ndarray, l
 
 def _mark_issues(grid: Grid, lay: _Layout, cols: dict, numbers, kept_grid_rows, probs) -> None:
     """Error cells and uncalculated formulas the fast reader shows as blank."""
-    header, texts = lay.header, lay.texts
+    texts = lay.texts
+    probs.section = (1,)
     if grid.issues is not None:
         suspect = np.zeros(len(numbers), dtype=bool)
         for col in cols.values():
@@ -553,9 +579,7 @@ def _mark_issues(grid: Grid, lay: _Layout, cols: dict, numbers, kept_grid_rows, 
         if suspect.any():
             where_rows = np.flatnonzero(suspect)
             grid_rows = (
-                kept_grid_rows[where_rows]
-                if kept_grid_rows is not None
-                else where_rows + header.row + 1
+                kept_grid_rows[where_rows] if kept_grid_rows is not None else where_rows + lay.start
             )
             pos = {int(g): int(i) for g, i in zip(grid_rows, where_rows, strict=True)}
             for r, c, rule, message, value in grid.issues(set(pos), set(cols)):
@@ -570,7 +594,8 @@ def _typed(lay: _Layout, kind: str, cols: dict, numbers, probs, *, year) -> dict
     by_col, texts = lay.by_col, lay.texts
     out: dict[str, Any] = {}
     blanks: dict[str, np.ndarray] = {}
-    for c, j in by_col.items():
+    for k, (c, j) in enumerate(by_col.items()):
+        probs.section = (2, k)
         col = cols[j]
         typed, bad = _values.to_column(col, table.columns[c], year=year)
         for i, value, rule, message in bad:
@@ -580,7 +605,8 @@ def _typed(lay: _Layout, kind: str, cols: dict, numbers, probs, *, year) -> dict
         out[c] = typed
         blanks[c] = col.blank
     required = (set(table.required) | set(table.key)) & set(out)
-    for c in sorted(required, key=list(table.columns).index):
+    for k, c in enumerate(sorted(required, key=list(table.columns).index)):
+        probs.section = (3, k)
         for r in np.flatnonzero(blanks[c]):
             probs.add(
                 "missing_value",
@@ -589,7 +615,8 @@ def _typed(lay: _Layout, kind: str, cols: dict, numbers, probs, *, year) -> dict
                 column=texts[by_col[c]],
                 value=None,
             )
-    for group in table.any_of:
+    for k, group in enumerate(table.any_of):
+        probs.section = (4, k)
         have = [c for c in group if c in out and c not in required]
         if len(have) == len([c for c in group if c in out]) and have:
             both = np.logical_and.reduce([blanks[c] for c in have])
@@ -604,34 +631,81 @@ def _typed(lay: _Layout, kind: str, cols: dict, numbers, probs, *, year) -> dict
     return out
 
 
+def layout(grid: Grid, kind: str, probs: _Problems, *, year: int | None = None) -> _Layout:
+    """Header and columns of a grid; raises the problems that make its rows moot."""
+    lay = _locate(grid, kind, probs, year=year)
+    _check_headers(lay, kind, probs)
+    _check_columns(lay, kind, probs)
+    return lay
+
+
+def continued(lay: _Layout, grid: Grid, first: int) -> _Layout:
+    """The layout of a later chunk of a table.
+
+    ``grid`` holds only data rows (no header), numbered from ``first`` (the line or row
+    number of its first row) unless the grid gives its line numbers.
+    """
+    block = _block(grid, 0)
+    if grid.line_numbers is not None:
+        numbers = np.asarray(grid.line_numbers, dtype=np.int64)
+    else:
+        numbers = np.arange(block.shape[0], dtype=np.int64) + first
+    return replace(lay, block=block, numbers=numbers, start=0)
+
+
+def read_rows(
+    grid: Grid, lay: _Layout, kind: str, probs: _Problems, *, year: int | None = None
+) -> tuple[pd.DataFrame | None, np.ndarray, list[dict[str, Any]]]:
+    """The canonical rows of a grid's data block, the file row of each, the rows dropped.
+
+    Problems go to ``probs`` (nothing is raised); the frame is None when every row was
+    dropped (blank or total rows).
+    """
+    table = TABLES[kind]
+    cols, numbers, dropped, kept_grid_rows = _drop_rows(grid, lay, kind)
+    if len(numbers) == 0:
+        return None, numbers, dropped
+    _mark_issues(grid, lay, cols, numbers, kept_grid_rows, probs)
+    out = _typed(lay, kind, cols, numbers, probs, year=year)
+    if lay.is_wide:
+        frame, numbers = _melt(out, lay.header, lay.wide, cols, numbers, probs)
+    else:
+        frame = pd.DataFrame(out)
+    return frame[[c for c in table.columns if c in frame.columns]], numbers, dropped
+
+
+def column_names(lay: _Layout) -> dict[str, str]:
+    """Canonical column → the header text of the file (``Read.texts``)."""
+    names = {c: lay.texts[j] for c, j in lay.by_col.items()}
+    if lay.is_wide:
+        names["month"] = "/".join(lay.texts[j] for j in lay.wide[:1]) + "…"
+    return names
+
+
+def no_month_values(probs: _Problems) -> None:
+    """A wide table whose month columns hold no value at all (rule empty)."""
+    probs.section = (6,)
+    probs.add("empty", "no month column holds a value")
+
+
 def build(grid: Grid, kind: str, *, year: int | None = None) -> Read:
     """Turn one grid into a canonical table (with ``attrs["dropped"]``).
 
     Raises DataError with every problem found.
     """
-    table = TABLES[kind]
     probs = _Problems(grid.file, grid.sheet)
-    lay = _locate(grid, kind, probs, year=year)
-    _check_headers(lay, kind, probs)
-    _check_columns(lay, kind, probs)
-    cols, numbers, dropped, kept_grid_rows = _drop_rows(grid, lay, kind)
-    if len(numbers) == 0:
+    lay = layout(grid, kind, probs, year=year)
+    frame, numbers, dropped = read_rows(grid, lay, kind, probs, year=year)
+    if frame is None:
+        probs.section = (6,)
         probs.add("empty", say("empty.no_rows"), row=lay.hrow)
         probs.raise_if_any()
-    _mark_issues(grid, lay, cols, numbers, kept_grid_rows, probs)
-    out = _typed(lay, kind, cols, numbers, probs, year=year)
-    texts, by_col, wide = lay.texts, lay.by_col, lay.wide
-    if lay.is_wide:
-        frame, numbers = _melt(out, lay.header, wide, cols, numbers, probs)
-    else:
-        frame = pd.DataFrame(out)
+        raise AssertionError  # pragma: no cover - raise_if_any raised
+    if lay.is_wide and not len(frame):  # rows were kept, but no month holds a value
+        no_month_values(probs)
     probs.raise_if_any()
-    frame = frame[[c for c in table.columns if c in frame.columns]]
-    frame.attrs["dropped"] = dropped_frame(dropped)
-    names = {c: texts[j] for c, j in by_col.items()}
-    if lay.is_wide:
-        names["month"] = "/".join(texts[j] for j in wide[:1]) + "…"
-    return Read(frame, numbers, names, grid.file, grid.sheet)
+    frame.attrs["dropped"] = dropped_records(dropped)
+    return Read(frame, numbers, column_names(lay), grid.file, grid.sheet)
 
 
 def _melt(
@@ -643,9 +717,9 @@ def _melt(
     probs: _Problems,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Months as columns → one row per row × month (blank cells are no row)."""
-    n = len(numbers)
     months: dict[pd.Period, dict[str, np.ndarray]] = {}
-    for j in wide:
+    for k, j in enumerate(wide):
+        probs.section = (5, k)
         values, bad = _values.to_number(cols[j])
         for i, value, rule, message in bad:
             probs.add(
@@ -675,6 +749,4 @@ def _melt(
     frame["month"] = pd.PeriodIndex.from_ordinals(np.concatenate(pieces_month)[order], freq="M")
     for m in measures:
         frame[m] = np.concatenate(pieces_val[m])[order]
-    if n and not len(frame):
-        probs.add("empty", "no month column holds a value")
     return frame, numbers[take]

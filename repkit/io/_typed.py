@@ -102,7 +102,6 @@ def read(path: Path, kind: str, *, name: str) -> _table.Read | None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = TABLES[kind]
     try:
         schema = pq.read_schema(path)
         text = [
@@ -111,6 +110,15 @@ def read(path: Path, kind: str, *, name: str) -> _table.Read | None:
         arrow = pq.read_table(path, read_dictionary=text).unify_dictionaries()
     except (pa.ArrowException, OSError):
         return None
+    return from_arrow(arrow, kind, name=name, text=text)
+
+
+def from_arrow(arrow: Any, kind: str, *, name: str, text: list[str], first: int = 1) -> Any:
+    """The canonical table of an arrow table (``text`` columns dictionary-encoded), or None.
+
+    ``first``: the row number of the first row (a later chunk of a file starts further).
+    """
+    table = TABLES[kind]
     names = list(arrow.column_names)
     if not names or arrow.num_rows == 0 or len(set(names)) != len(names):
         return None
@@ -147,8 +155,8 @@ def read(path: Path, kind: str, *, name: str) -> _table.Read | None:
     frame = frame[order]
     if not _head_matches(frame, kind, name):
         return None
-    frame.attrs["dropped"] = _table.dropped_frame([])
-    rows = np.arange(1, len(frame) + 1, dtype=np.int64)
+    frame.attrs["dropped"] = ()
+    rows = np.arange(first, first + len(frame), dtype=np.int64)
     return _table.Read(frame, rows, {c: c for c in order}, name, None, distinct=distinct)
 
 

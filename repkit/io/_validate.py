@@ -148,21 +148,85 @@ def validate(
 
     ``distinct`` gives the distinct values of text columns when the reader knows them.
     """
+    sections = validate_sections(
+        frame, kind, rows, file=file, sheet=sheet, texts=texts, distinct=distinct
+    )
+    return [p for section in sections for p in section]
+
+
+def validate_sections(
+    frame: pd.DataFrame,
+    kind: str,
+    rows: np.ndarray,
+    *,
+    file: str,
+    sheet: str | None,
+    texts: dict[str, str] | None = None,
+    distinct: Mapping[str, Sequence[Any]] | None = None,
+) -> list[list[dict[str, Any]]]:
+    """The problems of :func:`validate`, one list per check (schema, ranges, IDs …)."""
     import pandera.pandas as pa
 
     s = schema(kind)
+    texts = texts or {}
     checked = frame.set_axis(pd.RangeIndex(len(frame)), axis=0)
-    out = _implausible(checked, rows, file=file, sheet=sheet, texts=texts or {})
-    out += _unsafe_ids(checked, rows, file=file, sheet=sheet, texts=texts or {}, distinct=distinct)
-    out += _attendance(checked, rows, file=file, sheet=sheet, texts=texts or {})
-    if kind == "overrides":
-        out += override_problems(checked, rows, file=file, sheet=sheet, texts=texts or {})
-    if kind == "targets":
-        out += quota_problems(checked, rows, file=file, sheet=sheet, texts=texts or {})
+    where: dict[str, Any] = {"file": file, "sheet": sheet, "texts": texts}
+    out = [
+        [],
+        _implausible(checked, rows, **where),
+        _unsafe_ids(checked, rows, distinct=distinct, **where),
+        _attendance(checked, rows, **where),
+        override_problems(checked, rows, **where) if kind == "overrides" else [],
+        quota_problems(checked, rows, **where) if kind == "targets" else [],
+    ]
     try:
         s.validate(checked, lazy=True)
     except pa.errors.SchemaErrors as err:
-        return _problems(err.failure_cases, rows, file=file, sheet=sheet, texts=texts or {}) + out
+        out[0] = _problems(err.failure_cases, rows, **where)
+    return out
+
+
+ROW_BY_ROW = frozenset(
+    k for k in TABLES if k not in UNIQUE_KEYS and k not in ("overrides", "targets")
+)
+"""Tables whose checks look at one row at a time (no unique key, no repeated override,
+no set of quotas): they can be checked in chunks (:func:`merge_sections`)."""
+
+
+def _section_rank(
+    p: dict[str, Any], *, order: list[str], canonical: dict[str, str], schema_check: bool
+) -> tuple[int, int]:
+    """Where a problem of one check comes in a check of the whole table (column, check)."""
+    shown = p.get("column")
+    c = canonical.get(shown, shown) if isinstance(shown, str) else shown
+    at = order.index(c) if c in order else len(order)
+    return at, int(schema_check and p["rule"] != "missing_value")
+
+
+def merge_sections(
+    kind: str, chunks: list[list[list[dict[str, Any]]]], texts: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The problems of a table checked chunk by chunk, as one check of the whole lists them.
+
+    ``chunks``: :func:`validate_sections` of each chunk, in file order. Every check lists
+    its problems column by column (schema: columns in schema order, a blank cell before
+    other checks of the column; ranges: :data:`PLAUSIBLE_RANGES` order; IDs:
+    :data:`ID_COLUMNS` order), each column's problems by row.
+    """
+    if kind not in ROW_BY_ROW:
+        raise ValueError(f"{kind} has checks across rows; it cannot be checked in chunks")
+    canonical = {shown: c for c, shown in texts.items()}
+    orders = [list(schema(kind).columns), list(PLAUSIBLE_RANGES), list(ID_COLUMNS)]
+    out: list[dict[str, Any]] = []
+    for i in range(len(chunks[0]) if chunks else 0):
+        merged = [p for chunk in chunks for p in chunk[i]]
+        rank = functools.partial(
+            _section_rank,
+            order=orders[i] if i < len(orders) else [],
+            canonical=canonical,
+            schema_check=i == 0,
+        )
+        out += sorted(merged, key=rank)  # stable: rows stay in file order
     return out
 
 

@@ -88,8 +88,9 @@ def complete_sales(ds: Dataset) -> Any:
     """
     from dataclasses import fields, replace
 
-    # reader metadata such as attrs["dropped"] (a DataFrame) makes pandas.concat fail
-    # when it compares attrs, so the plan works on shallow copies without attrs
+    # pandas deep-copies attrs on every operation, and reader metadata such as
+    # attrs["dropped"] (one record per row left out) means nothing to the plan's
+    # tables: the plan works on shallow copies without attrs
     bare = {}
     for f in fields(ds):
         table = getattr(ds, f.name)
