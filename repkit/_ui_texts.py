@@ -337,6 +337,11 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "Folder to write the store to; default .repkit-store inside the data folder, which "
         "repkit batch --data DATA uses while the files are unchanged.",
     ),
+    "help.ingest.chunk_rows": (
+        "大表每次读取、检查、写入的行数（默认 250000）；内存紧张时调小。",
+        "Rows of a large table read, checked and written at a time (default 250,000); "
+        "lower it when memory is short.",
+    ),
     "cli.ingested": (
         "已写入数据仓 {path}：{regions} 个区域，{rows} 行（{tables}），用时 {seconds:.1f} 秒",
         "wrote the store {path}: {regions} regions, {rows} rows ({tables}) in {seconds:.1f} s",

@@ -177,6 +177,7 @@ def check(
 def ingest(
     data: Annotated[Path, typer.Argument(help=_h("ingest.data"))],
     out: Annotated[Path | None, typer.Option(help=_h("ingest.out"))] = None,
+    chunk_rows: Annotated[int | None, typer.Option(min=1, help=_h("ingest.chunk_rows"))] = None,
 ) -> None:
     """Check a data folder once into a region-partitioned store."""
     import time
@@ -185,7 +186,7 @@ def ingest(
     from repkit.messages import say
 
     t0 = time.perf_counter()
-    manifest = _ingest.ingest(data, out)
+    manifest = _ingest.ingest(data, out, chunk_rows=chunk_rows)
     rows = {k: sum(p["rows"] for p in parts) for k, parts in manifest["tables"].items()}
     path = out if out is not None else data / _ingest.DEFAULT_FOLDER
     tables = ", ".join(f"{k} {n:,}" for k, n in rows.items())

@@ -265,3 +265,19 @@ def test_batch_without_half_reads_the_data_once(sample_dir, tmp_path, monkeypatc
     assert seen["params"]["half"] == "2026H2"
     assert seen["dataset"] is not None
     assert len(seen["dataset"].sales)
+
+
+def test_ingest_passes_the_chunk_size(tmp_path, monkeypatch):
+    from repkit.io import _ingest
+
+    seen = {}
+
+    def fake_ingest(data, out, *, chunk_rows=None):
+        seen["chunk_rows"] = chunk_rows
+        return {"tables": {"sales": [{"rows": 3}]}, "regions": ["兰州"]}
+
+    monkeypatch.setattr(_ingest, "ingest", fake_ingest)
+    result = runner.invoke(app, ["ingest", str(tmp_path), "--chunk-rows", "5000"])
+    assert result.exit_code == 0, result.output
+    assert seen["chunk_rows"] == 5000
+    assert runner.invoke(app, ["ingest", str(tmp_path), "--chunk-rows", "0"]).exit_code == 2
