@@ -257,3 +257,29 @@ def test_combination_takes_at_most_two_members_of_one_family():
     assert weights[0, 2] == 0.0  # the third ETS model is left out for theta
     assert weights[0, 3] > 0.0
     np.testing.assert_allclose(weights.sum(), 1.0)
+
+
+def test_a_four_year_seasonal_history_gets_seasonal_models():
+    # issue 20: on 48 months the lag-12 autocorrelation test of the monthly changes
+    # missed a plain yearly pattern (FPP2's ldeaths cut to 1974-1977 too), so the
+    # series chose among non-seasonal models; the month F-test sees it
+    from repkit.forecast import _engine
+
+    rng = np.random.default_rng(0)
+    t = np.arange(48)
+    values = 1000 * np.exp(0.25 * np.cos(2 * np.pi * t / 12) + rng.normal(0, 0.08, 48))
+    assert _engine._month_effect(np.diff(np.log(values))) < 1e-3
+    assert _engine._seasonal(values, True)
+    y = pd.Series(values, index=pd.period_range("2015-01", periods=48, freq="M"))
+    out = fc.forecast(y, 12, calendar="none")
+    seasonal = {"snaive", "ets_season", "ets_damped", "ets_trend", "arima_drift", "arima_dd"}
+    assert set(out.attrs["model"].split("+")) & seasonal
+
+
+def test_the_month_f_test_rarely_sees_seasons_in_random_walks():
+    from repkit.forecast import _engine
+
+    rng = np.random.default_rng(5)
+    p = np.array([_engine._month_effect(rng.normal(0, 1, 119)) for _ in range(400)])
+    assert (p < _engine.SEASON_P).mean() < 0.03
+    assert _engine._month_effect(np.tile(np.r_[1.0, np.zeros(11)], 5)) == 0.0
