@@ -283,3 +283,19 @@ def test_the_month_f_test_rarely_sees_seasons_in_random_walks():
     p = np.array([_engine._month_effect(rng.normal(0, 1, 119)) for _ in range(400)])
     assert (p < _engine.SEASON_P).mean() < 0.03
     assert _engine._month_effect(np.tile(np.r_[1.0, np.zeros(11)], 5)) == 0.0
+
+
+def test_the_95_interval_has_heavier_tails_than_the_normal():
+    from statistics import NormalDist
+
+    from repkit.forecast import _engine
+
+    assert _engine._tail(80) == 1.0
+    assert _engine._tail(95) == _engine.TAIL > 1.0
+    y = growing(60, growth=0.01, noise=0.05, seed=2)
+    out = fc.forecast(y, 6, calendar="none")
+    center = np.sqrt(out["lo_80"] * out["hi_80"])  # log-scale centre
+    ratio = np.log(out["hi_95"] / center) / np.log(out["hi_80"] / center)
+    z80, z95 = (NormalDist().inv_cdf(0.5 + lv / 200) for lv in (80, 95))
+    np.testing.assert_allclose(ratio, z95 / z80 * _engine.TAIL, rtol=0.15)
+    assert (ratio > z95 / z80 * 1.03).all()
