@@ -129,7 +129,7 @@ def test_combination_weights_follow_the_backtest_error():
     back = [(0, 4, {"a": (np.full((1, 4), 11.0),), "b": (np.full((1, 4), 12.0),)})]
     score, weights = _engine._select(Y, ["a", "b"], back)
     np.testing.assert_allclose(score, [[1.0, 2.0]])
-    np.testing.assert_allclose(weights, [[2 / 3, 1 / 3]])
+    np.testing.assert_allclose(weights, [[0.8, 0.2]])  # 1 / MAE squared
 
 
 def test_an_origin_without_seasonal_naive_does_not_rule_it_out():
