@@ -263,7 +263,11 @@ def load_holdout2() -> dict[str, pd.Series]:
     for city, g in tx.groupby("city", sort=True):
         idx = _ym(g["year"], g["month"])
         out[f"ggplot2/txhousing/{city}"] = pd.Series(g["sales"].to_numpy(float), index=idx)
-    return {k: v for k, v in _clean(out).items() if k in HOLDOUT2}
+    clean = _clean(out)
+    taken = set(load()) & set(HOLDOUT2)
+    if taken or set(HOLDOUT2) - set(clean):
+        raise RuntimeError(f"holdout2 overlaps the other sets or lost series: {sorted(taken)}")
+    return {k: v for k, v in clean.items() if k in HOLDOUT2}
 
 
 def split(series: dict[str, pd.Series]) -> tuple[dict, dict]:
