@@ -25,6 +25,7 @@ holdout; MASE is scaled by the in-sample seasonal-naive error (naive when that i
     python benchmarks/bench_forecast.py --series 200   # smaller while iterating
     python benchmarks/bench_forecast.py --jobs 1       # one process each only
     python benchmarks/bench_forecast.py --quick        # real series only, a quarter
+    python benchmarks/bench_forecast.py --holdouts     # repkit, five tuning-set holdouts
 
 With more than one core the headline compares the defaults with all cores allowed
 (repkit's ``n_jobs=None`` starts processes only when they pay; statsforecast gets
@@ -271,8 +272,19 @@ def main(argv: list[str] | None = None) -> int:
         "--sets", choices=("all", "tuning", "acceptance", "holdout2"), default="all"
     )
     parser.add_argument("--real-only", action="store_true")
+    parser.add_argument(
+        "--holdouts",
+        action="store_true",
+        help="only repkit on five holdouts of the tuning set (what defaults are chosen on)",
+    )
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")
+    if args.holdouts:
+        import _real_series as rs
+
+        tuning, _ = rs.split(rs.load())
+        print(rs.holdouts(tuning).round(4).to_string())
+        return 0
     real(args.quick, args.sets)
     if args.quick or args.real_only:
         return 0

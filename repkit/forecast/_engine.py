@@ -43,11 +43,12 @@ TOP_K = 4
 Before issue 20's third round: three, inverse-MAE weights, chosen on the tuning set of
 ``benchmarks/_real_series.py`` with its last 12 months held out (top 2 and top 4 were
 worse there). Scored on five holdouts of that set instead (the last 12 months and 12,
-24, 36, 48 months earlier; 520 series-holdouts), mean / median / geo-relative MASE, 95 %
-MSIS: top 3 inverse MAE 0.447 / 0.304 / 0.468, 3.38; top 3 inverse squared MAE 0.446 /
-0.307 / 0.466, 3.37; top 4 inverse MAE 0.443 / 0.301 / 0.460, 3.37; top 4 inverse squared
-MAE 0.440 / 0.302 / 0.459, 3.34 (better on four of the five holdouts, slightly worse on
-the last 12 months alone, the one the earlier choice was made on).
+24, 36, 48 months earlier; 520 series-holdouts; ``bench_forecast.py --holdouts``),
+mean / median / geo-relative MASE, 95 % MSIS: top 3 inverse MAE 0.447 / 0.304 / 0.468,
+3.38; top 3 inverse squared MAE 0.446 / 0.307 / 0.466, 3.37; top 4 inverse MAE 0.443 /
+0.301 / 0.460, 3.37; top 4 inverse squared MAE 0.440 / 0.302 / 0.459, 3.34 (better on
+four of the five holdouts, slightly worse on the last 12 months alone, the one the
+earlier choice was made on).
 """
 WEIGHT_POWER = 2.0
 """Power of the backtest MAE in the combination weights (see :data:`TOP_K`)."""
