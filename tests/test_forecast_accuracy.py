@@ -129,7 +129,7 @@ def test_combination_weights_follow_the_backtest_error():
     back = [(0, 4, {"a": (np.full((1, 4), 11.0),), "b": (np.full((1, 4), 12.0),)})]
     score, weights = _engine._select(Y, ["a", "b"], back)
     np.testing.assert_allclose(score, [[1.0, 2.0]])
-    np.testing.assert_allclose(weights, [[2 / 3, 1 / 3]])
+    np.testing.assert_allclose(weights, [[0.8, 0.2]])  # 1 / MAE squared
 
 
 def test_an_origin_without_seasonal_naive_does_not_rule_it_out():
@@ -257,3 +257,45 @@ def test_combination_takes_at_most_two_members_of_one_family():
     assert weights[0, 2] == 0.0  # the third ETS model is left out for theta
     assert weights[0, 3] > 0.0
     np.testing.assert_allclose(weights.sum(), 1.0)
+
+
+def test_a_four_year_seasonal_history_gets_seasonal_models():
+    # issue 20: on 48 months the lag-12 autocorrelation test of the monthly changes
+    # missed a plain yearly pattern (FPP2's ldeaths cut to 1974-1977 too), so the
+    # series chose among non-seasonal models; the month F-test sees it
+    from repkit.forecast import _engine
+
+    rng = np.random.default_rng(0)
+    t = np.arange(48)
+    values = 1000 * np.exp(0.25 * np.cos(2 * np.pi * t / 12) + rng.normal(0, 0.08, 48))
+    assert _engine._month_effect(np.diff(np.log(values))) < 1e-3
+    assert _engine._seasonal(values, True)
+    y = pd.Series(values, index=pd.period_range("2015-01", periods=48, freq="M"))
+    out = fc.forecast(y, 12, calendar="none")
+    seasonal = {"snaive", "ets_season", "ets_damped", "ets_trend", "arima_drift", "arima_dd"}
+    assert set(out.attrs["model"].split("+")) & seasonal
+
+
+def test_the_month_f_test_rarely_sees_seasons_in_random_walks():
+    from repkit.forecast import _engine
+
+    rng = np.random.default_rng(5)
+    p = np.array([_engine._month_effect(rng.normal(0, 1, 119)) for _ in range(400)])
+    assert (p < _engine.SEASON_P).mean() < 0.03
+    assert _engine._month_effect(np.tile(np.r_[1.0, np.zeros(11)], 5)) == 0.0
+
+
+def test_the_95_interval_has_heavier_tails_than_the_normal():
+    from statistics import NormalDist
+
+    from repkit.forecast import _engine
+
+    assert _engine._tail(80) == 1.0
+    assert _engine._tail(95) == _engine.TAIL > 1.0
+    y = growing(60, growth=0.01, noise=0.05, seed=2)
+    out = fc.forecast(y, 6, calendar="none")
+    center = np.sqrt(out["lo_80"] * out["hi_80"])  # log-scale centre
+    ratio = np.log(out["hi_95"] / center) / np.log(out["hi_80"] / center)
+    z80, z95 = (NormalDist().inv_cdf(0.5 + lv / 200) for lv in (80, 95))
+    np.testing.assert_allclose(ratio, z95 / z80 * _engine.TAIL, rtol=0.15)
+    assert (ratio > z95 / z80 * 1.03).all()

@@ -19,9 +19,12 @@ How ``method="auto"`` works:
    full or a damped trend; Holt with a full or a damped trend) vectorised over all series.
    Likelihood-fitted ETS and the airline SARIMA from statsmodels are available by name.
 4. Each candidate is scored by a rolling-origin backtest on the series' own history (mean
-   absolute error); the forecast averages the best three, weighted by 1 / that error.
+   absolute error); the forecast averages the best four (at most two of one family),
+   weighted by 1 / that error squared, or takes the best alone where that average
+   backtests worse than seasonal naive.
 5. Intervals: each model's analytic error variance, scaled by how large the backtest
-   errors of the combination really were, averaged quantile by quantile.
+   errors of the combination really were, averaged quantile by quantile; the 95 %
+   interval is widened a further 10 % for tails heavier than the normal's.
 
 Examples
 --------
