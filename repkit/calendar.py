@@ -135,13 +135,12 @@ class Half:
     @property
     def months(self) -> pd.PeriodIndex:
         """The six months, as ``Period[M]``."""
-        return pd.period_range(self.start, self.end, freq="M")
+        return _half_months(self.year, self.half).copy()  # a caller may name its copy
 
     @property
     def quarters(self) -> pd.PeriodIndex:
         """The two quarters, as ``Period[Q-DEC]``."""
-        q = self.start.asfreq("Q-DEC")
-        return pd.period_range(q, q + 1, freq="Q-DEC")
+        return _half_quarters(self.year, self.half).copy()
 
     @property
     def previous(self) -> Half:
@@ -162,6 +161,19 @@ class Half:
     def label(self) -> str:
         """Chinese label, e.g. ``2026年下半年``."""
         return f"{self.year}年{'上' if self.half == 1 else '下'}半年"
+
+
+@functools.lru_cache(maxsize=64)
+def _half_months(year: int, half: int) -> pd.PeriodIndex:
+    """The months of a half, made once; callers get a shallow copy (names stay theirs)."""
+    start = pd.Period(year=year, month=1 if half == 1 else 7, freq="M")
+    return pd.period_range(start, start + 5, freq="M")
+
+
+@functools.lru_cache(maxsize=64)
+def _half_quarters(year: int, half: int) -> pd.PeriodIndex:
+    q = pd.Period(year=year, month=1 if half == 1 else 7, freq="M").asfreq("Q-DEC")
+    return pd.period_range(q, q + 1, freq="Q-DEC")
 
 
 def half_months(half: str | Half) -> pd.PeriodIndex:
@@ -233,7 +245,11 @@ def period_months(period: str | Half | pd.Period) -> pd.PeriodIndex:
     >>> len(period_months("2026H1")), list(period_months("2026-07").astype(str))
     (6, ['2026-07'])
     """
-    p = parse_period(period)
+    return _period_months(parse_period(period)).copy()
+
+
+@functools.lru_cache(maxsize=256)
+def _period_months(p: str) -> pd.PeriodIndex:
     if "H" in p:
         return Half.parse(p).months
     if "Q" in p:

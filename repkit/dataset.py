@@ -160,6 +160,7 @@ class Dataset:
         if files is None or files.empty:
             return pd.DataFrame(columns=list(PROVENANCE_COLUMNS))
         used = []
+        traced: dict[str, pd.DataFrame] = {}  # per table: the source records of its rows
         for rec in files.itertuples(index=False):
             if rec.table not in TABLES:  # the holiday file
                 used.append(rec.rows_read)
@@ -167,7 +168,10 @@ class Dataset:
             if rec.table not in self.sources:  # given in memory: every row is its own
                 used.append(len(getattr(self, rec.table)))
                 continue
-            src = self.source_rows(rec.table)
+            if rec.table not in traced:
+                src, labels = self._traced(rec.table)
+                traced[rec.table] = src.loc[labels, ["file", "sheet"]]
+            src = traced[rec.table]
             mine = src["file"] == rec.file
             if rec.sheet is not None and not pd.isna(rec.sheet):
                 mine &= src["sheet"] == rec.sheet
@@ -216,18 +220,30 @@ class Dataset:
             ):
                 out["file"] = IN_MEMORY
             return out
-        if src.empty or frame.empty or not frame.index.is_unique:
+        src, labels = self._traced(table)
+        if not len(labels):
             return out
-        common = frame.index.intersection(src.index)
-        if not len(common):
-            return out
-        keys = src.loc[common, "key"].to_numpy(dtype="uint64")
-        same = keys == key_hash(frame.loc[common], table).to_numpy(dtype="uint64")
-        labels = common[same]
         out.loc[labels, "file"] = src.loc[labels, "file"].to_numpy()
         out.loc[labels, "sheet"] = src.loc[labels, "sheet"].to_numpy()
         out.loc[labels, "row"] = src.loc[labels, "row"].to_numpy()
         return out
+
+    def _traced(self, table: str) -> tuple[pd.DataFrame, pd.Index]:
+        """A table's source records and the labels of its rows that still hold them.
+
+        A row traces to its record when its label is in the records and the hash of its
+        key columns is the one read (a computation may have reused the label).
+        """
+        frame = getattr(self, table)
+        src = self.sources[table]
+        if src.empty or frame.empty or not frame.index.is_unique:
+            return src, src.index[:0]
+        common = frame.index.intersection(src.index)
+        if not len(common):
+            return src, common
+        keys = src.loc[common, "key"].to_numpy(dtype="uint64")
+        same = keys == key_hash(frame.loc[common], table).to_numpy(dtype="uint64")
+        return src, common[same]
 
     @property
     def regions(self) -> list[str]:

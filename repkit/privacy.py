@@ -33,6 +33,7 @@ Aggregates of fewer than :data:`MIN_GROUP` people (5) can be suppressed with
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -273,6 +274,7 @@ def load_key(
     return _find_key(key, path, create)[0]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a region's doctors are tokenised by several tables
 def _token(key: bytes, value: str, width: int) -> str:
     digest = hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
     return _TOKEN_PREFIX + digest[:width].upper()

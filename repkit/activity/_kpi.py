@@ -557,37 +557,45 @@ def time_to_listing(
     dates = pd.to_datetime(calls["date"]).dt.normalize()
     purpose = calls["purpose"] if "purpose" in calls.columns else pd.Series("", index=calls.index)
     s = sales[sales["units"] > 0]
-    months: dict[tuple[str, str], list[pd.Period]] = {}
-    for h, p, m in zip(
-        s["hospital_id"].astype(str), s["product"].astype(str), s["month"], strict=True
-    ):
-        months.setdefault((h, p), []).append(pd.Period(m, "M"))
+    month = s["month"].astype("period[M]")
+    sold_from = (  # first month with sales of each hospital × product
+        month.groupby([s["hospital_id"].astype(str), s["product"].astype(str)]).min().to_dict()
+    )
     all_products = sorted(set(sales["product"].astype(str)))
     carried: dict[str, list[str]] = {}
     if reps is not None and "products" in reps.columns:
         for r, p in zip(reps["rep_id"].astype(str), reps["products"], strict=True):
             listed = isinstance(p, list | tuple | np.ndarray)
             carried[r] = [str(x) for x in p] if listed else all_products
+    by = pd.DataFrame(
+        {
+            "rep_id": calls["rep_id"].astype(str).to_numpy(),
+            "hospital_id": calls["hospital_id"].astype(str).to_numpy(),
+            "date": dates.to_numpy(),
+        }
+    )
+    listing = by["date"].where((purpose == "support_listing").to_numpy())
+    pairs = by.assign(listing=listing).groupby(["rep_id", "hospital_id"]).min()
     first: dict[tuple[str, str], pd.Timestamp] = {}
     first_listing: dict[tuple[str, str], pd.Timestamp] = {}
-    for d, r, h, why in zip(
-        dates, calls["rep_id"].astype(str), calls["hospital_id"].astype(str), purpose, strict=True
-    ):
+    for (r, h), d, dl in zip(
+        pairs.index, pairs["date"], pairs["listing"], strict=True
+    ):  # a rep's first call (and first listing call) at a hospital, for each product
         for p in carried.get(r, all_products):
             key = (h, p)
             if key not in first or d < first[key]:
                 first[key] = d
-            if why == "support_listing" and (key not in first_listing or d < first_listing[key]):
-                first_listing[key] = d
+            if pd.notna(dl) and (key not in first_listing or dl < first_listing[key]):
+                first_listing[key] = dl
     rows = []
     for key in sorted(first):
         start = first_listing.get(key, first[key])
-        sold = sorted(months.get(key, []))
-        if sold and sold[0] < start.to_period("M"):
+        sold = sold_from.get(key)
+        if sold is not None and sold < start.to_period("M"):
             continue
-        if sold:
-            days = max(0, (sold[0].start_time - start).days)
-            rows.append((*key, start, sold[0], days, "listed"))
+        if sold is not None:
+            days = max(0, (sold.start_time - start).days)
+            rows.append((*key, start, sold, days, "listed"))
         else:
             rows.append((*key, start, pd.NaT, np.nan, "not_listed"))
     out = pd.DataFrame(rows, columns=cols)

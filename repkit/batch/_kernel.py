@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import json
 import os
 import pickle
@@ -136,6 +137,20 @@ def reset(cwd: str) -> None:
         os.environ.update(_STATE["environ"])
     ip.execution_count = 1
     _single_draw()  # pyplot may have been imported since the last region
+    settle()
+
+
+def settle() -> None:
+    """Collect the last region's garbage, then freeze what lives on for the next regions.
+
+    What is left between regions (modules, the cached data set, font and label caches)
+    lives as long as the kernel. Frozen, the cyclic garbage collector no longer walks it
+    on every full collection while a region runs: on a realistic region ~0.3 s of CPU
+    (eight full collections over ~260 000 objects per three regions). Only the objects
+    made since the last freeze are collected here, which is quick.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def last_problems(limit: int = 50) -> str:

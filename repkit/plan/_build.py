@@ -385,8 +385,12 @@ def build(
         units, ds, h, as_of, base, price, events, cap=cap, potential_weight=potential_weight,
         rules=rules,
     )  # fmt: skip
-    past_targets = review_targets(ds, p, prices(ds, as_of=p.end)["price"])
-    reviews, quota_counts = quota_reviews(ds, p, past_targets)
+    past_price = prices(ds, as_of=p.end)["price"]
+    past_company = company_targets(ds, p, past_price)
+    past_targets = review_targets(ds, p, past_price, totals=past_company)
+    reviews, quota_counts = quota_reviews(
+        ds, p, past_targets, price=past_price, company=past_company
+    )
     wf = build_waterfall(totals, scenario, hosp, targets, proc_delta, cover.last_cells, moved)
     feas = feasibility(targets, ds, h, p, visits_per_day=visits_per_day)
     cash = money(ds, p, within_days=within_days)

@@ -405,8 +405,8 @@ def _potential(
     has_doctors = len(doctors) and "potential" in doctors and doctors["potential"].notna().any()
     if has_doctors:
         pot = doctors.assign(potential=pd.to_numeric(doctors["potential"], errors="coerce"))
-        by_dept = pot.groupby(["hospital_id", "department"])["potential"].sum()
-        by_hosp = pot.groupby("hospital_id")["potential"].sum()
+        by_dept = pot.groupby(["hospital_id", "department"])["potential"].sum().to_dict()
+        by_hosp = pot.groupby("hospital_id")["potential"].sum().to_dict()
     scores = level_scores(ds.sales, hosp)
     for h in hosp.itertuples(index=False):
         level_score = scores.get(str(getattr(h, "level", "2")), LEVEL_PRIOR["2"])
@@ -416,7 +416,7 @@ def _potential(
         for p in products:
             if has_doctors:
                 depts = departments.get(p, set())
-                value = sum(float(by_dept.get((h.hospital_id, d), 0.0)) for d in depts)
+                value = sum(by_dept.get((h.hospital_id, d), 0.0) for d in depts)
                 if value <= 0:
                     value = 0.1 * float(by_hosp.get(h.hospital_id, 0.0))
             else:
@@ -454,9 +454,10 @@ def hospital_weights(
         .clip(lower=0)
         .rename("history")
     )
-    departments = {
-        p: set(g["department"].dropna().astype(str)) for p, g in sales.groupby("product")
-    }
+    departments: dict[Any, set[str]] = {p: set() for p in sales["product"].dropna().unique()}
+    seen = sales[["product", "department"]].dropna().drop_duplicates()
+    for p, d in zip(seen["product"], seen["department"].astype(str), strict=True):
+        departments[p].add(d)
     pot = _potential(ds, products, departments).set_index(["product", "hospital_id"])["potential"]
     hospital_ids = list(ds.hospitals["hospital_id"])
     extra = sorted(set(sales["hospital_id"]) - set(hospital_ids))

@@ -125,6 +125,17 @@ def ward_nurses(plan: Plan, *, names: bool = False) -> list[pd.DataFrame]:
     return [_nurse_status(plan), _nurse_list(plan, names=names)]
 
 
+def review_completeness(plan: Plan) -> pd.DataFrame:
+    """:func:`repkit.activity.completeness` on the last day of the reviewed half (once).
+
+    Sheet 基础工作 and the SWOT items on overdue basic work both read it.
+    """
+    p = plan.review_half
+    return plan._cached(
+        "review_completeness", lambda: completeness(plan.data, as_of=str(p.end), half=p)
+    )
+
+
 def basic_work(plan: Plan) -> pd.DataFrame:
     """The completeness of the reviewed half's basic work (tables A, B, C, H and CRM).
 
@@ -135,7 +146,7 @@ def basic_work(plan: Plan) -> pd.DataFrame:
 
 def _basic_work(plan: Plan) -> pd.DataFrame:
     p = plan.review_half
-    c = completeness(plan.data, as_of=str(p.end), half=p)
+    c = review_completeness(plan)
     out = pd.DataFrame(
         {
             "项目": c["label"],

@@ -32,7 +32,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def quota_reviews(
-    ds: Dataset, half: Half, past_targets: pd.DataFrame
+    ds: Dataset,
+    half: Half,
+    past_targets: pd.DataFrame,
+    *,
+    price: pd.Series | None = None,
+    company: pd.Series | None = None,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """The reviews of :func:`repkit.plan.build` by level, against real quotas where given.
 
@@ -41,12 +46,15 @@ def quota_reviews(
     against real quotas (``actual``), imputed targets (``imputed``) or both (``mixed``);
     ``reconciled``: products whose region target was summed from lower quotas;
     ``short``: per level, units by which its targets fall short of the region target
-    (real quotas given to every unit but adding up to less).
+    (real quotas given to every unit but adding up to less). ``price`` (the prices at
+    the end of the half) and ``company`` (:func:`company_targets` of the half at those
+    prices) are computed unless the caller has them.
     """
-    price = prices(ds, as_of=half.end)["price"]
-    note: dict[str, Any] = {
-        "reconciled": list(company_targets(ds, half, price).attrs.get("reconciled", []))
-    }
+    if price is None:
+        price = prices(ds, as_of=half.end)["price"]
+    if company is None:
+        company = company_targets(ds, half, price)
+    note: dict[str, Any] = {"reconciled": list(company.attrs.get("reconciled", []))}
     reviews = {}
     levels = quota_targets(ds, half, past_targets, price) if len(past_targets) else {}
     for lvl in REVIEW_LEVELS:

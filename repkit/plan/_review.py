@@ -164,9 +164,15 @@ def attach_amount(targets: pd.DataFrame, price: pd.Series) -> pd.DataFrame:
     return out
 
 
-def review_targets(ds: Dataset, half: Half, price: pd.Series) -> pd.DataFrame:
-    """The company's targets of a half decomposed as repkit would have at its start."""
-    totals = company_targets(ds, half, price)
+def review_targets(
+    ds: Dataset, half: Half, price: pd.Series, *, totals: pd.Series | None = None
+) -> pd.DataFrame:
+    """The company's targets of a half decomposed as repkit would have at its start.
+
+    ``totals``: :func:`company_targets` of the half when the caller has them already.
+    """
+    if totals is None:
+        totals = company_targets(ds, half, price)
     if totals.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in TARGET_COLUMNS})
     units = pd.Series(round_half_up(totals.to_numpy()), index=totals.index)

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from repkit.activity._completeness import completeness
 from repkit.activity._fieldwork import ATTENDANCE_TARGET
+from repkit.plan._fieldwork import review_completeness
 from repkit.schema import (
     HEADERS_ZH,
     LEVEL_LABELS,
@@ -371,7 +371,7 @@ def _fieldwork(plan: Plan) -> list[dict[str, Any]]:
     """Basic work not done by its deadline; meeting attendance against 90 %."""
     p = plan.review_half
     out = []
-    c = completeness(plan.data, as_of=str(p.end), half=p)
+    c = review_completeness(plan)
     for r in c[c["overdue"]].itertuples(index=False):
         out.append(
             _item(

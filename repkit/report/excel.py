@@ -252,7 +252,18 @@ def _column_values(series: pd.Series, sheet: str, column: str) -> list[Any]:
         return [None if v != v else v for v in out]
     if isinstance(dtype, pd.PeriodDtype):
         return [None if pd.isna(v) else str(v) for v in series]
-    return [_scalar(v, sheet, i + 2, column) for i, v in enumerate(series.tolist())]
+    values = series.tolist()
+    out = [v if type(v) is str else _scalar(v, sheet, i + 2, column) for i, v in enumerate(values)]
+    if _plain_texts([v for v in values if type(v) is str]):  # texts checked all at once
+        return out
+    return [_scalar(v, sheet, i + 2, column) for i, v in enumerate(values)]  # names the row
+
+
+def _plain_texts(texts: list[str]) -> bool:
+    """Whether texts pass :func:`_scalar`'s checks as they are (checked all at once)."""
+    return max(map(len, texts), default=0) <= _MAX_CELL_TEXT and not _ILLEGAL_XML.search(
+        "\n".join(texts)
+    )
 
 
 def _localise(frame: pd.DataFrame) -> pd.DataFrame:
@@ -315,7 +326,8 @@ def _block(frame: Any, sheet: str) -> Block:
         formats.append(fmt)
         has_text = any(isinstance(v, str) for v in values)
         text_cols.append(has_text)
-        longest = max((_display_width(_shown(v, fmt)) for v in values), default=0.0)
+        distinct = {(type(v), v) for v in values}  # True and 1 show differently
+        longest = max((_display_width(_shown(v, fmt)) for _, v in distinct), default=0.0)
         if has_text:
             longest += 2  # indent
         head = _display_width(name) + 3  # room for the filter button
