@@ -54,7 +54,7 @@ WEIGHT_POWER = 2.0
 """Power of the backtest MAE in the combination weights (see :data:`TOP_K`)."""
 FAMILY = {
     **dict.fromkeys(("ses", "holt", "holt_damped", "ets_season", "ets_damped", "ets_trend"), "ets"),
-    **dict.fromkeys(("drift", "ar_drift", "arima_drift", "arima_dd"), "arima"),
+    **dict.fromkeys(("drift", "ar_drift", "arima_drift", "arima_dd", "airline"), "arima"),
     **dict.fromkeys(("naive", "snaive"), "naive"),
 }
 """Model families: the combination takes at most :data:`FAMILY_MAX` members of one."""
@@ -72,7 +72,7 @@ CALENDAR_MIN = 24
 REGULAR_MIN = 26
 """Months of history from which seasonal models are candidates (two years + 2 to test)."""
 ARIMA_MIN = 48
-"""Months of history from which the autoregressive candidates (``_models.ARIMA``) join the
+"""Months of history from which the ARIMA candidates (``_models.ARIMA``) join the
 regular pool. On the tuning set of ``benchmarks/_real_series.py`` (all 60+ months) they
 took auto from mean / median MASE 0.394 / 0.349 to 0.390 / 0.300; on the 30-month sample
 sales (seed 0, region x product, last 6 months held out) they made it worse (1.28 vs 1.24),
