@@ -55,6 +55,16 @@ def test_column_widths_fit_chinese_and_numbers(tmp_path):
     assert ws.column_dimensions["C"].width >= 6
 
 
+def test_column_widths_follow_calibri_letter_widths(tmp_path):
+    # a six-week month of table D: 23 characters, but W is 1.76 digits wide in Calibri
+    # (LibreOffice cut the last week when the width counted one unit per character)
+    weeks = "W31/W32/W33/W34/W35/W36"
+    frame = pd.DataFrame({"周次": [weeks, "W27/W28"], "代码": ["iiiiiiiiiiiiiiiiiiiiiiii", "x"]})
+    ws = load_workbook(write_excel({"s": frame}, tmp_path / "w.xlsx"))["s"]
+    assert ws.column_dimensions["A"].width >= 26.4 + 2  # text plus its indent
+    assert ws.column_dimensions["B"].width < ws.column_dimensions["A"].width  # narrow i
+
+
 def test_conditional_colours_on_completion_rate(tmp_path):
     ws = load_workbook(write_excel({"s": _frame()}, tmp_path / "c.xlsx"))["s"]
     ranges = [str(r.sqref) for r in ws.conditional_formatting]

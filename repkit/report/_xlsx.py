@@ -72,10 +72,70 @@ class Block:
     totals: list[int] = field(default_factory=list)
 
 
+_CALIBRI_WIDTHS = (
+    ("'", 0.44),
+    (" il", 0.45),
+    ("j", 0.47),
+    (",", 0.49),
+    (".I", 0.5),
+    (":;", 0.53),
+    ("`", 0.57),
+    ("()-f", 0.6),
+    ("[]", 0.61),
+    ("{}", 0.62),
+    ("J", 0.63),
+    ("!", 0.64),
+    ("t", 0.66),
+    ("r", 0.69),
+    ("/\\", 0.76),
+    ("s", 0.77),
+    ("z", 0.78),
+    ('"', 0.79),
+    ("Lc", 0.83),
+    ("x", 0.85),
+    ("vy", 0.89),
+    ("k", 0.9),
+    ("?FS|", 0.91),
+    ("Z", 0.92),
+    ("g", 0.93),
+    ("a", 0.95),
+    ("ETY", 0.96),
+    ("#*+<=>^_e~", 0.98),
+    ("PX", 1.02),
+    ("K", 1.03),
+    ("bdhnopqu", 1.04),
+    ("C", 1.05),
+    ("BR", 1.07),
+    ("V", 1.12),
+    ("A", 1.14),
+    ("D", 1.21),
+    ("H", 1.23),
+    ("G", 1.24),
+    ("NU", 1.27),
+    ("O", 1.31),
+    ("Q", 1.33),
+    ("&", 1.35),
+    ("%w", 1.41),
+    ("m", 1.58),
+    ("M", 1.69),
+    ("@W", 1.76),
+)
+"""Advance widths of Calibri 11's ASCII characters other than the digits, in units of
+its digit width (Excel's column unit), measured from Carlito (metric-compatible with
+Calibri, what LibreOffice shows). A column of ``W27/W28/W29/W30/W31`` needs 26 units,
+not the 23 its length says."""
+
+_LATIN_WIDTH = {ch: w for chars, w in _CALIBRI_WIDTHS for ch in chars}
+
+
 def display_width(text: str) -> float:
-    """Width of text in Excel character units (East Asian wide characters count 2)."""
-    if text.isascii():
-        return float(len(text))
+    """Width of text in Excel character units (East Asian wide characters count 2.1).
+
+    Examples
+    --------
+    >>> display_width("2026"), display_width("W31"), display_width("li"), display_width("兰州")
+    (4.0, 3.76, 0.9, 4.2)
+    """
     return _wide_width(text)
 
 
@@ -83,8 +143,11 @@ def display_width(text: str) -> float:
 def _wide_width(text: str) -> float:
     width = 0.0
     for ch in text:
-        width += 2.1 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
-    return width
+        if ch.isascii():
+            width += _LATIN_WIDTH.get(ch, 1.0)
+        else:
+            width += 2.1 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
+    return round(width, 2)
 
 
 def column_letter(col: int) -> str:
