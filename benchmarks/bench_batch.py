@@ -182,7 +182,8 @@ def floor_cells(data: Path, regions: list[str], params: dict, out: Path) -> floa
     Same library calls as the notebook, no kernel, papermill or HTML export: figures are
     saved as PNG the way the inline backend does (the figure's dpi, tight bounding box),
     rich results rendered to HTML/markdown. Before each region the garbage collector
-    runs and freezes what lives on, as the batch kernel's reset does. CPU per stage goes
+    runs and freezes what lives on, as the batch kernel's reset does, and new text
+    columns hold Python strings, as in the batch kernel. CPU per stage goes
     to :data:`STAGES`.
     """
     import io
@@ -201,6 +202,9 @@ def floor_cells(data: Path, regions: list[str], params: dict, out: Path) -> floa
     c0 = time.process_time()
     ds = rk.load_dataset(data)
     STAGES["load the data set (once for all regions)"] = time.process_time() - c0
+    import pandas as pd
+
+    pd.set_option("mode.string_storage", "python")  # as the batch kernel's warm() does
     loader = rk.io.load_dataset
     rk.io.load_dataset = lambda folder, **kw: ds  # loaded once, as the batch does
     try:
@@ -233,6 +237,7 @@ def floor_cells(data: Path, regions: list[str], params: dict, out: Path) -> floa
     finally:
         rk.io.load_dataset = loader
         gc.unfreeze()
+        pd.reset_option("mode.string_storage")
     return time.perf_counter() - t0
 
 

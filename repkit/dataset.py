@@ -262,7 +262,9 @@ class Dataset:
         """The part of the data set that belongs to one region.
 
         The provenance is kept: :attr:`provenance` counts the region's rows of each
-        file in ``rows`` and :meth:`source_rows` still traces them.
+        file in ``rows`` and :meth:`source_rows` still traces them. When pandas'
+        ``mode.string_storage`` is ``"python"`` (as in a batch kernel), the region's text
+        columns are held as Python strings too.
 
         Raises
         ------
@@ -273,6 +275,13 @@ class Dataset:
             raise ValueError(say("plan.unknown_region", region=region, regions=join(self.regions)))
         hosp = self.hospitals[self.hospitals["region"] == region]
         ids = set(hosp["hospital_id"])
+        part = self._region_rows(region, hosp, ids)
+        if pd.get_option("mode.string_storage") != "python":
+            return part
+        return replace(part, **{k: _python_text(v) for k, v in part.tables().items()})
+
+    def _region_rows(self, region: str, hosp: pd.DataFrame, ids: set[str]) -> Dataset:
+        """The rows of every table that belong to ``region`` (see :meth:`for_region`)."""
         reps = self.reps[self.reps["region"] == region]
         sales = self.sales
         if "region" in sales:
@@ -301,3 +310,18 @@ class Dataset:
     def __repr__(self) -> str:
         sizes = ", ".join(f"{k}={len(v):,}" for k, v in self.tables().items())
         return f"Dataset({sizes})"
+
+
+def _python_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its pyarrow-backed text columns held as Python strings (same values)."""
+    cols = [
+        c
+        for c, dt in frame.dtypes.items()
+        if isinstance(dt, pd.StringDtype) and dt.storage == "pyarrow"
+    ]
+    if not cols:
+        return frame
+    out = frame.copy(deep=False)
+    for c in cols:
+        out[c] = out[c].astype(pd.StringDtype("python", na_value=frame[c].dtype.na_value))
+    return out

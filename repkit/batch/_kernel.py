@@ -81,6 +81,22 @@ def _single_draw() -> bool:
     return True
 
 
+def _python_strings() -> None:
+    """New text columns hold Python strings, not pyarrow arrays, in this kernel.
+
+    pandas 3 keeps text in pyarrow arrays by default. A region's plan runs thousands of
+    groupbys, merges and filters on frames of a few thousand rows, where pyarrow's cost
+    per call outweighs its speed per row: Python strings cut a realistic region's
+    template by 10–15 % of its CPU (benchmarks/bench_batch.py). The values, missing
+    values and the ``str`` dtype's behaviour are the same; ``Dataset.for_region`` moves
+    the region's rows to Python strings as well, while the cached data set itself stays
+    in pyarrow (compact). Set after the data set is loaded.
+    """
+    import pandas as pd
+
+    pd.set_option("mode.string_storage", "python")
+
+
 def warm(
     data: str | None, *, cache: str | None = None, imports: tuple[str, ...] | list[str] = ()
 ) -> None:
@@ -116,6 +132,7 @@ def warm(
             _install_cache(str(Path(data).resolve()), ds)
         except Exception:  # the notebook loads (and reports) the data itself
             _STATE.pop("datasets", None)
+    _python_strings()
     _STATE["filters"] = list(warnings.filters)
     _STATE["environ"] = dict(os.environ)
     _STATE["path"] = list(sys.path)
