@@ -48,6 +48,8 @@ with open(f"{out}/summary.json", "w", encoding="utf-8") as fh:
     json.dump({"region": region, "half": half, "completion_rate": 0.5, "target_units": 1200,
                "target_amount": 34567.0, "label": label, "pid": os.getpid(),
                "hospitals": len(ds.hospitals),
+               "text": ds.hospitals["name"].dtype.storage,
+               "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
                "cached": bool(rk.io._load.served_from_memory())}, fh, ensure_ascii=False)
 print("planned", region)
 """
@@ -153,6 +155,15 @@ def test_manifest_times_follow_repkit_tz(tmp_path, data3, monkeypatch):
     monkeypatch.setenv("REPKIT_TZ", "Mars/Olympus")
     with pytest.raises(ValueError, match="无法识别时区 'Mars/Olympus'"):
         _run._validate(template, **options, tz=None)
+
+
+def test_batch_kernels_use_python_strings_and_one_blas_thread(first_run):
+    # pyarrow's per-call cost on region-sized frames, BLAS threads spinning (issue 19)
+    _, _, manifest = first_run
+    blas = os.environ.get("OPENBLAS_NUM_THREADS", "1")  # a caller's own setting is kept
+    for entry in manifest["regions"].values():
+        assert entry["summary"]["text"] == "python"
+        assert entry["summary"]["blas_threads"] == blas
 
 
 def test_every_region_gets_its_reports(first_run, data3):

@@ -282,3 +282,17 @@ def test_plausible_ranges_are_configurable(monkeypatch):
     assert rk.read_sales(frame)["units"].tolist() == [2e7]
     returns = pd.DataFrame({"月份": ["2026-01"], "医院编码": ["001"], "品种": ["A"], "数量": [-30]})
     assert rk.read_sales(returns)["units"].tolist() == [-30.0]
+
+
+def test_a_region_follows_pandas_string_storage():
+    ds = rk.sample.generate(seed=0, regions=2, hospitals_per_region=3, months=6, calls=False)
+    region = ds.regions[0]
+    arrow = ds.for_region(region)
+    with pd.option_context("mode.string_storage", "python"):
+        python = ds.for_region(region)
+    assert arrow.sales["product"].dtype.storage == "pyarrow"
+    assert python.sales["product"].dtype.storage == "python"
+    assert ds.sales["product"].dtype.storage == "pyarrow"  # the whole data set is left as is
+    for kind, frame in arrow.tables().items():
+        pd.testing.assert_frame_equal(frame, python.tables()[kind], check_dtype=False)
+    assert python.provenance.equals(arrow.provenance)
