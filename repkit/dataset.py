@@ -271,14 +271,18 @@ class Dataset:
         ValueError
             If the region is not in the data (the message lists the valid regions).
         """
-        if region not in self.regions:
-            raise ValueError(say("plan.unknown_region", region=region, regions=join(self.regions)))
+        self._check_region(region)
         hosp = self.hospitals[self.hospitals["region"] == region]
         ids = set(hosp["hospital_id"])
         part = self._region_rows(region, hosp, ids)
         if pd.get_option("mode.string_storage") != "python":
             return part
         return replace(part, **{k: _python_text(v) for k, v in part.tables().items()})
+
+    def _check_region(self, region: str) -> None:
+        """ValueError naming the valid regions when ``region`` is not in the data."""
+        if region not in self.regions:
+            raise ValueError(say("plan.unknown_region", region=region, regions=join(self.regions)))
 
     def _region_rows(self, region: str, hosp: pd.DataFrame, ids: set[str]) -> Dataset:
         """The rows of every table that belong to ``region`` (see :meth:`for_region`)."""

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from repkit.dataset import Dataset, _empty, key_hash
-from repkit.messages import join, say
+from repkit.messages import say
 from repkit.schema import TABLES
 
 FORMAT = 1
@@ -202,8 +202,7 @@ class StoredDataset(Dataset):
         ValueError
             If the region is not in the data (the message lists the valid regions).
         """
-        if region not in self.regions:
-            raise ValueError(say("plan.unknown_region", region=region, regions=join(self.regions)))
+        self._check_region(region)  # before reading the store
         tables, sources = {}, dict(self.sources)
         for kind in TABLES:
             if kind in self.manifest.get("partitioned", ()):
