@@ -344,8 +344,21 @@ def _scores(train: np.ndarray, test: np.ndarray, f: dict) -> dict:
     }
 
 
+def tier_of(train: np.ndarray) -> str:
+    """repkit's own grouping of a history: ``seasonal`` or ``non-seasonal`` (regular
+    series of ``_engine.ARIMA_MIN`` months or more whose monthly changes do not repeat
+    yearly: prices, rates, counts without a season), else the engine's kind."""
+    from repkit.forecast import _engine
+
+    kind, first, log = _engine.classify(train)
+    if kind != "regular":
+        return kind
+    long = len(train) - first >= _engine.ARIMA_MIN
+    return "non-seasonal" if long and not _engine._seasonal(train[first:], log) else "seasonal"
+
+
 def evaluate(series: dict[str, pd.Series], *, log=None) -> pd.DataFrame:
-    """One row per series × method: mase, cov80, cov95, msis, seconds (warm)."""
+    """One row per series × method: tier, mase, cov80, cov95, msis, seconds (warm)."""
     warnings.simplefilter("ignore")
     meths = methods()
     first = next(iter(series.values()))
@@ -361,11 +374,13 @@ def evaluate(series: dict[str, pd.Series], *, log=None) -> pd.DataFrame:
             secs[m] = time.perf_counter() - t
         fcs[COMBO] = {c: np.mean([fcs[m][c] for m in _COMBO_OF], axis=0) for c in fcs[m]}
         secs[COMBO] = sum(secs[m] for m in _COMBO_OF)
+        tier = tier_of(train.to_numpy(float))
         for m, f in fcs.items():
             rows.append(
                 {
                     "series": name,
                     "n": len(train),
+                    "tier": tier,
                     "method": m,
                     "seconds": secs[m],
                     **_scores(train.to_numpy(float), test, f),
@@ -433,6 +448,20 @@ def table(rows: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return out.loc[ORDER]
+
+
+def by_tier(rows: pd.DataFrame) -> pd.DataFrame:
+    """Mean and median MASE per :func:`tier_of` group: repkit, AutoETS, AutoARIMA, the
+    combination, and repkit's ratio to the combination (where the remaining gap is)."""
+    wide = rows.pivot_table(index=["tier", "series"], columns="method", values="mase")
+    short = {"repkit auto": "repkit", "AutoETS": "ETS", "AutoARIMA": "ARIMA", COMBO: "combo"}
+    g = wide[list(short)].rename(columns=short).groupby(level="tier")
+    out = pd.concat({"mean": g.mean(), "median": g.median()}, axis=1)
+    for stat in ("mean", "median"):
+        out[(stat, "repkit/combo")] = out[(stat, "repkit")] / out[(stat, "combo")]
+    out.columns = [f"{stat} {m}" for stat, m in out.columns]
+    out.insert(0, "series", g.size())
+    return out
 
 
 def one_core() -> None:

@@ -206,6 +206,8 @@ def real(quick: bool, sets: str = "all") -> None:
         tab = rs.table(rows)
         print(tab.round(3).to_string())
         print(targets(tab))
+        print("  by repkit's grouping of the history (MASE):")
+        print(rs.by_tier(rows).round(3).to_string())
         for part, sel in (("long >= 60", n >= 60), ("short < 60", n < 60)):
             if sel.any():
                 r = rows[rows["series"].isin(n.index[sel])]
