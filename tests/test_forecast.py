@@ -504,8 +504,13 @@ def test_backtest_report_says_in_chinese_where_auto_loses_to_seasonal_naive():
     assert by[0].startswith("A：")
     assert "季节朴素" in by[0]
     assert "3.00 倍" in by[0]
-    # pooled: one series of two loses, the geometric mean (3 and 1/4) favours auto
-    assert len(fc.backtest_report(bt).attrs["warnings"]) == 1
+    assert "1/1 个序列上不如它" in by[0]
+    # pooled: one series of two loses, the geometric mean (3 and 1/4) favours auto: the
+    # sentence says so instead of "worse on 1/2 ... 0.87 times its error" side by side
+    pooled = fc.backtest_report(bt).attrs["warnings"]
+    assert len(pooled) == 1
+    assert "在 1/2 个序列上不如" in pooled[0]
+    assert "平均误差虽只有它的 0.87 倍" in pooled[0]
     assert fc.backtest_report(bt[bt["product"] == "B"]).attrs["warnings"] == []
 
 
