@@ -206,21 +206,24 @@ def test_arima_psi_weights_match_simulated_forecast_errors():
     np.testing.assert_allclose(err, want, rtol=0.2)
 
 
+SEASONAL_MODELS = {
+    "snaive",
+    "ets_season",
+    "ets_damped",
+    "ets_trend",
+    "arima_drift",
+    "arima_dd",
+    "airline",
+}
+"""Candidates that model a yearly pattern (the non-seasonal pool has none of them)."""
+
+
 def test_a_random_walk_gets_no_seasonal_model():
     rng = np.random.default_rng(3)
     months = pd.period_range("2010-01", periods=120, freq="M")
     y = pd.Series(100 * np.exp(np.cumsum(rng.normal(0, 0.03, 120))), index=months)
     out = fc.forecast(y, 12, calendar="none")
-    seasonal = {
-        "snaive",
-        "ets_season",
-        "ets_damped",
-        "ets_trend",
-        "arima_drift",
-        "arima_dd",
-        "airline",
-    }
-    assert not set(out.attrs["model"].split("+")) & seasonal
+    assert not set(out.attrs["model"].split("+")) & SEASONAL_MODELS
 
 
 def test_auto_falls_back_to_one_model_when_the_combination_loses_to_seasonal_naive():
@@ -280,16 +283,7 @@ def test_a_four_year_seasonal_history_gets_seasonal_models():
     assert _engine._seasonal(values, True)
     y = pd.Series(values, index=pd.period_range("2015-01", periods=48, freq="M"))
     out = fc.forecast(y, 12, calendar="none")
-    seasonal = {
-        "snaive",
-        "ets_season",
-        "ets_damped",
-        "ets_trend",
-        "arima_drift",
-        "arima_dd",
-        "airline",
-    }
-    assert set(out.attrs["model"].split("+")) & seasonal
+    assert set(out.attrs["model"].split("+")) & SEASONAL_MODELS
 
 
 def test_the_month_f_test_rarely_sees_seasons_in_random_walks():
