@@ -208,3 +208,11 @@ def test_set_language_switches_later_tables(monkeypatch):
     assert "住院医师" in rk.report.display_table(pd.DataFrame({"title": ["resident"]})).to_html()
     with pytest.raises(ValueError, match="'zh', 'en'"):
         labels.set_language("fr")
+
+
+def test_every_forecast_model_has_a_chinese_name():
+    # a chart subtitle or backtest table must never show a model code such as airline
+    from repkit.forecast import _engine
+
+    missing = [m for m in _engine.METHODS if labels.label_code(m, "model") == m]
+    assert missing == []
