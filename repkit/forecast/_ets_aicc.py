@@ -98,7 +98,12 @@ def _fit_kind(Z: np.ndarray, kind: str):
     steps = np.array(
         list(itertools.product(_STEPS, _STEPS if trend else (1.0,), _STEPS if damped else (1.0,)))
     )
-    for _ in range(2):  # the grid, then one local round around each series' best point
+    for round_ in range(2):  # the grid, then one local round around each series' best point
+        if round_:
+            a2 = np.clip(pick[:, None, 0] * steps[None, :, 0], 0.01, 0.9999)
+            b2 = np.minimum(pick[:, None, 1] * steps[None, :, 1], a2)
+            p2 = np.clip(pick[:, None, 2] * steps[None, :, 2], 0.8, 0.98) if damped else 1.0
+            cand = np.stack(np.broadcast_arrays(a2, b2, p2), axis=2)
         al, be, ph = cand[..., 0], cand[..., 1], cand[..., 2]
         l0, b0, sse = _best_states(_pass(Z, al, be, ph, trend=trend), trend=trend)
         k = np.argmin(sse, axis=1)
@@ -106,10 +111,6 @@ def _fit_kind(Z: np.ndarray, kind: str):
         found = np.stack([al, be, ph, l0, b0], axis=2)[rows, k]
         pick[better] = found[better]
         best = np.where(better, sse[rows, k], best)
-        a2 = np.clip(pick[:, None, 0] * steps[None, :, 0], 0.01, 0.9999)
-        b2 = np.minimum(pick[:, None, 1] * steps[None, :, 1], a2)
-        p2 = np.clip(pick[:, None, 2] * steps[None, :, 2], 0.8, 0.98) if damped else 1.0 + 0 * a2
-        cand = np.stack([a2, b2, p2], axis=2)
     return pick, best
 
 
