@@ -217,6 +217,15 @@ def real(quick: bool, sets: str = "all") -> None:
         tab = rs.table(rows)
         print(tab.round(3).to_string())
         print(targets(tab))
+        ref = rs.table(rows, [rs.ALL_FOUR, rs.COMBO])
+        print(
+            f"  reference, {rs.ALL_FOUR} (no contender: the reach of a blend): "
+            + " / ".join(
+                f"{ref.iloc[0][c] / ref.iloc[1][c]:.3f}"
+                for c in ("mean MASE", "median MASE", "rel MASE (geo)")
+            )
+            + " of the combination (mean / median / geo MASE)"
+        )
         ci = rs.ratio_intervals(rows)
         print(
             "  repkit / combination, 90 % bootstrap interval over series: "
