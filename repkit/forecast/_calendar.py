@@ -21,6 +21,7 @@ short hospital-level series usable.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 
 import numpy as np
@@ -34,20 +35,17 @@ _LAG = 12
 
 @functools.cache
 def _month_features(year: int, month: int) -> tuple[float, float, float, float]:
-    from repkit.calendar import festival_days, month_working_days
+    from repkit.calendar import _festival_days, _month_working_days
 
     p = pd.Period(year=year, month=month, freq="M")
-    idx = pd.PeriodIndex([p])
-    start = p.start_time.date()
-    end = (p.end_time + pd.Timedelta(days=1)).date()
-    weekdays = float(np.busday_count(start, end))
+    start = dt.date(year, month, 1)
     days = float(p.days_in_month)
+    weekdays = float(np.busday_count(start, start + dt.timedelta(days=int(days))))
     try:
-        workdays = float(month_working_days(idx).iloc[0])
+        workdays = float(_month_working_days(p))
     except Exception:
         workdays = weekdays
-    fest = float(festival_days(idx).iloc[0]) / days
-    return workdays, fest, weekdays, days
+    return workdays, _festival_days(year, month) / days, weekdays, days
 
 
 def regressors(months: pd.PeriodIndex, option: str) -> np.ndarray:
