@@ -146,32 +146,43 @@ def _ets_run(Z, level, slope, seas, alpha, beta, gamma, phi, *, keep=False, m: i
     """Run the additive error-correction recursions for all series × parameter sets.
 
     Parameters broadcast to (n, G). Returns (sse, level, slope, seas, fitted) where seas is
-    (m, n, G) holding the last seasonal state of every position.
+    (m, n, G) holding the last seasonal state of every position. The hot loop of every
+    smoothing model: it works in preallocated arrays, and without a slope (``beta`` and
+    the initial slope all zero, which keeps it zero) it skips the slope's updates.
     """
     n, T = Z.shape
     G = alpha.shape[1]
     lv = np.broadcast_to(level[:, None], (n, G)).copy()
     sl = np.broadcast_to(slope[:, None], (n, G)).copy()
+    trend = bool(np.any(beta) or np.any(slope))
     ss = None
     if seas is not None:
         ss = np.broadcast_to(seas.T[:, :, None], (m, n, G)).copy()
     sse = np.zeros((n, G))
     fitted = np.empty((n, T)) if keep else None
+    ps, e, tmp = np.empty((n, G)), np.empty((n, G)), np.empty((n, G))
+    pred = np.empty((n, G)) if trend else lv
+    yhat = np.empty((n, G)) if ss is not None else pred
     for t in range(T):
-        pred = lv + phi * sl
+        if trend:
+            np.multiply(phi, sl, out=ps)
+            np.add(lv, ps, out=pred)
         if ss is not None:
             s_t = ss[t % m]
-            yhat = pred + s_t
-        else:
-            yhat = pred
-        e = Z[:, t, None] - yhat
-        sse += e * e
+            np.add(pred, s_t, out=yhat)
+        np.subtract(Z[:, t, None], yhat, out=e)
+        np.multiply(e, e, out=tmp)
+        sse += tmp
         if fitted is not None:
             fitted[:, t] = yhat[:, 0]
-        lv = pred + alpha * e
-        sl = phi * sl + beta * e
+        np.multiply(alpha, e, out=tmp)
+        np.add(pred, tmp, out=lv)
+        if trend:
+            np.multiply(beta, e, out=tmp)
+            np.add(ps, tmp, out=sl)
         if ss is not None:
-            s_t += gamma * e
+            np.multiply(gamma, e, out=tmp)
+            s_t += tmp
     return sse, lv, sl, ss, fitted
 
 
