@@ -586,10 +586,13 @@ def test_intervals_narrow_when_the_backtest_errors_are_small():
     # issue 20: the 0.7 floor kept 80 % intervals too wide on the tuning series (85 %)
     from repkit.forecast import _engine
 
-    kms, klev = _engine._calibration([np.full((1, 36), 0.1)], 1, (80, 95))
-    assert kms[0] == pytest.approx(np.sqrt((36 * 0.01 + 12) / 48))
+    prior = _engine._PRIOR_N
+    kms, klev = _engine._calibration([np.full((1, 144), 0.1)], 1, (80, 95))
+    expect = max(np.sqrt((144 * 0.01 + prior) / (144 + prior)), _engine._K_MIN)
+    assert kms[0] == pytest.approx(expect)
     assert kms[0] < 0.6
-    np.testing.assert_allclose(klev[80], kms)
+    np.testing.assert_allclose(klev[80], kms * _engine.CENTRE)
+    np.testing.assert_allclose(klev[95], kms * _engine.TAIL)
 
 
 def test_forecast_many_blank_values_are_refused_unless_interpolated():
