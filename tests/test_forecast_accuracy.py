@@ -314,6 +314,31 @@ def test_the_95_interval_has_heavier_tails_than_the_normal():
     assert (ratio > z95 / z80 * 1.03).all()
 
 
+def test_short_histories_get_wider_intervals(monkeypatch):
+    from repkit.forecast import _engine
+
+    y = growing(36, growth=0.01, noise=0.05, seed=3)
+    assert len(y) < _engine.ARIMA_MIN
+
+    def half_widths():
+        out = fc.forecast(y, 6, calendar="none")
+        return np.log(out["hi_80"] / out["lo_80"]), np.log(out["hi_95"] / out["lo_95"])
+
+    widen = _engine.SHORT_WIDEN
+    assert widen > 1.0
+    wide = half_widths()
+    monkeypatch.setattr(_engine, "SHORT_WIDEN", 1.0)
+    plain = half_widths()
+    for w, p in zip(wide, plain, strict=True):
+        np.testing.assert_allclose(w / p, widen, rtol=1e-3)  # members averaged on sales
+    long = growing(_engine.ARIMA_MIN, growth=0.01, noise=0.05, seed=3)
+    monkeypatch.setattr(_engine, "SHORT_WIDEN", 3.0)
+    a = fc.forecast(long, 6, calendar="none")
+    monkeypatch.setattr(_engine, "SHORT_WIDEN", 1.0)
+    b = fc.forecast(long, 6, calendar="none")
+    np.testing.assert_allclose(a["hi_95"], b["hi_95"])
+
+
 def _airline_series(n, T, theta, stheta, sd, seed):
     """Simulated (1 - B)(1 - B^12) z = (1 + theta B)(1 + Theta B^12) e, n rows."""
     rng = np.random.default_rng(seed)

@@ -139,6 +139,17 @@ Applied to the model-based and per-series factors only: the batch-pooled ones
 TAIL = 1.0
 """Factor of the 95 % interval relative to the calibrated normal one (1.10 before issue
 20's sixth round; see :data:`CENTRE`)."""
+SHORT_WIDEN = 1.15
+"""Widening of every interval of a history shorter than :data:`ARIMA_MIN` months.
+
+Issue 20, sixth round: on 36-month histories (the last 48 months of each real series, 12
+held out) the calibrated intervals covered too little, the backtests of such short
+histories being shorter still. Chosen on the tuning set's cuts (80 / 95 % coverage 0.736
+/ 0.918, MSIS 4.68 -> with 1.15: 0.792 / 0.944, 4.62); not chosen on: acceptance 0.690 /
+0.862, 5.81 -> 0.728 / 0.908, 5.66; holdout2 0.770 / 0.906, 6.51 -> 0.810 / 0.932,
+6.39; M3-A 0.743 / 0.912, 7.37 -> 0.796 / 0.939, 7.42; the sample data's 30-month
+region x product backtests (6 months, 3 windows) 0.562 / 0.755, MSIS 42.9 -> 0.626 /
+0.787, 38.1."""
 
 # "new" (launched inside the history, under 26 months since): drift joined it in issue 20;
 # on the sample sales (seed 0, region x product, last 6 months held out, 3 windows) the
@@ -659,6 +670,8 @@ def _run_batch(
     if tier in EQUAL_TIERS and len(names) > 1:
         weights = np.full((n, len(names)), 1.0 / len(names))
     kms, klev = _calibration(_combination_errors(Z, names, weights, back, tier), n, levels)
+    if T < ARIMA_MIN:
+        klev = {lv: k * SHORT_WIDEN for lv, k in klev.items()}
     out = _empty_batch(n, T, horizon, levels, steps_of)
     fitted_w = np.zeros((n, T))  # members with a fitted value in each month
     for j, nm in enumerate(names):
