@@ -604,3 +604,20 @@ def test_forecast_many_blank_values_are_refused_unless_interpolated():
     assert info.value.problems["rule"].tolist() == ["bad_number"]
     out = fc.forecast_many(frame, 3, keys=["product"], method="fast", missing="interpolate")
     assert np.isfinite(out["mean"]).all()
+
+
+def test_forecast_many_point_forecasts_do_not_depend_on_the_other_series():
+    rng = np.random.default_rng(0)
+    months = pd.period_range("2018-01", periods=72, freq="M")
+    rows = []
+    for k in range(10):
+        t = np.arange(72)
+        y = 100 * np.exp(np.cumsum(rng.normal(0.005, 0.05, 72))) * (1 + 0.2 * np.sin(t * np.pi / 6))
+        rows.append(pd.DataFrame({"p": f"s{k}", "month": months, "units": y}))
+    frame = pd.concat(rows)
+    alone = fc.forecast_many(frame[frame["p"] == "s0"], 6, keys=["p"], calendar="none", n_jobs=1)
+    together = fc.forecast_many(frame, 6, keys=["p"], calendar="none", n_jobs=1)
+    together = together[together["p"] == "s0"].reset_index(drop=True)
+    np.testing.assert_allclose(alone["mean"], together["mean"], rtol=1e-12)
+    # the pooled backtest errors of ten 72-month series may only widen an interval
+    assert (together["hi_95"] >= alone["hi_95"] - 1e-9).all()
