@@ -595,6 +595,19 @@ def test_intervals_narrow_when_the_backtest_errors_are_small():
     np.testing.assert_allclose(klev[95], kms * _engine.TAIL)
 
 
+def test_short_histories_do_not_calibrate_on_their_own_backtests():
+    from repkit.forecast import _engine
+
+    z = [np.full((2, 12), 3.0)]
+    kms, klev = _engine._calibration(z, 2, (80, 95), own=False)
+    np.testing.assert_allclose(kms, 1.0)
+    np.testing.assert_allclose(klev[80], _engine._tail(80))
+    np.testing.assert_allclose(klev[95], _engine._tail(95))
+    kms, klev = _engine._calibration(z, 2, (80, 95))
+    assert (kms > 1.5).all()
+    assert (klev[95] > 1.5).all()
+
+
 def test_forecast_many_blank_values_are_refused_unless_interpolated():
     y = seasonal(seed=1)
     frame = pd.DataFrame({"product": "A", "month": y.index, "units": y.to_numpy()})
