@@ -634,3 +634,56 @@ def test_forecast_many_point_forecasts_do_not_depend_on_the_other_series():
     np.testing.assert_allclose(alone["mean"], together["mean"], rtol=1e-12)
     # the pooled backtest errors of ten 72-month series may only widen an interval
     assert (together["hi_95"] >= alone["hi_95"] - 1e-9).all()
+
+
+def _coverage_backtest(inside: int, n: int, *, windows: int = 6, low: bool = True):
+    """A backtest of one auto series: ``inside`` of every ``n`` months inside the 80 % interval."""
+    rows = []
+    for w in range(1, windows + 1):
+        for k in range(n):
+            hit = k < inside
+            rows.append(
+                {
+                    "window": w,
+                    "model": "auto",
+                    "actual": 10.0 if hit else (5.0 if low else 15.0),
+                    "mean": 10.0,
+                    "scale": 2.0,
+                    "lo_80": 8.0,
+                    "hi_80": 12.0,
+                }
+            )
+    bt = pd.DataFrame(rows)
+    bt["error"] = bt["actual"] - bt["mean"]
+    return bt
+
+
+def test_backtest_report_says_when_intervals_cover_too_little_and_which_way_it_missed():
+    notes = fc.backtest_report(_coverage_backtest(1, 4)).attrs["warnings"]
+    assert len(notes) == 1
+    assert "80% 区间覆盖了 25%（应接近 80%）" in notes[0]
+    assert "区间偏窄" in notes[0]
+    assert "实际大多低于预测" in notes[0]
+    high = fc.backtest_report(_coverage_backtest(1, 4, low=False)).attrs["warnings"]
+    assert "实际大多高于预测" in high[0]
+
+
+def test_backtest_report_says_when_intervals_cover_too_much():
+    bt = _coverage_backtest(4, 4, windows=40)
+    bt[["lo_80", "hi_80"]] = [0.0, 20.0]
+    notes = fc.backtest_report(bt).attrs["warnings"]
+    assert len(notes) == 1
+    assert "区间偏宽" in notes[0]
+    assert "100%" in notes[0]
+
+
+def test_backtest_report_keeps_quiet_about_coverage_chance_explains():
+    # 3 of 4 inside over 6 windows: 75 % against 80 %, within two binomial errors of 6 draws
+    assert fc.backtest_report(_coverage_backtest(3, 4)).attrs["warnings"] == []
+    # a group breakdown names the group
+    bt = pd.concat(
+        [_coverage_backtest(1, 4).assign(product="A"), _coverage_backtest(3, 4).assign(product="B")]
+    )
+    notes = fc.backtest_report(bt, by=["product"]).attrs["warnings"]
+    assert len(notes) == 1
+    assert notes[0].startswith("A：")

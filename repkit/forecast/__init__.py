@@ -23,8 +23,12 @@ How ``method="auto"`` works:
    weighted by 1 / that error squared, or takes the best alone where that average
    backtests worse than seasonal naive.
 5. Intervals: each model's analytic error variance, scaled by how large the backtest
-   errors of the combination really were, averaged quantile by quantile; the 95 %
-   interval is widened a further 10 % for tails heavier than the normal's.
+   errors of the combination really were (shrunk towards the model's own claim; pooled
+   across a batch's series of equal length where they have 300 backtest errors or more),
+   averaged quantile by quantile. Backtest errors have heavier tails than the normal, so
+   the 80 % interval is 0.87 of the normal one's width at the 95 % interval's scale.
+   Histories under 48 months are not calibrated on their own backtests (of shorter
+   histories still, they understate the error) and are widened by 15 % instead.
 
 Examples
 --------
