@@ -599,10 +599,10 @@ def test_short_histories_do_not_calibrate_on_their_own_backtests():
     from repkit.forecast import _engine
 
     z = [np.full((2, 12), 3.0)]
-    kms, klev = _engine._calibration(z, 2, (80, 95), own=False)
+    kms, klev = _engine._calibration(z, 2, (80, 95), short=True)
     np.testing.assert_allclose(kms, 1.0)
-    np.testing.assert_allclose(klev[80], _engine._tail(80))
-    np.testing.assert_allclose(klev[95], _engine._tail(95))
+    np.testing.assert_allclose(klev[80], _engine._tail(80) * _engine.SHORT_WIDEN)
+    np.testing.assert_allclose(klev[95], _engine._tail(95) * _engine.SHORT_WIDEN)
     kms, klev = _engine._calibration(z, 2, (80, 95))
     assert (kms > 1.5).all()
     assert (klev[95] > 1.5).all()

@@ -144,7 +144,7 @@ TAIL = 1.0
 20's sixth round; see :data:`CENTRE`)."""
 SHORT_WIDEN = 1.15
 """Widening of every interval of a history shorter than :data:`ARIMA_MIN` months, whose
-own backtest errors do not set its interval factors (``_calibration(own=False)``).
+own backtest errors do not set its interval factors (``_calibration(short=True)``).
 
 Issue 20, sixth round: on 36-month histories (the last 48 months of each real series, 12
 held out) the calibrated intervals covered too little. Their backtests, of shorter
@@ -411,7 +411,7 @@ def _fitted_y(fit, *, log, cal_h):
 
 
 def _calibration(
-    zs: list[np.ndarray], n: int, levels, *, own: bool = True
+    zs: list[np.ndarray], n: int, levels, *, short: bool = False
 ) -> tuple[np.ndarray, dict]:
     """Interval scale factors from standardised backtest errors of the combination.
 
@@ -422,12 +422,15 @@ def _calibration(
     :data:`POOL_MIN` errors in the batch, at least the factor that covers the batch's
     backtest errors at that level (empirical quantile of |z|, heavy tails included).
     Tuning set of ``benchmarks/_real_series.py``: 95 % / 80 % coverage 0.943 / 0.824
-    without the per-series quantile, 0.946 / 0.829 with it. Without ``own`` a series'
-    own errors count for nothing (both factors 1; see :data:`SHORT_WIDEN`).
+    without the per-series quantile, 0.946 / 0.829 with it. For a ``short`` history
+    (under :data:`ARIMA_MIN` months) a series' own errors count for nothing (both factors
+    1) and every interval factor is :data:`SHORT_WIDEN` times wider.
     """
+    own = not short
+    widen = SHORT_WIDEN if short else 1.0
     if not zs:
         ones = np.ones(n)
-        return ones, {lv: ones * _tail(lv) for lv in levels}
+        return ones, {lv: ones * _tail(lv) * widen for lv in levels}
     z = np.concatenate(zs, axis=1)
     z = np.where(np.isfinite(z), z, np.nan)
     cnt = np.isfinite(z).sum(axis=1) if own else np.zeros(n, dtype=int)
@@ -444,6 +447,7 @@ def _calibration(
         if len(flat) >= POOL_MIN:
             pooled = np.clip(np.quantile(flat, lv / 100) / zz, _K_MIN, _K_MAX)
             klev[lv] = np.maximum(klev[lv], pooled)
+        klev[lv] = klev[lv] * widen
     return kms, klev
 
 
@@ -493,12 +497,13 @@ def _backtest_candidates(Z, cal_h, names, origins, horizon, *, log, nonneg) -> l
     return back
 
 
-def _select(Y, names, back) -> tuple[np.ndarray, np.ndarray]:
+def _select(Y, names, back, *, equal: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Backtest MAE per series × candidate and weights on the best :data:`TOP_K`.
 
     Scored on the origins where every candidate has a forecast (seasonal naive has none
     from a single year): an origin one candidate lacks would otherwise rule it out, and
-    with it the fall-back to it.
+    with it the fall-back to it. With ``equal`` (the :data:`EQUAL_TIERS`) every candidate
+    gets the same weight; the scores are still reported and the fall-back still applies.
     """
     n = Y.shape[0]
     back = [b for b in back if all(nm in b[2] for nm in names)] or back
@@ -521,6 +526,9 @@ def _select(Y, names, back) -> tuple[np.ndarray, np.ndarray]:
         score = np.where(np.isfinite(score), score, np.inf)
     else:
         score = np.zeros((n, len(names)))
+    if equal and len(names) > 1:
+        weights = np.full((n, len(names)), 1.0 / len(names))
+        return score, _fall_back(Y, names, back, score, weights)
     order = np.argsort(score, axis=1, kind="stable")
     weights = np.zeros((n, len(names)))
     for i in range(n):
@@ -676,13 +684,9 @@ def _run_batch(
     if not origins and tier != "intermittent" and T > 4:
         origins = _origins(T, horizon, windows, max(3, T // 2))  # for calibration only
     back = _backtest_candidates(Z, cal_h, names, origins, horizon, log=log, nonneg=nonneg)
-    score, weights = _select(Y, names, back)
-    if tier in EQUAL_TIERS and len(names) > 1:
-        weights = np.full((n, len(names)), 1.0 / len(names))
+    score, weights = _select(Y, names, back, equal=tier in EQUAL_TIERS)
     zs = _combination_errors(Z, names, weights, back, tier)
-    kms, klev = _calibration(zs, n, levels, own=T >= ARIMA_MIN)
-    if T < ARIMA_MIN:
-        klev = {lv: k * SHORT_WIDEN for lv, k in klev.items()}
+    kms, klev = _calibration(zs, n, levels, short=T < ARIMA_MIN)
     out = _empty_batch(n, T, horizon, levels, steps_of)
     fitted_w = np.zeros((n, T))  # members with a fitted value in each month
     for j, nm in enumerate(names):
