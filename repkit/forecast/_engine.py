@@ -467,9 +467,9 @@ class _Batch:
 
 
 def _fit(name: str, Z: np.ndarray, horizon: int, *, log: bool) -> _models.Fit:
-    if name in _ORIGINAL_SCALE:
-        return _ets_aicc.ets_aicc(Z, horizon, log=log)
-    return _FUNCS[name](Z, horizon)
+    """Fit candidate ``name``; those of :data:`_ORIGINAL_SCALE` are told the working scale."""
+    fn: Any = _FUNCS[name]
+    return fn(Z, horizon, log=log) if name in _ORIGINAL_SCALE else fn(Z, horizon)
 
 
 def _backtest_candidates(Z, cal_h, names, origins, horizon, *, log, nonneg) -> list:

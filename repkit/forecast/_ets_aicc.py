@@ -23,7 +23,7 @@ import itertools
 
 import numpy as np
 
-from repkit.forecast._models import Fit, _sigma
+from repkit.forecast._models import Fit, _ets_run, _sigma, trend_forecast
 
 _ALPHAS = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.97, 0.999)
 _BETA_SHARES = (0.005, 0.02, 0.05, 0.1, 0.2, 0.4)
@@ -116,18 +116,10 @@ def _fit_kind(Z: np.ndarray, kind: str):
 
 def _run(Z, pick, horizon):
     """Fitted values, forecasts and psi weights of one parameter set per series."""
-    n, T = Z.shape
-    al, be, ph, lv, sl = (pick[:, j].copy() for j in range(5))
-    fitted = np.empty((n, T))
-    for t in range(T):
-        fitted[:, t] = lv + ph * sl
-        e = Z[:, t] - fitted[:, t]
-        lv, sl = lv + ph * sl + al * e, ph * sl + be * e
-    h = np.arange(1, horizon + 1)
-    phi_h = np.cumsum(ph[:, None] ** h[None, :], axis=1)
-    mean = lv[:, None] + phi_h * sl[:, None]
-    psi = np.ones((n, horizon))
-    psi[:, 1:] = al[:, None] + be[:, None] * phi_h[:, : horizon - 1]
+    al, be, ph, l0, b0 = (pick[:, j] for j in range(5))
+    col = (al[:, None], be[:, None], np.zeros((len(Z), 1)), ph[:, None])
+    _, lv, sl, _, fitted = _ets_run(Z, l0, b0, None, *col, keep=True)
+    mean, psi = trend_forecast(lv[:, 0], sl[:, 0], al, be, ph, horizon)
     return mean, psi, fitted
 
 

@@ -211,6 +211,28 @@ def _refine(Z, level, slope, seas, a, b, g, p, sse0, *, m: int = M):
     )
 
 
+def trend_forecast(lv, sl, alpha, beta, phi, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Forecast means and psi weights (n, horizon) of a (damped) trend from its last states.
+
+    ``lv``, ``sl``, ``alpha``, ``beta``, ``phi`` are per series (n,); without a trend pass
+    a zero slope and beta and ``phi`` 1. Shared by the grid :func:`ets` (which adds the
+    seasonal states) and :mod:`._ets_aicc`.
+
+    Examples
+    --------
+    >>> one = np.ones(1)
+    >>> mean, psi = trend_forecast(10 * one, 2 * one, 0.5 * one, 0.1 * one, one, 3)
+    >>> mean.tolist(), psi.round(2).tolist()
+    ([[12.0, 14.0, 16.0]], [[1.0, 0.6, 0.7]])
+    """
+    h = np.arange(1, horizon + 1)
+    phi_h = np.cumsum(phi[:, None] ** h[None, :], axis=1)  # phi + ... + phi^h
+    mean = lv[:, None] + phi_h * sl[:, None]
+    psi = np.ones((len(lv), horizon))
+    psi[:, 1:] = alpha[:, None] + beta[:, None] * phi_h[:, : horizon - 1]
+    return mean, psi
+
+
 def ets(Z: np.ndarray, horizon: int, *, trend: bool, damped: bool, season: bool, m: int = M) -> Fit:
     """Additive exponential smoothing (on the log scale: multiplicative) by grid search.
 
@@ -233,16 +255,12 @@ def ets(Z: np.ndarray, horizon: int, *, trend: bool, damped: bool, season: bool,
         a, b, g, p = _refine(Z, level, slope, seas, a, b, g, p, sse[np.arange(n), best], m=m)
     _, lv, sl, ss, fitted = _ets_run(Z, level, slope, seas, a, b, g, p, keep=True, m=m)
     lv, sl, a, b, g, p = lv[:, 0], sl[:, 0], a[:, 0], b[:, 0], g[:, 0], p[:, 0]
-    h = np.arange(1, horizon + 1)
-    phi_h = np.cumsum(p[:, None] ** h[None, :], axis=1)  # phi + ... + phi^h
-    mean = lv[:, None] + phi_h * sl[:, None]
+    mean, psi = trend_forecast(lv, sl, a, b, p, horizon)
     if ss is not None:
-        pos = (T + h - 1) % m
-        mean = mean + ss[pos, :, 0].T
-    j = np.arange(1, horizon)
-    psi = np.ones((n, horizon))
-    psi[:, 1:] = a[:, None] + b[:, None] * phi_h[:, : horizon - 1]
+        h = np.arange(1, horizon + 1)
+        mean = mean + ss[(T + h - 1) % m, :, 0].T
     if season:
+        j = np.arange(1, horizon)
         psi[:, 1:] += g[:, None] * (j % m == 0)[None, :]
     n_par = 1 + 2 * trend + damped * trend + season + 1 + trend + (m - 1) * season
     name = "ets_" + ("A" + ("d" if damped else "") if trend else "N") + ("A" if season else "N")

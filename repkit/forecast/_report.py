@@ -119,7 +119,8 @@ def _coverage_notes(out: pd.DataFrame, by: list[str], levels: list[int]) -> list
     notes = []
     for name, row in auto.iterrows():
         draws = row["n_series"] * row["n_windows"]
-        narrow, wide = [], []
+        narrow: list[str] = []
+        wide: list[str] = []
         for lv in levels:
             cov, p = row.get(f"coverage_{lv}"), lv / 100
             if not (draws > 0 and np.isfinite(cov)):
