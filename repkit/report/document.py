@@ -483,16 +483,23 @@ def overrides_table(plan: Plan):
     """The manager's figures (经理指定) and what the plan holds for each (workbook 经理指定).
 
     Fixed figures hold exactly; floors and caps are bounds (``binding`` says whether the
-    plan sits on one). Without overrides the caption says where to give them.
+    plan sits on one). Without overrides its one row says where to give them.
     """
     from repkit.plan._overrides import manager_sheet
 
     given = manager_sheet(plan.overrides, plan.goals)[0] if len(plan.overrides) else None
     if given is None:
-        return display_table(
-            pd.DataFrame({"说明": ["本计划没有经理指定的数字"]}),
+        return display_table(  # the hint in the row: a long caption wraps to the cell's width
+            pd.DataFrame(
+                {
+                    "说明": [
+                        "本计划没有经理指定的数字；可在 经理指定.xlsx 中给医院、品种的"
+                        "固定值、下限、上限和月度里程碑"
+                    ]
+                }
+            ),
             highlight=None,
-            caption="经理指定：可在 经理指定.xlsx 中给医院、品种的固定值、下限、上限和月度里程碑",
+            caption="经理指定",
         )
     caption = "经理指定的数字与计划所含（固定值完全相等；下限、上限为约束）"
     return display_table(given, max_rows=max(len(given), 1), highlight=None, caption=caption)
@@ -504,9 +511,11 @@ def goals_table(plan: Plan):
 
     if not len(plan.goals):
         return display_table(
-            pd.DataFrame({"说明": ["本计划没有科室开发目标"]}),
+            pd.DataFrame(
+                {"说明": ["本计划没有科室开发目标；可在 经理指定.xlsx 中按医院、月份给出开发率"]}
+            ),
             highlight=None,
-            caption="科室开发目标：可在 经理指定.xlsx 中按医院、月份给出开发率",
+            caption="科室开发目标",
         )
     goals = manager_sheet(plan.overrides, plan.goals)[1]
     caption = "科室开发目标（工作目标，不是销售指标）"
