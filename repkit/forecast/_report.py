@@ -119,34 +119,21 @@ def _coverage_notes(out: pd.DataFrame, by: list[str], levels: list[int]) -> list
     notes = []
     for name, row in auto.iterrows():
         draws = row["n_series"] * row["n_windows"]
-        narrow: list[str] = []
-        wide: list[str] = []
+        narrow: list[tuple[int, float]] = []
+        wide: list[tuple[int, float]] = []
         for lv in levels:
             cov, p = row.get(f"coverage_{lv}"), lv / 100
             if not (draws > 0 and np.isfinite(cov)):
                 continue
             tol = max(0.05, COVERAGE_SIGMAS * np.sqrt(p * (1 - p) / draws))
             if abs(cov - p) > tol:
-                (wide if cov > p else narrow).append(f"{lv}% 区间覆盖了 {cov:.0%}（应接近 {lv}%）")
+                (wide if cov > p else narrow).append((lv, cov))
         where = "、".join(str(v) for v in (name if isinstance(name, tuple) else (name,)))
         prefix = f"{where}：" if by else ""
         if narrow:
-            side = ""
-            if abs(row["bias"]) > 0.5 * row["mae"]:
-                side = (
-                    "实际大多低于预测，近期可能出现了历史里没有的下滑；"
-                    if row["bias"] < 0
-                    else "实际大多高于预测，近期可能出现了历史里没有的增长；"
-                )
-            notes.append(
-                f"{prefix}回测中实际值落在区间里的太少：{'，'.join(narrow)}。区间偏窄，"
-                f"{side}请把区间看作最低限度的不确定性。"
-            )
+            notes.append(prefix + coverage_text(narrow, bias=row["bias"], mae=row["mae"]))
         if wide:
-            notes.append(
-                f"{prefix}回测中实际值落在区间里的太多：{'，'.join(wide)}。区间偏宽，"
-                "实际的不确定性比区间显示的小。"
-            )
+            notes.append(prefix + coverage_text(wide, bias=row["bias"], mae=row["mae"], wide=True))
     return notes
 
 
@@ -194,3 +181,35 @@ def _loss_text(worse: int, n: int, log_ratio: float) -> str:
             f"平均误差虽只有它的 {ratio:.2f} 倍，但那是少数序列上好得多拉低的："
         )
     return head + '这些序列照搬去年同月可能更准，自动预测只作参考，或改用 method="snaive"。'
+
+
+def coverage_text(
+    missed: list[tuple[int, float]], *, bias: float, mae: float, wide: bool = False
+) -> str:
+    """The sentence for intervals whose backtest coverage missed their level.
+
+    ``missed`` holds (level, coverage) pairs, all too low or (``wide``) all too high;
+    ``bias`` (mean of actual − forecast) and ``mae`` of the same backtest name the
+    direction of the misses when the bias is more than half the mean absolute error.
+    Shared by :func:`backtest_report` and the plan's check of its region total, so that
+    one finding reads the same everywhere.
+
+    Examples
+    --------
+    >>> text = coverage_text([(80, 0.5)], bias=1.0, mae=10.0)
+    >>> text.startswith("回测中实际值落在区间里的太少：80% 区间覆盖了 50%（应接近 80%）。区间偏窄")
+    True
+    """
+    covered = "，".join(f"{lv}% 区间覆盖了 {cov:.0%}（应接近 {lv}%）" for lv, cov in missed)
+    if wide:
+        return f"回测中实际值落在区间里的太多：{covered}。区间偏宽，实际的不确定性比区间显示的小。"
+    side = ""
+    if abs(bias) > 0.5 * mae:
+        side = (
+            "实际大多低于预测，近期可能出现了历史里没有的下滑；"
+            if bias < 0
+            else "实际大多高于预测，近期可能出现了历史里没有的增长；"
+        )
+    return (
+        f"回测中实际值落在区间里的太少：{covered}。区间偏窄，{side}请把区间看作最低限度的不确定性。"
+    )
