@@ -147,6 +147,12 @@ FIXES: dict[str, tuple[str, str]] = {
         "Aggregate the data to months first, one value per month: y.resample('MS').sum() "
         "for sales, .mean() for levels such as prices (forecast_many sums rows by itself).",
     ),
+    "blank_value": (
+        "填写这个值；该月确实没有销售时填 0，价格、库存等水平值可传入 missing='interpolate'"
+        "（按相邻月份插值）。",
+        "Fill in the value: 0 when the month had no sales, or pass missing='interpolate' "
+        "for levels such as prices or stock (a line between the neighbouring months).",
+    ),
     "missing_month": (
         "补上这个月；该月确实没有销售时传入 missing='zero'，价格、库存等水平值传入 "
         "missing='interpolate'。",
@@ -466,6 +472,7 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "bad_number.month": ("{month} 的值不是数字", "the value of {month} is not a number"),
     "bad_number.column": ("{column} 不是数字", "{column} is not a number"),
     "missing_month": ("缺少月份 {month}（没有值）", "month {month} is missing (no value)"),
+    "blank_value": ("{column} 为空", "{column} is blank"),
     "missing_month.key": ("{key}：月份 {month} 没有数据行", "{key}: month {month} has no row"),
     "bad_code.tier": (
         "医生 {doctor}：分级 {value!r} 不是 A、B 或 C（留空则由 repkit 分级）",

@@ -19,6 +19,10 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "{column!r} 中有 {n} 个值不是数字",
         "{n} values of {column!r} are not numbers",
     ),
+    "error.blank_values": (
+        "{column!r} 中有 {n} 个值为空或不是数字",
+        "{n} values of {column!r} are blank or not numbers",
+    ),
     "error.months_without_row": ("{n} 个月份没有数据行", "{n} months have no row"),
     "error.tiers": ("repkit 无法读取的手工分级", "manual tiers that repkit cannot read"),
     "word.series_index": ("y 的索引", "y's index"),

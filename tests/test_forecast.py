@@ -614,7 +614,15 @@ def test_forecast_many_blank_values_are_refused_unless_interpolated():
     frame.loc[8, "units"] = np.nan
     with pytest.raises(DataError) as info:
         fc.forecast_many(frame, 3, keys=["product"], method="fast")
-    assert info.value.problems["rule"].tolist() == ["bad_number"]
+    assert info.value.problems["rule"].tolist() == ["blank_value"]
+    assert "missing='interpolate'" in str(info.value)  # the advice names the choices
+    assert "填 0" in str(info.value)
+    frame["units"] = frame["units"].astype(object)
+    frame.loc[9, "units"] = "n/a"
+    with pytest.raises(DataError) as info:
+        fc.forecast_many(frame, 3, keys=["product"], method="fast", missing="interpolate")
+    assert info.value.problems["rule"].tolist() == ["bad_number"]  # not blank: not a number
+    frame.loc[9, "units"] = frame.loc[10, "units"]
     out = fc.forecast_many(frame, 3, keys=["product"], method="fast", missing="interpolate")
     assert np.isfinite(out["mean"]).all()
 

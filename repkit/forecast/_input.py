@@ -146,7 +146,8 @@ def long_to_series(
     ``"zero"`` (no sales), ``"interpolate"`` (a straight line between the neighbours;
     months outside the series' own span stay zero) or ``"error"`` (refused, rule
     ``missing_month``). Blank values count as months without rows for ``"interpolate"``
-    and are refused (``bad_number``) otherwise.
+    and are refused otherwise (``blank_value``, whose advice names the choices; values
+    that are not numbers: ``bad_number``).
     """
     _check_missing(missing)
     if not isinstance(frame, pd.DataFrame):
@@ -162,7 +163,8 @@ def long_to_series(
     values = pd.to_numeric(frame[value], errors="coerce")
     # blank values are months without a value only for interpolation; a blank sales cell
     # is refused rather than silently read as zero
-    blank = frame[value].isna().to_numpy() & (missing == "interpolate")
+    empty = frame[value].isna().to_numpy()
+    blank = empty & (missing == "interpolate")
     bad = ~np.isfinite(values.to_numpy(dtype="float64", na_value=np.nan)) & ~blank
     if bad.any():
         rows = np.flatnonzero(bad)
@@ -172,12 +174,18 @@ def long_to_series(
                     "row": int(r) + 1,
                     "column": value,
                     "value": str(frame[value].iloc[r]),
-                    "rule": "bad_number",
-                    "message": say("bad_number.column", column=value),
+                    "rule": "blank_value" if empty[r] else "bad_number",
+                    "message": say(
+                        "blank_value" if empty[r] else "bad_number.column", column=value
+                    ),
                 }
                 for r in rows
             ],
-            summary=say("error.not_numbers", column=value, n=len(rows)),
+            summary=say(
+                "error.blank_values" if empty[rows].any() else "error.not_numbers",
+                column=value,
+                n=len(rows),
+            ),
         )
     pos = (months.asi8 - months.asi8.min()).astype(np.int64)
     first_month = pd.Period(ordinal=int(months.asi8.min()), freq="M")
