@@ -302,7 +302,7 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "repkit: half-year plans and growth forecasts for pharmaceutical sales teams.",
     ),
     "help.cmd.sample": (
-        "生成带种子的模拟数据集，写成中文表头的 Excel/CSV 文件。",
+        "用固定的随机种子生成模拟数据集，写成中文表头的 Excel/CSV 文件。",
         "Write the seeded synthetic data set as Excel/CSV files with Chinese headers.",
     ),
     "help.cmd.check": (

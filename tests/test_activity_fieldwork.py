@@ -165,14 +165,18 @@ def test_july_plan_gives_every_kol_at_least_the_core_norm():
 
 
 @pytest.mark.parametrize(
-    ("name", "a", "b"),
-    [("default", 4, 4), ("seed000", 8, 4), ("seed002", 3, 6)],
+    ("name", "a", "b", "source"),
+    [
+        ("default", 4, 4, "repkit"),
+        ("seed000", 8, 4, "兰州区域半年工作计划范本"),
+        ("seed002", 3, 6, "《医药销售工作计划》范文"),
+    ],
 )
-def test_norm_presets_follow_their_seed(name, a, b):
+def test_norm_presets_follow_their_seed(name, a, b, source):
     n = rk.activity.norm_preset(name).set_index(["tier", "level"])["visits_per_month"]
     assert (n[("A", "3A")], n[("B", "3A")], n[("C", "3A")]) == (a, b, 1)
     assert rk.activity.NORM_PRESETS[name]["visits_per_day"] == 8
-    assert rk.activity.NORM_PRESETS[name]["seed"] in ("repkit", f"seed {name[-3:]}")
+    assert rk.activity.NORM_PRESETS[name]["seed"] == source  # the document, not its number
 
 
 def test_a_preset_drives_the_call_plan():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 
@@ -218,3 +220,35 @@ def test_quota_message_follows_the_language(tmp_path, monkeypatch):
     en = rk.io.check(path)["message"].iloc[0]
     assert en.startswith("the quota of hospital H1 × A covers 3 of the 6 months of 2026H2")
     assert en.endswith("missing 2026-10, 2026-11, 2026-12")
+
+
+def _user_strings():
+    """String constants of repkit that are not docstrings, with file and line."""
+    root = Path(rk.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        docs = set()
+        for node in ast.walk(tree):
+            body = getattr(node, "body", None)
+            if isinstance(body, list):  # docstrings, and strings under an assignment
+                for stmt in body:
+                    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+                        docs.add(id(stmt.value))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docs
+            ):
+                yield f"{path.relative_to(root)}:{node.lineno}", node.value
+
+
+def test_chinese_texts_name_sources_not_internal_numbers():
+    """种子 000, 种子计划 mean nothing to a manager: name the plan example or the article."""
+    internal = re.compile(r"(?<!随机)种子|seed \d{3}", re.I)
+    found = [
+        (where, text)
+        for where, text in _user_strings()
+        if HAN.search(text) and internal.search(text)
+    ]
+    assert not found, found

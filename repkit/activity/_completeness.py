@@ -18,14 +18,19 @@ if TYPE_CHECKING:  # pragma: no cover
     from repkit.dataset import Dataset
 
 COMPLETENESS_TARGETS: dict[str, tuple[str, float, str]] = {
-    "hospital_files": (_M["hospital_files"], 0.8, "seed 000 table A: 一个月完成80%"),
-    "doctor_cards": (_M["doctor_cards"], 1.0, "seed 000 table B: 医生资料卡"),
-    "ward_nurses": (_M["ward_nurses"], 1.0, "seed 000 table C: 20天内完成"),
-    "weekly_schedules": (_M["weekly_schedules"], 1.0, "seed 000 table H: 每周每个员工5份"),
-    "call_records": (_M["call_records"], 1.0, "seed 002: CRM 数据完整"),
+    "hospital_files": (_M["hospital_files"], 0.8, "兰州区域半年工作计划范本表 A：一个月完成80%"),
+    "doctor_cards": (_M["doctor_cards"], 1.0, "兰州区域半年工作计划范本表 B：医生资料卡"),
+    "ward_nurses": (_M["ward_nurses"], 1.0, "兰州区域半年工作计划范本表 C：20天内完成"),
+    "weekly_schedules": (
+        _M["weekly_schedules"],
+        1.0,
+        "兰州区域半年工作计划范本表 H：每周每个员工5份",
+    ),
+    "call_records": (_M["call_records"], 1.0, "《医药销售工作计划》范文：CRM 数据完整"),
 }
 """Measure → (Chinese label of :data:`repkit.labels.MEASURE_LABELS`, target share, the
-seed sentence it comes from)."""
+sentence it comes from, as the workbook's 出处 column shows it: the source document by its
+user-facing name, never its internal seed number)."""
 
 HOSPITAL_FILE_COLUMNS = ("name", "level", "city", "beds", "departments")
 DOCTOR_CARD_COLUMNS = ("name", "department", "title", "is_expert", "rating")

@@ -40,7 +40,7 @@ NORM_PRESETS: dict[str, dict[str, Any]] = {
         "visits_per_day": 8,
     },
     "seed000": {
-        "seed": "seed 000",
+        "seed": "兰州区域半年工作计划范本",
         "quote": "业务人员对重点的客户每个月要拜访有效的工作沟通8次以上",
         "norms": {
             "A": dict.fromkeys(HOSPITAL_LEVELS, 8),
@@ -50,7 +50,7 @@ NORM_PRESETS: dict[str, dict[str, Any]] = {
         "visits_per_day": 8,
     },
     "seed002": {
-        "seed": "seed 002",
+        "seed": "《医药销售工作计划》范文",
         "quote": "A类每月至少一次高层拜访、每两周一次深度拜访；B类每周1-2次有效拜访；"
         "日均有效拜访不少于8位",
         "norms": {

@@ -195,7 +195,7 @@ def _meetings(plan: Plan) -> list[pd.DataFrame]:
     per_hospital[f"{plan.half.label}目标"] = MEETINGS_PER_HOSPITAL
     per_hospital = per_hospital.drop(columns="目标")
     per_hospital.attrs["title"] = (
-        f"每家三级以上医院每半年召开 {MEETINGS_PER_HOSPITAL}–4 次科室会（种子 000）"
+        f"每家三级以上医院每半年召开 {MEETINGS_PER_HOSPITAL}–4 次科室会（兰州区域半年工作计划范本）"
     )
     return [coverage, per_hospital]
 

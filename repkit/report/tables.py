@@ -228,7 +228,7 @@ def completeness_table(basics: pd.DataFrame, *, caption: str | None = None):
     --------
     >>> c = pd.DataFrame({"measure": ["ward_nurses"], "label": ["C 护士信息"], "done": [7],
     ...     "total": [14], "value": [0.5], "target": [1.0], "deadline": ["2026-01-20"],
-    ...     "met": [False], "overdue": [True], "seed": ["seed 000"]})
+    ...     "met": [False], "overdue": [True], "seed": ["兰州区域半年工作计划范本表 C"]})
     >>> html = completeness_table(c).to_html()
     >>> "50.0%" in html, "100.0%" in html, "ward_nurses" in html
     (True, True, False)

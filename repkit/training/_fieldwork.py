@@ -59,7 +59,7 @@ def _s9_q1() -> Spec:
             e,
             integer=True,
             what="竞品记录数",
-            ok="对。每周调查、每月上报（种子 000 表 F）。",
+            ok="对。每周调查、每月上报（计划范本表 F）。",
         ),
         hints=("准备单元格里的 `comp` 就是半年的竞品记录。", "`len(comp)` 数的是行数。"),
         solution="answer = len(comp)",
@@ -91,7 +91,12 @@ def _s9_q3() -> Spec:
         question="半年所有会议的到会率是多少？（到会人数合计 ÷ 邀请人数合计，0–1）",
         expected=_attendance,
         compare=lambda a, e, ctx: passes(
-            number, a, e, rate=True, what="到会率", ok="对。种子计划要求到会率不低于 90 %。"
+            number,
+            a,
+            e,
+            rate=True,
+            what="到会率",
+            ok="对。《药品销售经理工作计划书》范文要求到会率不低于 90 %。",
         ),
         hints=("`meet` 是半年的会议。", '`meet["attended"].sum() / meet["invited"].sum()`。'),
         solution='answer = meet["attended"].sum() / meet["invited"].sum()',

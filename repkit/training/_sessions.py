@@ -185,7 +185,7 @@ def _s2_q1() -> Spec:
         question="整个区域这半年的数量完成率是多少？（实际数量 ÷ 指标数量，写成 0–1 的小数）",
         expected=_s2_region_rate,
         compare=_number(
-            "对，完成率约 {expected:.1%}。种子文件里的兰州只有 21%，差距要在下半年补上。",
+            "对，完成率约 {expected:.1%}。计划范本里的兰州只有 21%，差距要在下半年补上。",
             rate=True,
             what="完成率",
         ),
@@ -396,7 +396,7 @@ def _s4() -> list[Spec]:
         Spec(
             question="专家（is_expert）中评级 ≥ 5 的比例是多少？（0–1 的小数）",
             expected=expert_share,
-            compare=_number("对。种子计划要求重点医生开发达到 60–80%。", rate=True, what="比例"),
+            compare=_number("对。计划范本要求重点医生开发达到 60–80%。", rate=True, what="比例"),
             hints=(
                 '先筛出专家：`ds.doctors[ds.doctors["is_expert"]]`。',
                 '布尔列的平均值就是比例：`(experts["rating"] >= 5).mean()`。',
@@ -516,7 +516,7 @@ def _s5_q2() -> Spec:
 def _s5_q3() -> Spec:
     return Spec(
         question=(
-            f"种子 000 要求对重点客户每月至少 {_KEY_PER_MONTH} 次有效拜访。把专家当作重点客户"
+            f"计划范本要求对重点客户每月至少 {_KEY_PER_MONTH} 次有效拜访。把专家当作重点客户"
             f"（每月 {_KEY_PER_MONTH} 次），其他医生按最低标准每月 {_OTHER_PER_MONTH} 次，"
             "区域内所有医生下半年第一个月共需多少次拜访？"
         ),
@@ -541,7 +541,7 @@ def _s5_q3() -> Spec:
 def _s5_q4() -> Spec:
     return Spec(
         question=(
-            f"每人每个工作日 {_VISITS_PER_DAY} 次有效拜访（种子 002 的能力标准），"
+            f"每人每个工作日 {_VISITS_PER_DAY} 次有效拜访（《医药销售工作计划》范文的能力标准），"
             "完成上题的拜访至少需要几位代表？（向上取整）"
         ),
         expected=_s5_reps_needed,
@@ -731,7 +731,7 @@ def _s7() -> list[Spec]:
             question="把 total 按周分到下半年的每一周（每周工作日数为权重，按 week 的表）。",
             expected=_by_week,
             compare=lambda a, e, ctx: passes(
-                integers_summing, a, e, ok="对。这就是种子计划表 D 里的“每周工作计划”。"
+                integers_summing, a, e, ok="对。这就是计划范本表 D 里的“每周工作计划”。"
             ),
             hints=(
                 "`rk.calendar.weeks_of_half(nxt)` 列出每月的每一周和工作日数；"
@@ -826,7 +826,7 @@ def _s8_q3() -> Spec:
         question="滚动计划：把剩余指标（半年指标 − 累计实际）按工作日分到剩下的月份（整数）。",
         expected=_s8_remaining,
         compare=lambda a, e, ctx: passes(
-            integers_summing, a, e, ok="对。这就是种子计划里的“半年滚动分解”。"
+            integers_summing, a, e, ok="对。这就是计划范本表 D 里的“半年滚动分解”。"
         ),
         hints=(
             "剩余 = 半年指标 − 累计实际，四舍五入成整数（小于 0 时为 0）。",
