@@ -560,6 +560,15 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "index.col.amount": ("目标金额(万元)", "Target amount (10k yuan)"),
     "index.col.growth": ("目标增长", "Target growth"),
     "index.col.time": ("用时(秒)", "Time (s)"),
+    "index.col.warnings": ("提示", "Warnings"),
+    "index.warn.forecast_fallback": ("预测改用去年同月", "forecast fell back to last year"),
+    "index.warn.interval_coverage": (
+        "预测区间偏窄（回测覆盖不足）",
+        "forecast intervals too narrow in the backtest",
+    ),
+    "index.warn.target_below_base": ("目标低于基准预测", "target below the base forecast"),
+    "index.warn.review_half_absent": ("复盘期没有销售数据", "no sales in the reviewed half"),
+    "index.warn.review_half_partial": ("复盘期数据不全", "reviewed half incomplete"),
     "index.col.files": ("文件", "Files"),
     "batch.skipped": (
         "{total} 个区域中有 {n} 个自上次运行以来没有变化：跳过",

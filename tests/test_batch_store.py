@@ -423,3 +423,21 @@ def test_index_speaks_the_readers_language_and_gives_the_time_zone(monkeypatch):
     assert "finished 2026-07-01 08:05 UTC+08:00" in page
     assert "<th>Region</th>" in page
     assert ">timed out<" in page
+
+
+def test_index_shows_each_plans_warnings_as_short_labels_with_the_sentences_on_hover():
+    warnings = [
+        {"code": "forecast_fallback", "message": "回测中自动选择的预测模型不如季节性朴素"},
+        {"code": "something_new", "message": "<img src=x onerror=alert(1)>一条新的提示"},
+    ]
+    manifest = {
+        "regions": {
+            "兰州": {"status": "ok", "summary": {"warnings": warnings}},
+            "西宁": {"status": "ok", "summary": {"warnings": []}},
+        }
+    }
+    page = index_html(manifest)
+    assert "⚠ 预测改用去年同月；&lt;img" in page  # unknown codes show their sentence, escaped
+    assert 'title="回测中自动选择的预测模型不如季节性朴素' in page
+    assert "<img" not in page
+    assert page.count("⚠") == 1  # 西宁 has none

@@ -403,6 +403,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .st { font-weight: 600; white-space: nowrap; }
 .err { color: #cf222e; font-size: 12px; max-width: 28rem; }
 .note { color: #57606a; font-size: 12px; }
+td.warn { color: #9a6700; font-size: 13px; }
 a { color: #0969da; }
 @media print { body { margin: 0; max-width: none; } th { position: static; }
   a { color: inherit; text-decoration: none; } tr { break-inside: avoid; } }
@@ -423,7 +424,32 @@ def _num(value: Any, kind: str) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:,.0f}"
 
 
-_INDEX_COLUMNS = ("region", "status", "completion", "units", "amount", "growth", "time", "files")
+_INDEX_COLUMNS = (
+    "region",
+    "status",
+    "completion",
+    "units",
+    "amount",
+    "growth",
+    "warnings",
+    "time",
+    "files",
+)
+
+
+def _warnings_cell(warnings: Any) -> str:
+    """The plan's warnings as short labels; the full sentences in the cell's tooltip."""
+    items = [w for w in warnings or [] if isinstance(w, Mapping)]
+    if not items:
+        return ""
+    labels = []
+    for w in items:
+        code, message = str(w.get("code", "")), str(w.get("message", ""))
+        key = f"index.warn.{code}"
+        labels.append(say(key) if key in MESSAGES else message[:24])
+    full = "\n".join(str(w.get("message", "")) for w in items)
+    text = "⚠ " + "；".join(labels)
+    return f'<span title="{html.escape(full)}">{html.escape(text)}</span>'
 
 
 def _link(folder: str, name: str, label: str) -> str:
@@ -475,6 +501,7 @@ def _index_row(region: str, e: Mapping[str, Any]) -> tuple[str, str]:
         f'<td class="num">{_num(summary.get("target_units"), "units")}</td>'
         f'<td class="num">{_num(summary.get("target_amount"), "wan")}</td>'
         f'<td class="num">{_num(summary.get("target_growth_rate"), "rate")}</td>'
+        f'<td class="warn">{_warnings_cell(summary.get("warnings"))}</td>'
         f'<td class="num">{_num(e.get("duration_s"), "amount")}</td>'
         f"<td>{' · '.join(links)}</td>"
         "</tr>"
