@@ -1,4 +1,9 @@
-"""The ``repkit`` command: thin typer wrappers, one library call each."""
+"""The ``repkit`` command: thin typer wrappers, one library call each.
+
+Every command is made with ``cls=Command`` (the app with ``cls=Group``) from
+:mod:`repkit._cli_usage`, so that usage errors and the help page's own words are in the
+user's language too.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from repkit import _resources
+from repkit._cli_usage import Command, Group
 from repkit.messages import say
 
 
@@ -20,6 +26,7 @@ def _h(key: str) -> str:
 
 
 app = typer.Typer(
+    cls=Group,  # usage errors and help in the user's language
     help=_h("app"),
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -138,7 +145,7 @@ def _file_target(out: Path) -> Path:
     return out
 
 
-@app.command(help=_h("cmd.sample"))
+@app.command(cls=Command, help=_h("cmd.sample"))
 @_user_errors
 def sample(
     folder: Annotated[Path, typer.Argument(help=_h("sample.folder"))],
@@ -154,7 +161,7 @@ def sample(
         typer.echo(say("cli.wrote", path=p))
 
 
-@app.command(help=_h("cmd.check"))
+@app.command(cls=Command, help=_h("cmd.check"))
 @_user_errors
 def check(
     path: Annotated[Path, typer.Argument(help=_h("check.path"))],
@@ -172,7 +179,7 @@ def check(
     raise typer.Exit(1)
 
 
-@app.command(help=_h("cmd.ingest"))
+@app.command(cls=Command, help=_h("cmd.ingest"))
 @_user_errors
 def ingest(
     data: Annotated[Path, typer.Argument(help=_h("ingest.data"))],
@@ -204,7 +211,7 @@ def ingest(
     )
 
 
-@app.command(help=_h("cmd.plan"))
+@app.command(cls=Command, help=_h("cmd.plan"))
 @_user_errors
 def plan(
     data: Annotated[Path, typer.Option(help=_h("data"))],
@@ -222,7 +229,7 @@ def plan(
     typer.echo(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
 
 
-@app.command(help=_h("cmd.forecast"))
+@app.command(cls=Command, help=_h("cmd.forecast"))
 @_user_errors
 def forecast(
     data: Annotated[Path, typer.Option(help=_h("data"))],
@@ -255,7 +262,7 @@ def forecast(
     typer.echo(say("cli.wrote_rows", path=out, n=len(result)))
 
 
-@app.command(help=_h("cmd.batch"))
+@app.command(cls=Command, help=_h("cmd.batch"))
 @_user_errors
 def batch(
     data: Annotated[str, typer.Option(help=_h("data"))],
@@ -343,7 +350,7 @@ def _half_from_data(data: Path | str) -> tuple[str, Any]:
     return half, ds
 
 
-@app.command(help=_h("cmd.pdf"))
+@app.command(cls=Command, help=_h("cmd.pdf"))
 @_user_errors
 def pdf(
     html: Annotated[Path, typer.Argument(help=_h("pdf.html"))],
@@ -361,7 +368,7 @@ def pdf(
     typer.echo(say("cli.wrote", path=target))
 
 
-@app.command(help=_h("cmd.demo"))
+@app.command(cls=Command, help=_h("cmd.demo"))
 def demo(
     out: Annotated[Path, typer.Option(help=_h("demo.out"))] = Path("reports"),
     workers: Annotated[int | None, typer.Option(help=_h("demo.workers"))] = None,
@@ -371,7 +378,7 @@ def demo(
     batch(data=str(data), out=out, workers=workers)
 
 
-@app.command(help=_h("cmd.init"))
+@app.command(cls=Command, help=_h("cmd.init"))
 def init(
     folder: Annotated[Path, typer.Argument(help=_h("init.folder"))],
     force: Annotated[bool, typer.Option(help=_h("init.force"))] = False,
