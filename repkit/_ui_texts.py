@@ -361,6 +361,10 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "help.extra.default": ("默认：{value}", "default: {value}"),
     "help.extra.required": ("必填", "required"),
     "help.extra.envvar": ("环境变量：{value}", "env var: {value}"),
+    "help.batch.pdf": (
+        "同时为每个区域打印 plan.pdf（需要 Chromium）。",
+        "Also print plan.pdf per region (needs Chromium).",
+    ),
     # -- repkit --help (cli.py)
     "help.app": (
         "repkit：医药销售团队的半年工作计划与增长预测。",

@@ -285,9 +285,7 @@ def batch(
         str | None,
         typer.Option(help=_h("batch.tz")),
     ] = None,
-    pdf: Annotated[
-        bool, typer.Option("--pdf", help="Also print plan.pdf per region (needs Chromium).")
-    ] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help=_h("batch.pdf"))] = False,
 ) -> None:
     """Run the plan template for every region; write reports, index.html, manifest.json."""
     from repkit import batch as batch_mod

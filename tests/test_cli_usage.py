@@ -204,3 +204,14 @@ def test_wrapped_lines_fit_and_keep_every_character(text, columns):
     assert all(width(line) <= columns for line in lines)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     assert all(line == line.strip() and line for line in lines)
+
+
+def test_every_option_and_argument_has_chinese_help():
+    cjk = re.compile("[\u4e00-\u9fff]")
+    english = [
+        f"{name} {param.name}"
+        for name, command in get_command(app).commands.items()
+        for param in command.params
+        if not cjk.search(getattr(param, "help", None) or "")
+    ]
+    assert english == []
