@@ -371,7 +371,7 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
 
 
 def _clear_caches() -> None:
-    for fn in (_holiday_table, _month_working_days, _weeks_of_half):
+    for fn in (_holiday_table, _busday_calendar, _month_working_days, _weeks_of_half):
         fn.cache_clear()
     fc = sys.modules.get("repkit.forecast._calendar")
     if fc is not None:
@@ -576,7 +576,46 @@ def working_days(start: dt.date | str, end: dt.date | str) -> pd.DatetimeIndex:
     19
     """
     days = pd.date_range(start, end, freq="D")
-    return days[[is_working_day(d) for d in days]]
+    if not len(days):  # end before start; indexed by [] as ever, so no freq either
+        return days[[]]
+    return days[_working_mask(_dates_of(days))]
+
+
+def _dates_of(days: pd.DatetimeIndex) -> np.ndarray:
+    """The calendar dates of timestamps (local wall dates when tz-aware), as datetime64[D]."""
+    if days.tz is not None:
+        days = days.tz_localize(None)
+    return days.to_numpy().astype("datetime64[D]")
+
+
+@functools.cache
+def _busday_calendar(year: int) -> tuple[np.busdaycalendar, np.ndarray]:
+    """A year's calendar for ``numpy``'s business-day functions.
+
+    Returns Monday–Friday without the year's holidays, and the weekend days worked (调休)
+    as sorted ``datetime64[D]``. numpy only knows days off, so a worked weekend day is
+    added to its counts separately. :func:`_holiday_table` keeps its holidays on
+    weekdays and its worked days on weekends, so one day is never both and the two add
+    up to :func:`is_working_day`.
+    """
+    holidays_, workdays, _ = _holiday_table(year)
+    cal = np.busdaycalendar(weekmask="1111100", holidays=sorted(holidays_))
+    worked = np.array(sorted(workdays), dtype="datetime64[D]")
+    return cal, worked
+
+
+def _working_mask(dates: np.ndarray) -> np.ndarray:
+    """:func:`is_working_day` of each date (``datetime64[D]``), a year at a time."""
+    years = dates.astype("datetime64[Y]").astype("int64") + 1970
+    out = np.zeros(len(dates), dtype=bool)
+    for year in np.unique(years):
+        part = years == year
+        cal, worked = _busday_calendar(int(year))
+        days = dates[part]
+        out[part] = np.is_busday(days, busdaycal=cal)
+        if len(worked):
+            out[part] |= np.isin(days, worked)
+    return out
 
 
 def is_official(year: int) -> bool:
@@ -663,29 +702,35 @@ def weeks_of(month: pd.Period) -> pd.DataFrame:
     [0, 5, 5, 5, 4]
     """
     days = pd.date_range(month.start_time, month.end_time.normalize(), freq="D")
-    frame = pd.DataFrame({"day": days, "week": days.to_period("W-SUN")})
-    frame["working"] = [is_working_day(d) for d in days]
-    out = frame.groupby("week", sort=True).agg(
-        start=("day", "min"), end=("day", "max"), working_days=("working", "sum")
+    dates = _dates_of(days)
+    # days in order, so a week is a run: it starts on the 1st and on each Monday (the
+    # business days of a Monday-only week)
+    monday = np.is_busday(dates, weekmask="Mon")
+    first = np.flatnonzero((np.arange(len(dates)) == 0) | monday)
+    last = np.append(first[1:] - 1, len(dates) - 1)
+    working = np.add.reduceat(_working_mask(dates).astype("int64"), first)
+    return pd.DataFrame(
+        {
+            "week": days[first].to_period("W-SUN"),
+            "start": days[first],
+            "end": days[last],
+            "working_days": working,
+        }
     )
-    out = out.reset_index()
-    out["working_days"] = out["working_days"].astype("int64")
-    return out
 
 
 @functools.cache
 def _month_working_days(month: pd.Period) -> int:
     """Working days of one month: :func:`is_working_day` summed, by ``numpy.busday_count``.
 
-    4 times faster than day by day; the forecasts' calendar regressors need every month of
-    every history (issue 20).
+    Faster than day by day; the forecasts' calendar regressors need every month of every
+    history (issue 20). Computed on dates, not timestamps, so any year works.
     """
-    start = month.start_time.date()
-    end = month.end_time.date()
-    holidays_, workdays, _ = _holiday_table(month.year)
-    off = sorted(d for d in holidays_ | workdays if start <= d <= end)
-    worked = sum(1 for d in workdays if start <= d <= end)
-    return int(np.busday_count(start, end + dt.timedelta(days=1), holidays=off)) + worked
+    cal, worked = _busday_calendar(month.year)
+    start = np.datetime64(dt.date(month.year, month.month, 1), "D")
+    end = start + month.days_in_month  # the day after the month
+    in_month = np.searchsorted(worked, end) - np.searchsorted(worked, start)
+    return int(np.busday_count(start, end, busdaycal=cal)) + int(in_month)
 
 
 def month_working_days(months: pd.PeriodIndex | pd.Series) -> pd.Series:
