@@ -13,16 +13,20 @@ Your own holiday file overrides both: a CSV or Excel file with columns ``date``,
 ``name`` and ``is_workday`` (or 日期, 名称, 是否上班), named by the environment variable
 ``REPKIT_HOLIDAYS``, put in the data folder as ``holidays.xlsx``/``节假日.xlsx`` (or .csv;
 :func:`repkit.load_dataset` reads it), or given to :func:`use_holidays`. A year with
-rows in that file counts as the user's own, not provisional.
+rows in that file counts as the user's own, not provisional. A file that cannot be read
+raises its :class:`~repkit.errors.DataError` wherever the calendar is used (forecasts
+included); nothing falls back to another calendar in silence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import os
 import re
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -303,10 +307,7 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
         name = path.name
         if not path.is_file():
             raise FileNotFoundError(say("path.no_holidays", path=path))
-        if path.suffix.lower() in (".csv", ".txt"):
-            raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
-        else:
-            raw = pd.read_excel(path, dtype=str, engine="calamine")
+        raw = _read_holiday_file(path, name)
     aliases = {
         "日期": "date",
         "名称": "name",
@@ -370,13 +371,47 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _read_holiday_file(path: Path, name: str) -> pd.DataFrame:
+    """The cells of a holiday file as text; a file that is no table raises DataError."""
+    import python_calamine
+
+    from repkit.errors import DataError
+    from repkit.io._sources import decode_text
+    from repkit.messages import problem
+
+    where: dict[str, Any] = {"file": name}
+    if path.suffix.lower() in (".csv", ".txt"):
+        # UTF-8, GB18030/GBK (a CSV saved by Excel on Chinese Windows) or UTF-16;
+        # undecodable or garbled text is refused by decode_text with its rule
+        text = decode_text(path.read_bytes(), name=name)
+        try:
+            return pd.read_csv(io.StringIO(text), dtype=str)
+        except pd.errors.EmptyDataError as err:
+            raise DataError([problem("empty.file", where=where)]) from err
+        except pd.errors.ParserError as err:
+            line = re.search(r"line (\d+)", str(err))
+            row = int(line.group(1)) if line else None
+            bad = problem(
+                "not_a_spreadsheet.csv_line",
+                where={**where, "row": row},
+                line=row if row is not None else "?",
+                error=err,
+            )
+            raise DataError([bad]) from err
+    try:
+        return pd.read_excel(path, dtype=str, engine="calamine")
+    except python_calamine.PasswordError as err:
+        raise DataError([problem("not_a_spreadsheet.password", where=where)]) from err
+    except (python_calamine.CalamineError, zipfile.BadZipFile, ValueError) as err:
+        raise DataError([problem("not_a_spreadsheet.excel", where=where, error=err)]) from err
+
+
 def _clear_caches() -> None:
     for fn in (_holiday_table, _busday_calendar, _month_working_days, _weeks_of_half):
         fn.cache_clear()
     fc = sys.modules.get("repkit.forecast._calendar")
     if fc is not None:
-        fc._month_features.cache_clear()
-        fc._regressors.cache_clear()
+        fc._clear_caches()
 
 
 def use_holidays(source: str | os.PathLike | pd.DataFrame | None) -> pd.DataFrame:
@@ -403,7 +438,11 @@ def use_holidays(source: str | os.PathLike | pd.DataFrame | None) -> pd.DataFram
     Raises
     ------
     DataError
-        With rule ``bad_date``, ``bad_code`` or ``missing_column`` for unreadable rows.
+        With rule ``bad_date``, ``bad_code`` or ``missing_column`` for unreadable rows;
+        ``empty``, ``not_a_spreadsheet`` or ``mojibake`` for a file that is no table
+        (CSV may be UTF-8, GBK/GB18030 or UTF-16).
+    FileNotFoundError
+        No such file.
 
     Examples
     --------
@@ -423,10 +462,12 @@ def use_holidays(source: str | os.PathLike | pd.DataFrame | None) -> pd.DataFram
 
 def _user_days() -> dict[dt.date, bool]:
     if not _USER["loaded_env"]:
-        _USER["loaded_env"] = True
         env = os.environ.get(HOLIDAYS_ENV)
         if env:
+            # a file that cannot be read raises here on every call: marking the
+            # environment read first would make the next call forget the file silently
             _USER["frame"] = _read_holidays(env)
+        _USER["loaded_env"] = True
     frame = _USER["frame"]
     if frame is None:
         return {}

@@ -157,3 +157,125 @@ def test_years_without_lunar_dates_have_no_festival_effect():
     assert fd[pd.Period("1950-02", "M")] > 0
     assert spring_festival(1949) is None
     assert regressors(months, "cn").shape == (len(months), 2)
+
+
+def _bad_holiday_file(tmp_path):
+    path = tmp_path / "假日.csv"
+    path.write_text("日期,名称,是否上班\n2026-03-02,年会,否\n下周一,调休,是\n", encoding="utf-8")
+    return path
+
+
+def _series(months):
+    import numpy as np
+
+    t = np.arange(len(months))
+    return pd.Series(100 + t + 10 * np.sin(t / 1.9), index=months)
+
+
+def test_bad_holiday_file_in_the_environment_stops_the_calendar(
+    own_calendar, tmp_path, monkeypatch
+):
+    # the forecasts' calendar once fell back to plain weekdays in silence (first month
+    # only; the next months forgot the file and used the official calendar)
+    from repkit.errors import DataError
+    from repkit.forecast._calendar import regressors
+
+    monkeypatch.setenv(own_calendar.HOLIDAYS_ENV, str(_bad_holiday_file(tmp_path)))
+    own_calendar.use_holidays(None)
+    months = pd.period_range("2024-01", "2026-06", freq="M")
+    with pytest.raises(DataError, match=r"假日\.csv") as err:
+        regressors(months, "cn")
+    p = err.value.problems
+    assert p[["file", "row", "column", "rule"]].values.tolist() == [
+        ["假日.csv", 3, "date", "bad_date"]
+    ]
+    with pytest.raises(DataError, match="bad_date"):  # and again, not forgotten
+        is_working_day(dt.date(2026, 3, 2))
+
+
+@pytest.mark.parametrize("calendar", ["cn", "auto"])
+def test_forecast_refuses_a_bad_holiday_file(own_calendar, tmp_path, monkeypatch, calendar):
+    import repkit as rk
+    from repkit.errors import DataError
+
+    monkeypatch.setenv(own_calendar.HOLIDAYS_ENV, str(_bad_holiday_file(tmp_path)))
+    own_calendar.use_holidays(None)
+    y = _series(pd.period_range("2023-01", periods=36, freq="M"))
+    with pytest.raises(DataError, match="bad_date"):
+        rk.forecast.forecast(y, 3, calendar=calendar)
+
+
+def test_missing_holiday_file_in_the_environment_is_not_ignored(
+    own_calendar, tmp_path, monkeypatch
+):
+    from repkit.forecast._calendar import regressors
+
+    monkeypatch.setenv(own_calendar.HOLIDAYS_ENV, str(tmp_path / "没有这个文件.csv"))
+    own_calendar.use_holidays(None)
+    with pytest.raises(FileNotFoundError, match="没有这个文件"):
+        regressors(pd.period_range("2025-01", "2025-12", freq="M"), "cn")
+
+
+def test_weekdays_calendar_does_not_read_the_holiday_file(own_calendar, tmp_path, monkeypatch):
+    import numpy as np
+
+    import repkit as rk
+    from repkit.forecast._calendar import regressors
+
+    months = pd.period_range("2023-01", periods=36, freq="M")
+    plain = regressors(months, "weekdays").copy()
+    y = _series(months)
+    want = rk.forecast.forecast(y, 3, calendar="weekdays")
+    monkeypatch.setenv(own_calendar.HOLIDAYS_ENV, str(_bad_holiday_file(tmp_path)))
+    own_calendar.use_holidays(None)
+    assert np.array_equal(regressors(months, "weekdays"), plain)
+    got = rk.forecast.forecast(y, 3, calendar="weekdays")
+    assert np.array_equal(got.to_numpy(), want.to_numpy())
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("1600-01", "1603-12"), ("1946-01", "1949-12"), ("2101-01", "2300-12")]
+)
+def test_years_without_lunar_dates_are_plain_weekdays_without_festival(start, end):
+    # no crash and no fallback needed: before 1950 and after 2100 the holidays package
+    # knows no Chinese holidays, so working days are the weekdays
+    import numpy as np
+
+    from repkit.forecast._calendar import regressors
+
+    months = pd.period_range(start, end, freq="M")
+    cn, wd = regressors(months, "cn"), regressors(months, "weekdays")
+    assert np.array_equal(cn[:, 0], wd[:, 0])
+    assert (cn[:, 1] == 0).all()
+
+
+def test_holiday_csv_saved_as_gbk_is_read(own_calendar, tmp_path):
+    # Excel on Chinese Windows saves CSV as GBK; this raised UnicodeDecodeError
+    path = tmp_path / "节假日.csv"
+    path.write_bytes("日期,名称,是否上班\n2026-03-02,公司年会,否\n".encode("gbk"))
+    got = own_calendar.use_holidays(path)
+    assert got["name"].tolist() == ["公司年会"]
+    assert not is_working_day(dt.date(2026, 3, 2))
+
+
+@pytest.mark.parametrize(
+    ("file", "content", "rule", "row"),
+    [
+        ("holidays.xlsx", b"PK\x03\x04 not a workbook", "not_a_spreadsheet", None),
+        ("holidays.csv", b"", "empty", None),
+        ("holidays.csv", b"date,name,is_workday\n2026-03-02,a,0\n2026-03-03,b,0,x,y\n", None, 3),
+        ("holidays.csv", b"date,name,is_workday\n\xff\xfe\xfd\x81\x00,a,0\n", "mojibake", None),
+    ],
+)
+def test_unreadable_holiday_file_is_a_data_error(own_calendar, tmp_path, file, content, rule, row):
+    # these raised pandas', python-calamine's or the codec's own errors, in English
+    from repkit.errors import DataError
+
+    path = tmp_path / file
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=file.replace(".", r"\.")) as err:
+        own_calendar.use_holidays(path)
+    p = err.value.problems
+    assert p["file"].tolist() == [file]
+    assert p["rule"].tolist() == [rule or "not_a_spreadsheet"]
+    assert p["row"].tolist() == [row if row is not None else pd.NA]

@@ -34,18 +34,32 @@ _LAG = 12
 
 
 @functools.cache
-def _month_features(year: int, month: int) -> tuple[float, float, float, float]:
+def _weekday_features(year: int, month: int) -> tuple[float, float]:
+    """Monday–Friday count and length of a month (option ``"weekdays"``)."""
+    start = dt.date(year, month, 1)
+    days = float(pd.Period(year=year, month=month, freq="M").days_in_month)
+    return float(np.busday_count(start, start + dt.timedelta(days=int(days)))), days
+
+
+@functools.cache
+def _cn_features(year: int, month: int) -> tuple[float, float]:
+    """Chinese working days and Spring Festival window share of a month (option ``"cn"``).
+
+    Any year has them: years without an official calendar get repkit's estimate (before
+    1950 and after 2100 plain weekdays and no festival). Nothing falls back silently: a
+    holiday file named by ``REPKIT_HOLIDAYS`` that cannot be read raises its
+    ``DataError`` (or ``FileNotFoundError``) here, as everywhere else the calendar is used.
+    """
     from repkit.calendar import _festival_days, _month_working_days
 
-    p = pd.Period(year=year, month=month, freq="M")
-    start = dt.date(year, month, 1)
-    days = float(p.days_in_month)
-    weekdays = float(np.busday_count(start, start + dt.timedelta(days=int(days))))
-    try:
-        workdays = float(_month_working_days(p))
-    except Exception:
-        workdays = weekdays
-    return workdays, _festival_days(year, month) / days, weekdays, days
+    workdays = float(_month_working_days(pd.Period(year=year, month=month, freq="M")))
+    return workdays, _festival_days(year, month) / _weekday_features(year, month)[1]
+
+
+def _clear_caches() -> None:
+    """Forget the Chinese calendar features (the holiday calendar changed)."""
+    _cn_features.cache_clear()
+    _regressors.cache_clear()
 
 
 def regressors(months: pd.PeriodIndex, option: str) -> np.ndarray:
@@ -62,9 +76,9 @@ def _regressors(first: int, n: int, option: str) -> np.ndarray:
     if option == "none":
         return np.zeros((n, 0))
     months = pd.period_range(pd.Period(ordinal=first, freq="M"), periods=n, freq="M")
-    feats = np.array([_month_features(p.year, p.month) for p in months], dtype=float)
-    feats = feats.reshape(n, 4)
-    out = feats[:, [0, 1]] if option == "cn" else feats[:, [2, 3]]
+    features = _cn_features if option == "cn" else _weekday_features
+    out = np.array([features(p.year, p.month) for p in months], dtype=float).reshape(n, 2)
+    out = np.asfortranarray(out)  # column-major as ever: products with beta round the same
     out.setflags(write=False)
     return out
 
