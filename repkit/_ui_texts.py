@@ -77,6 +77,11 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "no repkit store at {path} (no store.json); run repkit ingest to write one there",
     ),
     "path.no_holidays": ("找不到假日文件：{path}", "no such holiday file: {path}"),
+    "path.no_holidays_env": (
+        "环境变量 {env} 指向的假日文件不存在：{path}；请改正路径，或删除这个环境变量",
+        "the holiday file named by the environment variable {env} does not exist: {path}; "
+        "correct the path or unset the variable",
+    ),
     "arg.by": (
         "by 只能用 {valid} 中的列；收到 {value}",
         "by must use {valid}; got {value}",
@@ -252,6 +257,17 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "无法识别半年 {value!r}；请写成 2026H1 或 2026H2（或 2026年上半年 / 2026年下半年）",
         "cannot read half-year {value!r}; write it like '2026H1' or '2026H2' "
         "(or 2026年上半年 / 2026年下半年)",
+    ),
+    "arg.half_window": (
+        "无法按 {value!r} 这样的自定义时段做计划：repkit 按自然半年（1–6 月、7–12 月）整段计划，"
+        "不按 7/8–1/31 这类时段（兰州区域半年工作计划范本用的就是这种时段）。请按它开始的半年"
+        "计划（'2026H2'，含 7 月 1–7 日），之后的月份取下一个半年的计划（'2027H1'：1 月）；"
+        "见 docs/architecture.md 的“Plan windows”一节",
+        "cannot plan the window {value!r}: repkit plans calendar half-years "
+        "(January–June, July–December) end to end, not custom windows such as 7/8–1/31 "
+        "(the 兰州 half-year plan example uses one). Plan the half it starts in ('2026H2', "
+        "July 1–7 included) and take the months after it from the next half's plan "
+        "('2027H1': January); see 'Plan windows' in docs/architecture.md",
     ),
     "arg.region": (
         "未知区域 {unknown}；可用区域：{valid}",

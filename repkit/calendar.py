@@ -102,13 +102,7 @@ class Half:
             return text
         m = _HALF_RE.match(str(text))
         if not m and _WINDOW_RE.search(str(text)):
-            raise ValueError(
-                f"cannot plan the window {text!r}: repkit plans calendar half-years "
-                "(January–June, July–December) end to end, not custom windows such as "
-                "7/8–1/31 (seed 000). Plan the half it starts in ('2026H2', July 1–7 "
-                "included) and take the months after it from the next half's plan "
-                "('2027H1': January); see 'Plan windows' in docs/architecture.md"
-            )
+            raise ValueError(say("arg.half_window", value=text))
         if not m:
             raise ValueError(say("arg.half", value=text))
         digit = m.group("h") or m.group("hn")
@@ -466,6 +460,8 @@ def _user_days() -> dict[dt.date, bool]:
         if env:
             # a file that cannot be read raises here on every call: marking the
             # environment read first would make the next call forget the file silently
+            if not Path(env).is_file():
+                raise FileNotFoundError(say("path.no_holidays_env", env=HOLIDAYS_ENV, path=env))
             _USER["frame"] = _read_holidays(env)
         _USER["loaded_env"] = True
     frame = _USER["frame"]

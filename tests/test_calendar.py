@@ -212,8 +212,9 @@ def test_missing_holiday_file_in_the_environment_is_not_ignored(
 
     monkeypatch.setenv(own_calendar.HOLIDAYS_ENV, str(tmp_path / "没有这个文件.csv"))
     own_calendar.use_holidays(None)
-    with pytest.raises(FileNotFoundError, match="没有这个文件"):
+    with pytest.raises(FileNotFoundError, match="没有这个文件") as err:
         regressors(pd.period_range("2025-01", "2025-12", freq="M"), "cn")
+    assert own_calendar.HOLIDAYS_ENV in str(err.value)  # says where the path came from
 
 
 def test_weekdays_calendar_does_not_read_the_holiday_file(own_calendar, tmp_path, monkeypatch):

@@ -249,9 +249,10 @@ def test_split_days_refuses_units_without_working_days():
     "window", ["2026-07-08~2027-01-31", "7/8–1/31", "2026年7月8日到2027年1月31日"]
 )
 def test_custom_windows_are_refused_with_what_to_do(window):
-    with pytest.raises(ValueError, match="calendar half-years") as err:
+    with pytest.raises(ValueError, match="自然半年") as err:
         rk.calendar.Half.parse(window)
     assert "2027H1" in str(err.value)
+    assert "seed" not in str(err.value)
     assert "docs/architecture.md" in str(err.value)
 
 

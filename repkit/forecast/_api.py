@@ -101,7 +101,10 @@ def forecast(
     DataError
         Daily or weekly data (``not_monthly``: aggregate to months first), months missing
         (``missing_month``, see ``missing``) or repeated in ``y``, or values that are not
-        numbers.
+        numbers; also a holiday file (``REPKIT_HOLIDAYS``, ``rk.calendar.use_holidays``)
+        that cannot be read, with any calendar but ``"weekdays"`` and ``"none"``.
+    FileNotFoundError
+        The holiday file named by ``REPKIT_HOLIDAYS`` does not exist.
     ValueError
         A bad ``horizon``, ``method``, ``level``, ``calendar`` or ``missing``.
 
