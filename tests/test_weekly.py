@@ -152,3 +152,14 @@ def test_visits_per_day_show_one_decimal_in_the_weekly_table():
     assert ">7.6<" in html
     assert ">8<" in html
     assert ">否<" in html
+
+
+def test_dates_in_document_tables_read_as_dates_not_midnight_timestamps():
+    days = pd.DataFrame(
+        {"date": pd.to_datetime(["2026-06-29", "2026-06-30"]), "rep_id": ["R1", "R2"]}
+    )
+    html = rk.report.display_table(days).to_html()
+    assert "2026-06-29" in html
+    assert "00:00" not in html
+    timed = days.assign(date=days["date"] + pd.Timedelta(hours=8))
+    assert "2026-06-29 08:00" in rk.report.display_table(timed).to_html()

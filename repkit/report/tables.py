@@ -51,6 +51,8 @@ def _format_for(column: str, series: pd.Series):
         return percent
     if pd.api.types.is_bool_dtype(series):
         return lambda v: "是" if v else "否"
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return _dates(series)
     if not pd.api.types.is_numeric_dtype(series):
         return None
     if name in _SCORES or name in _PER_UNIT:
@@ -60,6 +62,23 @@ def _format_for(column: str, series: pd.Series):
     if _is_money(name):
         return wan
     return units
+
+
+def _dates(series: pd.Series):
+    """Dates as 2026-06-29; with the time only where some value has one.
+
+    Examples
+    --------
+    >>> _dates(pd.Series(pd.to_datetime(["2026-06-29"])))(pd.Timestamp("2026-06-29"))
+    '2026-06-29'
+    >>> t = pd.Series(pd.to_datetime(["2026-06-29 08:30"]))
+    >>> _dates(t)(t[0])
+    '2026-06-29 08:30'
+    """
+    values = series.dropna()
+    timed = bool(len(values)) and bool((values != values.dt.normalize()).any())
+    pattern = "%Y-%m-%d %H:%M" if timed else "%Y-%m-%d"
+    return lambda v: v.strftime(pattern)
 
 
 def _wan_heading(text: str) -> str:
