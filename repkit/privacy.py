@@ -504,8 +504,9 @@ class Privacy:
 
         In ``tokens`` mode ``doctor_id`` becomes the token, ``doctor`` repeats it and any
         ``name`` column is dropped. In ``names`` mode ``doctor_id`` is kept and
-        ``doctor`` holds the name (from ``frame["name"]`` or the ``names`` table with
-        doctor_id and name). ``label=False`` leaves out the ``doctor`` column (for
+        ``doctor`` holds the name: ``frame["name"]`` renamed in its place (so a table
+        does not show the name twice), or looked up in the ``names`` table with
+        doctor_id and name. ``label=False`` leaves out the ``doctor`` column (for
         doctor cards, whose ``name`` column is kept in ``names`` mode).
 
         Examples
@@ -528,9 +529,13 @@ class Privacy:
             return out
         if not label:
             return out
-        if "name" in out.columns:
-            shown = out["name"]
-        elif names is not None and "name" in names.columns:
+        if "name" in out.columns:  # the name becomes the doctor column, not a second copy
+            if "doctor" in out.columns:
+                out = out.drop(columns="doctor")
+            out = out.rename(columns={"name": "doctor"})
+            out["doctor"] = out["doctor"].fillna(out[id_column])
+            return out
+        if names is not None and "name" in names.columns:
             lookup = names.drop_duplicates(id_column).set_index(id_column)["name"]
             shown = out[id_column].map(lookup)
         else:

@@ -143,6 +143,8 @@ def test_policy_doctors_in_both_modes():
     assert tok["doctor"].str.startswith("DR-").all()
     names = privacy.setup("names").doctors(sched[["doctor_id"]], names=sched)
     assert names["doctor"].tolist() == ["王明", "李华"]
+    own = privacy.setup("names").doctors(sched.assign(tier="A"))
+    assert list(own.columns) == ["doctor_id", "doctor", "tier"]  # the name once, in place
     assert names["doctor_id"].tolist() == ["D1", "D2"]
     with pytest.raises(ValueError, match="doctor_id"):
         privacy.setup("names").doctors(pd.DataFrame({"x": [1]}))
