@@ -171,6 +171,9 @@ def display_table(
     True
     >>> "<code>units</code>" in display_table(pd.DataFrame({"units": [3]}), names=True).to_html()
     True
+    >>> rate = display_table(pd.DataFrame({"value": [0.8]}), labels={"value": "完成率"})
+    >>> "80.0%" in rate.to_html()
+    True
     >>> lists = pd.DataFrame({"departments": [["心内科", "眼科"]]})
     >>> "心内科、眼科" in display_table(lists).to_html()
     True
@@ -180,9 +183,13 @@ def display_table(
     if "value" in shown.columns and "unit" in shown.columns:
         shown = _kpi_values(shown)
     shown = label_values(shown)
+    extra = dict(labels or {})
     formats = {}
     for col in shown.columns:
         fmt = _format_for(col, shown[col])
+        head = str(extra.get(col) or label(col))
+        if head.endswith(_RATE_WORDS_ZH) and pd.api.types.is_float_dtype(shown[col]):
+            fmt = percent  # a column shown as 完成率 holds a fraction whatever its name
         if fmt:
             formats[col] = fmt
     styler = (
@@ -193,7 +200,6 @@ def display_table(
     )
     if highlight and highlight in shown.columns:
         styler = styler.map(completion_css, subset=[highlight])
-    extra = dict(labels or {})
     heads = []
     for c in shown.columns:
         head = extra.get(c) or label(c)
