@@ -284,14 +284,14 @@ def pdca(
     >>> c = pd.DataFrame({"我方品种": ["甲"], "竞品": ["丙"], "竞品活动": ["降价"], "次数": [2]})
     >>> for act in rk.activity.pdca(r, competitors=c)["处理(A)"]:
     ...     print(act)
-    缺口大：增加已开发科室的有效拜访，本月加开一场科室会；应对丙降价
+    缺口大：增加已开发科室的有效拜访，加开一场科室会；应对丙降价
     已完成：巩固用量，总结经验
     """
     rows = []
     for r in review.itertuples(index=False):
         rate = r.completion_rate
         if pd.isna(rate) or rate < 0.8:
-            act = ["缺口大：增加已开发科室的有效拜访，本月加开一场科室会"]
+            act = ["缺口大：增加已开发科室的有效拜访，加开一场科室会"]
         elif rate < 1:
             act = ["差距小：保持拜访频率，核对库存和配送"]
         else:
