@@ -258,6 +258,15 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "cannot read half-year {value!r}; write it like '2026H1' or '2026H2' "
         "(or 2026年上半年 / 2026年下半年)",
     ),
+    "plan.quotas_not_binding": (
+        "公司给出了下半年 {n} 个医院、科室或销售人员层级的指标；本计划按 repkit 的规则分解，"
+        "不受它们约束，其中 {off} 个与计划不同（差异最大：{what} 公司 {quota} / 计划 {plan}）。"
+        "要让医院的指标照公司的数字分解，把它写进 经理指定.xlsx 作为固定值。",
+        "the company gave the half {n} hospital, department or sales-staff quotas; this plan "
+        "decomposes by repkit's rules and is not bound by them, {off} of them differ from the "
+        "plan (largest: {what} company {quota} / plan {plan}). To make a hospital's quota "
+        "hold, give it as a fixed figure in 经理指定.xlsx.",
+    ),
     "arg.half_window": (
         "无法按 {value!r} 这样的自定义时段做计划：repkit 按自然半年（1–6 月、7–12 月）整段计划，"
         "不按 7/8–1/31 这类时段（兰州区域半年工作计划范本用的就是这种时段）。请按它开始的半年"
@@ -646,6 +655,7 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "index.col.growth": ("目标增长", "Target growth"),
     "index.col.time": ("用时(秒)", "Time (s)"),
     "index.col.warnings": ("提示", "Warnings"),
+    "index.warn.quotas_not_binding": ("公司下级指标未约束分解", "lower quotas not binding"),
     "index.warn.forecast_fallback": ("预测改用去年同月", "forecast fell back to last year"),
     "index.warn.interval_coverage": (
         "预测区间偏窄（回测覆盖不足）",

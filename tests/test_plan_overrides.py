@@ -730,3 +730,23 @@ def test_workbook_gets_a_manager_sheet_only_with_overrides(ds, plain, tmp_path):
     assert goals["应开发科室数"].tolist() == plan.goals["departments_to_develop"].tolist()
     rk.report.write_excel(book, tmp_path / "plan.xlsx")
     assert (tmp_path / "plan.xlsx").exists()
+
+
+def test_lower_quotas_of_the_planned_half_are_named_when_the_plan_departs_from_them(ds):
+    from dataclasses import replace
+
+    quota = pd.DataFrame(
+        {"period": [HALF], "region": ["兰州"], "hospital_id": [AIR], "product": ["帮达"],
+         "units": [25000.0], "amount": [np.nan]}
+    )  # fmt: skip
+    given = replace(ds, targets=pd.concat([ds.targets, quota], ignore_index=True))
+    plan = _build(given, None)
+    (w,) = [w for w in plan.warnings if w["code"] == "quotas_not_binding"]
+    assert "帮达" in w["message"]
+    assert "公司 25,000" in w["message"]
+    assert "经理指定.xlsx" in w["message"]  # how to make it hold
+    fixed = {"scope": "hospital_product", "hospital_id": AIR, "product": "帮达",
+             "kind": "fixed", "period": HALF, "units": 25000}  # fmt: skip
+    held = _build(given, [fixed])
+    assert not [w for w in held.warnings if w["code"] == "quotas_not_binding"]
+    assert not [w for w in _build(ds, None).warnings if w["code"] == "quotas_not_binding"]

@@ -34,7 +34,7 @@ from repkit.plan._overrides import (
     override_labels,
     read_overrides,
 )
-from repkit.plan._quotas import quota_reviews
+from repkit.plan._quotas import quota_reviews, unbound_quotas
 from repkit.plan._review import (
     attach_amount,
     company_targets,
@@ -401,7 +401,12 @@ def build(
         potential_weight=potential_weight, visits_per_day=visits_per_day,
         within_days=within_days, overrides=override_labels(rules, goal_rows),
     )  # fmt: skip
-    warnings = [*cover.warnings, *fc_warnings, *_below_base(totals, scenario)]
+    warnings = [
+        *cover.warnings,
+        *fc_warnings,
+        *_below_base(totals, scenario),
+        *unbound_quotas(ds, h, targets, price),
+    ]
     summary = _summary(region, h, p, scenario, params, reviews["region"], targets, scen, feas, cash)
     _review_summary(summary, review_to_date(cover, sales, past_targets))
     summary.update(review_target_sources=quota_counts, warnings=warnings)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from repkit.calendar import Half
+from repkit.messages import say
 from repkit.plan._decompose import UNASSIGNED
 from repkit.plan._quota_targets import SOURCES
 from repkit.plan._review import (
@@ -122,3 +123,75 @@ def target_source_note(note: dict[str, Any]) -> str:
             f"{what}指标合计比区域指标少 {units:,} 盒/支：实际指标已覆盖全部{what}，差额未再分配。"
         )
     return text
+
+
+_QUOTA_KEYS = {
+    "hospital": ["hospital_id", "product"],
+    "department": ["hospital_id", "department", "product"],
+    "rep": ["rep_id", "product"],
+}
+
+
+def unbound_quotas(
+    ds: Dataset, half: Half, targets: pd.DataFrame, price: pd.Series
+) -> list[dict[str, str]]:
+    """A warning when the company gave the planned half quotas below the region.
+
+    The plan decomposes its region × product totals by its own rules (forecast or
+    history shares, hospital potential, manager's figures); hospital, department and
+    sales-staff quotas of the planned half do not bind it. The warning counts the quotas
+    the plan departs from, names the largest difference and says how to make a hospital's
+    quota hold (a fixed figure in 经理指定.xlsx).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"period": ["2026H2"], "region": ["兰州"], "hospital_id": ["H1"],
+    ...     "department": [None], "rep_id": [None], "product": ["A"], "units": [120.0],
+    ...     "amount": [None]})
+    >>> ds = type("D", (), {"targets": t})()
+    >>> plan = pd.DataFrame({"hospital_id": ["H1"], "department": ["心内科"], "rep_id": ["R1"],
+    ...     "product": ["A"], "units": [100]})
+    >>> w = unbound_quotas(ds, Half.parse("2026H2"), plan, pd.Series({"A": 10.0}))
+    >>> w[0]["code"], "公司 120 / 计划 100" in w[0]["message"]
+    ('quotas_not_binding', True)
+    """
+    from repkit.io._quotas import half_quotas, quota_units
+
+    q = half_quotas(ds.targets, half)
+    lower = q[q["level"].isin(list(_QUOTA_KEYS))]
+    if lower.empty:
+        return []
+    lower = lower.assign(quota=quota_units(lower, price)).dropna(subset=["quota"])
+    gaps = []
+    for level, part in lower.groupby("level", sort=False):
+        keys = _QUOTA_KEYS[str(level)]
+        planned = targets.groupby(keys)["units"].sum()
+        quota = part.groupby(keys)["quota"].sum()
+        diff = planned.reindex(quota.index).fillna(0.0) - quota
+        for key, d in diff.items():
+            gaps.append((abs(d), str(level), key, quota[key], quota[key] + d))
+    off = [g for g in gaps if g[0] >= 0.5]
+    if not off:
+        return []
+    _, level, key, given, plan_units = max(off, key=lambda g: g[0])
+    return [
+        {
+            "code": "quotas_not_binding",
+            "message": say(
+                "plan.quotas_not_binding",
+                n=len(gaps),
+                off=len(off),
+                what=_quota_name(level, key),
+                quota=f"{given:,.0f}",
+                plan=f"{plan_units:,.0f}",
+            ),
+        }
+    ]
+
+
+def _quota_name(level: str, key: Any) -> str:
+    if level == "hospital":
+        return say("word.quota_hospital", hospital=key[0], product=key[1])
+    if level == "department":
+        return say("word.quota_department", hospital=key[0], department=key[1], product=key[2])
+    return say("word.quota_rep", rep=key[0], product=key[1])
