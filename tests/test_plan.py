@@ -152,7 +152,7 @@ def test_diff_names_the_reason(lz, plan):
     d = rk.plan.diff(plan, other, by=["product"])
     assert (d["change_units"] > 0).all()
     assert set(d["reason"]) == {"growth"}
-    assert d["note"].iloc[0] == "growth: 0.5 → 0.6"
+    assert d["note"].iloc[0] == "增长率：50% → 60%"
     same = rk.plan.diff(plan, plan, by=["product", "hospital_id"])
     assert set(same["reason"]) == {"unchanged"}
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from repkit.calendar import Half, month_working_days
-from repkit.labels import COLUMNS
+from repkit.labels import COLUMNS, SCENARIO_LABELS
 from repkit.messages import join, say
 from repkit.plan._decompose import UNASSIGNED, allocate, split
 from repkit.plan._tracking import owner_actuals
@@ -180,7 +180,7 @@ def diff(old: Any, new: Any, *, by: Sequence[str] = ("product", "hospital_id")) 
     >>> b = rk.plan.build(ds, "2026H2", growth=0.6, forecast="simple")
     >>> d = rk.plan.diff(a, b, by=["product"])
     >>> d["reason"].value_counts().index[0], d["note"].iloc[0]
-    ('growth', 'growth: 0.4 → 0.6')
+    ('growth', '增长率：40% → 60%')
     """
     keys = list(by)
     wo = waterfall(old, by=keys).set_index(keys)
@@ -206,12 +206,56 @@ def diff(old: Any, new: Any, *, by: Sequence[str] = ("product", "hospital_id")) 
     reason = np.where(both["final_units_new"].isna(), "removed", reason)
     out["reason"] = reason
     changed = [
-        f"{k}: {old.params.get(k)} → {new.params.get(k)}"
+        _param_change(k, old.params.get(k), new.params.get(k))
         for k in sorted(set(old.params) | set(new.params))
         if old.params.get(k) != new.params.get(k)
     ]
-    out["note"] = "; ".join(changed)
+    out["note"] = "；".join(changed)
     return out.reset_index()
+
+
+_PARAM_LABELS = {
+    "growth": "增长率",
+    "stretch": "冲刺增幅",
+    "scenario": "情景",
+    "forecast": "预测方法",
+    "reconcile": "层级调和",
+    "backtest": "回测结果",
+    "procurement": "带量采购",
+    "cap": "单院上限",
+    "potential_weight": "潜力权重",
+    "visits_per_day": "每日有效拜访标准",
+    "within_days": "回款天数",
+    "overrides": "经理指定",
+}
+
+
+def _param_change(key: str, old: Any, new: Any) -> str:
+    """One changed plan option as a manager reads it: 增长率：50% → 60%.
+
+    Examples
+    --------
+    >>> _param_change("growth", 0.5, 0.6), _param_change("scenario", "target", "company")
+    ('增长率：50% → 60%', '情景：目标 → 公司指标')
+    """
+    name = _PARAM_LABELS.get(key, key)
+    if key == "backtest":
+        return f"{name}不同"
+    return f"{name}：{_param_value(key, old)} → {_param_value(key, new)}"
+
+
+def _param_value(key: str, value: Any) -> str:
+    if value is None:
+        return "无"
+    if key in ("growth", "stretch") and isinstance(value, int | float):
+        return f"{value:.0%}"
+    if key in ("growth", "stretch") and isinstance(value, Mapping):
+        return "、".join(f"{k} {v:.0%}" for k, v in value.items())
+    if key == "scenario":
+        return SCENARIO_LABELS.get(str(value), str(value))
+    if isinstance(value, list | tuple):
+        return "、".join(map(str, value)) or "无"
+    return str(value)
 
 
 def feasibility(

@@ -155,7 +155,21 @@ def _scalar(value: Any, sheet: str, row: int, column: str) -> Any:
 
 
 def _is_rate(name: str) -> bool:
+    """Whether a column holds fractions shown as percentages, by its name.
+
+    A name ending in a rate word is a rate (金额完成率); a money column is not, even when
+    a rate word is inside its name (``run_rate_amount``, 按进度全期金额(元)).
+
+    Examples
+    --------
+    >>> [_is_rate(n) for n in ("金额完成率", "hoh_rate_lo_80", "run_rate_amount", "指标金额(元)")]
+    [True, True, False, False]
+    """
     low = name.lower()
+    if low.endswith(_RATE_WORDS):
+        return True
+    if low.endswith(("_amount", "(元)", "(万元)")) or "金额" in name:
+        return False
     return any(w in low for w in _RATE_WORDS)
 
 

@@ -45,6 +45,8 @@ def _format_for(column: str, series: pd.Series):
     name = str(column)
     if series.dtype == object and series.map(lambda v: isinstance(v, list | tuple)).any():
         return _joined
+    if _is_money(name) and pd.api.types.is_numeric_dtype(series):
+        return wan  # run_rate_amount is money, though "_rate_" is in its name
     if name.endswith(_RATE_SUFFIXES) or "_rate_" in name or name.startswith("coverage"):
         return percent
     if name.endswith(_RATE_WORDS_ZH) and pd.api.types.is_float_dtype(series):
@@ -171,6 +173,9 @@ def display_table(
     True
     >>> "<code>units</code>" in display_table(pd.DataFrame({"units": [3]}), names=True).to_html()
     True
+    >>> pace = display_table(pd.DataFrame({"run_rate_amount": [3448229.0]})).to_html()
+    >>> "344.8" in pace, "%" in pace.split("<tbody>")[1]
+    (True, False)
     >>> rate = display_table(pd.DataFrame({"value": [0.8]}), labels={"value": "完成率"})
     >>> "80.0%" in rate.to_html()
     True
