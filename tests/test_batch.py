@@ -285,6 +285,17 @@ def test_changed_params_or_force_rerun(tmp_path, data3):
     assert forced["regions"]["银川"]["status"] == "ok"
 
 
+def test_changed_repkit_code_reruns_though_the_version_stayed(tmp_path, data3, monkeypatch):
+    from repkit.batch import _store
+
+    template = make_template(tmp_path / "t.ipynb")
+    out = tmp_path / "out"
+    assert run(template, data3, out, regions=["银川"])["counts"] == {"ok": 1}
+    assert run(template, data3, out, regions=["银川"])["counts"] == {"skipped": 1}
+    monkeypatch.setattr(_store, "code_hash", lambda: "sha256:other-code")
+    assert run(template, data3, out, regions=["银川"])["counts"] == {"ok": 1}
+
+
 def test_changed_input_file_reruns(tmp_path):
     data = write_data(tmp_path / "data", regions=1)
     template = make_template(tmp_path / "t.ipynb")

@@ -589,6 +589,7 @@ class _Batch:
         from repkit._version import __version__
 
         self.job, self.ds, self.version = job, ds, __version__
+        self.code_hash = _store.code_hash()
         self.template_hash = _store.hash_bytes(job.template_bytes)
         self.input_hash = _input_hash(job.data)
         self.previous = _store.read_manifest(job.out_dir).get("regions", {})
@@ -628,6 +629,7 @@ class _Batch:
             inputs=self.input_hash,
             params=region_params,
             version=self.version,
+            code=self.code_hash,
             kernel=job.kernel_name,
         )
         base = {

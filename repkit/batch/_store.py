@@ -259,6 +259,27 @@ def hash_path(path: str | Path) -> str:
     return "sha256:" + digest.hexdigest()
 
 
+def code_hash() -> str:
+    """Content hash of repkit's own Python source, part of a region's fingerprint.
+
+    A plan made by other code is not "unchanged", even where the version number stayed
+    (an editable install, a patched release).
+
+    Examples
+    --------
+    >>> code_hash() == code_hash(), code_hash().startswith("sha256:")
+    (True, True)
+    """
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for file in sorted(root.rglob("*.py")):
+        rel = file.relative_to(root)
+        if not _ignored(rel) and "__pycache__" not in rel.parts:
+            digest.update(f"{rel.as_posix()}\0".encode())
+            digest.update(file.read_bytes())
+    return "sha256:" + digest.hexdigest()
+
+
 def hash_bytes(data: bytes) -> str:
     """Content hash of bytes, in the form used by the manifest."""
     return "sha256:" + hashlib.sha256(data).hexdigest()
