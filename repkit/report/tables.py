@@ -173,6 +173,9 @@ def display_table(
     True
     >>> "<code>units</code>" in display_table(pd.DataFrame({"units": [3]}), names=True).to_html()
     True
+    >>> tokens = pd.DataFrame({"doctor_id": ["DR-1A"], "doctor": ["DR-1A"], "rating": [5]})
+    >>> display_table(tokens).to_html().count("DR-1A")
+    1
     >>> pace = display_table(pd.DataFrame({"run_rate_amount": [3448229.0]})).to_html()
     >>> "344.8" in pace, "%" in pace.split("<tbody>")[1]
     (True, False)
@@ -184,6 +187,10 @@ def display_table(
     True
     """
     frame = _index_as_columns(frame)
+    if {"doctor_id", "doctor"} <= set(frame.columns) and frame["doctor_id"].equals(
+        frame["doctor"]
+    ):  # pseudonymised: the token once, not as 医生编码 and 医生 side by side
+        frame = frame.drop(columns="doctor_id")
     shown = frame.head(max_rows)
     if "value" in shown.columns and "unit" in shown.columns:
         shown = _kpi_values(shown)
