@@ -121,7 +121,8 @@ def _at(value: Any, pos: int) -> Any:
     return value if value is None or isinstance(value, str) else value[pos]
 
 
-def _what(rec: Any) -> str:
+def quota_name(rec: Any) -> str:
+    """A quota as people name it: 医院 H1 × 品种, from a record with its level and keys."""
     if rec.level == "hospital":
         return say("word.quota_hospital", hospital=rec.hospital_id, product=rec.product)
     if rec.level == "department":
@@ -195,11 +196,16 @@ def quota_problems(
                 "period",
                 rec.period,
                 "duplicate_key" if same else "overlapping_quota",
-                say("duplicate_key.quota", what=_what(rec), period=rec.period, first=ref(rec.first))
+                say(
+                    "duplicate_key.quota",
+                    what=quota_name(rec),
+                    period=rec.period,
+                    first=ref(rec.first),
+                )
                 if same
                 else say(
                     "overlapping_quota",
-                    what=_what(rec),
+                    what=quota_name(rec),
                     period=rec.period,
                     other=other["period"],
                     first=ref(rec.first),
@@ -238,7 +244,7 @@ def _partial(long: pd.DataFrame, problem: Any) -> list[dict[str, Any]]:
                 "partial_quota_period",
                 say(
                     "partial_quota_period",
-                    what=_what(rec),
+                    what=quota_name(rec),
                     n=g["month"].nunique(),
                     half=rec.half,
                     given=given,

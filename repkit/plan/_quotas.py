@@ -155,25 +155,26 @@ def unbound_quotas(
     >>> w[0]["code"], "公司 120 / 计划 100" in w[0]["message"]
     ('quotas_not_binding', True)
     """
-    from repkit.io._quotas import half_quotas, quota_units
+    from repkit.io._quotas import half_quotas, quota_name, quota_units
 
     q = half_quotas(ds.targets, half)
     lower = q[q["level"].isin(list(_QUOTA_KEYS))]
     if lower.empty:
         return []
     lower = lower.assign(quota=quota_units(lower, price)).dropna(subset=["quota"])
-    gaps = []
+    gaps = []  # (|plan - quota|, quota record, plan units); one record per level x key
     for level, part in lower.groupby("level", sort=False):
         keys = _QUOTA_KEYS[str(level)]
         planned = targets.groupby(keys)["units"].sum()
-        quota = part.groupby(keys)["quota"].sum()
-        diff = planned.reindex(quota.index).fillna(0.0) - quota
-        for key, d in diff.items():
-            gaps.append((abs(d), str(level), key, quota[key], quota[key] + d))
+        got = planned.reindex(pd.MultiIndex.from_frame(part[keys])).fillna(0.0)
+        gaps += [
+            (abs(units - rec.quota), rec, units)
+            for rec, units in zip(part.itertuples(index=False), got.to_numpy(), strict=True)
+        ]
     off = [g for g in gaps if g[0] >= 0.5]
     if not off:
         return []
-    _, level, key, given, plan_units = max(off, key=lambda g: g[0])
+    _, rec, plan_units = max(off, key=lambda g: g[0])
     return [
         {
             "code": "quotas_not_binding",
@@ -181,17 +182,10 @@ def unbound_quotas(
                 "plan.quotas_not_binding",
                 n=len(gaps),
                 off=len(off),
-                what=_quota_name(level, key),
-                quota=f"{given:,.0f}",
+                what=quota_name(rec),
+                quota=f"{rec.quota:,.0f}",
                 plan=f"{plan_units:,.0f}",
             ),
         }
     ]
 
-
-def _quota_name(level: str, key: Any) -> str:
-    if level == "hospital":
-        return say("word.quota_hospital", hospital=key[0], product=key[1])
-    if level == "department":
-        return say("word.quota_department", hospital=key[0], department=key[1], product=key[2])
-    return say("word.quota_rep", rep=key[0], product=key[1])

@@ -41,16 +41,18 @@ def _joined(value: object) -> object:
     return value
 
 
-def _format_for(column: str, series: pd.Series):
+def _format_for(column: str, series: pd.Series, heading: str | None = None):
+    """The display format of a column by its canonical name and the heading shown over it."""
     name = str(column)
+    heading = heading or name
     if series.dtype == object and series.map(lambda v: isinstance(v, list | tuple)).any():
         return _joined
     if _is_money(name) and pd.api.types.is_numeric_dtype(series):
         return wan  # run_rate_amount is money, though "_rate_" is in its name
     if name.endswith(_RATE_SUFFIXES) or "_rate_" in name or name.startswith("coverage"):
         return percent
-    if name.endswith(_RATE_WORDS_ZH) and pd.api.types.is_float_dtype(series):
-        return percent
+    if heading.endswith(_RATE_WORDS_ZH) and pd.api.types.is_float_dtype(series):
+        return percent  # a column shown as …率 holds a fraction, whatever its name
     if pd.api.types.is_bool_dtype(series):
         return lambda v: "是" if v else "否"
     if pd.api.types.is_datetime64_any_dtype(series):
@@ -61,8 +63,6 @@ def _format_for(column: str, series: pd.Series):
         return "{:,.2f}"
     if name.endswith("per_day") and pd.api.types.is_float_dtype(series):
         return "{:,.1f}"  # 7.6 visits a day must not print as 8 next to a norm of 8
-    if _is_money(name):
-        return wan
     return units
 
 
@@ -198,10 +198,7 @@ def display_table(
     extra = dict(labels or {})
     formats = {}
     for col in shown.columns:
-        fmt = _format_for(col, shown[col])
-        head = str(extra.get(col) or label(col))
-        if head.endswith(_RATE_WORDS_ZH) and pd.api.types.is_float_dtype(shown[col]):
-            fmt = percent  # a column shown as 完成率 holds a fraction whatever its name
+        fmt = _format_for(col, shown[col], str(extra.get(col) or label(col)))
         if fmt:
             formats[col] = fmt
     styler = (
