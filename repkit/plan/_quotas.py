@@ -188,4 +188,3 @@ def unbound_quotas(
             ),
         }
     ]
-
