@@ -267,6 +267,82 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "plan (largest: {what} company {quota} / plan {plan}). To make a hospital's quota "
         "hold, give it as a fixed figure in 经理指定.xlsx.",
     ),
+    "plan.target_below_base": (
+        "增长目标 {planned} 低于基准预测 {base}：按上半年实际增长的目标比照现在趋势能做到的还少，"
+        "请核对增长率或改用基准/公司指标。",
+        "the growth target {planned} is below the base forecast {base}: growing on the first "
+        "half's actual plans less than the present trend achieves; check the growth rate or "
+        "use the base or company scenario.",
+    ),
+    "plan.forecast_fallback": (
+        "回测中自动选择的预测模型（MASE {auto:.2f}）不如季节性朴素（去年同月，MASE {naive:.2f}），"
+        "本计划的预测改用季节性朴素。",
+        "in the backtest the automatic forecast (MASE {auto:.2f}) lost to seasonal naive (the "
+        "same month last year, MASE {naive:.2f}); this plan forecasts with seasonal naive.",
+    ),
+    "plan.review_half_partial": (
+        "{half}只有 {n} 个月的数据（截至 {last}）：回顾只比较这 {n} 个月，"
+        "增长目标以月均实际 × 6（run rate）为基数。",
+        "{half} has data for {n} months only (to {last}): the review compares those {n} "
+        "months, and the growth target is based on the monthly average × 6 (run rate).",
+    ),
+    "plan.review_half_absent": (
+        "{half}没有销售数据（数据截至 {last}）：不做回顾，增长目标改用预测作为基数。",
+        "{half} has no sales data (the data end in {last}): no review; the growth target is "
+        "based on the forecast instead.",
+    ),
+    "plan.replan_beyond_growth": (
+        "至今完成进度 {pace:.0%}：剩余月份即使按{source}（+{max_growth:.0%}）提速，"
+        "可行计划仍少 {cut:,} 盒/支，需另行说明或调整指标。",
+        "progress so far {pace:.0%}: even speeding up the remaining months at {source} "
+        "(+{max_growth:.0%}), the feasible plan falls {cut:,} units short; explain it or "
+        "adjust the targets.",
+    ),
+    "plan.growth_cap.history": ("历史最大增长", "the largest growth in the history"),
+    "plan.growth_cap.given": ("指定的可行增长上限", "the given ceiling on feasible growth"),
+    "forecast.coverage_part": (
+        "{level}% 区间覆盖了 {cov:.0%}（应接近 {level}%）",
+        "the {level}% interval covered {cov:.0%} (should be near {level}%)",
+    ),
+    "forecast.coverage_wide": (
+        "回测中实际值落在区间里的太多：{covered}。区间偏宽，实际的不确定性比区间显示的小。",
+        "in the backtest too many actuals fell inside the intervals: {covered}. The intervals "
+        "are too wide; the real uncertainty is smaller than they show.",
+    ),
+    "forecast.coverage_narrow": (
+        "回测中实际值落在区间里的太少：{covered}。区间偏窄，{side}请把区间看作最低限度的不确定性。",
+        "in the backtest too few actuals fell inside the intervals: {covered}. The intervals "
+        "are too narrow; {side}read them as the least uncertainty there is.",
+    ),
+    "forecast.coverage_below": (
+        "实际大多低于预测，近期可能出现了历史里没有的下滑；",
+        "the actuals were mostly below the forecast, perhaps a recent fall the history does "
+        "not show; ",
+    ),
+    "forecast.coverage_above": (
+        "实际大多高于预测，近期可能出现了历史里没有的增长；",
+        "the actuals were mostly above the forecast, perhaps a recent growth the history "
+        "does not show; ",
+    ),
+    "forecast.loss_worse": (
+        "回测中自动组合的误差平均是“去年同月”（季节朴素）的 {ratio:.2f} 倍，"
+        "在 {worse}/{n} 个序列上不如它：",
+        "in the backtest the automatic combination's error averaged {ratio:.2f} times that "
+        "of the same month last year (seasonal naive), and it lost on {worse}/{n} series: ",
+    ),
+    "forecast.loss_fewer": (
+        "回测中自动组合在 {worse}/{n} 个序列上不如“去年同月”（季节朴素）；"
+        "平均误差虽只有它的 {ratio:.2f} 倍，但那是少数序列上好得多拉低的：",
+        "in the backtest the automatic combination lost to the same month last year "
+        "(seasonal naive) on {worse}/{n} series; its average error is only {ratio:.2f} times "
+        "that one's, but a few series where it did much better pull the average down: ",
+    ),
+    "forecast.loss_advice": (
+        '这些序列照搬去年同月可能更准，自动预测只作参考，或改用 method="snaive"。',
+        "for these series the same month last year may be more accurate; take the automatic "
+        'forecast as a guide only, or use method="snaive".',
+    ),
+    "forecast.group_prefix": ("{where}：", "{where}: "),
     "arg.half_window": (
         "无法按 {value!r} 这样的自定义时段做计划：repkit 按自然半年（1–6 月、7–12 月）整段计划，"
         "不按 7/8–1/31 这类时段（兰州区域半年工作计划范本用的就是这种时段）。请按它开始的半年"

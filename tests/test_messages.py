@@ -6,6 +6,7 @@ import ast
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import repkit as rk
@@ -17,7 +18,7 @@ HAN = re.compile("[\u4e00-\u9fff]")
 CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # Han and full-width marks
 NAMESPACES = {
     "error", "path", "arg", "feature", "cli", "help", "batch", "word", "none", "problem", "plan",
-    "pdf", "training", "index",
+    "pdf", "training", "index", "forecast",
 }  # fmt: skip
 
 
@@ -192,7 +193,51 @@ MOVED = {
     "pdf.suffix": {"function": "html_to_pdf", "suffix": ".pdf", "name": "plan.png"},
     "word.pdf_export": {},
     "word.screenshot": {},
+    "plan.target_below_base": {"planned": "9,000", "base": "9,500"},
+    "plan.forecast_fallback": {"auto": 1.5, "naive": 1.2},
+    "plan.review_half_partial": {"half": "2026H1", "n": 4, "last": "2026-04"},
+    "plan.review_half_absent": {"half": "2026H1", "last": "2025-12"},
+    "plan.replan_beyond_growth": {"pace": 0.8, "source": "X", "max_growth": 0.3, "cut": 1200},
+    "plan.growth_cap.history": {},
+    "plan.growth_cap.given": {},
+    "forecast.coverage_part": {"level": 80, "cov": 0.5},
+    "forecast.coverage_wide": {"covered": "C"},
+    "forecast.coverage_narrow": {"covered": "C", "side": "S"},
+    "forecast.coverage_below": {},
+    "forecast.coverage_above": {},
+    "forecast.loss_worse": {"ratio": 1.3, "worse": 5, "n": 8},
+    "forecast.loss_fewer": {"ratio": 0.9, "worse": 5, "n": 8},
+    "forecast.loss_advice": {},
+    "forecast.group_prefix": {"where": "兰州"},
 }  # fmt: skip
+
+
+def test_plan_warnings_follow_the_language(monkeypatch):
+    """The plan's own warnings (not only the catalogue's problems) read in English on request."""
+    from repkit.forecast._report import coverage_text
+    from repkit.plan._coverage import review_coverage
+
+    sales = pd.DataFrame(
+        {
+            "month": pd.period_range("2025-07", periods=10, freq="M"),
+            "product": "A",
+            "hospital_id": "H1",
+            "units": 10.0,
+        }
+    )
+    half = rk.Half.parse("2026H1")
+    zh = review_coverage(sales, half).warnings[0]["message"]
+    assert zh.startswith("2026年上半年只有 4 个月的数据（截至 2026-04）")
+    zh_cov = coverage_text([(80, 0.24), (95, 0.38)], bias=-5.0, mae=6.0)
+    assert "80% 区间覆盖了 24%（应接近 80%），95% 区间覆盖了 38%" in zh_cov
+    assert "实际大多低于预测" in zh_cov
+    monkeypatch.setenv("REPKIT_LANG", "en")
+    en = review_coverage(sales, half).warnings[0]["message"]
+    assert en.startswith("2026H1 has data for 4 months only (to 2026-04)")
+    en_cov = coverage_text([(80, 0.24), (95, 0.38)], bias=-5.0, mae=6.0)
+    assert "the 80% interval covered 24% (should be near 80%), the 95% interval" in en_cov
+    assert "mostly below the forecast" in en_cov
+    assert not HAN.search(en + en_cov), (en, en_cov)
 
 
 @pytest.mark.parametrize("key", sorted(MOVED))

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from repkit.messages import join, language, say
+
 _DETAIL = {
     "window",
     "origin",
@@ -128,8 +130,8 @@ def _coverage_notes(out: pd.DataFrame, by: list[str], levels: list[int]) -> list
             tol = max(0.05, COVERAGE_SIGMAS * np.sqrt(p * (1 - p) / draws))
             if abs(cov - p) > tol:
                 (wide if cov > p else narrow).append((lv, cov))
-        where = "、".join(str(v) for v in (name if isinstance(name, tuple) else (name,)))
-        prefix = f"{where}：" if by else ""
+        where = join(name if isinstance(name, tuple) else (name,))
+        prefix = say("forecast.group_prefix", where=where) if by else ""
         if narrow:
             notes.append(prefix + coverage_text(narrow, bias=row["bias"], mae=row["mae"]))
         if wide:
@@ -159,8 +161,9 @@ def _losses(mase: pd.Series, by: list[str]) -> list[str]:
         worse = int((part > 0).sum())
         if not len(part) or (cells.mean() <= 0 and worse * 2 < len(part)):
             continue
-        where = "、".join(str(v) for v in (name if isinstance(name, tuple) else (name,)))
-        out.append(f"{where + '：' if where else ''}{_loss_text(worse, len(part), cells.mean())}")
+        where = join(name if isinstance(name, tuple) else (name,))
+        prefix = say("forecast.group_prefix", where=where) if where else ""
+        out.append(prefix + _loss_text(worse, len(part), cells.mean()))
     return out
 
 
@@ -170,17 +173,8 @@ def _loss_text(worse: int, n: int, log_ratio: float) -> str:
     So that "worse on 6 of 8 series" never sits beside "0.92 times its error" unexplained.
     """
     ratio = float(np.exp(log_ratio))
-    if ratio > 1:
-        head = (
-            f"回测中自动组合的误差平均是“去年同月”（季节朴素）的 {ratio:.2f} 倍，"
-            f"在 {worse}/{n} 个序列上不如它："
-        )
-    else:
-        head = (
-            f"回测中自动组合在 {worse}/{n} 个序列上不如“去年同月”（季节朴素）；"
-            f"平均误差虽只有它的 {ratio:.2f} 倍，但那是少数序列上好得多拉低的："
-        )
-    return head + '这些序列照搬去年同月可能更准，自动预测只作参考，或改用 method="snaive"。'
+    key = "forecast.loss_worse" if ratio > 1 else "forecast.loss_fewer"
+    return say(key, ratio=ratio, worse=worse, n=n) + say("forecast.loss_advice")
 
 
 def coverage_text(
@@ -200,16 +194,14 @@ def coverage_text(
     >>> text.startswith("回测中实际值落在区间里的太少：80% 区间覆盖了 50%（应接近 80%）。区间偏窄")
     True
     """
-    covered = "，".join(f"{lv}% 区间覆盖了 {cov:.0%}（应接近 {lv}%）" for lv, cov in missed)
+    sep = ", " if language() == "en" else "，"
+    covered = sep.join(say("forecast.coverage_part", level=lv, cov=cov) for lv, cov in missed)
     if wide:
-        return f"回测中实际值落在区间里的太多：{covered}。区间偏宽，实际的不确定性比区间显示的小。"
+        return say("forecast.coverage_wide", covered=covered)
     side = ""
     if abs(bias) > 0.5 * mae:
-        side = (
-            "实际大多低于预测，近期可能出现了历史里没有的下滑；"
-            if bias < 0
-            else "实际大多高于预测，近期可能出现了历史里没有的增长；"
-        )
+        side = say("forecast.coverage_below" if bias < 0 else "forecast.coverage_above")
+    return say("forecast.coverage_narrow", covered=covered, side=side)
     return (
         f"回测中实际值落在区间里的太少：{covered}。区间偏窄，{side}请把区间看作最低限度的不确定性。"
     )

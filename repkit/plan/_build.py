@@ -475,10 +475,7 @@ def _below_base(totals: pd.DataFrame, scenario: str) -> list[dict[str, str]]:
     return [
         {
             "code": "target_below_base",
-            "message": (
-                f"增长目标 {planned:,.0f} 低于基准预测 {base:,.0f}：按上半年实际增长的目标"
-                "比照现在趋势能做到的还少，请核对增长率或改用基准/公司指标。"
-            ),
+            "message": say("plan.target_below_base", planned=f"{planned:,}", base=f"{base:,}"),
         }
     ]
 

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from repkit.calendar import Half
+from repkit.messages import language, say
 
 
 @dataclass
@@ -37,6 +38,11 @@ class Coverage:
         return "full" if n == len(self.half.months) else ("absent" if n == 0 else "partial")
 
 
+def _half_name(half: Half) -> str:
+    """The half as a manager reads it: 2026年上半年 (English: 2026H1)."""
+    return str(half) if language() == "en" else half.label
+
+
 def review_coverage(sales: pd.DataFrame, half: Half) -> Coverage:
     """The reviewed half's actual units per product and per product × hospital.
 
@@ -54,9 +60,11 @@ def review_coverage(sales: pd.DataFrame, half: Half) -> Coverage:
         cover.warnings.append(
             {
                 "code": "review_half_partial",
-                "message": (
-                    f"{half.label}只有 {len(months)} 个月的数据（截至 {last_month}）：回顾只比较"
-                    f"这 {len(months)} 个月，增长目标以月均实际 × 6（run rate）为基数。"
+                "message": say(
+                    "plan.review_half_partial",
+                    half=_half_name(half),
+                    n=len(months),
+                    last=last_month,
                 ),
             }
         )
@@ -64,10 +72,7 @@ def review_coverage(sales: pd.DataFrame, half: Half) -> Coverage:
         cover.warnings.append(
             {
                 "code": "review_half_absent",
-                "message": (
-                    f"{half.label}没有销售数据（数据截至 {last_month}）：不做回顾，"
-                    "增长目标改用预测作为基数。"
-                ),
+                "message": say("plan.review_half_absent", half=_half_name(half), last=last_month),
             }
         )
     return cover

@@ -458,10 +458,12 @@ def _feasible(
         out.attrs["warnings"] = [
             {
                 "code": "replan_beyond_growth",
-                "message": (
-                    f"至今完成进度 {pace:.0%}：剩余月份即使按"
-                    f"{'历史最大增长' if source == 'history' else '指定的可行增长上限'}"
-                    f"（+{max_growth:.0%}）提速，可行计划仍少 {cut:,} 盒/支，需另行说明或调整指标。"
+                "message": say(
+                    "plan.replan_beyond_growth",
+                    pace=pace,
+                    source=say(f"plan.growth_cap.{'history' if source == 'history' else 'given'}"),
+                    max_growth=max_growth,
+                    cut=cut,
                 ),
             }
         ]

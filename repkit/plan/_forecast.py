@@ -140,10 +140,7 @@ def check_backtest(
         warnings.append(
             {
                 "code": "forecast_fallback",
-                "message": (
-                    f"回测中自动选择的预测模型（MASE {auto:.2f}）不如季节性朴素（去年同月，"
-                    f"MASE {naive:.2f}），本计划的预测改用季节性朴素。"
-                ),
+                "message": say("plan.forecast_fallback", auto=auto, naive=naive),
             }
         )
     if abs(coverage - 0.8) > _COVERAGE_GAP:
