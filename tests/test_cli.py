@@ -281,3 +281,24 @@ def test_ingest_passes_the_chunk_size(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert seen["chunk_rows"] == 5000
     assert runner.invoke(app, ["ingest", str(tmp_path), "--chunk-rows", "0"]).exit_code == 2
+
+
+def test_python_dash_m_repkit_runs_the_command(tmp_path):
+    """``python -m repkit`` is the ``repkit`` command (it once said "cannot be executed")."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "repkit", "sample", str(tmp_path / "d"), "--regions", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "d" / "销售明细.xlsx").exists()
+    usage = subprocess.run(
+        [sys.executable, "-m", "repkit", "nosuch"], capture_output=True, text=True, check=False
+    )
+    assert usage.returncode == 2
+    assert "repkit" in usage.stderr
+    assert "__main__" not in usage.stderr
