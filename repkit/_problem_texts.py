@@ -301,6 +301,11 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "第 {line} 行无法拆分成单元格（{error}）",
         "line {line} cannot be split into cells ({error})",
     ),
+    "not_a_spreadsheet.wide_row": (
+        "第 {line} 行有 {cells} 个单元格，表头只有 {header} 列；单元格中是否有未加引号的逗号？",
+        "line {line} has {cells} cells but the header only {header} columns; does a cell hold "
+        "an unquoted comma?",
+    ),
     "not_a_spreadsheet.html": ("HTML 文件中没有表格", "the HTML file has no table"),
     "not_a_spreadsheet.xml": (
         "XML 表格无法读取（{error}）",

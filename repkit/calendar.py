@@ -22,19 +22,20 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 import os
 import re
 import sys
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from repkit.messages import say
+
+if TYPE_CHECKING:
+    from repkit.io._grid import Grid
 
 __all__ = [
     "HOLIDAYS_ENV",
@@ -288,6 +289,16 @@ such a year come from the ``holidays`` package. Years here are provisional."""
 
 _USER: dict[str, Any] = {"frame": None, "loaded_env": False}
 
+_HEADERS = {
+    "日期": "date",
+    "名称": "name",
+    "节日": "name",
+    "是否上班": "is_workday",
+    "上班": "is_workday",
+    "工作日": "is_workday",
+}
+"""Chinese headers of a holiday file → its columns (English headers in any case)."""
+
 
 def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
     """A holiday file or frame as date (datetime.date), name, is_workday (bool)."""
@@ -296,21 +307,15 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
     name = "<DataFrame>"
     if isinstance(source, pd.DataFrame):
         raw = source.copy()
+        first = 2  # the frame's rows as a sheet's, below a header on row 1
     else:
         path = Path(source)
         name = path.name
         if not path.is_file():
             raise FileNotFoundError(say("path.no_holidays", path=path))
         raw = _read_holiday_file(path, name)
-    aliases = {
-        "日期": "date",
-        "名称": "name",
-        "节日": "name",
-        "是否上班": "is_workday",
-        "上班": "is_workday",
-        "工作日": "is_workday",
-    }
-    raw = raw.rename(columns=lambda c: aliases.get(str(c).strip(), str(c).strip().lower()))
+        first = 0  # indexed by the file's own row numbers
+    raw = raw.rename(columns=lambda c: _HEADERS.get(str(c).strip(), str(c).strip().lower()))
     missing = [c for c in ("date", "is_workday") if c not in raw.columns]
     if missing:
         raise DataError(
@@ -330,7 +335,7 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
     falsy = {"0", "false", "no", "n", "否", "休", "放假", "休息"}
     problems = []
     for i in raw.index:
-        row = int(i) + 2
+        row = int(i) + first
         if pd.isna(dates[i]):
             problems.append(
                 {
@@ -366,38 +371,27 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_holiday_file(path: Path, name: str) -> pd.DataFrame:
-    """The cells of a holiday file as text; a file that is no table raises DataError."""
-    import python_calamine
+    """The cells of a holiday file as text, read like every data file of repkit.io.
 
-    from repkit.errors import DataError
-    from repkit.io._sources import decode_text
-    from repkit.messages import problem
+    The format is told by content (a CSV named .xlsx, an HTML or XML table named .xls);
+    CSV may be UTF-8, GB18030/GBK or UTF-16; archive and sheet-size limits hold. Among
+    several sheets the one with the most holiday headers is read. The index is the file
+    row. A file that is no table raises DataError naming the file.
+    """
+    from repkit.io import _files
 
-    where: dict[str, Any] = {"file": name}
-    if path.suffix.lower() in (".csv", ".txt"):
-        # UTF-8, GB18030/GBK (a CSV saved by Excel on Chinese Windows) or UTF-16;
-        # undecodable or garbled text is refused by decode_text with its rule
-        text = decode_text(path.read_bytes(), name=name)
-        try:
-            return pd.read_csv(io.StringIO(text), dtype=str)
-        except pd.errors.EmptyDataError as err:
-            raise DataError([problem("empty.file", where=where)]) from err
-        except pd.errors.ParserError as err:
-            line = re.search(r"line (\d+)", str(err))
-            row = int(line.group(1)) if line else None
-            bad = problem(
-                "not_a_spreadsheet.csv_line",
-                where={**where, "row": row},
-                line=row if row is not None else "?",
-                error=err,
-            )
-            raise DataError([bad]) from err
-    try:
-        return pd.read_excel(path, dtype=str, engine="calamine")
-    except python_calamine.PasswordError as err:
-        raise DataError([problem("not_a_spreadsheet.password", where=where)]) from err
-    except (python_calamine.CalamineError, zipfile.BadZipFile, ValueError) as err:
-        raise DataError([problem("not_a_spreadsheet.excel", where=where, error=err)]) from err
+    fmt = _files.sniff_file(path)
+    if fmt == "binary" and path.suffix.lower() in (".csv", ".txt", ".tsv"):
+        fmt = "text"  # meant as text: its undecodable bytes are refused as mojibake
+    grid = _files.read_file(path, fmt, name=name, score=_holiday_score)
+    # an unquoted comma in a CSV cell shifts the cells after it: refused, not guessed
+    return _files.text_frame(grid, strict=fmt == "text")
+
+
+def _holiday_score(grid: Grid) -> int:
+    """How many holiday headers the best of a sheet's first rows holds."""
+    known = {*_HEADERS, *_HEADERS.values()}
+    return max((sum(str(v).strip().lower() in known for v in row) for row in grid.rows), default=0)
 
 
 def _clear_caches() -> None:
@@ -432,9 +426,10 @@ def use_holidays(source: str | os.PathLike | pd.DataFrame | None) -> pd.DataFram
     Raises
     ------
     DataError
-        With rule ``bad_date``, ``bad_code`` or ``missing_column`` for unreadable rows;
-        ``empty``, ``not_a_spreadsheet`` or ``mojibake`` for a file that is no table
-        (CSV may be UTF-8, GBK/GB18030 or UTF-16).
+        With rule ``bad_date``, ``bad_code``, ``missing_column`` or
+        ``duplicate_header`` for unreadable rows; ``empty``, ``not_a_spreadsheet``,
+        ``mojibake`` or ``too_large`` for a file that is no table (read like every data
+        file: CSV in UTF-8, GBK/GB18030 or UTF-16, Excel by content, not extension).
     FileNotFoundError
         No such file.
 

@@ -280,3 +280,184 @@ def test_unreadable_holiday_file_is_a_data_error(own_calendar, tmp_path, file, c
     assert p["file"].tolist() == [file]
     assert p["rule"].tolist() == [rule or "not_a_spreadsheet"]
     assert p["row"].tolist() == [row if row is not None else pd.NA]
+
+
+# -- the holiday file is read like every data file (repkit.io's readers and guards)
+
+HOLIDAY_ROWS = [["日期", "名称", "是否上班"], ["2026-03-02", "公司年会", "否"]]
+HOLIDAY_CSV = "日期,名称,是否上班\n2026-03-02,公司年会,否\n"
+
+
+def _problems_of(calendar, path):
+    from repkit.errors import DataError
+
+    with pytest.raises(DataError, match=path.name.replace(".", r"\.")) as err:
+        calendar.use_holidays(path)
+    p = err.value.problems
+    assert p["file"].tolist() == [path.name] * len(p)  # every problem names the file
+    return p
+
+
+def test_holiday_workbook_declaring_a_huge_member_is_refused_unopened(
+    own_calendar, tmp_path, monkeypatch
+):
+    import python_calamine
+    from test_io_safety import _patch_declared_size
+
+    from repkit.io._xlsx import Sheet, write_xlsx
+
+    path = write_xlsx(tmp_path / "节假日.xlsx", [Sheet("节假日", HOLIDAY_ROWS)])
+    _patch_declared_size(path, "xl/worksheets/sheet1.xml", 3 * 2**30)
+
+    def never(*args, **kwargs):
+        raise AssertionError("the workbook was opened")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", never)
+    p = _problems_of(own_calendar, path)
+    assert p[["rule", "column"]].values.tolist() == [["too_large", "xl/worksheets/sheet1.xml"]]
+
+
+def test_holiday_zip_bomb_is_refused(own_calendar, tmp_path):
+    import zipfile
+
+    path = tmp_path / "holidays.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"<" + b"0" * (12 * 2**20) + b">")
+    p = _problems_of(own_calendar, path)
+    assert p["rule"].tolist() == ["too_large"]
+    assert "压缩比" in p["message"].iloc[0]
+
+
+def test_holiday_sheet_with_a_stray_cell_at_xfd1048576_is_refused_not_allocated(
+    own_calendar, tmp_path
+):
+    import zipfile
+
+    from test_io_safety import _with_member
+
+    from repkit.io._xlsx import Sheet, write_xlsx
+
+    path = write_xlsx(tmp_path / "节假日.xlsx", [Sheet("节假日", HOLIDAY_ROWS)])
+    far = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+    with zipfile.ZipFile(path) as src:
+        sheet = src.read("xl/worksheets/sheet1.xml").replace(b"</sheetData>", far)
+    _with_member(path, "xl/worksheets/sheet1.xml", sheet)
+    p = _problems_of(own_calendar, path)
+    assert p[["rule", "sheet"]].values.tolist() == [["too_large", "节假日"]]
+
+
+def _xml_2003(rows):
+    cells = "".join(
+        "<Row>" + "".join(f'<Cell><Data ss:Type="String">{v}</Data></Cell>' for v in r) + "</Row>"
+        for r in rows
+    )
+    return (
+        '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="节假日">'
+        f"<Table>{cells}</Table></Worksheet></Workbook>"
+    ).encode()
+
+
+def _html(rows):
+    body = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in r) + "</tr>" for r in rows)
+    return f'<html><meta charset="utf-8"><table>{body}</table></html>'.encode()
+
+
+@pytest.mark.parametrize(
+    ("file", "content"),
+    [
+        ("holidays.xlsx", HOLIDAY_CSV.encode("utf-8")),  # a CSV named .xlsx
+        ("节假日.xlsx", HOLIDAY_CSV.encode("gbk")),  # ... saved by Excel on Chinese Windows
+        ("节假日.csv", HOLIDAY_CSV.encode("utf-16")),
+        ("节假日.csv", HOLIDAY_CSV.replace(",", "\t").encode("gb18030")),  # tab-separated
+        ("节假日.xls", _html(HOLIDAY_ROWS)),  # a web system's "Excel" export
+        ("节假日.xls", _xml_2003(HOLIDAY_ROWS)),  # Excel 2003 XML
+    ],
+    ids=["csv-as-xlsx", "gbk-csv-as-xlsx", "utf16-csv", "gb18030-tsv", "html-as-xls", "xml2003"],
+)
+def test_holiday_file_is_read_by_its_content_not_its_extension(
+    own_calendar, tmp_path, file, content
+):
+    path = tmp_path / file
+    path.write_bytes(content)
+    got = own_calendar.use_holidays(path)
+    assert got.values.tolist() == [[dt.date(2026, 3, 2), "公司年会", False]]
+    assert not is_working_day(dt.date(2026, 3, 2))
+
+
+def test_holiday_file_as_parquet(own_calendar, tmp_path):
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "holidays.xlsx"  # the extension lies; parquet is told by its bytes
+    pd.DataFrame({"日期": pd.to_datetime(["2026-03-02"]), "是否上班": [0]}).to_parquet(path)
+    got = own_calendar.use_holidays(path)
+    assert got[["date", "is_workday"]].values.tolist() == [[dt.date(2026, 3, 2), False]]
+
+
+@pytest.mark.parametrize(
+    ("file", "content"),
+    [("holidays.xlsx", b""), ("节假日.csv", b" \r\n\r\n"), ("节假日.xls", b"\x00" * 64)],
+)
+def test_empty_holiday_file_is_refused_by_name(own_calendar, tmp_path, file, content):
+    path = tmp_path / file
+    path.write_bytes(content)
+    p = _problems_of(own_calendar, path)
+    assert p["rule"].tolist() == ["empty"]
+
+
+def test_holiday_sheet_is_chosen_by_its_headers(own_calendar, tmp_path):
+    from repkit.io._xlsx import Sheet, write_xlsx
+
+    notes = Sheet("说明", [["本表由人事部维护"], ["修改请联系张三"]])
+    path = write_xlsx(tmp_path / "节假日.xlsx", [notes, Sheet("2026", HOLIDAY_ROWS)])
+    assert own_calendar.use_holidays(path)["name"].tolist() == ["公司年会"]
+
+
+def test_holiday_sheet_blank_rows_and_merged_cells(own_calendar, tmp_path):
+    from repkit.io._xlsx import Sheet, write_xlsx
+
+    rows = [
+        [],
+        ["日期", "名称", "是否上班", "备注"],
+        ["2027-02-15", "春节延长", "否", "人事部通知"],
+        ["2027-02-16", None, None],
+        [],
+        ["2027-02-21", "调休上班", "是"],
+    ]
+    path = write_xlsx(tmp_path / "节假日.xlsx", [Sheet("节假日", rows, merged=["B3:B4", "C3:C4"])])
+    got = own_calendar.use_holidays(path)
+    assert got.values.tolist() == [
+        [dt.date(2027, 2, 15), "春节延长", False],
+        [dt.date(2027, 2, 16), "春节延长", False],  # the merged 名称 and 是否上班 cells
+        [dt.date(2027, 2, 21), "调休上班", True],
+    ]
+
+
+def test_holiday_problems_name_the_file_row_after_blank_lines(own_calendar, tmp_path):
+    path = tmp_path / "节假日.csv"
+    path.write_text("日期,名称,是否上班\n\n2026-03-02,a,否\n\n下周一,b,否\n", encoding="utf-8")
+    p = _problems_of(own_calendar, path)
+    assert p[["row", "column", "value", "rule"]].values.tolist() == [
+        [5, "date", "下周一", "bad_date"]
+    ]
+
+
+def test_holiday_header_written_twice_is_refused(own_calendar, tmp_path):
+    path = tmp_path / "节假日.csv"
+    path.write_text("日期,日期,是否上班\n2026-03-02,2026-03-03,否\n", encoding="utf-8")
+    p = _problems_of(own_calendar, path)
+    assert p[["row", "column", "rule"]].values.tolist() == [[1, "日期", "duplicate_header"]]
+
+
+def test_holiday_csv_row_wider_than_its_header_names_each_line(own_calendar, tmp_path):
+    path = tmp_path / "节假日.csv"
+    path.write_text(
+        "日期,名称,是否上班\n2026-03-02,春节,除夕,否\n2026-03-03,b,否,,\n2026-03-04,c,否,x\n",
+        encoding="utf-8",
+    )
+    p = _problems_of(own_calendar, path)
+    assert p[["row", "rule"]].values.tolist() == [
+        [2, "not_a_spreadsheet"],
+        [4, "not_a_spreadsheet"],
+    ]
+    assert "未加引号的逗号" in p["message"].iloc[0]

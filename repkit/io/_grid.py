@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,3 +64,69 @@ class Grid:
     block: np.ndarray | None = None
     issues: Callable[[set[int], set[int]], list[Issue]] | None = None
     columns: list[tuple[np.ndarray, list[str]]] | None = None
+
+
+def object_array(values: Sequence[Any]) -> np.ndarray:
+    """A 1-D object array holding ``values`` (lists and tuples kept as cells)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def cell_text(value: Any) -> Any:
+    """A cell as the user sees it: ``1001.0`` → ``"1001"``; NaN → None; text and None kept.
+
+    Examples
+    --------
+    >>> cell_text(1001.0), cell_text(2.5), cell_text(float("nan")), cell_text("a ")
+    ('1001', '2.5', None, 'a ')
+    """
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        if value != value:
+            return None
+        if value.is_integer():
+            return str(int(value))
+    return str(value)
+
+
+def fill_merged(rows: list[list[Any]], merged: list) -> None:
+    """Copy the top-left value of each merged range into its other cells (in place)."""
+    for (r0, c0), (r1, c1) in merged:
+        if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                if (r != r0 or c != c0) and (row[c] == "" or row[c] is None):
+                    row[c] = value
+
+
+def data_block(grid: Grid, start: int) -> np.ndarray:
+    """The cells of a grid from grid row ``start`` on, as a 2-D object array.
+
+    Short rows are padded with ``""``; a grid holding its data rows in ``block`` gives
+    that block (whatever ``start``), a large CSV its columns decoded from ``start``.
+    """
+    if grid.block is not None:
+        return grid.block
+    if grid.columns is not None:
+        n = max(0, len(grid.columns[0][0]) - start)
+        block = np.empty((n, len(grid.columns)), dtype=object)
+        for j, (codes, uniques) in enumerate(grid.columns):
+            block[:, j] = object_array(uniques)[codes[start:]]
+        return block
+    data = grid.rows[start:]
+    if not data:
+        return np.empty((0, 0), dtype=object)
+    lengths = set(map(len, data))
+    width = max(lengths)
+    if len(lengths) > 1:
+        data = [r if len(r) == width else [*r, *[""] * (width - len(r))] for r in data]
+    block = np.empty((len(data), width), dtype=object)
+    block[:] = data
+    return block

@@ -11,7 +11,7 @@ from typing import Any, TypeAlias
 import pandas as pd
 
 from repkit.errors import PROBLEM_COLUMNS, DataError
-from repkit.io import _cache, _sources, _table, _typed
+from repkit.io import _cache, _files, _sources, _table, _typed
 from repkit.messages import join, name_table, problem, say
 from repkit.schema import KINDS, SHEET_NAMES, TABLES
 
@@ -109,19 +109,11 @@ def _open(
         raise ValueError(say("path.is_folder", path=path))
     if path.suffix.lower() in REFUSED_EXTENSIONS:
         raise _unsupported(path)
-    with open(path, "rb") as fh:
-        head = fh.read(8192)
-    fmt = _sources.sniff(head)
+    fmt = _files.sniff_file(path)
     if query is not None and fmt != "sqlite":
         raise ValueError(
             "query= applies to SQL sources (a SQLAlchemy URL or engine, a SQLite file)"
         )
-    if fmt == "empty":
-        raise DataError([problem("empty.file", where={"file": name})])
-    if fmt in ("zip", "ole"):
-        return _sources.read_excel(path, name=name, sheet=sheet, score=score, preferred=preferred)
-    if fmt == "parquet":
-        return _sources.read_parquet(path, name=name)
     if fmt == "sqlite":
         return _sources.read_sql(
             f"sqlite:///{path.resolve()}",
@@ -133,24 +125,9 @@ def _open(
             name=name,
             region=region,
         )
-    if sheet is not None and fmt == "text":
-        raise ValueError(f"{name} is a text file with one table; sheet= does not apply")
-    if fmt == "html":
-        return _sources.read_html(
-            path.read_bytes(),
-            name=name,
-            encoding=encoding,
-            sheet=sheet,
-            score=score,
-            preferred=preferred,
-        )
-    if fmt == "xml":
-        return _sources.read_xml_2003(
-            path.read_bytes(), name=name, sheet=sheet, score=score, preferred=preferred
-        )
-    if fmt == "text":
-        return _sources.read_text(path.read_bytes(), name=name, encoding=encoding)
-    raise DataError([problem("not_a_spreadsheet.binary", where={"file": name})])
+    return _files.read_file(
+        path, fmt, name=name, score=score, preferred=preferred, sheet=sheet, encoding=encoding
+    )
 
 
 def _read(

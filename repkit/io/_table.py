@@ -11,7 +11,14 @@ import pandas as pd
 
 from repkit.errors import DataError
 from repkit.io import _values
-from repkit.io._grid import HEADER_SCAN, Grid, column_letter
+from repkit.io._grid import (
+    HEADER_SCAN,
+    Grid,
+    cell_text,
+    column_letter,
+    data_block,
+    fill_merged,
+)
 from repkit.messages import join, name_column, name_table, problem, say
 from repkit.schema import _SHARED_ALIASES, ALIASES, TABLES, _norm
 
@@ -139,21 +146,6 @@ def _text(value: Any) -> str:
         if value == int(value):
             return str(int(value))
     return str(value).strip()
-
-
-def _fill_merged(rows: list[list[Any]], merged: list) -> None:
-    """Copy the top-left value of each merged range into its other cells (in place)."""
-    for (r0, c0), (r1, c1) in merged:
-        if r0 >= len(rows) or c0 >= len(rows[r0]):
-            continue
-        value = rows[r0][c0]
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
-            row = rows[r]
-            if len(row) <= c1:
-                row.extend([""] * (c1 + 1 - len(row)))
-            for c in range(c0, c1 + 1):
-                if (r != r0 or c != c0) and (row[c] == "" or row[c] is None):
-                    row[c] = value
 
 
 def _month_header(value: Any, year: int | None) -> Any:
@@ -320,38 +312,6 @@ class _Problems:
         return bool(self.rows)
 
 
-def _show(value: Any) -> Any:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, float):
-        if value != value:
-            return None
-        if value.is_integer():
-            return str(int(value))
-    return str(value)
-
-
-def _block(grid: Grid, start: int) -> np.ndarray:
-    if grid.block is not None:
-        return grid.block
-    if grid.columns is not None:
-        n = max(0, len(grid.columns[0][0]) - start)
-        block = np.empty((n, len(grid.columns)), dtype=object)
-        for j, (codes, uniques) in enumerate(grid.columns):
-            block[:, j] = _values.object_array(uniques)[codes[start:]]
-        return block
-    data = grid.rows[start:]
-    if not data:
-        return np.empty((0, 0), dtype=object)
-    lengths = set(map(len, data))
-    width = max(lengths)
-    if len(lengths) > 1:
-        data = [r if len(r) == width else [*r, *[""] * (width - len(r))] for r in data]
-    block = np.empty((len(data), width), dtype=object)
-    block[:] = data
-    return block
-
-
 @dataclass
 class _Layout:
     """Where a grid's table is: the header, the data block and the user's row numbers."""
@@ -376,14 +336,14 @@ def _locate(grid: Grid, kind: str, probs: _Problems, *, year: int | None) -> _La
     if grid.block is None and not any(any(_text(v) for v in row) for row in rows):
         raise DataError([problem("empty.no_cells", where=where)])
     if grid.merged:
-        _fill_merged(rows, grid.merged)
+        fill_merged(rows, grid.merged)
     header = find_header(rows, kind, year=year)
     if header is None:
         wanted = join(name_column(c) for c in table.required)
         fields = {"table": name_table(kind), "wanted": wanted, "scan": HEADER_SCAN}
         raise DataError([problem("missing_column.no_header", where=where, **fields)])
     hrow = grid.first_row + header.row
-    block = _block(grid, header.row + 1)
+    block = data_block(grid, header.row + 1)
     if grid.line_numbers is not None:
         numbers = np.asarray(grid.line_numbers[header.row + 1 :], dtype=np.int64)
     else:
@@ -601,7 +561,7 @@ def _typed(lay: _Layout, kind: str, cols: dict, numbers, probs, *, year) -> dict
         for i, value, rule, message in bad:
             if value == "\x00issue":
                 continue
-            probs.add(rule, message, row=int(numbers[i]), column=texts[j], value=_show(value))
+            probs.add(rule, message, row=int(numbers[i]), column=texts[j], value=cell_text(value))
         out[c] = typed
         blanks[c] = col.blank
     required = (set(table.required) | set(table.key)) & set(out)
@@ -645,7 +605,7 @@ def continued(lay: _Layout, grid: Grid, first: int) -> _Layout:
     ``grid`` holds only data rows (no header), numbered from ``first`` (the line or row
     number of its first row) unless the grid gives its line numbers.
     """
-    block = _block(grid, 0)
+    block = data_block(grid, 0)
     if grid.line_numbers is not None:
         numbers = np.asarray(grid.line_numbers, dtype=np.int64)
     else:
@@ -723,7 +683,7 @@ def _melt(
         values, bad = _values.to_number(cols[j])
         for i, value, rule, message in bad:
             probs.add(
-                rule, message, row=int(numbers[i]), column=header.texts[j], value=_show(value)
+                rule, message, row=int(numbers[i]), column=header.texts[j], value=cell_text(value)
             )
         measure = header.measures[j] or "units"
         values = np.where(cols[j].blank, np.nan, values)

@@ -63,13 +63,6 @@ _SIMPLE_NUMBER = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")
 """Text that ``parse_number`` reads as ``float(text)``: the fast case of ERP exports."""
 
 
-def object_array(values: Sequence[Any]) -> np.ndarray:
-    """A 1-D object array holding ``values`` (lists and tuples kept as cells)."""
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
-
-
 def normalise_text(value: str) -> str:
     """Full-width → half-width (NFKC), strip spaces incl. ideographic and no-break."""
     return unicodedata.normalize("NFKC", value).strip()
