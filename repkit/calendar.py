@@ -315,7 +315,7 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
             raise FileNotFoundError(say("path.no_holidays", path=path))
         raw = _read_holiday_file(path, name)
         first = 0  # indexed by the file's own row numbers
-    raw = raw.rename(columns=lambda c: _HEADERS.get(str(c).strip(), str(c).strip().lower()))
+    raw.columns = _holiday_columns(raw, name)
     missing = [c for c in ("date", "is_workday") if c not in raw.columns]
     if missing:
         raise DataError(
@@ -368,6 +368,35 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
             "is_workday": flag.isin(truthy).to_list(),
         }
     )
+
+
+def _holiday_columns(raw: pd.DataFrame, name: str) -> list[str]:
+    """The columns of a holiday table by meaning; two headers of one meaning are refused."""
+    from repkit.errors import DataError
+    from repkit.messages import problem
+
+    headers = [str(c).strip() for c in raw.columns]
+    canonical = [_HEADERS.get(h, h.lower()) for h in headers]
+    seen: dict[str, str] = {}
+    for header, column in zip(headers, canonical, strict=True):
+        if column in seen:  # 日期 and date: one column written twice under two names
+            raise DataError(
+                [
+                    problem(
+                        "duplicate_header.same_meaning",
+                        where={
+                            "file": name,
+                            "row": raw.attrs.get("header_row", 1),
+                            "column": header,
+                        },
+                        first=seen[column],
+                        second=header,
+                        column=column,
+                    )
+                ]
+            )
+        seen[column] = header
+    return canonical
 
 
 def _read_holiday_file(path: Path, name: str) -> pd.DataFrame:

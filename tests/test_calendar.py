@@ -461,3 +461,12 @@ def test_holiday_csv_row_wider_than_its_header_names_each_line(own_calendar, tmp
         [4, "not_a_spreadsheet"],
     ]
     assert "未加引号的逗号" in p["message"].iloc[0]
+
+
+def test_holiday_headers_meaning_the_same_column_are_refused(own_calendar, tmp_path):
+    """日期 and date are both the date column: refused by name, not a pandas ValueError."""
+    path = tmp_path / "节假日.csv"
+    path.write_text("\n日期,date,是否上班\n2026-10-01,2026-10-01,否\n", encoding="utf-8")
+    p = _problems_of(own_calendar, path)
+    assert p[["row", "column", "rule"]].values.tolist() == [[2, "date", "duplicate_header"]]
+    assert "'日期' 和 'date' 都表示" in p["message"].iloc[0]

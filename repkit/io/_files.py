@@ -96,7 +96,8 @@ def text_frame(grid: Grid, *, strict: bool = False) -> pd.DataFrame:
     Cells read as the user sees them (``1.0`` → ``"1"``, dates as Python prints them), a
     blank cell is NaN and a merged cell repeats its value; blank rows (listed in
     ``attrs["dropped"]``) and columns without a header are left out. The index is the
-    row number the user sees (Excel row, CSV line).
+    row number the user sees (Excel row, CSV line); ``attrs["header_row"]`` is the
+    header's.
 
     Parameters
     ----------
@@ -164,6 +165,7 @@ def text_frame(grid: Grid, *, strict: bool = False) -> pd.DataFrame:
         index=pd.Index(numbers[keep]),
         dtype=object,
     )
+    frame.attrs["header_row"] = int(hrow)
     frame.attrs["dropped"] = tuple(
         {**where, "row": int(n), "reason": "blank row"} for n in numbers[~keep]
     )
