@@ -360,7 +360,11 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
             )
     if problems:
         raise DataError(problems)
-    names = raw["name"].astype(str) if "name" in raw.columns else pd.Series("", index=raw.index)
+    names = (
+        raw["name"].fillna("").astype(str).str.strip()
+        if "name" in raw.columns
+        else pd.Series("", index=raw.index)
+    )
     return pd.DataFrame(
         {
             "date": [d.date() for d in dates],

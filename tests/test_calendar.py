@@ -470,3 +470,10 @@ def test_holiday_headers_meaning_the_same_column_are_refused(own_calendar, tmp_p
     p = _problems_of(own_calendar, path)
     assert p[["row", "column", "rule"]].values.tolist() == [[2, "date", "duplicate_header"]]
     assert "'日期' 和 'date' 都表示" in p["message"].iloc[0]
+
+
+def test_holiday_without_a_name_is_named_blank_not_nan(own_calendar, tmp_path):
+    path = tmp_path / "节假日.csv"
+    path.write_text("日期,名称,是否上班\n2026-10-01,,否\n2026-10-02, 国庆 ,否\n", encoding="utf-8")
+    table = own_calendar.use_holidays(path)
+    assert table["name"].tolist() == ["", "国庆"]
