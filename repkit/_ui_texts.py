@@ -259,13 +259,59 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "(or 2026年上半年 / 2026年下半年)",
     ),
     "plan.quotas_not_binding": (
-        "公司给出了下半年 {n} 个医院、科室或销售人员层级的指标；本计划按 repkit 的规则分解，"
+        "公司给出了 {half} 的 {n} 个医院、科室或销售人员层级的指标；本计划按 repkit 的规则分解，"
         "不受它们约束，其中 {off} 个与计划不同（差异最大：{what} 公司 {quota} / 计划 {plan}）。"
-        "要让医院的指标照公司的数字分解，把它写进 经理指定.xlsx 作为固定值。",
-        "the company gave the half {n} hospital, department or sales-staff quotas; this plan "
+        "要让医院的指标照公司的数字分解，选公司指标情景（company），或把它写进 经理指定.xlsx "
+        "作为固定值；科室和销售人员的指标只能参考。",
+        "the company gave {half} {n} hospital, department or sales-staff quotas; this plan "
         "decomposes by repkit's rules and is not bound by them, {off} of them differ from the "
-        "plan (largest: {what} company {quota} / plan {plan}). To make a hospital's quota "
-        "hold, give it as a fixed figure in 经理指定.xlsx.",
+        "plan (largest: {what} company {quota} / plan {plan}). To make the hospitals' quotas "
+        "hold, choose the company scenario or give them as fixed figures in 经理指定.xlsx; "
+        "department and sales-staff quotas are for reference only.",
+    ),
+    "plan.quotas_not_binding.lower": (
+        "公司给出了 {half} 的 {n} 个科室或销售人员层级的指标；经理指定只到医院一级，这些指标"
+        "不约束本计划，计划按 repkit 的规则分到科室和销售人员，其中 {off} 个与计划不同"
+        "（差异最大：{what} 公司 {quota} / 计划 {plan}）。",
+        "the company gave {half} {n} department or sales-staff quotas; overrides reach down to "
+        "hospitals only, so these do not bind the plan, which splits over departments and "
+        "sales staff by repkit's rules; {off} of them differ from the plan (largest: {what} "
+        "company {quota} / plan {plan}).",
+    ),
+    "plan.quotas_not_binding.company": (
+        "公司给出的 {half} 指标中有 {n} 个医院、科室或销售人员层级的指标不约束本计划："
+        "医院指标只在医院和品种都在计划中时才照公司的数字固定，科室和销售人员的指标不能写进"
+        "经理指定；其中 {off} 个与计划不同（差异最大：{what} 公司 {quota} / 计划 {plan}）。",
+        "{n} of the company's {half} hospital, department or sales-staff quotas do not bind "
+        "the plan: a hospital quota is fixed at the company's figure only when the hospital "
+        "and the product are in the plan, and department and sales-staff quotas cannot be "
+        "overrides; {off} of them differ from the plan (largest: {what} company {quota} / "
+        "plan {plan}).",
+    ),
+    "plan.quotas_overridden": (
+        "公司给出的 {n} 个医院指标已有经理指定（同一医院、同一品种的整个半年），本计划按"
+        "经理指定分解，不按公司的数字：{items}。",
+        "{n} hospital quotas of the company are also given in 经理指定 (same hospital, same "
+        "product, the whole half); the plan follows 经理指定, not the company's figure: "
+        "{items}.",
+    ),
+    "plan.quotas_overridden.item": (
+        "{what}（公司 {quota} / 计划 {plan}）",
+        "{what} (company {quota} / plan {plan})",
+    ),
+    "plan.quotas_not_held.target": (
+        "{product} 的 {n} 个医院指标与该品种的区域指标无法同时满足（{reason}），本计划没有按"
+        "这些医院指标固定，该品种按 repkit 的规则分到医院；请核对公司下达的医院指标。",
+        "the {n} hospital quotas of {product} cannot hold with the product's region target "
+        "({reason}); the plan does not fix them and splits the product over hospitals by "
+        "repkit's rules; check the hospital quotas the company gave.",
+    ),
+    "plan.quotas_not_held.manager": (
+        "{product} 的 {n} 个医院指标与经理指定无法同时满足（{reason}），本计划保留经理指定，"
+        "没有按这些医院指标固定该品种；请调整 经理指定.xlsx 或核对公司下达的医院指标。",
+        "the {n} hospital quotas of {product} cannot hold together with 经理指定 ({reason}); "
+        "the plan keeps 经理指定 and does not fix these quotas; adjust 经理指定.xlsx or check "
+        "the hospital quotas the company gave.",
     ),
     "plan.target_below_base": (
         "增长目标 {planned} 低于基准预测 {base}：按上半年实际增长的目标比照现在趋势能做到的还少，"
@@ -732,6 +778,8 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "index.col.time": ("用时(秒)", "Time (s)"),
     "index.col.warnings": ("提示", "Warnings"),
     "index.warn.quotas_not_binding": ("公司下级指标未约束分解", "lower quotas not binding"),
+    "index.warn.quotas_overridden": ("医院指标按经理指定", "hospital quotas overridden"),
+    "index.warn.quotas_not_held": ("医院指标无法照办", "hospital quotas cannot hold"),
     "index.warn.forecast_fallback": ("预测改用去年同月", "forecast fell back to last year"),
     "index.warn.interval_coverage": (
         "预测区间偏窄（回测覆盖不足）",

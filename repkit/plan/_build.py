@@ -34,7 +34,7 @@ from repkit.plan._overrides import (
     override_labels,
     read_overrides,
 )
-from repkit.plan._quotas import quota_reviews, unbound_quotas
+from repkit.plan._quotas import bind_quotas, quota_reviews, unbound_quotas
 from repkit.plan._review import (
     attach_amount,
     company_targets,
@@ -115,7 +115,10 @@ class Plan:
     overrides
         The manager's overrides (经理指定) of the half: override (number), label,
         scope, kind, hospital_id, products, period, measure (units or amount), value,
-        achieved (what the targets hold), difference, binding. Empty without overrides.
+        achieved (what the targets hold), difference, binding. With
+        ``scenario="company"`` also the company's hospital × product quotas that bind
+        the plan, as fixed figures whose label starts with 公司下达 instead of 经理指定.
+        Empty without either.
     override_steps
         What each override moved: override, product, hospital_id, month, units
         (overrides applied one after another, so the steps add up to the change).
@@ -291,7 +294,13 @@ def build(
     scenario
         Which scenario becomes the targets: ``"base"`` (the forecast),
         ``"target"`` (last half × (1 + growth)), ``"stretch"`` (target ×
-        (1 + stretch)) or ``"company"`` (the company's targets of the half, top-down).
+        (1 + stretch)) or ``"company"`` (the company's targets of the half, top-down:
+        its region × product totals, and its hospital × product quotas of the half as
+        fixed figures, labelled 公司下达 in ``Plan.overrides``, unless the manager's
+        overrides fix, floor or cap the same hospital × product for the half; a
+        product whose hospital quotas cannot hold with its region target or the
+        manager's overrides is decomposed without them, with a warning). Department and
+        sales-staff quotas never bind; a warning names those the plan departs from.
     forecast
         ``None``/``"auto"``: ``repkit.forecast.forecast(y, h, method="auto")`` when
         available, else a seasonal-naive × trend forecast; ``"simple"``: always the
@@ -357,6 +366,18 @@ def build(
     >>> plan = rk.plan.build(rk.sample.seed000(), "2026H2", forecast="simple", overrides=[fixed])
     >>> int(plan.targets.query("product == '卡维地洛'")["units"].sum())
     6000
+
+    With the company scenario, the company's quota of a hospital × product holds:
+
+    >>> quota = pd.DataFrame({"period": ["2026H2"], "region": ["兰州"],
+    ...     "hospital_id": ["001001"], "product": ["瑞心安片"], "units": [4000.0]})
+    >>> from dataclasses import replace
+    >>> given = replace(ds, targets=pd.concat([ds.targets, quota], ignore_index=True))
+    >>> plan = rk.plan.build(given, "2026H2", scenario="company", forecast="simple")
+    >>> int(plan.targets.query("hospital_id == '001001' and product == '瑞心安片'")["units"].sum())
+    4000
+    >>> plan.overrides["label"].str.startswith("公司下达").tolist()
+    [True]
     """
     h, forecaster, method = _check_options(half, scenario, potential_weight, cap, forecast)
     region = _region_of(ds)
@@ -383,7 +404,7 @@ def build(
     base = fc if scenario == "base" else None
     targets, weekly, hosp, proc_delta, moved = _decompose_targets(
         units, ds, h, as_of, base, price, events, cap=cap, potential_weight=potential_weight,
-        rules=rules,
+        rules=rules, company=scenario == "company",
     )  # fmt: skip
     past_price = prices(ds, as_of=p.end)["price"]
     past_company = company_targets(ds, p, past_price)
@@ -405,7 +426,7 @@ def build(
         *cover.warnings,
         *fc_warnings,
         *_below_base(totals, scenario),
-        *unbound_quotas(ds, h, targets, price),
+        *unbound_quotas(ds, h, targets, price, bound=moved.get("quotas")),
     ]
     summary = _summary(region, h, p, scenario, params, reviews["region"], targets, scen, feas, cash)
     _review_summary(summary, review_to_date(cover, sales, past_targets))
@@ -582,11 +603,13 @@ def _decompose_targets(
     cap: float | None,
     potential_weight: float,
     rules: list[Rule],
+    company: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame]]:
     """Targets per month × hospital × department × owner, weeks, hospital shares.
 
     With overrides, the last element holds ``steps`` (units each override moved per
-    product × hospital × month) and ``report`` (each override and what it achieved).
+    product × hospital × month) and ``report`` (each override and what it achieved);
+    with ``company``, ``quotas`` (the hospital quotas bound or not, :func:`bind_quotas`).
     """
     season = seasonality(ds.sales, as_of=as_of)
     mw = month_weights(list(units.index), h, season)
@@ -602,6 +625,8 @@ def _decompose_targets(
     monthly, delta = apply_procurement(monthly, events)
     proc_delta = monthly[["product", "hospital_id"]].assign(delta=delta.to_numpy())
     moved: dict[str, pd.DataFrame] = {}
+    if company:
+        rules, moved["quotas"] = bind_quotas(monthly, rules, ds, h, price)
     if rules:
         monthly, moved["steps"], moved["report"] = apply_overrides(monthly, rules, h)
     long = split_owners(

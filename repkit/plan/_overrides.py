@@ -24,6 +24,12 @@ cells of that plan:
 * combinations that cannot hold are refused with :class:`repkit.errors.PlanError`
   naming the override row, the product, hospital and month, and the excess.
 
+With ``scenario="company"``, :func:`repkit.plan.build` adds the company's hospital ×
+product quotas of the half as fixed figures for the half (see
+:func:`repkit.plan._quotas.bind_quotas`): the same rules, labelled 公司下达 instead of
+经理指定 (:data:`QUOTA_SOURCE`); :func:`failure` tells beforehand whether a set of
+rules can hold.
+
 Department development goals (科室开发) become activity goals (``Plan.goals``): the
 number of a hospital's target departments to have developed by a month. They never
 become sales figures, and no override reaches below department: doctors get visits
@@ -52,11 +58,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "OVERRIDE_COLUMNS",
+    "QUOTA_SOURCE",
     "Rule",
     "apply_overrides",
     "department_goals",
+    "failure",
     "manager_sheet",
     "override_labels",
+    "quota_rule",
     "read_overrides",
 ]
 
@@ -75,6 +84,10 @@ OVERRIDE_COLUMNS = (
     "binding",
 )
 """Columns of ``Plan.overrides``: each override with its value and what the plan holds."""
+
+MANAGER_SOURCE = "经理指定"
+QUOTA_SOURCE = "公司下达"
+"""How a rule's label starts: the manager's override, or a company quota bound as one."""
 
 _TOL = 1e-7
 
@@ -288,15 +301,53 @@ def _label(
     period: str,
     measure: str,
     value: float,
+    *,
+    by: str = MANAGER_SOURCE,
 ) -> str:
-    """``经理指定：医院 兰州市第二人民医院 2026-08 里程碑 金额 60,000`` (a trace step's name)."""
+    """``经理指定：医院 兰州市第二人民医院 2026-08 里程碑 金额 60,000`` (a trace step's name).
+
+    ``by``: who set the figure, :data:`QUOTA_SOURCE` for a company quota.
+    """
     what = [OVERRIDE_SCOPES[scope]]
     if hospital:
         what.append(str(hospital))
     if products:
         what.append("、".join(products))
     unit = "金额" if measure == "amount" else "数量"
-    return f"经理指定：{' '.join(what)} {period} {OVERRIDE_KINDS[kind]} {unit} {value:,.0f}"
+    return f"{by}：{' '.join(what)} {period} {OVERRIDE_KINDS[kind]} {unit} {value:,.0f}"
+
+
+def quota_rule(
+    id: int, hospital_id: str, hospital: str, product: str, half: Half, units: int
+) -> Rule:
+    """A company quota of a hospital × product for the half as a fixed figure (公司下达).
+
+    ``hospital`` is the name shown in the label; ``units`` whole units.
+
+    Examples
+    --------
+    >>> r = quota_rule(3, "H001", "兰州空军医院", "帮达", Half.parse("2026H2"), 25000)
+    >>> r.label, r.bound, r.month
+    ('公司下达：医院品种 兰州空军医院 帮达 2026H2 固定 数量 25,000', 'eq', None)
+    """
+    period = str(half)
+    label = _label(
+        "hospital_product", "fixed", hospital, [product], period, "units", units, by=QUOTA_SOURCE
+    )
+    return Rule(
+        id=id,
+        label=label,
+        file=None,
+        row=None,
+        scope="hospital_product",
+        kind="fixed",
+        hospital_id=hospital_id,
+        products=(product,),
+        month=None,
+        period=period,
+        measure="units",
+        value=float(units),
+    )
 
 
 def override_labels(rules: Sequence[Rule], goals: pd.DataFrame) -> tuple[str, ...]:
@@ -339,6 +390,32 @@ def apply_overrides(
     if len(step):
         step["month"] = step["month"].astype("period[M]")
     return _monthly(monthly, final, price), step, _report(rules, final, price, active)
+
+
+def failure(monthly: pd.DataFrame, rules: Sequence[Rule], half: Half) -> PlanError | None:
+    """The :class:`PlanError` :func:`apply_overrides` would raise, None when the rules hold.
+
+    The same solve without the steps and the report: a cheap test of a set of rules.
+
+    Examples
+    --------
+    >>> half = Half.parse("2026H2")
+    >>> monthly = pd.DataFrame({"product": "A", "hospital_id": ["H1", "H2"] * 6,
+    ...     "month": [m for m in half.months for _ in range(2)], "units": 10, "price": 2.0})
+    >>> def fixed(h, units):
+    ...     return Rule(0, f"H{h}", None, None, "hospital_product", "fixed", f"H{h}", ("A",),
+    ...                 None, "2026H2", "units", units)
+    >>> failure(monthly, [fixed(1, 100.0)], half) is None
+    True
+    >>> failure(monthly, [fixed(1, 130.0)], half).problems["rule"].tolist()
+    ['override_above_target']
+    """
+    base, price = _grids(monthly, rules, list(half.months))
+    try:
+        _solve_all(base, rules, price)
+    except PlanError as err:
+        return err
+    return None
 
 
 def _steps(base: Grids, final: Grids, rules: Sequence[Rule], price: Grids) -> list[tuple]:

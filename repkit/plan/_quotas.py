@@ -1,6 +1,11 @@
-"""The plan's reviews against real quotas where they exist, and the sentence saying so.
+"""The plan and the company's quotas below the region: binding, warnings, reviews.
 
-Private; used by :func:`repkit.plan.build` and the plan document. The review of a half
+Private; used by :func:`repkit.plan.build` and the plan document. With
+``scenario="company"`` the hospital × product quotas of the planned half bind the plan
+as fixed figures through the manager's override machinery (:func:`bind_quotas`, labelled
+公司下达); :func:`unbound_quotas` warns about the quotas that do not bind (department and
+sales-staff quotas always, hospital quotas in the other scenarios), the ones the
+manager's own rules replace and products whose quotas cannot hold. The review of a half
 compares each hospital, department and sales staff member with the quota they were
 actually given (hospital, department or sales-staff rows of the targets table), an
 imputed target elsewhere (see :mod:`repkit.plan._quota_targets`). Each review row says
@@ -10,13 +15,17 @@ which in ``target_source``: ``actual`` (实际指标), ``imputed`` (推算) or `
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from repkit.calendar import Half
-from repkit.messages import say
+from repkit.errors import PlanError
+from repkit.io._quotas import half_quotas, quota_name, quota_units
+from repkit.messages import join, say
 from repkit.plan._decompose import UNASSIGNED
+from repkit.plan._overrides import Rule, failure, quota_rule
 from repkit.plan._quota_targets import SOURCES
 from repkit.plan._review import (
     QUOTA_REVIEW_LEVELS,
@@ -27,6 +36,7 @@ from repkit.plan._review import (
     quota_targets,
     review,
 )
+from repkit.plan._scenario import round_half_up
 
 if TYPE_CHECKING:  # pragma: no cover
     from repkit.dataset import Dataset
@@ -130,18 +140,146 @@ _QUOTA_KEYS = {
     "department": ["hospital_id", "department", "product"],
     "rep": ["rep_id", "product"],
 }
+BIND_COLUMNS = ("hospital_id", "product", "quota", "status", "reason", "detail")
+"""Columns of :func:`bind_quotas`' table. ``status``: ``bound`` (fixed as 公司下达),
+``manager`` (the manager's own rule on the cell wins) or ``not_held`` (the product's
+quotas cannot hold: ``reason`` ``target``, not even alone with the product's region
+target, or ``manager``, not with the manager's rules; ``detail`` the solver's words)."""
+
+
+def bind_quotas(
+    monthly: pd.DataFrame, rules: Sequence[Rule], ds: Dataset, half: Half, price: pd.Series
+) -> tuple[list[Rule], pd.DataFrame]:
+    """The manager's rules plus the hospital × product quotas of the half that can hold.
+
+    What :func:`repkit.plan.build` does with ``scenario="company"``: each hospital ×
+    product quota of the half (months and quarters summed; money at ``price``, the
+    plan's prices, rounded to whole units) becomes a fixed figure for the hospital ×
+    product × half, as if the manager had entered it in 经理指定 (labelled 公司下达).
+    A cell the manager already fixed, floored or capped for the whole half keeps the
+    manager's rule. The quotas of one product are added only if they hold with the
+    manager's rules and the quotas already added (:func:`failure`); otherwise the
+    product is decomposed as without them. Hospitals not in the data and products not
+    in the plan are left out (the quotas-not-binding warning counts them).
+
+    Parameters
+    ----------
+    monthly
+        The plan without overrides per product × hospital × month (see
+        :func:`apply_overrides`).
+    rules
+        The manager's rules of the half (:func:`read_overrides`).
+    ds, half, price
+        The region's data, the half planned and the plan's price per product.
+
+    Returns
+    -------
+    rules : list of Rule
+        ``rules`` followed by the quotas that bind.
+    quotas : DataFrame
+        One row per hospital quota considered (:data:`BIND_COLUMNS`).
+
+    Examples
+    --------
+    >>> half = Half.parse("2026H2")
+    >>> monthly = pd.DataFrame({"product": "A", "hospital_id": ["H1", "H2"] * 6,
+    ...     "month": [m for m in half.months for _ in range(2)], "units": 10, "price": 2.0})
+    >>> t = pd.DataFrame({"period": "2026H2", "region": "兰州", "hospital_id": ["H1"],
+    ...     "product": "A", "units": [None], "amount": [150.0]})
+    >>> ds = type("D", (), {"targets": t, "sales": monthly,
+    ...     "hospitals": pd.DataFrame({"hospital_id": ["H1", "H2"], "name": ["甲", "乙"]})})()
+    >>> rules, quotas = bind_quotas(monthly, [], ds, half, pd.Series({"A": 2.0}))
+    >>> [r.label for r in rules]
+    ['公司下达：医院品种 甲 A 2026H2 固定 数量 75']
+    >>> quotas[["hospital_id", "quota", "status"]].to_dict("records")
+    [{'hospital_id': 'H1', 'quota': 75, 'status': 'bound'}]
+    """
+    q = half_quotas(ds.targets, half)
+    q = q[q["level"] == "hospital"]
+    q = q.assign(units=quota_units(q, price)).dropna(subset=["units"])
+    hosp = ds.hospitals
+    names = dict(zip(hosp["hospital_id"], hosp["name"], strict=True)) if "name" in hosp else {}
+    names.update((h, h) for h in hosp["hospital_id"] if pd.isna(names.get(h)))
+    known = set(names) | set(ds.sales["hospital_id"].dropna().astype(str))
+    q = q[q["hospital_id"].isin(known) & q["product"].isin(set(monthly["product"]))]
+    table = pd.DataFrame(
+        {
+            "hospital_id": q["hospital_id"].astype(str).to_numpy(),
+            "product": q["product"].astype(str).to_numpy(),
+            "quota": round_half_up(q["units"].to_numpy(dtype="float64")).astype("int64"),
+            "status": "bound",
+            "reason": None,
+            "detail": None,
+        },
+        columns=list(BIND_COLUMNS),
+    )
+    mine = {
+        (r.hospital_id, r.products[0])
+        for r in rules
+        if r.hospital_id is not None and len(r.products) == 1 and r.month is None
+    }
+    cells = zip(table["hospital_id"], table["product"], strict=True)
+    table.loc[[cell in mine for cell in cells], "status"] = "manager"
+    kept = list(rules)
+    broken = failure(monthly, kept, half) if kept and len(table) else None
+    if broken is not None:  # the manager's own rules fail: apply_overrides raises
+        table.loc[table["status"] == "bound", ["status", "reason", "detail"]] = [
+            "not_held",
+            "manager",
+            _first(broken),
+        ]
+    if table.empty or broken is not None:
+        return kept, table
+    next_id = max((r.id for r in kept), default=-1) + 1
+    for product in dict.fromkeys(table["product"]):
+        rows = table.index[(table["product"] == product) & (table["status"] == "bound")]
+        group = [
+            quota_rule(
+                next_id + k,
+                table.at[i, "hospital_id"],
+                names.get(table.at[i, "hospital_id"], table.at[i, "hospital_id"]),
+                product,
+                half,
+                int(table.at[i, "quota"]),
+            )
+            for k, i in enumerate(rows)
+        ]
+        err = failure(monthly, [*kept, *group], half) if group else None
+        if err is None:
+            kept += group
+            next_id += len(group)
+            continue
+        alone = failure(monthly, group, half) if rules else err
+        table.loc[rows, "status"] = "not_held"
+        table.loc[rows, "reason"] = "target" if alone is not None else "manager"
+        table.loc[rows, "detail"] = _first(err if alone is None else alone)
+    return kept, table
+
+
+def _first(err: PlanError) -> str:
+    """The first problem of an infeasible set of rules, as the solver words it."""
+    return str(err.problems["message"].iloc[0])
 
 
 def unbound_quotas(
-    ds: Dataset, half: Half, targets: pd.DataFrame, price: pd.Series
+    ds: Dataset,
+    half: Half,
+    targets: pd.DataFrame,
+    price: pd.Series,
+    *,
+    bound: pd.DataFrame | None = None,
 ) -> list[dict[str, str]]:
-    """A warning when the company gave the planned half quotas below the region.
+    """Warnings on the company's quotas below the region that the plan does not follow.
 
-    The plan decomposes its region × product totals by its own rules (forecast or
-    history shares, hospital potential, manager's figures); hospital, department and
-    sales-staff quotas of the planned half do not bind it. The warning counts the quotas
-    the plan departs from, names the largest difference and says how to make a hospital's
-    quota hold (a fixed figure in 经理指定.xlsx).
+    Department and sales-staff quotas never bind the plan (overrides stop at the
+    hospital); hospital quotas bind only with ``scenario="company"`` (``bound``: the
+    table of :func:`bind_quotas`). Warnings:
+
+    * ``quotas_not_binding``: the quotas that do not bind and differ from the plan,
+      counted, the largest difference named, with what would make a hospital's quota
+      hold (the company scenario, or a fixed figure in 经理指定.xlsx) where that applies;
+    * ``quotas_overridden``: hospital quotas where the manager's own rule wins;
+    * ``quotas_not_held``: per product whose hospital quotas cannot hold, and why.
 
     Examples
     --------
@@ -154,14 +292,67 @@ def unbound_quotas(
     >>> w = unbound_quotas(ds, Half.parse("2026H2"), plan, pd.Series({"A": 10.0}))
     >>> w[0]["code"], "公司 120 / 计划 100" in w[0]["message"]
     ('quotas_not_binding', True)
-    """
-    from repkit.io._quotas import half_quotas, quota_name, quota_units
 
+    With the company scenario the quota bound; the manager's rule won here:
+
+    >>> held = pd.DataFrame({"hospital_id": ["H1"], "product": ["A"], "quota": [120],
+    ...     "status": ["manager"], "reason": [None], "detail": [None]})
+    >>> w = unbound_quotas(ds, Half.parse("2026H2"), plan, pd.Series({"A": 10.0}), bound=held)
+    >>> [x["code"] for x in w]
+    ['quotas_overridden']
+    """
     q = half_quotas(ds.targets, half)
     lower = q[q["level"].isin(list(_QUOTA_KEYS))]
     if lower.empty:
         return []
+    planned = targets.groupby(["hospital_id", "product"])["units"].sum()
+    out = []
+    if bound is not None and len(bound):
+        out += _overridden(bound[bound["status"] == "manager"], planned)
+        out += _not_held(bound[bound["status"] == "not_held"])
+        done = pd.MultiIndex.from_frame(bound[["hospital_id", "product"]])
+        hosp = lower["level"] == "hospital"
+        lower = lower[~(hosp & pd.MultiIndex.from_frame(lower[_QUOTA_KEYS["hospital"]]).isin(done))]
     lower = lower.assign(quota=quota_units(lower, price)).dropna(subset=["quota"])
+    return _not_binding(lower, targets, half, company=bound is not None) + out
+
+
+def _overridden(rows: pd.DataFrame, planned: pd.Series) -> list[dict[str, str]]:
+    """The warning naming the hospital quotas the manager's own rules replace."""
+    if rows.empty:
+        return []
+    items = [
+        say(
+            "plan.quotas_overridden.item",
+            what=say("word.quota_hospital", hospital=rec.hospital_id, product=rec.product),
+            quota=f"{rec.quota:,.0f}",
+            plan=f"{planned.get((rec.hospital_id, rec.product), 0):,.0f}",
+        )
+        for rec in rows.itertuples(index=False)
+    ]
+    message = say("plan.quotas_overridden", n=len(items), items=join(items))
+    return [{"code": "quotas_overridden", "message": message}]
+
+
+def _not_held(rows: pd.DataFrame) -> list[dict[str, str]]:
+    """One warning per product whose hospital quotas cannot hold, saying why."""
+    out = []
+    for product, part in rows.groupby("product", sort=False):
+        rec = part.iloc[0]
+        message = say(
+            f"plan.quotas_not_held.{rec['reason']}",
+            product=product,
+            n=len(part),
+            reason=rec["detail"],
+        )
+        out.append({"code": "quotas_not_held", "message": message})
+    return out
+
+
+def _not_binding(
+    lower: pd.DataFrame, targets: pd.DataFrame, half: Half, *, company: bool
+) -> list[dict[str, str]]:
+    """The warning on the quotas that do not bind the plan and differ from it."""
     gaps = []  # (|plan - quota|, quota record, plan units); one record per level x key
     for level, part in lower.groupby("level", sort=False):
         keys = _QUOTA_KEYS[str(level)]
@@ -175,16 +366,18 @@ def unbound_quotas(
     if not off:
         return []
     _, rec, plan_units = max(off, key=lambda g: g[0])
-    return [
-        {
-            "code": "quotas_not_binding",
-            "message": say(
-                "plan.quotas_not_binding",
-                n=len(gaps),
-                off=len(off),
-                what=quota_name(rec),
-                quota=f"{rec.quota:,.0f}",
-                plan=f"{plan_units:,.0f}",
-            ),
-        }
-    ]
+    key = "plan.quotas_not_binding"
+    if not (lower["level"] == "hospital").any():
+        key += ".lower"
+    elif company:
+        key += ".company"
+    message = say(
+        key,
+        half=half,
+        n=len(gaps),
+        off=len(off),
+        what=quota_name(rec),
+        quota=f"{rec.quota:,.0f}",
+        plan=f"{plan_units:,.0f}",
+    )
+    return [{"code": "quotas_not_binding", "message": message}]

@@ -483,9 +483,11 @@ def overrides_table(plan: Plan):
     """The manager's figures (经理指定) and what the plan holds for each (workbook 经理指定).
 
     Fixed figures hold exactly; floors and caps are bounds (``binding`` says whether the
-    plan sits on one). Without overrides its one row says where to give them.
+    plan sits on one). With the company scenario the company's hospital quotas that bind
+    the plan are rows too, their 说明 starting with 公司下达. Without overrides its one
+    row says where to give them.
     """
-    from repkit.plan._overrides import manager_sheet
+    from repkit.plan._overrides import QUOTA_SOURCE, manager_sheet
 
     given = manager_sheet(plan.overrides, plan.goals)[0] if len(plan.overrides) else None
     if given is None:
@@ -502,6 +504,8 @@ def overrides_table(plan: Plan):
             caption="经理指定",
         )
     caption = "经理指定的数字与计划所含（固定值完全相等；下限、上限为约束）"
+    if plan.overrides["label"].astype(str).str.startswith(QUOTA_SOURCE).any():
+        caption = "经理指定和公司下达的医院指标与计划所含（固定值完全相等；下限、上限为约束）"
     return display_table(given, max_rows=max(len(given), 1), highlight=None, caption=caption)
 
 
