@@ -388,7 +388,7 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "for these series the same month last year may be more accurate; take the automatic "
         'forecast as a guide only, or use method="snaive".',
     ),
-    "forecast.group_prefix": ("{where}：", "{where}: "),
+    "prefix.where": ("{where}：", "{where}: "),
     "arg.half_window": (
         "无法按 {value!r} 这样的自定义时段做计划：repkit 按自然半年（1–6 月、7–12 月）整段计划，"
         "不按 7/8–1/31 这类时段（兰州区域半年工作计划范本用的就是这种时段）。请按它开始的半年"

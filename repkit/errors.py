@@ -23,7 +23,14 @@ class Problem(dict):
     """One problem: a mapping with the keys of :data:`PROBLEM_COLUMNS`."""
 
 
-def _where(p: Mapping[str, Any]) -> str:
+def where(p: Mapping[str, Any]) -> str:
+    """Where a problem is: file › sheet › row, column, in the user's language.
+
+    Examples
+    --------
+    >>> where({"file": "指标.xlsx", "sheet": "指标", "row": 12})
+    '指标.xlsx › 指标 › 第 12 行'
+    """
     parts = [str(p.get("file") or say("error.data"))]
     if p.get("sheet"):
         parts.append(str(p["sheet"]))
@@ -51,7 +58,7 @@ def describe(p: Mapping[str, Any], number: int) -> str:
     """
     rule = str(p.get("rule"))
     msg = str(p.get("message") or rule)
-    line = say("error.line", i=number, rule=rule, where=_where(p), message=msg)
+    line = say("error.line", i=number, rule=rule, where=where(p), message=msg)
     how = fix(rule)
     return line + (say("error.fix", fix=how) if how else "")
 

@@ -18,7 +18,7 @@ HAN = re.compile("[\u4e00-\u9fff]")
 CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # Han and full-width marks
 NAMESPACES = {
     "error", "path", "arg", "feature", "cli", "help", "batch", "word", "none", "problem", "plan",
-    "pdf", "training", "index", "forecast",
+    "pdf", "training", "index", "forecast", "prefix",
 }  # fmt: skip
 
 
@@ -208,7 +208,7 @@ MOVED = {
     "forecast.loss_worse": {"ratio": 1.3, "worse": 5, "n": 8},
     "forecast.loss_fewer": {"ratio": 0.9, "worse": 5, "n": 8},
     "forecast.loss_advice": {},
-    "forecast.group_prefix": {"where": "兰州"},
+    "prefix.where": {"where": "兰州"},
 }  # fmt: skip
 
 

@@ -284,3 +284,22 @@ def test_new_hospitals_get_their_quota_and_unknown_ones_are_named(ds, plain):
     (message,) = _codes(plan, "quotas_not_binding")
     assert "医院 H999 × 安泽曲南注射液 公司 10 / 计划 0" in message
     assert "医院指标只在医院和品种都在计划中时" in message
+
+
+def test_a_quota_that_cannot_hold_is_named_by_its_row_of_the_targets_file(ds, plain, tmp_path):
+    """Read from files, the fallback warning points at the 指标 row that cannot hold."""
+    total = int(_totals(plain)["脑络通胶囊"])
+    ((a, _),) = _largest(plain, "脑络通胶囊", 1)
+    given = _with_quotas(
+        ds, [{"hospital_id": a, "product": "脑络通胶囊", "units": round(total * 1.005)}]
+    )
+    rk.sample.write(given, tmp_path / "data")
+    loaded = rk.load_dataset(tmp_path / "data")
+    src = loaded.source_rows("targets")
+    t = loaded.targets
+    mine = (t["hospital_id"] == a) & (t["product"] == "脑络通胶囊") & (t["period"] == HALF)
+    (row,) = src.loc[mine, "row"].tolist()
+    (file,) = src.loc[mine, "file"].tolist()
+    plan = rk.plan.build(loaded, HALF, **COMPANY)
+    (message,) = _codes(plan, "quotas_not_held")
+    assert f"（{file} › 第 {row} 行，「数量」列：脑络通胶囊：固定值合计" in message, message

@@ -131,7 +131,7 @@ def _coverage_notes(out: pd.DataFrame, by: list[str], levels: list[int]) -> list
             if abs(cov - p) > tol:
                 (wide if cov > p else narrow).append((lv, cov))
         where = join(name if isinstance(name, tuple) else (name,))
-        prefix = say("forecast.group_prefix", where=where) if by else ""
+        prefix = say("prefix.where", where=where) if by else ""
         if narrow:
             notes.append(prefix + coverage_text(narrow, bias=row["bias"], mae=row["mae"]))
         if wide:
@@ -162,7 +162,7 @@ def _losses(mase: pd.Series, by: list[str]) -> list[str]:
         if not len(part) or (cells.mean() <= 0 and worse * 2 < len(part)):
             continue
         where = join(name if isinstance(name, tuple) else (name,))
-        prefix = say("forecast.group_prefix", where=where) if where else ""
+        prefix = say("prefix.where", where=where) if where else ""
         out.append(prefix + _loss_text(worse, len(part), cells.mean()))
     return out
 

@@ -74,6 +74,32 @@ def keyed(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def half_rows(targets: pd.DataFrame, half: Half) -> pd.DataFrame:
+    """The rows of ``targets`` whose period lies inside ``half``, keyed (:func:`keyed`).
+
+    The index is ``targets``' own, so each row still finds its file row
+    (:meth:`repkit.dataset.Dataset.source_rows`).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"period": ["2026H1", "2026Q3", "2026Q4"], "region": "兰州",
+    ...                   "hospital_id": [None, "H1", "H1"], "product": "A",
+    ...                   "units": [900.0, 100.0, 120.0]})
+    >>> rows = half_rows(t, Half.parse("2026H2"))
+    >>> rows.index.tolist(), rows["level"].tolist(), rows["period"].tolist()
+    ([1, 2], ['hospital', 'hospital'], ['2026Q3', '2026Q4'])
+    """
+    if targets.empty or "period" not in targets:
+        return targets.iloc[:0].assign(level=pd.Series(dtype=object))
+    t = keyed(targets)
+    months = set(half.months)
+    inside = [
+        p is not None and not pd.isna(p) and set(period_months(str(p))) <= months
+        for p in t["period"]
+    ]
+    return t[np.asarray(inside, dtype=bool) & t["level"].notna().to_numpy()]
+
+
 def half_quotas(targets: pd.DataFrame, half: Half) -> pd.DataFrame:
     """The quotas of one half per level × key × product, finer periods summed.
 
@@ -96,13 +122,7 @@ def half_quotas(targets: pd.DataFrame, half: Half) -> pd.DataFrame:
     columns = ["level", *_KEY, "units", "amount"]
     if targets.empty or "period" not in targets:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-    t = keyed(targets)
-    months = set(half.months)
-    inside = [
-        p is not None and not pd.isna(p) and set(period_months(str(p))) <= months
-        for p in t["period"]
-    ]
-    t = t[np.asarray(inside, dtype=bool) & t["level"].notna().to_numpy()]
+    t = half_rows(targets, half)
     for c in ("units", "amount"):
         t[c] = pd.to_numeric(t[c], errors="coerce") if c in t else np.nan
     keys = ["level", *_KEY]

@@ -318,11 +318,19 @@ def _label(
 
 
 def quota_rule(
-    id: int, hospital_id: str, hospital: str, product: str, half: Half, units: int
+    id: int,
+    hospital_id: str,
+    hospital: str,
+    product: str,
+    half: Half,
+    units: int,
+    file: str | None = None,
+    row: int | None = None,
 ) -> Rule:
     """A company quota of a hospital × product for the half as a fixed figure (公司下达).
 
-    ``hospital`` is the name shown in the label; ``units`` whole units.
+    ``hospital`` is the name shown in the label; ``units`` whole units; ``file`` and
+    ``row`` the targets file and the (first) row the quota was read from.
 
     Examples
     --------
@@ -337,8 +345,8 @@ def quota_rule(
     return Rule(
         id=id,
         label=label,
-        file=None,
-        row=None,
+        file=file,
+        row=row,
         scope="hospital_product",
         kind="fixed",
         hospital_id=hospital_id,

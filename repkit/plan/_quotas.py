@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from repkit.calendar import Half
-from repkit.errors import PlanError
-from repkit.io._quotas import half_quotas, quota_name, quota_units
+from repkit.errors import PlanError, where
+from repkit.io._quotas import half_quotas, half_rows, quota_name, quota_units
 from repkit.messages import join, say
 from repkit.plan._decompose import UNASSIGNED
 from repkit.plan._overrides import Rule, failure, quota_rule
@@ -231,6 +231,7 @@ def bind_quotas(
     if table.empty or broken is not None:
         return kept, table
     next_id = max((r.id for r in kept), default=-1) + 1
+    sources = _quota_sources(ds, half)
     for product in dict.fromkeys(table["product"]):
         rows = table.index[(table["product"] == product) & (table["status"] == "bound")]
         group = [
@@ -241,6 +242,7 @@ def bind_quotas(
                 product,
                 half,
                 int(table.at[i, "quota"]),
+                *sources.get((table.at[i, "hospital_id"], product), (None, None)),
             )
             for k, i in enumerate(rows)
         ]
@@ -256,9 +258,37 @@ def bind_quotas(
     return kept, table
 
 
+def _quota_sources(ds: Dataset, half: Half) -> dict[tuple[str, str], tuple[str, int]]:
+    """The file and first row of each hospital × product quota of the half, where known."""
+    rows = half_rows(ds.targets, half)
+    rows = rows[rows["level"] == "hospital"]
+    source_rows = getattr(ds, "source_rows", None)
+    if rows.empty or source_rows is None:
+        return {}
+    src = source_rows("targets").reindex(rows.index)
+    out: dict[tuple[str, str], tuple[str, int]] = {}
+    for key, file, row in zip(
+        zip(rows["hospital_id"], rows["product"].astype(str), strict=True),
+        src["file"],
+        src["row"],
+        strict=True,
+    ):
+        if pd.notna(row) and key not in out:
+            out[key] = (str(file), int(row))
+    return out
+
+
 def _first(err: PlanError) -> str:
-    """The first problem of an infeasible set of rules, as the solver words it."""
-    return str(err.problems["message"].iloc[0])
+    """The first problem of an infeasible set of rules, as the solver words it.
+
+    Prefixed with the file row of its rule (the 指标 row of a quota, the 经理指定 row of
+    the manager's rule) where the rule was read from a file.
+    """
+    first = err.problems.iloc[0]
+    message = str(first["message"])
+    if pd.isna(first.get("file")) or not first.get("file"):
+        return message
+    return say("prefix.where", where=where(first.to_dict())) + message
 
 
 def unbound_quotas(
