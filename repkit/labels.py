@@ -399,7 +399,7 @@ COLUMNS: dict[str, str] = {
     "growth_step": "增长情景",
     "company_step": "公司调整",
     "procurement_step": "带量采购",
-    "override_step": "经理指定",
+    "override_step": "经理指定/公司下达",  # fixed figures of either source
     # the manager's overrides (经理指定) and department development goals
     "override": "指定序号",
     "scope": "层级",

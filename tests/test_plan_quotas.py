@@ -112,6 +112,11 @@ def test_quota_rows_render_in_the_workbook_and_the_document(ds, plain, tmp_path)
     html = rk.report.document.overrides_table(plan).to_html()
     assert "公司下达的医院指标" in html
     assert "公司下达" not in rk.report.document.overrides_table(plain).to_html()
+    # the waterfall's step of fixed figures is not credited to the manager alone
+    wf = rk.plan.waterfall(plan, by=["product", "hospital_id"]).set_index(CELL)
+    assert wf.at[(a, "瑞心安片"), "override_step"] == pytest.approx(300)
+    assert "<th" in (html := rk.report.display_table(wf.reset_index()).to_html())
+    assert ">经理指定/公司下达<" in html
 
 
 def test_a_manager_override_on_the_same_hospital_product_wins(ds, plain):

@@ -50,9 +50,9 @@ def build_waterfall(
 
     Product level: last half → forecast → growth scenario → company target. Each
     hospital takes its exact share of those (``share_step`` moves last half's actual to
-    that share), then 带量采购, the manager's overrides (``override_step``, 经理指定:
-    the units ``overrides["steps"]`` moved per hospital) and rounding to the allocated
-    integers.
+    that share), then 带量采购, the manager's overrides and the company's bound quotas
+    (``override_step``, 经理指定/公司下达: the units ``overrides["steps"]`` moved per
+    hospital) and rounding to the allocated integers.
 
     Each step means what its label says. The growth scenarios grow last half's actual,
     not the forecast, so their ``forecast_step`` is zero and ``growth_step`` is last ×
@@ -133,7 +133,7 @@ def waterfall(plan: Plan, *, by: Sequence[str] | str = ("product",)) -> pd.DataF
     -------
     DataFrame
         The ``by`` columns, last_units, share_step, forecast_step, growth_step,
-        company_step, procurement_step, override_step (经理指定), rounding_step and
+        company_step, procurement_step, override_step (经理指定/公司下达), rounding_step and
         final_units; in every row last_units plus the steps equals final_units.
 
     Examples
