@@ -680,14 +680,14 @@ def to_date(values: Sequence[Any] | Column) -> tuple[pd.DatetimeIndex, list[Bad]
     return pd.DatetimeIndex(stamps[codes]), probs
 
 
-_PANDAS_3 = int(pd.__version__.split(".")[0]) >= 3
+PANDAS_3 = int(pd.__version__.split(".")[0]) >= 3
 
 
 def _strings(uniques: list[Any], codes: np.ndarray) -> Any:
     """A pandas text array from distinct values and codes (built once, then taken)."""
     # pandas 3: "str" is the string dtype (missing stays missing); on pandas 2 "str" is
     # numpy text, which would turn a blank (None) into the text 'None': keep objects (NaN)
-    if _PANDAS_3:
+    if PANDAS_3:
         arr = pd.array(np.asarray(uniques, dtype=object), dtype="str")
     else:
         blanked = [np.nan if u is None else u for u in uniques]
