@@ -564,10 +564,12 @@ def language(lang: str | None = None) -> str:
 
 
 def set_language(lang: str) -> str:
-    """Switch every later table, heading and code label to ``lang`` (``"zh"``, ``"en"``).
+    """Switch later messages and canonical headings and codes to ``lang`` (``"zh"``, ``"en"``).
 
     Sets ``REPKIT_LANG`` for this process (and the kernels and batch workers it starts);
-    one call at the top of a notebook gives an English report for head office.
+    one call at the top of a notebook gives English messages and English headings and
+    codes in tables of canonical columns. The management workbook (概览, A–H) and the
+    review tables keep their Chinese headings.
 
     Examples
     --------

@@ -150,3 +150,18 @@ def test_workbook_shows_the_money_sheets_in_chinese(tmp_path):
     stock = cells("渠道库存")
     assert "库存状态" in stock
     assert stock & {"正常", "偏低（断货风险）", "偏高（压货风险）"}
+
+
+def test_money_sheets_write_in_english_with_their_number_formats(tmp_path, monkeypatch):
+    """REPKIT_LANG=en: the formats follow the English headings (they named 库存月数 and
+    failed the half-year template with "excel_formats names unknown columns")."""
+    monkeypatch.setenv("REPKIT_LANG", "en")
+    sheets = rk.plan._money.money_sheets(_plan())
+    assert sheets["渠道库存"].attrs["excel_formats"] == {"Stock months": "0.0"}
+    assert sheets["回款与铺底"].attrs["excel_formats"] == {"Placement share": "0.0%"}
+    rk.report.write_excel(sheets, tmp_path / "money.xlsx")
+    wb = load_workbook(tmp_path / "money.xlsx")
+    ws = wb["渠道库存"]
+    heads = next(r for r in ws.iter_rows() if any(c.value == "Stock months" for c in r))
+    col = next(c.column for c in heads if c.value == "Stock months")
+    assert ws.cell(row=heads[0].row + 1, column=col).number_format == "0.0"

@@ -8,6 +8,7 @@ and watches channel stock. Private; the public names live in :mod:`repkit.plan`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -362,16 +363,23 @@ def money_sheets(
     ``回款与铺底`` (:func:`task_split`), ``扣率与价格`` (:func:`discounts`) and
     ``渠道库存`` (:func:`stock_warnings`).
     """
-    from repkit.labels import label_frame
+    from repkit.labels import label, label_frame
+
+    def formats(frame: pd.DataFrame, test: Callable[[str], bool], fmt: str) -> dict[str, str]:
+        """Formats of the columns whose Chinese heading passes ``test``, by shown heading."""
+        return {label(c): fmt for c in frame.columns if test(label(c, lang="zh"))}
 
     split = task_split(plan, placement_share=placement_share, placement_units=placement_units)
     basis = split.attrs["basis"]
+    split_formats = formats(split, lambda h: "占比" in h, "0.0%")
     split = label_frame(split)
     split.attrs["title"] = f"{plan.half.label}任务 = 回款 + 铺底（{basis}）"
-    split.attrs["excel_formats"] = {c: "0.0%" for c in split.columns if "占比" in c}
-    price = label_frame(discounts(plan))
+    split.attrs["excel_formats"] = split_formats
+    price = discounts(plan)
+    price_formats = formats(price, lambda h: h.endswith("扣率"), "0.0%")
+    price = label_frame(price)
     price.attrs["title"] = "价格与扣率（n扣 = 零售价的 n%）"
-    price.attrs["excel_formats"] = {c: "0.0%" for c in price.columns if c.endswith("扣率")}
+    price.attrs["excel_formats"] = price_formats
     stock = label_frame(
         stock_warnings(plan, low=stock_low, high=stock_high).assign(
             month=lambda f: f["month"].astype(str)
@@ -380,5 +388,5 @@ def money_sheets(
     stock.attrs["title"] = (
         f"渠道库存预警（低于 {stock_low:g} 个月或高于 {stock_high:g} 个月销量提示）"
     )
-    stock.attrs["excel_formats"] = {"库存月数": "0.0"}
+    stock.attrs["excel_formats"] = {label("stock_months"): "0.0"}
     return {"回款与铺底": split, "扣率与价格": price, "渠道库存": stock}
