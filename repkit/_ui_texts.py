@@ -220,8 +220,12 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "visits_per_day must be positive, got {value}",
     ),
     "arg.week_outside": (
-        "第 {week} 周不在计划的半年 {half} 之内（{first} … {last}）",
-        "week {week} is outside the plan's half {half} (weeks {first} … {last})",
+        "第 {week} 周不在计划的半年 {half} 之内（{first} … {last}）：换一个 {half} 之内的日期，"
+        '或按这一周所在的半年 {own} 做计划（模板参数 half = "{own}"，repkit batch 加 '
+        "--half {own}）",
+        "week {week} is outside the plan's half {half} (weeks {first} … {last}): choose a day "
+        "inside {half}, or plan the half the week is in, {own} (template parameter half = "
+        '"{own}"; repkit batch --half {own})',
     ),
     "arg.choice": (
         "{option} {value!r} 无法识别；可用：{valid}",

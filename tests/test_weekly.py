@@ -66,8 +66,9 @@ def test_week_review_by_rep_shows_names_and_only_sales_staff_targets(plan):
 
 
 def test_week_outside_the_half_and_bad_by_are_refused(plan):
-    with pytest.raises(ValueError, match="不在计划的半年 2026H1 之内"):
+    with pytest.raises(ValueError, match="不在计划的半年 2026H1 之内") as err:
         weekly.week_review(plan, "2026-08-05")
+    assert "repkit batch 加 --half 2026H2" in str(err.value)
     with pytest.raises(ValueError, match="product、rep_id"):
         weekly.week_review(plan, "2026-06-24", by="hospital")
 

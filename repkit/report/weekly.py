@@ -218,7 +218,10 @@ def week_review(
     weekly = plan.weekly
     if wk not in set(weekly["week"]):
         first, last = weekly["week"].min(), weekly["week"].max()
-        raise ValueError(say("arg.week_outside", week=wk, half=plan.half, first=first, last=last))
+        own = Half.of(wk.end_time.to_period("M"))  # a week goes with the half of its Sunday
+        raise ValueError(
+            say("arg.week_outside", week=wk, half=plan.half, first=first, last=last, own=own)
+        )
     owners = set(plan.targets["rep_id"].dropna().astype(str))
     sales = plan.data.sales
     if "rep_id" in keys:
