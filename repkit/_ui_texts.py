@@ -317,6 +317,17 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "the plan keeps 经理指定 and does not fix these quotas; adjust 经理指定.xlsx or check "
         "the hospital quotas the company gave.",
     ),
+    "plan.no_overrides": (
+        "本计划没有经理指定的数字；可在 经理指定.xlsx 中给医院、品种的固定值、下限、上限"
+        "和月度里程碑",
+        "this plan has no figures of the manager's; give fixed figures, floors, caps and "
+        "monthly milestones per hospital and product in 经理指定.xlsx",
+    ),
+    "plan.no_goals": (
+        "本计划没有科室开发目标；可在 经理指定.xlsx 中按医院、月份给出开发率",
+        "this plan has no department development goals; give development rates per hospital "
+        "and month in 经理指定.xlsx",
+    ),
     "plan.target_below_base": (
         "增长目标 {planned} 低于基准预测 {base}：按上半年实际增长的目标比照现在趋势能做到的还少，"
         "请核对增长率或改用基准/公司指标。",

@@ -209,6 +209,8 @@ MOVED = {
     "forecast.loss_fewer": {"ratio": 0.9, "worse": 5, "n": 8},
     "forecast.loss_advice": {},
     "prefix.where": {"where": "兰州"},
+    "plan.no_overrides": {},
+    "plan.no_goals": {},
 }  # fmt: skip
 
 

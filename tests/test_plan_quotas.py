@@ -104,8 +104,11 @@ def test_quota_rows_render_in_the_workbook_and_the_document(ds, plain, tmp_path)
     ((a, a_units),) = _largest(plain, "瑞心安片", 1)
     given = _with_quotas(ds, [{"hospital_id": a, "product": "瑞心安片", "units": a_units + 300}])
     plan = rk.plan.build(given, HALF, **COMPANY)
-    report, _ = plan.workbook()["经理指定"]
+    report, goals = plan.workbook()["经理指定"]
     assert report["说明"].str.startswith("公司下达").tolist() == [True]
+    assert goals["说明"].tolist() == [  # no bare heading for an empty goals table
+        "本计划没有科室开发目标；可在 经理指定.xlsx 中按医院、月份给出开发率"
+    ]
     rk.report.write_excel(plan.workbook(), tmp_path / "plan.xlsx")
     sheet = pd.read_excel(tmp_path / "plan.xlsx", sheet_name="经理指定", engine="calamine")
     assert sheet.astype(str).apply(lambda c: c.str.contains("公司下达")).any().any()

@@ -47,7 +47,7 @@ import pandas as pd
 
 from repkit.calendar import Half
 from repkit.errors import DataError, PlanError
-from repkit.labels import OVERRIDE_KINDS, OVERRIDE_SCOPES, label_frame
+from repkit.labels import OVERRIDE_KINDS, OVERRIDE_SCOPES, label, label_frame
 from repkit.messages import join, say
 from repkit.plan._decompose import _round_groups
 from repkit.plan._pin import Con, Grid, Infeasible, solve
@@ -697,18 +697,29 @@ def _report(rules: Sequence[Rule], cells: Grids, price: Grids, binding: set[int]
 def manager_sheet(overrides: pd.DataFrame, goals: pd.DataFrame) -> list[pd.DataFrame]:
     """The workbook's 经理指定 sheet: each override and what the plan holds, then goals.
 
+    An empty table is one row saying where to give its entries (经理指定.xlsx), not a
+    bare heading: the plan document shows the same tables.
+
     Examples
     --------
     >>> plan = rk.plan.build(rk.sample.seed000(), "2026H2", forecast="simple",
     ...     overrides=rk.sample.seed000_overrides())
     >>> [t.columns[0] for t in plan.workbook()["经理指定"]]
     ['说明', '医院']
+    >>> no_goals = manager_sheet(plan.overrides, plan.goals.iloc[:0])[1]
+    >>> no_goals.columns.tolist(), no_goals.iloc[0, 0].startswith("本计划没有科室开发目标")
+    (['说明'], True)
     """
     cols = ["label", "measure", "value", "achieved", "difference", "binding"]
-    first = label_frame(overrides[cols].assign(binding=overrides["binding"].map(_YES_NO)))
+    if len(overrides):
+        first = label_frame(overrides[cols].assign(binding=overrides["binding"].map(_YES_NO)))
+    else:
+        first = pd.DataFrame({label("label"): [say("plan.no_overrides")]})
     cols = ["hospital", "month", "target_departments", "goal_rate", "departments_to_develop"]
-    second = goals.reindex(columns=[*cols, "notes"]).assign(month=goals["month"].astype(str))
-    return [first, label_frame(second)]
+    if len(goals):
+        second = goals.reindex(columns=[*cols, "notes"]).assign(month=goals["month"].astype(str))
+        return [first, label_frame(second)]
+    return [first, pd.DataFrame({label("label"): [say("plan.no_goals")]})]
 
 
 _YES_NO = {True: "是", False: "否"}

@@ -489,20 +489,9 @@ def overrides_table(plan: Plan):
     """
     from repkit.plan._overrides import QUOTA_SOURCE, manager_sheet
 
-    given = manager_sheet(plan.overrides, plan.goals)[0] if len(plan.overrides) else None
-    if given is None:
-        return display_table(  # the hint in the row: a long caption wraps to the cell's width
-            pd.DataFrame(
-                {
-                    "说明": [
-                        "本计划没有经理指定的数字；可在 经理指定.xlsx 中给医院、品种的"
-                        "固定值、下限、上限和月度里程碑"
-                    ]
-                }
-            ),
-            highlight=None,
-            caption="经理指定",
-        )
+    given = manager_sheet(plan.overrides, plan.goals)[0]
+    if not len(plan.overrides):  # the hint in the row: a long caption wraps to the cell's width
+        return display_table(given, highlight=None, caption="经理指定")
     caption = "经理指定的数字与计划所含（固定值完全相等；下限、上限为约束）"
     if plan.overrides["label"].astype(str).str.startswith(QUOTA_SOURCE).any():
         caption = "经理指定和公司下达的医院指标与计划所含（固定值完全相等；下限、上限为约束）"
@@ -513,14 +502,8 @@ def goals_table(plan: Plan):
     """Department development goals (科室开发) by hospital and month: activity goals only."""
     from repkit.plan._overrides import manager_sheet
 
-    if not len(plan.goals):
-        return display_table(
-            pd.DataFrame(
-                {"说明": ["本计划没有科室开发目标；可在 经理指定.xlsx 中按医院、月份给出开发率"]}
-            ),
-            highlight=None,
-            caption="科室开发目标",
-        )
     goals = manager_sheet(plan.overrides, plan.goals)[1]
+    if not len(plan.goals):
+        return display_table(goals, highlight=None, caption="科室开发目标")
     caption = "科室开发目标（工作目标，不是销售指标）"
     return display_table(goals, max_rows=max(len(goals), 1), highlight=None, caption=caption)
