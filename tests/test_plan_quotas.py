@@ -311,3 +311,26 @@ def test_a_quota_that_cannot_hold_is_named_by_its_row_of_the_targets_file(ds, pl
     plan = rk.plan.build(loaded, HALF, **COMPANY)
     (message,) = _codes(plan, "quotas_not_held")
     assert f"（{file} › 第 {row} 行，「数量」列：脑络通胶囊：固定值合计" in message, message
+
+
+def test_a_revised_company_quota_is_named_by_plan_diff(ds, plain):
+    """The company revises a hospital's quota: the diff's note names the old and new quota."""
+    ((a, a_units),) = _largest(plain, "瑞心安片", 1)
+    first = rk.plan.build(
+        _with_quotas(ds, [{"hospital_id": a, "product": "瑞心安片", "units": a_units + 300}]),
+        HALF,
+        **COMPANY,
+    )
+    revised = rk.plan.build(
+        _with_quotas(ds, [{"hospital_id": a, "product": "瑞心安片", "units": a_units + 500}]),
+        HALF,
+        **COMPANY,
+    )
+    d = rk.plan.diff(first, revised, by=["product", "hospital_id"])
+    row = d[(d["product"] == "瑞心安片") & (d["hospital_id"] == a)].iloc[0]
+    assert row["change_units"] == 200
+    assert row["reason"] == "override"
+    note = row["note"]
+    assert note.startswith("经理指定/公司下达：公司下达：医院品种"), note
+    assert f"{a_units + 300:,}" in note
+    assert f"{a_units + 500:,}" in note

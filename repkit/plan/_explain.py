@@ -226,7 +226,7 @@ _PARAM_LABELS = {
     "potential_weight": "潜力权重",
     "visits_per_day": "每日有效拜访标准",
     "within_days": "回款天数",
-    "overrides": "经理指定",
+    "overrides": "经理指定/公司下达",
 }
 
 
