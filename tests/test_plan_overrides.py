@@ -549,6 +549,7 @@ def test_a_data_folder_carries_the_overrides_and_refusals_name_the_file_row(ds, 
         rk.plan.build(loaded.for_region("兰州"), HALF, **OPTIONS)
     c = info.value.conflicts
     assert set(c["file"]) == {"经理指定.xlsx"}
+    assert set(c["sheet"]) == {"Sheet1"}  # the sheet pandas wrote: file › sheet › row
     assert set(c["rule"]) == {"override_above_target"}
     assert len(o) + 2 in c["row"].tolist()  # Excel row of the bad line: header is row 1
     assert "特苏尼" in str(info.value)

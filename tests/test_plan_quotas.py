@@ -310,7 +310,7 @@ def test_a_quota_that_cannot_hold_is_named_by_its_row_of_the_targets_file(ds, pl
     (file,) = src.loc[mine, "file"].tolist()
     plan = rk.plan.build(loaded, HALF, **COMPANY)
     (message,) = _codes(plan, "quotas_not_held")
-    assert f"（{file} › 第 {row} 行，「数量」列：脑络通胶囊：固定值合计" in message, message
+    assert f"（{file} › 指标 › 第 {row} 行，「数量」列：脑络通胶囊：固定值合计" in message, message
 
 
 def test_a_revised_company_quota_is_named_by_plan_diff(ds, plain):

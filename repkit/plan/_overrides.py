@@ -108,6 +108,7 @@ class Rule:
     period: str
     measure: str
     value: float
+    sheet: str | None = None
 
     @property
     def bound(self) -> str:
@@ -131,7 +132,11 @@ def read_overrides(
     frame = frame.reindex(columns=list(TABLES["overrides"].columns))
     if frame.empty:
         return [], frame
-    frame = frame.assign(_file=where["file"].to_numpy(), _row=where["row"].to_numpy())
+    frame = frame.assign(
+        _file=where["file"].to_numpy(),
+        _sheet=where["sheet"].to_numpy() if "sheet" in where else None,
+        _row=where["row"].to_numpy(),
+    )
     frame = frame[frame["region"].isna() | (frame["region"].astype(str) == region)]
     frame = frame[frame["period"].map(lambda p: _in_half(str(p), half))]
     ids, problems = _resolve_hospitals(frame, ds)
@@ -163,13 +168,13 @@ def read_overrides(
 
 
 def _frame(overrides: Any, ds: Dataset, region: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Canonical override rows and, for each, the file and row it came from."""
+    """Canonical override rows and, for each, the file, sheet and row it came from."""
     from repkit.dataset import IN_MEMORY
     from repkit.io import read_table
 
     if overrides is None:
         frame = ds.overrides
-        where = ds.source_rows("overrides")[["file", "row"]] if len(frame) else None
+        where = ds.source_rows("overrides")[["file", "sheet", "row"]] if len(frame) else None
         if where is not None:
             where = where.assign(file=where["file"].fillna(IN_MEMORY))
             where["row"] = where["row"].where(where["row"].notna(), np.arange(1, len(frame) + 1))
@@ -219,12 +224,17 @@ def _problem(rec: Mapping[str, Any], column: str, value: Any, rule: str, message
     row = rec.get("_row")
     return {
         "file": rec.get("_file"),
+        "sheet": _text_or_none(rec.get("_sheet")),
         "row": None if row is None or pd.isna(row) else int(row),
         "column": column,
         "value": str(value),
         "rule": rule,
         "message": message,
     }
+
+
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None or pd.isna(value) else str(value)
 
 
 def _resolve_hospitals(frame: pd.DataFrame, ds: Dataset) -> tuple[list[Any], list[dict]]:
@@ -290,6 +300,7 @@ def _rule(
         period=period,
         measure=measure,
         value=float(rec[measure]),
+        sheet=_text_or_none(rec.get("_sheet")),
     )
 
 
@@ -326,11 +337,13 @@ def quota_rule(
     units: int,
     file: str | None = None,
     row: int | None = None,
+    sheet: str | None = None,
 ) -> Rule:
     """A company quota of a hospital × product for the half as a fixed figure (公司下达).
 
     ``hospital`` is the name shown in the label; ``units`` whole units; ``file`` and
-    ``row`` the targets file and the (first) row the quota was read from.
+    ``row`` and ``sheet`` the targets file, the (first) row and the sheet the quota was read
+    from.
 
     Examples
     --------
@@ -355,6 +368,7 @@ def quota_rule(
         period=period,
         measure="units",
         value=float(units),
+        sheet=sheet,
     )
 
 
@@ -662,6 +676,7 @@ def _con_value(value: float, bound: str) -> int:
 def _rule_problem(r: Rule, rule: str, excess: float, message: str) -> dict[str, Any]:
     return {
         "file": r.file,
+        "sheet": r.sheet,
         "row": r.row,
         "column": {"amount": "金额", "units": "数量"}[r.measure],
         "value": r.label,

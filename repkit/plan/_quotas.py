@@ -242,7 +242,7 @@ def bind_quotas(
                 product,
                 half,
                 int(table.at[i, "quota"]),
-                *sources.get((table.at[i, "hospital_id"], product), (None, None)),
+                *sources.get((table.at[i, "hospital_id"], product), (None, None, None)),
             )
             for k, i in enumerate(rows)
         ]
@@ -258,23 +258,24 @@ def bind_quotas(
     return kept, table
 
 
-def _quota_sources(ds: Dataset, half: Half) -> dict[tuple[str, str], tuple[str, int]]:
-    """The file and first row of each hospital × product quota of the half, where known."""
+def _quota_sources(ds: Dataset, half: Half) -> dict[tuple[str, str], tuple[str, int, str | None]]:
+    """The file, first row and sheet of each hospital × product quota of the half."""
     rows = half_rows(ds.targets, half)
     rows = rows[rows["level"] == "hospital"]
     source_rows = getattr(ds, "source_rows", None)
     if rows.empty or source_rows is None:
         return {}
     src = source_rows("targets").reindex(rows.index)
-    out: dict[tuple[str, str], tuple[str, int]] = {}
-    for key, file, row in zip(
+    out: dict[tuple[str, str], tuple[str, int, str | None]] = {}
+    for key, file, row, sheet in zip(
         zip(rows["hospital_id"], rows["product"].astype(str), strict=True),
         src["file"],
         src["row"],
+        src["sheet"],
         strict=True,
     ):
         if pd.notna(row) and key not in out:
-            out[key] = (str(file), int(row))
+            out[key] = (str(file), int(row), None if pd.isna(sheet) else str(sheet))
     return out
 
 
