@@ -317,6 +317,22 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "the plan keeps 经理指定 and does not fix these quotas; adjust 经理指定.xlsx or check "
         "the hospital quotas the company gave.",
     ),
+    "calendar.unofficial": (
+        "{year} 年的放假安排尚未收录官方公布版本：{what}，工作日与周指标为暂定；官方安排公布后"
+        "请更新 chinesecalendar，或用环境变量 {env} / 数据文件夹中的节假日.xlsx 提供自己的日历。",
+        "the official holiday schedule of {year} is not yet included: {what}, so working days "
+        "and weekly targets are provisional; update chinesecalendar once it is published, or "
+        "give your own calendar with the {env} variable or 节假日.xlsx in the data folder.",
+    ),
+    "calendar.provisional": (
+        "春节放假按 repkit 估计（除夕起 9 天，前后各调休一天）",
+        "the Spring Festival break is repkit's estimate (9 days from New Year's Eve, a "
+        "make-up working day on each side)",
+    ),
+    "calendar.estimated": (
+        "节假日按农历推算，没有调休",
+        "holidays follow the lunar calendar, without make-up working days",
+    ),
     "plan.no_overrides": (
         "本计划没有经理指定的数字；可在 经理指定.xlsx 中给医院、品种的固定值、下限、上限"
         "和月度里程碑",

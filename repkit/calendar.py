@@ -579,7 +579,7 @@ def calendar_warnings(years: object) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        year, status, message (Chinese, for the plan's reader); no rows when every
+        year, status, message (for the plan's reader, in the user's language); no rows when every
         year's calendar is official or the user's own.
 
     Examples
@@ -598,20 +598,9 @@ def calendar_warnings(years: object) -> pd.DataFrame:
         status = calendar_status(year)
         if status not in ("provisional", "estimated"):
             continue
-        what = (
-            "春节放假按 repkit 估计（除夕起 9 天，前后各调休一天）"
-            if status == "provisional"
-            else "节假日按农历推算，没有调休"
-        )
-        rows.append(
-            {
-                "year": year,
-                "status": status,
-                "message": f"{year} 年的放假安排尚未收录官方公布版本：{what}，"
-                "工作日与周指标为暂定；官方安排公布后请更新 chinesecalendar，"
-                f"或用环境变量 {HOLIDAYS_ENV} / 数据文件夹中的节假日.xlsx 提供自己的日历。",
-            }
-        )
+        what = say(f"calendar.{status}")
+        message = say("calendar.unofficial", year=year, what=what, env=HOLIDAYS_ENV)
+        rows.append({"year": year, "status": status, "message": message})
     return pd.DataFrame(rows, columns=["year", "status", "message"])
 
 

@@ -18,7 +18,7 @@ HAN = re.compile("[\u4e00-\u9fff]")
 CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # Han and full-width marks
 NAMESPACES = {
     "error", "path", "arg", "feature", "cli", "help", "batch", "word", "none", "problem", "plan",
-    "pdf", "training", "index", "forecast", "prefix",
+    "pdf", "training", "index", "forecast", "prefix", "calendar",
 }  # fmt: skip
 
 
@@ -210,6 +210,9 @@ MOVED = {
     "forecast.loss_advice": {},
     "prefix.where": {"where": "兰州"},
     "plan.no_overrides": {},
+    "calendar.unofficial": {"year": 2027, "what": "W", "env": "REPKIT_HOLIDAYS"},
+    "calendar.provisional": {},
+    "calendar.estimated": {},
     "plan.no_goals": {},
 }  # fmt: skip
 
