@@ -164,3 +164,25 @@ def test_dates_in_document_tables_read_as_dates_not_midnight_timestamps():
     assert "00:00" not in html
     timed = days.assign(date=days["date"] + pd.Timedelta(hours=8))
     assert "2026-06-29 08:00" in rk.report.display_table(timed).to_html()
+
+
+def test_review_week_defaults_to_the_last_full_week_with_data():
+    """As the monthly review: a half still to come (batch's default) reviews the data's end."""
+    ds = rk.sample.generate(seed=0, regions=1)
+    assert [str(x) for x in weekly.review_week(ds, "2026H2")] == [
+        "2026-06-22/2026-06-28",  # June 2026 ends on a Tuesday: its last full week
+        "2026H1",
+    ]
+    assert [str(x) for x in weekly.review_week(ds, "2026H1")] == [
+        "2026-06-22/2026-06-28",
+        "2026H1",
+    ]
+    # a given week: in the given half when its plan has the week, else its Sunday's half
+    assert [str(x) for x in weekly.review_week(ds, "2026H1", "2026-02-11")] == [
+        "2026-02-09/2026-02-15",
+        "2026H1",
+    ]
+    assert [str(x) for x in weekly.review_week(ds, "2026H1", "2026-08-05")] == [
+        "2026-08-03/2026-08-09",
+        "2026H2",
+    ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,7 @@ from repkit.messages import join, say
 from repkit.plan._daily import week_weights
 
 if TYPE_CHECKING:  # pragma: no cover
+    from repkit.dataset import Dataset
     from repkit.plan._build import Plan
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "competitor_notes",
     "headline",
     "next_week",
+    "review_week",
     "week_of",
     "week_review",
     "weekly_actuals",
@@ -82,6 +84,39 @@ def week_of(when: str | dt.date | pd.Timestamp | pd.Period) -> pd.Period:
     if isinstance(when, pd.Period):
         return when.asfreq("W-SUN") if when.freqstr != "W-SUN" else when
     return pd.Period(pd.Timestamp(when), freq="W-SUN")
+
+
+def review_week(ds: Dataset, half: str | Half, week: Any = None) -> tuple[pd.Period, Half]:
+    """The week to review and the half whose plan holds it.
+
+    ``week`` (any day of it) is reviewed in ``half`` when that half's plan has the week,
+    else in the half of its Sunday. Without ``week``: the last full week (Monday to
+    Sunday) of the month the monthly review takes, the latest month with sales in
+    ``half``, or before it for a half still to come (``repkit batch`` passes the next
+    half by default; :func:`repkit.activity.review_period`).
+
+    Examples
+    --------
+    >>> ds = rk.sample.generate(seed=0, regions=1)
+    >>> wk, h = review_week(ds, "2026H2")
+    >>> str(wk), str(h)
+    ('2026-06-22/2026-06-28', '2026H1')
+    >>> [str(x) for x in review_week(ds, "2026H1", "2026-03-04")]
+    ['2026-03-02/2026-03-08', '2026H1']
+    """
+    from repkit.activity import review_period
+
+    h = Half.parse(half)
+    if week is not None:
+        wk = week_of(week)
+        inside = wk in set(weeks_of_half(h)["week"])
+        return wk, h if inside else Half.of(wk.end_time.to_period("M"))
+    month = pd.Period(review_period(ds, h), freq="M")
+    last_day = month.end_time.normalize()
+    wk = week_of(last_day)
+    if wk.end_time.normalize() > last_day:  # the month ends mid-week: the week before
+        wk = wk - 1
+    return wk, Half.of(month)
 
 
 def _week_parts(months: Sequence[pd.Period]) -> pd.DataFrame:
