@@ -315,6 +315,7 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
             raise FileNotFoundError(say("path.no_holidays", path=path))
         raw = _read_holiday_file(path, name)
         first = 0  # indexed by the file's own row numbers
+    sheet = raw.attrs.get("sheet")
     raw.columns = _holiday_columns(raw, name)
     missing = [c for c in ("date", "is_workday") if c not in raw.columns]
     if missing:
@@ -322,6 +323,7 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
             [
                 {
                     "file": name,
+                    "sheet": sheet,
                     "column": c,
                     "rule": "missing_column",
                     "message": say("missing_column.holiday", column=c),
@@ -340,6 +342,7 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
             problems.append(
                 {
                     "file": name,
+                    "sheet": sheet,
                     "row": row,
                     "column": "date",
                     "value": raw.at[i, "date"],
@@ -351,6 +354,7 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
             problems.append(
                 {
                     "file": name,
+                    "sheet": sheet,
                     "row": row,
                     "column": "is_workday",
                     "value": raw.at[i, "is_workday"],
@@ -390,6 +394,7 @@ def _holiday_columns(raw: pd.DataFrame, name: str) -> list[str]:
                         "duplicate_header.same_meaning",
                         where={
                             "file": name,
+                            "sheet": raw.attrs.get("sheet"),
                             "row": raw.attrs.get("header_row", 1),
                             "column": header,
                         },

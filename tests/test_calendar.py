@@ -477,3 +477,37 @@ def test_holiday_without_a_name_is_named_blank_not_nan(own_calendar, tmp_path):
     path.write_text("日期,名称,是否上班\n2026-10-01,,否\n2026-10-02, 国庆 ,否\n", encoding="utf-8")
     table = own_calendar.use_holidays(path)
     assert table["name"].tolist() == ["", "国庆"]
+
+
+def test_holiday_workbook_error_cell_is_an_excel_error_with_its_sheet(own_calendar, tmp_path):
+    """A #N/A in the date column is named as the error it is, not as "不是日期" of a blank."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "放假"
+    ws.append(["日期", "名称", "是否上班"])
+    ws.append(["2026-10-01", "国庆", "否"])
+    ws.append(["2026-10-02", "国庆", "否"])
+    ws["A3"].value = "#N/A"
+    ws["A3"].data_type = "e"
+    path = tmp_path / "节假日.xlsx"
+    wb.save(path)
+    p = _problems_of(own_calendar, path)
+    assert p[["sheet", "row", "column", "value", "rule"]].values.tolist() == [
+        ["放假", 3, "日期", "#N/A", "excel_error"]
+    ]
+
+
+def test_holiday_problems_name_the_sheet(own_calendar, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "放假"
+    ws.append(["日期", "是否上班"])
+    ws.append(["十月一日", "否"])
+    path = tmp_path / "节假日.xlsx"
+    wb.save(path)
+    p = _problems_of(own_calendar, path)
+    assert p[["sheet", "row", "rule"]].values.tolist() == [["放假", 2, "bad_date"]]

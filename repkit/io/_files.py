@@ -148,6 +148,7 @@ def text_frame(grid: Grid, *, strict: bool = False) -> pd.DataFrame:
     texts = np.frompyfunc(_text, 1, 1)(cells).astype(object)
     filled = ~np.frompyfunc(_blank, 1, 1)(texts).astype(bool)
     problems = _header_problems(header, where, row=hrow)
+    problems += _cell_issues(grid, header, top, filled, where)
     if strict and texts.shape[1] > len(header):
         for i in np.flatnonzero(filled[:, len(header) :].any(axis=1)):
             line = int(numbers[i])
@@ -166,10 +167,39 @@ def text_frame(grid: Grid, *, strict: bool = False) -> pd.DataFrame:
         dtype=object,
     )
     frame.attrs["header_row"] = int(hrow)
+    frame.attrs["sheet"] = grid.sheet
     frame.attrs["dropped"] = tuple(
         {**where, "row": int(n), "reason": "blank row"} for n in numbers[~keep]
     )
     return frame
+
+
+def _cell_issues(
+    grid: Grid, header: list[str], top: int, filled: np.ndarray, where: dict[str, Any]
+) -> list[dict]:
+    """Error cells (#N/A …) and uncalculated formulas, which the fast reader shows blank.
+
+    As the table reader's check (``_table._mark_issues``): only blank cells under a
+    header are looked up.
+    """
+    named = [j for j, h in enumerate(header) if h and j < filled.shape[1]]
+    if grid.issues is None or not named:
+        return []
+    blank_rows = np.flatnonzero((~filled[:, named]).any(axis=1))
+    if not len(blank_rows):
+        return []
+    rows = {top + 1 + int(i) for i in blank_rows}
+    return [
+        {
+            **where,
+            "row": grid.first_row + r,
+            "column": header[c],
+            "value": value,
+            "rule": rule,
+            "message": message,
+        }
+        for r, c, rule, message, value in grid.issues(rows, set(named))
+    ]
 
 
 def _header_problems(header: list[str], where: dict[str, Any], *, row: int) -> list[dict]:
