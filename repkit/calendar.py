@@ -316,7 +316,9 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
         raw = _read_holiday_file(path, name)
         first = 0  # indexed by the file's own row numbers
     sheet = raw.attrs.get("sheet")
+    headers = [str(c).strip() for c in raw.columns]
     raw.columns = _holiday_columns(raw, name)
+    shown = dict(zip(raw.columns, headers, strict=True))  # problems name the file's heading
     missing = [c for c in ("date", "is_workday") if c not in raw.columns]
     if missing:
         raise DataError(
@@ -344,7 +346,7 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
                     "file": name,
                     "sheet": sheet,
                     "row": row,
-                    "column": "date",
+                    "column": shown["date"],
                     "value": raw.at[i, "date"],
                     "rule": "bad_date",
                     "message": say("bad_date.holiday"),
@@ -356,7 +358,7 @@ def _read_holidays(source: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
                     "file": name,
                     "sheet": sheet,
                     "row": row,
-                    "column": "is_workday",
+                    "column": shown["is_workday"],
                     "value": raw.at[i, "is_workday"],
                     "rule": "bad_code",
                     "message": say("bad_code.workday"),

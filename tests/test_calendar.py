@@ -187,7 +187,7 @@ def test_bad_holiday_file_in_the_environment_stops_the_calendar(
         regressors(months, "cn")
     p = err.value.problems
     assert p[["file", "row", "column", "rule"]].values.tolist() == [
-        ["假日.csv", 3, "date", "bad_date"]
+        ["假日.csv", 3, "日期", "bad_date"]  # the file's own heading, not repkit's name
     ]
     with pytest.raises(DataError, match="bad_date"):  # and again, not forgotten
         is_working_day(dt.date(2026, 3, 2))
@@ -438,7 +438,7 @@ def test_holiday_problems_name_the_file_row_after_blank_lines(own_calendar, tmp_
     path.write_text("日期,名称,是否上班\n\n2026-03-02,a,否\n\n下周一,b,否\n", encoding="utf-8")
     p = _problems_of(own_calendar, path)
     assert p[["row", "column", "value", "rule"]].values.tolist() == [
-        [5, "date", "下周一", "bad_date"]
+        [5, "日期", "下周一", "bad_date"]
     ]
 
 
