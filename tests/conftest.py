@@ -90,29 +90,38 @@ def executed_notebook(small_data, tmp_path_factory):
     reuses the first run. Tests calling it share the ``notebooks`` xdist group, so under
     ``pytest -n`` they run in one worker and each notebook still runs once.
     """
-    import nbformat
-    import papermill as pm
-
     runs: dict[Path, tuple[object, Path]] = {}
 
     def run(path: Path):
         if path not in runs:
             out = tmp_path_factory.mktemp(f"run_{path.stem}")
-            declared = pm.inspect_notebook(str(path))
-            given = {"data": str(small_data), "region": "兰州", "out": str(out)}
-            given.update(SMALL_PARAMS.get(path.name, {}))
-            pm.execute_notebook(
-                str(path),
-                str(out / path.name),
-                parameters={k: v for k, v in given.items() if k in declared},
-                cwd=str(path.parent),
-                progress_bar=False,
-                execution_timeout=300,
-            )
-            runs[path] = (nbformat.read(out / path.name, as_version=4), out)
+            runs[path] = (run_notebook(path, small_data, out), out)
         return runs[path]
 
     return run
+
+
+def run_notebook(path: Path, data: Path, out: Path):
+    """Run one notebook with papermill and the small parameters; the executed notebook.
+
+    Parameters the notebook declares get the data folder, region 兰州, ``out`` and its
+    entry of :data:`SMALL_PARAMS`; the run happens in the notebook's folder.
+    """
+    import nbformat
+    import papermill as pm
+
+    declared = pm.inspect_notebook(str(path))
+    given = {"data": str(data), "region": "兰州", "out": str(out)}
+    given.update(SMALL_PARAMS.get(path.name, {}))
+    pm.execute_notebook(
+        str(path),
+        str(out / path.name),
+        parameters={k: v for k, v in given.items() if k in declared},
+        cwd=str(path.parent),
+        progress_bar=False,
+        execution_timeout=300,
+    )
+    return nbformat.read(out / path.name, as_version=4)
 
 
 # ------------------------------------------------------------------ the fast tier

@@ -130,22 +130,9 @@ def test_template_runs_in_english(path, small_data, tmp_path, monkeypatch):
     messages and the tables of canonical columns; the templates' narrative, the review
     tables and the workbook's management tables stay Chinese (README, "Languages").
     """
-    import papermill as pm
-
-    from conftest import SMALL_PARAMS
+    from conftest import run_notebook
 
     monkeypatch.setenv("REPKIT_LANG", "en")
-    declared = pm.inspect_notebook(str(path))
-    given = {"data": str(small_data), "region": "兰州", "out": str(tmp_path)}
-    given.update(SMALL_PARAMS.get(path.name, {}))
-    pm.execute_notebook(
-        str(path),
-        str(tmp_path / path.name),
-        parameters={k: v for k, v in given.items() if k in declared},
-        cwd=str(path.parent),
-        progress_bar=False,
-        execution_timeout=300,
-    )
-    nb = nbformat.read(tmp_path / path.name, as_version=4)
+    nb = run_notebook(path, small_data, tmp_path)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors == []

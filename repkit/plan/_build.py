@@ -420,7 +420,7 @@ def build(
         growth=growth, scenario=scenario, forecast=method, reconcile=nodes.attrs.get("reconcile"),
         backtest=checked, stretch=stretch, procurement=procurement, cap=cap,
         potential_weight=potential_weight, visits_per_day=visits_per_day,
-        within_days=within_days, overrides=override_labels(rules, goal_rows, moved.get("report")),
+        within_days=within_days, overrides=override_labels(moved.get("report"), goal_rows),
     )  # fmt: skip
     warnings = [
         *cover.warnings,

@@ -372,25 +372,21 @@ def quota_rule(
     )
 
 
-def override_labels(
-    rules: Sequence[Rule], goals: pd.DataFrame, applied: pd.DataFrame | None = None
-) -> tuple[str, ...]:
+def override_labels(applied: pd.DataFrame | None, goals: pd.DataFrame) -> tuple[str, ...]:
     """One line per override, for ``Plan.params`` (and so :func:`repkit.plan.diff`).
 
-    ``applied`` (``Plan.overrides``) adds the company quotas that bound the plan (公司下达),
-    so that a plan made after the company revised a hospital's quota names the change.
+    ``applied`` is ``Plan.overrides`` (None without overrides): the manager's rules, then
+    the company quotas that bound the plan (公司下达), so that a plan made after the
+    company revised a hospital's quota names the change.
 
     Examples
     --------
     >>> rule = quota_rule(0, "H1", "甲院", "A", Half.parse("2026H2"), 75)
     >>> applied = pd.DataFrame({"label": [rule.label]})
-    >>> override_labels([], pd.DataFrame(columns=["hospital_id", "period", "rate"]), applied)
+    >>> override_labels(applied, pd.DataFrame(columns=["hospital_id", "period", "rate"]))
     ('公司下达：医院品种 甲院 A 2026H2 固定 数量 75',)
     """
-    lines = [r.label for r in rules]
-    if applied is not None and len(applied):
-        labels = applied["label"].astype(str)
-        lines += labels[labels.str.startswith(QUOTA_SOURCE)].tolist()
+    lines = [] if applied is None else applied["label"].astype(str).tolist()
     for rec in goals.to_dict("records"):
         lines.append(
             f"经理指定：科室开发 {rec['hospital_id']} {rec['period']} 开发率 {rec['rate']:.0%}"
